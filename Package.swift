@@ -1,0 +1,32 @@
+// swift-tools-version: 6.1
+// dse — design-space exploration for CNN inference accelerators.
+// Module DAG (see docs/architecture.md): Networks <- Reports <- DSE <- DSETool.
+import PackageDescription
+
+let package = Package(
+  name: "dse",
+  products: [
+    .executable(name: "dse", targets: ["DSETool"]),
+    .library(name: "DSE", targets: ["DSE"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    // Layers, shapes, networks; YAML / Darknet cfg / SCALE-Sim CSV formats; transforms.
+    .target(name: "Networks", dependencies: [.product(name: "Yams", package: "Yams")]),
+    // Renders finished values: Graphviz DOT, tables, CSV, JSON.
+    .target(name: "Reports", dependencies: ["Networks"]),
+    // The public library facade a simulator calls.
+    .target(name: "DSE", dependencies: ["Networks", "Reports"]),
+    // The command-line tool `dse`.
+    .executableTarget(
+      name: "DSETool",
+      dependencies: ["DSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Networks"]),
+    .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

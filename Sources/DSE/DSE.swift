@@ -1,0 +1,9 @@
+// The public library facade: a simulator imports `DSE` and gets the network model and
+// the renderers without naming the inner modules.
+@_exported import Networks
+@_exported import Reports
+
+/// Version and identity of the engine.
+public enum Engine {
+  public static let version = "0.1.0"
+}
