@@ -34,7 +34,7 @@ func networkError(_ body: () throws -> Void) -> NetworkError? {
 
 /// Asserts `value` is within `tolerance` (relative) of `expected`.
 func expectClose(_ value: Int, _ expected: Double, tolerance: Double = 0.02, _ what: String,
-  sourceLocation: SourceLocation = #_sourceLocation)
+  sourceLocation: Testing.SourceLocation = #_sourceLocation)
 {
   let relative = abs(Double(value) - expected) / expected
   #expect(relative <= tolerance, "\(what): \(value) is \(relative * 100)% from \(expected)", sourceLocation: sourceLocation)

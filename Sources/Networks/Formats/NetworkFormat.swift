@@ -29,7 +29,7 @@ public enum NetworkFormat: String, Sendable, CaseIterable, CustomStringConvertib
     } else {
       throw NetworkError(
         "unknown network format; accepted extensions: .yaml or .yml (native), .cfg (Darknet), .csv (SCALE-Sim topology)",
-        location: SourceLocation(file: path))
+        location: FileLocation(file: path))
     }
   }
 
@@ -70,13 +70,13 @@ public enum NetworkFormat: String, Sendable, CaseIterable, CustomStringConvertib
 /// The contents of a UTF-8 text file, or an error naming the file.
 public func readText(_ path: String) throws(NetworkError) -> String {
   guard FileManager.default.fileExists(atPath: path) else {
-    throw NetworkError("no such file", location: SourceLocation(file: path))
+    throw NetworkError("no such file", location: FileLocation(file: path))
   }
   guard let data = FileManager.default.contents(atPath: path) else {
-    throw NetworkError("cannot read the file (is it a directory, or unreadable?)", location: SourceLocation(file: path))
+    throw NetworkError("cannot read the file (is it a directory, or unreadable?)", location: FileLocation(file: path))
   }
   guard let text = String(data: data, encoding: .utf8) else {
-    throw NetworkError("the file is not UTF-8 text", location: SourceLocation(file: path))
+    throw NetworkError("the file is not UTF-8 text", location: FileLocation(file: path))
   }
   return text
 }
@@ -96,6 +96,6 @@ public func writeTextAtomically(_ text: String, to path: String) throws(NetworkE
     }
   } catch {
     try? FileManager.default.removeItem(at: temporary)
-    throw NetworkError("cannot write the file: \(error.localizedDescription)", location: SourceLocation(file: path))
+    throw NetworkError("cannot write the file: \(error.localizedDescription)", location: FileLocation(file: path))
   }
 }

@@ -9,11 +9,11 @@ public struct Network: Sendable, Codable {
   /// The precision layers get unless they say otherwise (used when writing files).
   public var defaultPrecision: Precision
   /// Where each layer was declared, for error messages. Not part of the network's identity.
-  public var origins: [String: SourceLocation]
+  public var origins: [String: FileLocation]
 
   public init(
     name: String, inputs: [NetworkInput], layers: [Layer], defaultPrecision: Precision = .int8,
-    origins: [String: SourceLocation] = [:]
+    origins: [String: FileLocation] = [:]
   ) {
     self.name = name
     self.inputs = inputs
@@ -40,7 +40,7 @@ public struct Network: Sendable, Codable {
   }
 
   /// The source location of a layer, when the network was read from a file.
-  func origin(of layer: String) -> SourceLocation? { origins[layer] }
+  func origin(of layer: String) -> FileLocation? { origins[layer] }
 }
 
 extension Network: Equatable {

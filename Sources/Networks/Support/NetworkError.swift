@@ -1,5 +1,5 @@
 /// A place in a source file: the file as the user named it, and a 1-based line.
-public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct FileLocation: Hashable, Sendable, Codable, CustomStringConvertible {
   public var file: String
   public var line: Int?
 
@@ -15,12 +15,12 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
 ///
 /// Printed as one line: `file:line: layer 'name': field 'kernel': what is wrong and what is accepted`.
 public struct NetworkError: Error, Hashable, Sendable, CustomStringConvertible {
-  public var location: SourceLocation?
+  public var location: FileLocation?
   public var layer: String?
   public var field: String?
   public var message: String
 
-  public init(_ message: String, location: SourceLocation? = nil, layer: String? = nil, field: String? = nil) {
+  public init(_ message: String, location: FileLocation? = nil, layer: String? = nil, field: String? = nil) {
     self.message = message
     self.location = location
     self.layer = layer
@@ -37,7 +37,7 @@ public struct NetworkError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 
   /// The same error, located in `location` unless it already has a location.
-  func located(_ fallback: SourceLocation?) -> NetworkError {
+  func located(_ fallback: FileLocation?) -> NetworkError {
     var copy = self
     if copy.location == nil { copy.location = fallback }
     return copy

@@ -71,7 +71,7 @@ struct BlockDefinition {
       let text = scalar.string
       guard text.contains("$") else { return node }
       if text.hasPrefix("$"), let whole = parameters[String(text.dropFirst())] { return whole }
-      let replaced = try interpolate(text, parameters: parameters, location: SourceLocation(file: file, line: scalar.mark?.line), field: field)
+      let replaced = try interpolate(text, parameters: parameters, location: FileLocation(file: file, line: scalar.mark?.line), field: field)
       return .scalar(Node.Scalar(replaced, .implicit, .any, scalar.mark))
     case .sequence(let sequence):
       var elements: [Node] = []
@@ -86,7 +86,7 @@ struct BlockDefinition {
     }
   }
 
-  private static func interpolate(_ text: String, parameters: [String: Node], location: SourceLocation, field: String)
+  private static func interpolate(_ text: String, parameters: [String: Node], location: FileLocation, field: String)
     throws(NetworkError) -> String
   {
     var result = ""

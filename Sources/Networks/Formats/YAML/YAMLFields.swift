@@ -21,19 +21,19 @@ struct YAMLFields {
     guard case .mapping(let mapping) = node else {
       throw NetworkError(
         "\(what) must be a mapping of keys to values, found \(describe(node))",
-        location: SourceLocation(file: file, line: node.mark?.line), layer: layer)
+        location: FileLocation(file: file, line: node.mark?.line), layer: layer)
     }
     for (keyNode, value) in mapping {
       guard case .scalar(let keyScalar) = keyNode else {
         throw NetworkError(
           "keys of \(what) must be plain words, found \(describe(keyNode))",
-          location: SourceLocation(file: file, line: keyNode.mark?.line), layer: layer)
+          location: FileLocation(file: file, line: keyNode.mark?.line), layer: layer)
       }
       let key = keyScalar.string
       guard values[key] == nil else {
         throw NetworkError(
           "duplicate key '\(key)' (first given on line \(lines[key].map(String.init) ?? "?"))",
-          location: SourceLocation(file: file, line: keyNode.mark?.line), layer: layer, field: key)
+          location: FileLocation(file: file, line: keyNode.mark?.line), layer: layer, field: key)
       }
       values[key] = value
       lines[key] = keyNode.mark?.line ?? value.mark?.line
@@ -43,8 +43,8 @@ struct YAMLFields {
 
   func has(_ key: String) -> Bool { values[key] != nil }
 
-  func location(of key: String) -> SourceLocation {
-    SourceLocation(file: file, line: lines[key] ?? line)
+  func location(of key: String) -> FileLocation {
+    FileLocation(file: file, line: lines[key] ?? line)
   }
 
   func error(_ message: String, field: String) -> NetworkError {
@@ -78,7 +78,7 @@ struct YAMLFields {
   }
 
   func missing(_ key: String, context: String) -> NetworkError {
-    NetworkError("\(context) needs the key '\(key)'", location: SourceLocation(file: file, line: line), layer: layer, field: key)
+    NetworkError("\(context) needs the key '\(key)'", location: FileLocation(file: file, line: line), layer: layer, field: key)
   }
 
   func int(_ key: String, minimum: Int = 1) throws(NetworkError) -> Int? {

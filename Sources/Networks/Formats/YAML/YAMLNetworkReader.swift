@@ -41,7 +41,7 @@ struct YAMLNetworkReader {
   static func compose(_ text: String, file: String) throws(NetworkError) -> Node {
     do {
       guard let root = try Yams.compose(yaml: text) else {
-        throw NetworkError("the file is empty; expected a network description", location: SourceLocation(file: file))
+        throw NetworkError("the file is empty; expected a network description", location: FileLocation(file: file))
       }
       return root
     } catch let error as NetworkError {
@@ -49,16 +49,16 @@ struct YAMLNetworkReader {
     } catch let error as YamlError {
       throw Self.convert(error, file: file)
     } catch {
-      throw NetworkError("malformed YAML: \(error)", location: SourceLocation(file: file))
+      throw NetworkError("malformed YAML: \(error)", location: FileLocation(file: file))
     }
   }
 
   private static func convert(_ error: YamlError, file: String) -> NetworkError {
     switch error {
     case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-      return NetworkError("malformed YAML: \(problem)", location: SourceLocation(file: file, line: mark.line))
+      return NetworkError("malformed YAML: \(problem)", location: FileLocation(file: file, line: mark.line))
     default:
-      return NetworkError("malformed YAML: \(error)", location: SourceLocation(file: file))
+      return NetworkError("malformed YAML: \(error)", location: FileLocation(file: file))
     }
   }
 
@@ -161,7 +161,7 @@ struct YAMLNetworkReader {
         Layer(
           name: name, operation: parsed.operation, inputs: inputs, activation: parsed.activation,
           precision: precision, isMarkedOutput: try named.bool("output") ?? false))
-      network.origins[name] = SourceLocation(file: file, line: named.line)
+      network.origins[name] = FileLocation(file: file, line: named.line)
       defined.insert(name)
       previous = name
       scope.previous = name
