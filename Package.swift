@@ -25,7 +25,6 @@ let package = Package(
       name: "DSETool",
       dependencies: ["DSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Networks"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
   ],
   swiftLanguageModes: [.v6]

@@ -57,6 +57,10 @@ struct YAMLNetworkReader {
     switch error {
     case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
       return NetworkError("malformed YAML: \(problem)", location: FileLocation(file: file, line: mark.line))
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return NetworkError(
+        "duplicate key: a mapping gives \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) more than once",
+        location: FileLocation(file: file, line: context.mark.line), field: duplicates.first)
     default:
       return NetworkError("malformed YAML: \(error)", location: FileLocation(file: file))
     }
