@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // dse — design-space exploration for CNN inference accelerators.
-// Module DAG (see docs/architecture.md): Networks <- Reports <- DSE <- DSETool.
+// Module DAG (README.md, "Layout"): Networks <- Reports <- DSE <- DSETool.
 import PackageDescription
 
 let package = Package(

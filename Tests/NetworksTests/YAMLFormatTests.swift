@@ -262,3 +262,18 @@ import Testing
     #expect(!failure.description.contains("\n"))
   }
 }
+
+@Suite struct DocumentationTests {
+  /// The complete example in docs/network-format.md parses and gives the figures the page prints.
+  @Test func theDocumentedExampleIsValid() throws {
+    let page = try String(contentsOf: packageRoot.appendingPathComponent("docs/network-format.md"), encoding: .utf8)
+    let start = try #require(page.range(of: "```yaml\n"))
+    let end = try #require(page.range(of: "```", range: start.upperBound..<page.endIndex))
+    let analysis = try analyzeYAML(String(page[start.upperBound..<end.lowerBound]), file: "docs/network-format.md")
+    #expect(analysis.network.name == "tinyres")
+    #expect(analysis.totalMACs == 11_076_224)
+    #expect(analysis.totalParameters == 12_106)
+    #expect(page.contains("tinyres: 11 layers, 11.08M MACs (11076224), 12.11K parameters (12106)"))
+    #expect(analysis.layer(named: "dw")?.layer.precision == Precision(weightBits: 4, activationBits: 4))
+  }
+}
