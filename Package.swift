@@ -16,6 +16,8 @@ let package = Package(
   targets: [
     // Layers, shapes, networks; YAML / Darknet cfg / SCALE-Sim CSV formats; transforms.
     .target(name: "Networks", dependencies: [.product(name: "Yams", package: "Yams")]),
+    // GEMM tiles, loop orders, Scan, the walk, closed-form traffic, floors, search.
+    .target(name: "Tiling", dependencies: ["Networks"]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks"]),
     // The public library facade a simulator calls.
@@ -25,6 +27,7 @@ let package = Package(
       name: "DSETool",
       dependencies: ["DSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
+    .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,0 +1,111 @@
+/// One DRAM transfer of a schedule's walk.
+public struct Transfer: Hashable, Sendable, Codable {
+  public enum Kind: String, Hashable, Sendable, Codable {
+    /// An input or weight tile read into the buffer.
+    case read
+    /// A partial-sum output tile read back on a revisit.
+    case psumRead
+    /// An output tile written back before its reduction is complete.
+    case psumWrite
+    /// An output tile written once, complete.
+    case write
+  }
+
+  public var operand: Operand
+  public var kind: Kind
+  /// Tile indices along m, k, n (the operand's irrelevant dimension is 0).
+  public var tile: PerDimension<Int>
+  /// Entries moved.
+  public var entries: Int
+}
+
+/// Enumerates the tile steps of a GEMM tiling in execution order and the transfers they
+/// cause. This is the reference the closed form is checked against: it models nothing
+/// but "one resident tile per operand, load on index change, write an output tile when
+/// it is left".
+public struct GEMMWalk: Sendable {
+  public let shape: GEMMShape
+  public let tiling: GEMMTiling
+
+  public init(shape: GEMMShape, tiling: GEMMTiling) {
+    self.shape = shape
+    self.tiling = tiling
+  }
+
+  /// The tile indices (m, k, n) of every step, in order. Scanned loops reverse
+  /// direction each time they are restarted; the outermost loop starts only once.
+  public func steps() -> [PerDimension<Int>] {
+    let axes = tiling.axes(for: shape)
+    let levels = tiling.order.outerToInner
+    var steps: [PerDimension<Int>] = []
+    var forward = [true, true, true]
+    var started = [false, false, false]
+    var index = PerDimension(m: 0, k: 0, n: 0)
+    func run(_ level: Int) {
+      guard level < 3 else { return steps.append(index) }
+      let dimension = levels[level]
+      if tiling.scan[dimension] && started[level] { forward[level].toggle() }
+      started[level] = true
+      let count = axes[dimension].count
+      for position in 0..<count {
+        index[dimension] = forward[level] ? position : count - 1 - position
+        run(level + 1)
+      }
+    }
+    run(0)
+    return steps
+  }
+
+  /// Every DRAM transfer, in order.
+  public func transfers() -> [Transfer] {
+    let axes = tiling.axes(for: shape)
+    let steps = steps()
+    var transfers: [Transfer] = []
+    var reductionDone: [PerDimension<Int>: Int] = [:]
+    func entries(_ operand: Operand, _ index: PerDimension<Int>) -> Int {
+      let (a, b) = operand.dimensions
+      return axes[a].length(of: index[a]) * axes[b].length(of: index[b])
+    }
+    func key(_ operand: Operand, _ index: PerDimension<Int>) -> PerDimension<Int> {
+      var key = index
+      key[operand.irrelevantDimension] = 0
+      return key
+    }
+    func leave(_ output: PerDimension<Int>) {
+      let complete = reductionDone[output, default: 0] == axes.k.count
+      transfers.append(
+        Transfer(operand: .output, kind: complete ? .write : .psumWrite, tile: output, entries: entries(.output, output)))
+    }
+    var previous: PerDimension<Int>?
+    for step in steps {
+      for operand in [Operand.input, .weight] where previous.map({ key(operand, $0) }) != key(operand, step) {
+        transfers.append(Transfer(operand: operand, kind: .read, tile: key(operand, step), entries: entries(operand, step)))
+      }
+      let output = key(.output, step)
+      if let previous, key(.output, previous) != output { leave(key(.output, previous)) }
+      if previous.map({ key(.output, $0) }) != output, reductionDone[output] != nil {
+        transfers.append(Transfer(operand: .output, kind: .psumRead, tile: output, entries: entries(.output, output)))
+      }
+      reductionDone[output, default: 0] += 1
+      previous = step
+    }
+    if let previous { leave(key(.output, previous)) }
+    return transfers
+  }
+
+  /// The walk's transfers summed per operand and kind.
+  public func traffic() -> Traffic {
+    var traffic = Traffic.zero
+    for transfer in transfers() {
+      switch (transfer.operand, transfer.kind) {
+      case (.input, _): traffic.inputReads += transfer.entries
+      case (.weight, _): traffic.weightReads += transfer.entries
+      case (.output, .write): traffic.outputWrites += transfer.entries
+      case (.output, .psumWrite): traffic.psumWrites += transfer.entries
+      case (.output, .psumRead): traffic.psumReads += transfer.entries
+      case (.output, .read): traffic.psumReads += transfer.entries
+      }
+    }
+    return traffic
+  }
+}
