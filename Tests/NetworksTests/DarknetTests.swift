@@ -264,4 +264,28 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
     let network = try readCfg("[convolutional]\nfilters=4\nsize=5\npad=1\npadding=0\nactivation=relu\n")
     #expect(network.layers.first?.convolution?.padding == Padding(symmetric: 2, 2))
   }
+
+  @Test func oversizedInputIsLocatedAtTheNetSection() throws {
+    let text = "[network]\nwidth=4611686018427387904\nheight=8\nchannels=3\n[maxpool]\nsize=2\nstride=2\n"
+    let error = try #require(networkError { _ = try DarknetCfg.read(text, file: "big.cfg").analyze() })
+    #expect(error.location == FileLocation(file: "big.cfg", line: 1))
+  }
+
+  @Test func windowsLineEndsAndTrailingCommentsRead() throws {
+    let text = "[net]\r\nwidth=8\r\nheight=8 ; the image\r\nchannels=3\r\n[conv]\r\nfilters=4 # four\r\nactivation=leaky\r\n"
+    let analysis = try DarknetCfg.read(text, file: "crlf.cfg").analyze()
+    #expect(analysis.layers.first?.outputShape == TensorShape(channels: 4, height: 8, width: 8))
+  }
+
+  @Test func writerRefusesAsymmetricConvolutionPadding() throws {
+    let conv = Convolution(
+      outputChannels: .absolute(4), kernel: Extent2D(square: 3), stride: Extent2D(square: 2),
+      padding: Padding(top: 0, left: 0, bottom: 1, right: 1))
+    let network = Network(
+      name: "asym", inputs: [NetworkInput(name: "image", shape: TensorShape(channels: 3, height: 8, width: 8))],
+      layers: [Layer(name: "down", operation: .convolution(conv), inputs: ["image"])])
+    let error = try #require(networkError { _ = try DarknetCfg.write(network) })
+    #expect(error.layer == "down")
+    #expect(error.field == "padding")
+  }
 }
