@@ -110,9 +110,16 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
     let network = Network(
       name: "skip", inputs: [NetworkInput(name: "image", shape: TensorShape(channels: 3, height: 8, width: 8))],
       layers: [
-        Layer(name: "a", operation: .convolution(Convolution(outputChannels: .absolute(4), kernel: Extent2D(square: 3), padding: Padding(symmetric: 1, 1))), inputs: ["image"], activation: .relu),
+        Layer(
+          name: "a",
+          operation: .convolution(
+            Convolution(outputChannels: .absolute(4), kernel: Extent2D(square: 3), padding: Padding(symmetric: 1, 1))),
+          inputs: ["image"], activation: .relu),
         Layer(name: "b", operation: .convolution(.pointwise(outputChannels: 4)), inputs: ["a"]),
-        Layer(name: "c", operation: .convolution(.depthwise(kernel: Extent2D(square: 3), padding: Padding(symmetric: 1, 1))), inputs: ["a"], activation: .relu6),
+        Layer(
+          name: "c",
+          operation: .convolution(.depthwise(kernel: Extent2D(square: 3), padding: Padding(symmetric: 1, 1))),
+          inputs: ["a"], activation: .relu6),
         Layer(name: "sum", operation: .add, inputs: ["b", "c"]),
         Layer(name: "pool", operation: .globalAveragePool, inputs: ["sum"]),
         Layer(name: "fc", operation: .fullyConnected(FullyConnected(outputFeatures: 10)), inputs: ["pool"]),
@@ -132,7 +139,10 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
     let network = Network(
       name: "wide", inputs: [NetworkInput(name: "image", shape: TensorShape(channels: 3, height: 8, width: 8))],
       layers: [
-        Layer(name: "wide", operation: .convolution(Convolution(outputChannels: .absolute(4), kernel: Extent2D(height: 1, width: 3))), inputs: ["image"])
+        Layer(
+          name: "wide",
+          operation: .convolution(Convolution(outputChannels: .absolute(4), kernel: Extent2D(height: 1, width: 3))),
+          inputs: ["image"])
       ])
     let error = try #require(networkError { _ = try DarknetCfg.write(network) })
     #expect(error.layer == "wide")
@@ -152,7 +162,10 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
     let network = Network(
       name: "avg", inputs: [NetworkInput(name: "image", shape: TensorShape(channels: 3, height: 8, width: 8))],
       layers: [
-        Layer(name: "pool", operation: .pooling(Pooling(kind: .average, kernel: Extent2D(square: 2), stride: Extent2D(square: 2))), inputs: ["image"])
+        Layer(
+          name: "pool",
+          operation: .pooling(Pooling(kind: .average, kernel: Extent2D(square: 2), stride: Extent2D(square: 2))),
+          inputs: ["image"])
       ])
     let error = try #require(networkError { _ = try DarknetCfg.write(network) })
     #expect(error.layer == "pool")
@@ -161,7 +174,8 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
   // MARK: Bad input: each error names its line and field
 
   @Test func unknownSectionIsAnError() throws {
-    let error = try #require(networkError { _ = try readCfg("[convolutional]\nfilters=4\nactivation=relu\n\n[mystery]\nsize=3\n") })
+    let error = try #require(
+      networkError { _ = try readCfg("[convolutional]\nfilters=4\nactivation=relu\n\n[mystery]\nsize=3\n") })
     #expect(error.location == FileLocation(file: "bad.cfg", line: 9))
     #expect(error.message.contains("unknown section [mystery]"))
     #expect(error.message.contains("[shortcut]"))
@@ -176,7 +190,8 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
   }
 
   @Test func trainingKeysAreIgnored() throws {
-    let network = try readCfg("[convolutional]\nfilters=255\nactivation=linear\n\n[yolo]\nmask=0,1,2\nclasses=80\nnum=3\n")
+    let network = try readCfg(
+      "[convolutional]\nfilters=255\nactivation=linear\n\n[yolo]\nmask=0,1,2\nclasses=80\nnum=3\n")
     #expect(network.layers.count == 1)
     #expect(network.layers.first?.isMarkedOutput == true)
   }
@@ -195,7 +210,8 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
   }
 
   @Test func nonIntegerValueIsAnError() throws {
-    let error = try #require(networkError { _ = try readCfg("[convolutional]\nfilters=4\nsize=3.5\nactivation=relu\n") })
+    let error = try #require(
+      networkError { _ = try readCfg("[convolutional]\nfilters=4\nsize=3.5\nactivation=relu\n") })
     #expect(error.location?.line == 7)
     #expect(error.field == "size")
     #expect(error.message.contains("integer"))
@@ -208,32 +224,35 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
   }
 
   @Test func routeToAFutureLayerIsAnError() throws {
-    let error = try #require(networkError { _ = try readCfg("[convolutional]\nfilters=4\nactivation=relu\n\n[route]\nlayers=-1, 2\n") })
+    let error = try #require(
+      networkError { _ = try readCfg("[convolutional]\nfilters=4\nactivation=relu\n\n[route]\nlayers=-1, 2\n") })
     #expect(error.location?.line == 10)
     #expect(error.field == "layers")
     #expect(error.layer == "route1")
   }
 
   @Test func routeBeforeTheFirstLayerIsAnError() throws {
-    let error = try #require(networkError { _ = try readCfg("[convolutional]\nfilters=4\nactivation=relu\n\n[shortcut]\nfrom=-5\n") })
+    let error = try #require(
+      networkError { _ = try readCfg("[convolutional]\nfilters=4\nactivation=relu\n\n[shortcut]\nfrom=-5\n") })
     #expect(error.location?.line == 10)
     #expect(error.field == "from")
   }
 
   @Test func shortcutChannelMismatchIsReportedByShapeInference() throws {
-    let text = netHeader + """
-      [convolutional]
-      filters=4
-      activation=relu
+    let text =
+      netHeader + """
+        [convolutional]
+        filters=4
+        activation=relu
 
-      [convolutional]
-      filters=8
-      activation=relu
+        [convolutional]
+        filters=8
+        activation=relu
 
-      [shortcut]
-      from=-2
-      activation=linear
-      """
+        [shortcut]
+        from=-2
+        activation=linear
+        """
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("darknet-\(UUID().uuidString).cfg")
     try Data(text.utf8).write(to: url)
     defer { try? FileManager.default.removeItem(at: url) }
@@ -272,7 +291,8 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
   }
 
   @Test func windowsLineEndsAndTrailingCommentsRead() throws {
-    let text = "[net]\r\nwidth=8\r\nheight=8 ; the image\r\nchannels=3\r\n[conv]\r\nfilters=4 # four\r\nactivation=leaky\r\n"
+    let text =
+      "[net]\r\nwidth=8\r\nheight=8 ; the image\r\nchannels=3\r\n[conv]\r\nfilters=4 # four\r\nactivation=leaky\r\n"
     let analysis = try DarknetCfg.read(text, file: "crlf.cfg").analyze()
     #expect(analysis.layers.first?.outputShape == TensorShape(channels: 4, height: 8, width: 8))
   }

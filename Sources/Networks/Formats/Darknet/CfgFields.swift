@@ -25,8 +25,10 @@ struct CfgFields {
     let known = Set(kind.acceptedKeys + kind.ignoredKeys)
     for entry in section.entries where !known.contains(entry.key) {
       let accepted = kind.acceptedKeys.isEmpty ? "none" : kind.acceptedKeys.joined(separator: ", ")
-      let ignored = kind.ignoredKeys.isEmpty ? "" : "; ignored (training only): \(kind.ignoredKeys.joined(separator: ", "))"
-      throw error("unknown key '\(entry.key)' in [\(section.header)]; accepted keys: \(accepted)\(ignored)", field: entry.key)
+      let ignored =
+        kind.ignoredKeys.isEmpty ? "" : "; ignored (training only): \(kind.ignoredKeys.joined(separator: ", "))"
+      throw error(
+        "unknown key '\(entry.key)' in [\(section.header)]; accepted keys: \(accepted)\(ignored)", field: entry.key)
     }
   }
 

@@ -77,4 +77,3 @@ enum CfgText {
     return String(line[..<start])
   }
 }
-

@@ -53,13 +53,17 @@ struct DarknetReader {
     let width = try fields.requiredInt("width", minimum: 1)
     let height = try fields.requiredInt("height", minimum: 1)
     let channels = try fields.requiredInt("channels", minimum: 1)
-    network.inputs = [NetworkInput(name: Self.inputName, shape: TensorShape(channels: channels, height: height, width: width))]
+    network.inputs = [
+      NetworkInput(name: Self.inputName, shape: TensorShape(channels: channels, height: height, width: width))
+    ]
     network.origins[Self.inputName] = fields.headerLocation
   }
 
   private mutating func readSection(_ section: CfgSection, index: Int) throws(NetworkError) {
     guard let kind = DarknetSectionKind(header: section.header), kind != .net else {
-      let what = DarknetSectionKind(header: section.header) == .net ? "a second [net] section" : "unknown section [\(section.header)]"
+      let what =
+        DarknetSectionKind(header: section.header) == .net
+        ? "a second [net] section" : "unknown section [\(section.header)]"
       throw NetworkError(
         "\(what); accepted sections after [net]: \(DarknetSectionKind.layerHeaders)",
         location: FileLocation(file: file, line: section.line))
@@ -81,7 +85,8 @@ struct DarknetReader {
       }
     case .outputMarker:
       guard let position = layerIndex[previous] else {
-        throw fields.error("[\(section.header)] marks the layer before it as an output, but no layer precedes it", field: nil)
+        throw fields.error(
+          "[\(section.header)] marks the layer before it as an output, but no layer precedes it", field: nil)
       }
       network.layers[position].isMarkedOutput = true
       tensorAt.append(previous)
@@ -120,7 +125,9 @@ struct DarknetReader {
     case .connected:
       let output = try fields.int("output", default: 1, minimum: 1)
       _ = try fields.int("batch_normalize", default: 0, minimum: 0)
-      return (.fullyConnected(FullyConnected(outputFeatures: output)), [previous], try fields.activation(default: "logistic"))
+      return (
+        .fullyConnected(FullyConnected(outputFeatures: output)), [previous], try fields.activation(default: "logistic")
+      )
     case .maxpool:
       let stride = try fields.int("stride", default: 1, minimum: 1)
       let size = try fields.int("size", default: stride, minimum: 1)

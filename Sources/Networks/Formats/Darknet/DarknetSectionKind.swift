@@ -50,7 +50,7 @@ enum DarknetSectionKind: String, CaseIterable, Sendable {
 
   var role: Role {
     switch self {
-    case .net: return .passThrough
+    case .net: return .passThrough  // Never asked: [net] is read before the layers.
     case .convolutional, .connected, .maxpool, .avgpool, .shortcut, .upsample: return .layer
     case .route: return .alias
     case .yolo, .region, .detection: return .outputMarker
@@ -62,7 +62,8 @@ enum DarknetSectionKind: String, CaseIterable, Sendable {
   var acceptedKeys: [String] {
     switch self {
     case .net: return ["width", "height", "channels"]
-    case .convolutional: return ["filters", "size", "stride", "pad", "padding", "groups", "batch_normalize", "activation"]
+    case .convolutional:
+      return ["filters", "size", "stride", "pad", "padding", "groups", "batch_normalize", "activation"]
     case .connected: return ["output", "batch_normalize", "activation"]
     case .maxpool: return ["size", "stride", "padding"]
     case .avgpool: return []

@@ -19,6 +19,7 @@
 /// invented. Marked layers that nothing consumes are outputs anyway, so the YOLO heads
 /// survive a round trip; a marked layer that other layers also read loses its mark.
 /// Convolutions get no `batch_normalize`: the model keeps biases, not how they were trained.
+/// `relu6` is written as is: AlexeyAB's Darknet has it, pjreddie's original does not.
 struct DarknetWriter {
   let network: Network
   let analysis: NetworkAnalysis
@@ -85,12 +86,15 @@ struct DarknetWriter {
       emit(layer, "upsample", ["stride=\(factor)"])
     case .add:
       let other = try shortcutOperand(layer)
-      emit(layer, "shortcut", ["from=\(try relative(other, layer, field: "inputs"))", "activation=\(layer.activation.rawValue)"])
+      emit(
+        layer, "shortcut",
+        ["from=\(try relative(other, layer, field: "inputs"))", "activation=\(layer.activation.rawValue)"])
     case .concat:
       try requireLinear(layer, "[route]")
       guard layer.inputs.count >= 2 else {
         throw refusal(
-          layer, "a concat of one tensor has no Darknet form: a one-layer [route] is an alias, not a layer", field: "inputs")
+          layer, "a concat of one tensor has no Darknet form: a one-layer [route] is an alias, not a layer",
+          field: "inputs")
       }
       var indices: [String] = []
       for input in layer.inputs { indices.append(String(try relative(input, layer, field: "inputs"))) }
@@ -167,16 +171,20 @@ struct DarknetWriter {
       throw refusal(layer, "Darknet convolutions have square kernels, this one is \(kernel)", field: "kernel")
     }
     guard convolution.stride.isSquare else {
-      throw refusal(layer, "Darknet convolutions have one stride for both axes, this one is \(convolution.stride)", field: "stride")
+      throw refusal(
+        layer, "Darknet convolutions have one stride for both axes, this one is \(convolution.stride)", field: "stride")
     }
     let padding = convolution.padding
     guard padding.isUniform else {
-      throw refusal(layer, "Darknet convolutions pad all four sides equally, this one pads \(padding)", field: "padding")
+      throw refusal(
+        layer, "Darknet convolutions pad all four sides equally, this one pads \(padding)", field: "padding")
     }
     guard convolution.hasBias else {
       throw refusal(layer, "Darknet convolutions always have a bias (batch norm folds into it)", field: "bias")
     }
-    var body = ["filters=\(analysis.outputShape.channels)", "size=\(kernel.height)", "stride=\(convolution.stride.height)"]
+    var body = [
+      "filters=\(analysis.outputShape.channels)", "size=\(kernel.height)", "stride=\(convolution.stride.height)",
+    ]
     if padding.top == kernel.height / 2 {
       body.append("pad=1")
     } else {
@@ -188,10 +196,12 @@ struct DarknetWriter {
 
   private func poolingBody(_ pooling: Pooling, _ layer: Layer) throws(NetworkError) -> [String] {
     guard pooling.kind == .max else {
-      throw refusal(layer, "Darknet's [avgpool] is global; average pooling with a window has no Darknet form", field: "op")
+      throw refusal(
+        layer, "Darknet's [avgpool] is global; average pooling with a window has no Darknet form", field: "op")
     }
     guard !pooling.ceilMode else {
-      throw refusal(layer, "Darknet pooling rounds its output size down; ceil mode has no Darknet form", field: "ceil_mode")
+      throw refusal(
+        layer, "Darknet pooling rounds its output size down; ceil mode has no Darknet form", field: "ceil_mode")
     }
     guard pooling.kernel.isSquare, pooling.stride.isSquare else {
       throw refusal(
@@ -213,11 +223,14 @@ struct DarknetWriter {
 
   private func requireLinear(_ layer: Layer, _ section: String) throws(NetworkError) {
     guard layer.activation == .linear else {
-      throw refusal(layer, "Darknet's \(section) takes no activation, this layer has \(layer.activation.rawValue)", field: "activation")
+      throw refusal(
+        layer, "Darknet's \(section) takes no activation, this layer has \(layer.activation.rawValue)",
+        field: "activation")
     }
   }
 
   private func refusal(_ layer: Layer, _ why: String, field: String) -> NetworkError {
-    NetworkError("cannot write as Darknet cfg: \(why)", location: network.origin(of: layer.name), layer: layer.name, field: field)
+    NetworkError(
+      "cannot write as Darknet cfg: \(why)", location: network.origin(of: layer.name), layer: layer.name, field: field)
   }
 }
