@@ -6,9 +6,13 @@ extension Network {
   public func analyze() throws(NetworkError) -> NetworkAnalysis {
     var shapes: [String: TensorShape] = [:]
     for input in inputs {
-      guard shapes[input.name] == nil else { throw NetworkError("duplicate network input name '\(input.name)'") }
-      try checkShape(input.shape, of: "network input '\(input.name)'")
-      try checkBits(input.bits, field: "bits", layer: nil)
+      do throws(NetworkError) {
+        guard shapes[input.name] == nil else { throw NetworkError("duplicate network input name '\(input.name)'") }
+        try checkShape(input.shape, of: "network input '\(input.name)'")
+        try checkBits(input.bits, field: "bits", layer: nil)
+      } catch {
+        throw error.located(origin(of: input.name))
+      }
       shapes[input.name] = input.shape
     }
     var results: [LayerAnalysis] = []
