@@ -43,6 +43,11 @@ import Testing
     #expect(try ScaleSimTopology.write(network) == Self.canonical)
   }
 
+  @Test func readNetworkRoundTripsThroughYAML() throws {
+    let network = try ScaleSimTopology.read(Self.canonical, file: "tiny.csv")
+    #expect(try NetworkYAML.read(NetworkYAML.write(network), file: "tiny.yaml") == network)
+  }
+
   @Test func toleratesTheQuirksOfRealTopologyFiles() throws {
     // From SCALE-Sim's own files: aligned columns, tab indents, a '#dw' comment after the trailing
     // comma, a row without its trailing comma, a blank line, an all-comma line, CRLF line ends.
