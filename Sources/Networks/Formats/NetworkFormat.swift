@@ -89,13 +89,15 @@ public func writeTextAtomically(_ text: String, to path: String) throws(NetworkE
   let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
   do {
     try Data(text.utf8).write(to: temporary)
-    if FileManager.default.fileExists(atPath: path) {
-      _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-    } else {
-      try FileManager.default.moveItem(at: temporary, to: url)
-    }
   } catch {
     try? FileManager.default.removeItem(at: temporary)
     throw NetworkError("cannot write the file: \(error.localizedDescription)", location: FileLocation(file: path))
+  }
+  // POSIX rename replaces an existing file atomically. FileManager.replaceItemAt is not used:
+  // on Linux it fails and deletes both files (swift-corelibs-foundation issue 4655).
+  guard rename(temporary.path, url.path) == 0 else {
+    let reason = String(cString: strerror(errno))
+    try? FileManager.default.removeItem(at: temporary)
+    throw NetworkError("cannot write the file: \(reason)", location: FileLocation(file: path))
   }
 }
