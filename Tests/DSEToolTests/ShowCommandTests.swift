@@ -124,7 +124,7 @@ import Testing
 
   @Test func everySubcommandHasHelpWithAnExample() throws {
     let top = try dse("--help")
-    let names = ["show", "graph", "convert"]
+    let names = ["show", "graph", "convert", "decompose", "prune", "precision"]
     for name in names {
       #expect(top.standardOutput.contains(name))
       let help = try dse(name, "--help")
@@ -132,5 +132,33 @@ import Testing
       #expect(help.standardOutput.contains("Example"), "dse \(name) --help has no example")
       #expect(help.standardOutput.contains("dse \(name) "), "dse \(name) --help shows no example command")
     }
+  }
+
+  @Test func darknetConvertsToYAMLWithIdenticalShapes() throws {
+    let directory = try temporaryDirectory()
+    let output = directory.appendingPathComponent("yolov3.yaml")
+    #expect(try dse("convert", "nets/yolov3.cfg", output.path).status == 0)
+    let original = try dse("show", "nets/yolov3.cfg", "--format", "csv").standardOutput
+    let converted = try dse("show", output.path, "--format", "csv").standardOutput
+    #expect(!original.isEmpty)
+    #expect(original == converted)
+  }
+
+  @Test func transformsWriteNetworksThatShowLoads() throws {
+    let directory = try temporaryDirectory()
+    let decomposed = directory.appendingPathComponent("cp.yaml").path
+    let pruned = directory.appendingPathComponent("pruned.yaml").path
+    let quantized = directory.appendingPathComponent("w4.yaml").path
+    #expect(try dse("decompose", "nets/vgg16-cifar10.yaml", "-o", decomposed, "--rank", "0.25", "--keep-first").status == 0)
+    #expect(try dse("prune", "nets/mobilenetv2.yaml", "-o", pruned, "--keep", "0.5").status == 0)
+    #expect(try dse("precision", "nets/mobilenetv2.yaml", "-o", quantized, "--weight-bits", "4").status == 0)
+    let shown = try dse("show", pruned)
+    #expect(shown.status == 0)
+    #expect(shown.standardOutput.contains("83.40M MACs"))
+    let bits = try dse("show", quantized, "--format", "csv").standardOutput.split(separator: "\n")
+    #expect(bits.dropFirst().allSatisfy { $0.hasSuffix(",w4a8") })
+    let bad = try dse("prune", "nets/mobilenetv2.yaml", "-o", pruned, "--keep", "1.5")
+    #expect(bad.status != 0)
+    #expect(bad.standardError.contains("keep"))
   }
 }
