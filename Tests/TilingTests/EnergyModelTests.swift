@@ -138,6 +138,11 @@ import Testing
     #expect(architecture == expected)
   }
 
+  @Test func anEmptyMappingIsTheDefaultAndExponentsAreNumbers() throws {
+    #expect(try Architecture.read(yaml: "{}\n", file: "a.yaml") == .default)
+    #expect(try Architecture.read(yaml: "dram: {pj_per_byte: 1e3}\n", file: "a.yaml").energy.dramPicojoulesPerByte == 1000)
+  }
+
   @Test func aConstantBufferModel() throws {
     let text = "buffer: {model: constant, pj_per_byte: 2}\n"
     #expect(try Architecture.read(yaml: text, file: "a.yaml").energy.buffer == .constant(picojoulesPerByte: 2))
