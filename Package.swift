@@ -17,7 +17,7 @@ let package = Package(
     // Layers, shapes, networks; YAML / Darknet cfg / SCALE-Sim CSV formats; transforms.
     .target(name: "Networks", dependencies: [.product(name: "Yams", package: "Yams")]),
     // GEMM tiles, loop orders, Scan, the walk, closed-form traffic, floors, search.
-    .target(name: "Tiling", dependencies: ["Networks"]),
+    .target(name: "Tiling", dependencies: ["Networks", .product(name: "Yams", package: "Yams")]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks"]),
     // The public library facade a simulator calls.
