@@ -1,51 +1,72 @@
-/// What one operand sees of one loop dimension: for each tile index along the loop, the
-/// interval of the operand's coordinates that tile covers (inclusive, possibly empty).
+/// What one operand sees of one loop dimension: for each tile index along the loop, the set of
+/// the operand's coordinates that tile covers, as sorted disjoint inclusive ranges.
 ///
-/// A channel or GEMM dimension gives disjoint intervals (tile i covers [i*T, (i+1)*T-1]);
-/// an input row dimension of a KxK convolution gives overlapping windows (the halo),
-/// clipped to the tensor because padding is never read. A dimension the operand does not
-/// depend on gives the same interval for every index.
+/// A channel or GEMM dimension gives disjoint tiles (tile i covers [i*T, (i+1)*T-1]); an input
+/// row dimension of a KxK convolution gives windows that overlap between neighbouring tiles (the
+/// halo) when the kernel is at least the stride, and separate blocks with unread rows between
+/// them when the stride is larger (a strided 1x1 reads every other row). Windows are clipped to
+/// the tensor: padding is never read. A dimension the operand does not depend on gives the same
+/// single coordinate for every index.
 public struct AxisIntervals: Hashable, Sendable {
-  public let lower: [Int]
-  public let upper: [Int]
+  public let tiles: [[ClosedRange<Int>]]
 
-  public init(lower: [Int], upper: [Int]) {
-    self.lower = lower
-    self.upper = upper
-  }
+  public init(tiles: [[ClosedRange<Int>]]) { self.tiles = tiles }
 
-  public var count: Int { lower.count }
+  public var count: Int { tiles.count }
 
   /// Entries covered by tile `index`.
-  public func length(_ index: Int) -> Int { max(0, upper[index] - lower[index] + 1) }
+  public func length(_ index: Int) -> Int { tiles[index].reduce(0) { $0 + $1.count } }
 
   /// Entries two tiles have in common.
   public func overlap(_ a: Int, _ b: Int) -> Int {
-    max(0, min(upper[a], upper[b]) - max(lower[a], lower[b]) + 1)
+    if a == b { return length(a) }
+    var shared = 0
+    var i = 0
+    var j = 0
+    let first = tiles[a]
+    let second = tiles[b]
+    while i < first.count && j < second.count {
+      let low = max(first[i].lowerBound, second[j].lowerBound)
+      let high = min(first[i].upperBound, second[j].upperBound)
+      if low <= high { shared += high - low + 1 }
+      if first[i].upperBound < second[j].upperBound { i += 1 } else { j += 1 }
+    }
+    return shared
   }
 
   /// A dimension the operand does not depend on: every tile index selects the same single "entry".
   public static func irrelevant(count: Int) -> AxisIntervals {
-    AxisIntervals(lower: Array(repeating: 0, count: count), upper: Array(repeating: 0, count: count))
+    AxisIntervals(tiles: Array(repeating: [0...0], count: count))
   }
 
   /// Disjoint tiles of `size` over `extent` entries; the last one is a fragment when size does not divide extent.
   public static func tiles(extent: Int, size: Int) -> AxisIntervals {
     let size = max(1, min(size, extent))
     let count = (extent + size - 1) / size
-    let lower = (0..<count).map { $0 * size }
-    return AxisIntervals(lower: lower, upper: lower.map { min($0 + size, extent) - 1 })
+    return AxisIntervals(tiles: (0..<count).map { [($0 * size)...(min(($0 + 1) * size, extent) - 1)] })
   }
 
-  /// Input windows of a sliding window over tiles of `size` outputs: output o reads inputs
+  /// Input coordinates read by tiles of `size` outputs of a sliding window: output o reads
   /// o*stride - padding ... o*stride - padding + kernel - 1, clipped to [0, inputExtent).
   public static func windows(
     outputExtent: Int, size: Int, stride: Int, kernel: Int, padding: Int, inputExtent: Int
   ) -> AxisIntervals {
     let outputs = tiles(extent: outputExtent, size: size)
     return AxisIntervals(
-      lower: outputs.lower.map { max(0, $0 * stride - padding) },
-      upper: outputs.upper.map { min(inputExtent - 1, $0 * stride - padding + kernel - 1) })
+      tiles: outputs.tiles.map { range in
+        var blocks: [ClosedRange<Int>] = []
+        for output in range[0] {
+          let low = max(0, output * stride - padding)
+          let high = min(inputExtent - 1, output * stride - padding + kernel - 1)
+          guard low <= high else { continue }
+          if let last = blocks.last, low <= last.upperBound + 1 {
+            blocks[blocks.count - 1] = last.lowerBound...max(last.upperBound, high)
+          } else {
+            blocks.append(low...high)
+          }
+        }
+        return blocks
+      })
   }
 }
 

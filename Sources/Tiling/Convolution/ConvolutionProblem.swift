@@ -1,0 +1,70 @@
+import Networks
+
+/// A loop of a convolution's tile nest.
+public enum ConvolutionDimension: String, Hashable, Sendable, Codable, CaseIterable {
+  /// Output channels (absent for depthwise layers, whose output channels follow their input channels).
+  case outputChannels = "co"
+  /// Input channels: the reduction of a standard convolution; the channel groups of a depthwise one.
+  case inputChannels = "ci"
+  /// Output rows.
+  case rows = "h"
+  /// Output columns.
+  case columns = "w"
+}
+
+/// What the tiling model needs of a convolution layer: shapes, window and whether it is depthwise.
+public struct ConvolutionProblem: Hashable, Sendable, Codable {
+  public var input: TensorShape
+  public var output: TensorShape
+  public var kernel: Extent2D
+  public var stride: Extent2D
+  public var padding: Padding
+  /// One group per input channel; output channels = input channels x multiplier.
+  public var isDepthwise: Bool
+
+  public init(input: TensorShape, output: TensorShape, kernel: Extent2D, stride: Extent2D, padding: Padding, isDepthwise: Bool) {
+    self.input = input
+    self.output = output
+    self.kernel = kernel
+    self.stride = stride
+    self.padding = padding
+    self.isDepthwise = isDepthwise
+  }
+
+  /// The convolution of an analysed layer; nil for layers that are not standard or depthwise
+  /// convolutions (grouped convolutions with 1 < groups < channels are not tiled by this model).
+  public init?(_ layer: LayerAnalysis) {
+    guard layer.layer.convolution != nil, layer.groups == 1 || layer.kind == .depthwise else { return nil }
+    self.init(
+      input: layer.inputShape, output: layer.outputShape, kernel: layer.kernel, stride: layer.stride,
+      padding: layer.padding, isDepthwise: layer.kind == .depthwise)
+  }
+
+  /// The loops of this convolution's nest.
+  public var dimensions: [ConvolutionDimension] {
+    isDepthwise ? [.inputChannels, .rows, .columns] : [.outputChannels, .inputChannels, .rows, .columns]
+  }
+
+  /// Output channels per input channel of a depthwise layer (1 for a standard convolution's bookkeeping).
+  public var multiplier: Int { isDepthwise ? output.channels / max(1, input.channels) : 1 }
+
+  /// The extent a dimension's tiles cover.
+  public func extent(of dimension: ConvolutionDimension) -> Int {
+    switch dimension {
+    case .outputChannels: return output.channels
+    case .inputChannels: return input.channels
+    case .rows: return output.height
+    case .columns: return output.width
+    }
+  }
+
+  public var weightCount: Int {
+    let perGroup = isDepthwise ? multiplier : output.channels
+    return perGroup * input.channels * kernel.height * kernel.width
+  }
+
+  public var macs: Int {
+    let reduction = isDepthwise ? 1 : input.channels
+    return output.channels * output.height * output.width * reduction * kernel.height * kernel.width
+  }
+}
