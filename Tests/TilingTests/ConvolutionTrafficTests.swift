@@ -185,3 +185,38 @@ struct ConvolutionOracle {
       padding: padding, isDepthwise: depthwise)
   }
 }
+
+@Suite struct ConvolutionFloorTests {
+  @Test func stridedPointwiseReadsAQuarterOfItsInput() {
+    let problem = ConvolutionProblem(
+      input: TensorShape(channels: 64, height: 56, width: 56), output: TensorShape(channels: 128, height: 28, width: 28),
+      kernel: Extent2D(square: 1), stride: Extent2D(square: 2), padding: .zero, isDepthwise: false)
+    #expect(TrafficFloor.convolution(problem).compulsory == 64 * 28 * 28 + 64 * 128 + 128 * 28 * 28)
+  }
+
+  /// No tiling of any random convolution goes below its floor.
+  @Test func noTilingGoesBelowTheFloor() {
+    var random = SplitMix64(seed: 0xC0_0007)
+    for _ in 0..<500 {
+      let kernel = Int.random(in: 1...5, using: &random)
+      let stride = Int.random(in: 1...3, using: &random)
+      let padding = Int.random(in: 0..<kernel, using: &random)
+      let size = Int.random(in: kernel...14, using: &random)
+      let output = (size + 2 * padding - kernel) / stride + 1
+      let depthwise = Bool.random(using: &random)
+      let cin = Int.random(in: 1...6, using: &random)
+      let problem = ConvolutionProblem(
+        input: TensorShape(channels: cin, height: size, width: size),
+        output: TensorShape(channels: depthwise ? cin : Int.random(in: 1...6, using: &random), height: output, width: output),
+        kernel: Extent2D(square: kernel), stride: Extent2D(square: stride), padding: Padding(symmetric: padding, padding),
+        isDepthwise: depthwise)
+      var tile: [ConvolutionDimension: Int] = [:]
+      for dimension in problem.dimensions { tile[dimension] = Int.random(in: 1...problem.extent(of: dimension), using: &random) }
+      let tiling = ConvolutionTiling(
+        tile: tile, order: problem.dimensions.shuffled(using: &random),
+        scan: Set(problem.dimensions.filter { _ in Bool.random(using: &random) }))
+      let traffic = ConvolutionTraffic.traffic(problem: problem, tiling: tiling)
+      #expect(traffic.total >= TrafficFloor.convolution(problem).value, "\(problem) \(tiling)")
+    }
+  }
+}
