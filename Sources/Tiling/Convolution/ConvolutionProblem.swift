@@ -67,4 +67,18 @@ public struct ConvolutionProblem: Hashable, Sendable, Codable {
     let reduction = isDepthwise ? 1 : input.channels
     return output.channels * output.height * output.width * reduction * kernel.height * kernel.width
   }
+
+  /// Input elements some output reads: padding is not read, and with a stride larger than the
+  /// kernel the rows and columns between windows are not either (a strided 1x1 reads a quarter).
+  public var inputElementsRead: Int {
+    let rows = AxisIntervals.windows(
+      outputExtent: output.height, size: output.height, stride: stride.height, kernel: kernel.height,
+      padding: padding.top, inputExtent: input.height
+    ).length(0)
+    let columns = AxisIntervals.windows(
+      outputExtent: output.width, size: output.width, stride: stride.width, kernel: kernel.width,
+      padding: padding.left, inputExtent: input.width
+    ).length(0)
+    return input.channels * rows * columns
+  }
 }

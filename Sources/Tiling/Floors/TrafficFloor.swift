@@ -43,15 +43,7 @@ extension TrafficFloor {
   /// for the im2col view, because a convolution reuses each input across kernel positions.
   /// Input elements count only if some output reads them (a strided 1x1 reads a quarter of its input).
   public static func convolution(_ problem: ConvolutionProblem) -> TrafficFloor {
-    let rows = AxisIntervals.windows(
-      outputExtent: problem.output.height, size: problem.output.height, stride: problem.stride.height,
-      kernel: problem.kernel.height, padding: problem.padding.top, inputExtent: problem.input.height
-    ).length(0)
-    let columns = AxisIntervals.windows(
-      outputExtent: problem.output.width, size: problem.output.width, stride: problem.stride.width,
-      kernel: problem.kernel.width, padding: problem.padding.left, inputExtent: problem.input.width
-    ).length(0)
     let output = problem.output.channels * problem.output.height * problem.output.width
-    return TrafficFloor(compulsory: problem.input.channels * rows * columns + problem.weightCount + output)
+    return TrafficFloor(compulsory: problem.inputElementsRead + problem.weightCount + output)
   }
 }
