@@ -63,9 +63,11 @@ func analyzeBundled(_ file: String) throws -> NetworkAnalysis {
       """, file: "t.yaml"
     ).analyze()
     let b = try #require(analysis.layer(named: "b"))
-    let widths = OperandWidths(b, in: analysis, psumWidth: 2)
-    #expect(widths == OperandWidths(input: 2, weight: 16, output: 16, psum: 32))
-    #expect(widths.bytes(Traffic(inputReads: 3)) == 1)
-    #expect(widths.bytes(Traffic(inputReads: 5, weightReads: 1, psumWrites: 1)) == 2 + 2 + 4)
+    let widths = OperandBits(b, in: analysis, psumWidth: 2)
+    #expect(widths == OperandBits(input: 2, weight: 16, output: 16, psum: 32))
+    #expect(widths.wholeBytes(of: Traffic(inputReads: 3)) == 1)
+    #expect(widths.wholeBytes(of: Traffic(inputReads: 5, weightReads: 1, psumWrites: 1)) == 2 + 2 + 4)
+    let first = try #require(analysis.layer(named: "a"))
+    #expect(OperandBits(first, in: analysis).input == 8)
   }
 }

@@ -37,35 +37,20 @@ public enum LayerWorkload: Hashable, Sendable {
   }
 }
 
-/// Bit widths of a layer's operands, which turn entries into bytes.
-public struct OperandWidths: Hashable, Sendable, Codable {
-  public var input: Int
-  public var weight: Int
-  public var output: Int
-  /// Partial sums: the output width times the psum width in entries.
-  public var psum: Int
-
-  public init(input: Int, weight: Int, output: Int, psum: Int) {
-    self.input = input
-    self.weight = weight
-    self.output = output
-    self.psum = psum
-  }
-
-  /// The widths of `layer` in `network`: its input is its producer's activations (or the network
-  /// input's width), its weights and outputs its own precision.
+extension OperandBits {
+  /// The widths of `layer` in `analysis`: its input is its producer's activations (or the
+  /// network input's width), its weights and outputs its own precision.
   public init(_ layer: LayerAnalysis, in analysis: NetworkAnalysis, psumWidth: Int = 1) {
     let producer = layer.layer.inputs.first
     let inputBits =
       producer.flatMap { name in analysis.layer(named: name)?.layer.precision.activationBits }
       ?? producer.flatMap { name in analysis.network.inputs.first { $0.name == name }?.bits }
-      ?? layer.layer.precision.activationBits
-    let output = layer.layer.precision.activationBits
-    self.init(input: inputBits, weight: layer.layer.precision.weightBits, output: output, psum: output * psumWidth)
+    self.init(precision: layer.layer.precision, inputBits: inputBits, psumWidth: psumWidth)
   }
 
-  /// Bytes moved by `traffic`, each operand rounded up to whole bytes.
-  public func bytes(_ traffic: Traffic) -> Int {
+  /// Whole bytes moved by `traffic`, each operand's bits rounded up: tensors of widths that are
+  /// not whole bytes are packed, and a transfer of a packed tensor ends on a byte.
+  public func wholeBytes(of traffic: Traffic) -> Int {
     func bytes(_ entries: Int, _ bits: Int) -> Int { (entries * bits + 7) / 8 }
     return bytes(traffic.inputReads, input) + bytes(traffic.weightReads, weight) + bytes(traffic.outputWrites, output)
       + bytes(traffic.psumReads, psum) + bytes(traffic.psumWrites, psum)
