@@ -7,20 +7,16 @@ extension Architecture {
   /// negative energies and non-positive sizes are errors naming the file, line and field.
   /// `file` is the name errors report.
   public static func read(yaml text: String, file: String) throws(ArchitectureError) -> Architecture {
-    let root: Node
+    let composed: Node?
     do {
-      guard let composed = try Yams.compose(yaml: text) else {
-        throw ArchitectureError(
-          "the file is empty; expected a mapping with sections \(ArchitectureKeys.top.joined(separator: ", "))",
-          location: FileLocation(file: file))
-      }
-      root = composed
-    } catch let error as ArchitectureError {
-      throw error
-    } catch let error as YamlError {
-      throw convert(error, file: file)
+      composed = try YAMLDocument.compose(text, file: file)
     } catch {
-      throw ArchitectureError("malformed YAML: \(error)", location: FileLocation(file: file))
+      throw ArchitectureError(error.message, location: error.location ?? FileLocation(file: file), field: error.field)
+    }
+    guard let root = composed else {
+      throw ArchitectureError(
+        "the file is empty; expected a mapping with sections \(ArchitectureKeys.top.joined(separator: ", "))",
+        location: FileLocation(file: file))
     }
 
     var architecture = Architecture.default
@@ -94,19 +90,6 @@ extension Architecture {
       "    cols: \(macArray.columns)",
     ]
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  private static func convert(_ error: YamlError, file: String) -> ArchitectureError {
-    switch error {
-    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-      return ArchitectureError("malformed YAML: \(problem)", location: FileLocation(file: file, line: mark.line))
-    case .duplicatedKeysInMapping(let duplicates, let context):
-      return ArchitectureError(
-        "duplicate key: the mapping starting on this line gives it more than once; each key may appear once",
-        location: FileLocation(file: file, line: context.mark.line), field: duplicates.first)
-    default:
-      return ArchitectureError("malformed YAML: \(error)", location: FileLocation(file: file))
-    }
   }
 }
 

@@ -21,7 +21,9 @@ struct YAMLNetworkReader {
   }
 
   mutating func read(_ text: String) throws(NetworkError) -> Network {
-    let root = try Self.compose(text, file: file)
+    guard let root = try YAMLDocument.compose(text, file: file) else {
+      throw NetworkError("the file is empty; expected a network description", location: FileLocation(file: file))
+    }
     let top = try YAMLFields(root, file: file, layer: nil, what: "a network file")
     try top.rejectUnknownKeys(allowed: Self.topLevelKeys, context: "a network file")
     network.name = try top.string("name") ?? Self.defaultName(for: file)
@@ -36,34 +38,6 @@ struct YAMLNetworkReader {
     var scope = Scope()
     for entry in entries { try readEntry(entry, scope: &scope, blockStack: []) }
     return network
-  }
-
-  static func compose(_ text: String, file: String) throws(NetworkError) -> Node {
-    do {
-      guard let root = try Yams.compose(yaml: text) else {
-        throw NetworkError("the file is empty; expected a network description", location: FileLocation(file: file))
-      }
-      return root
-    } catch let error as NetworkError {
-      throw error
-    } catch let error as YamlError {
-      throw Self.convert(error, file: file)
-    } catch {
-      throw NetworkError("malformed YAML: \(error)", location: FileLocation(file: file))
-    }
-  }
-
-  private static func convert(_ error: YamlError, file: String) -> NetworkError {
-    switch error {
-    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-      return NetworkError("malformed YAML: \(problem)", location: FileLocation(file: file, line: mark.line))
-    case .duplicatedKeysInMapping(let duplicates, let context):
-      return NetworkError(
-        "duplicate key: a mapping gives \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) more than once",
-        location: FileLocation(file: file, line: context.mark.line), field: duplicates.first)
-    default:
-      return NetworkError("malformed YAML: \(error)", location: FileLocation(file: file))
-    }
   }
 
   static func defaultName(for file: String) -> String {
