@@ -1,0 +1,44 @@
+/// What the search minimises: a weighted sum of the traffic components.
+///
+/// Weights are per entry (e.g. bits per element: input, weight, final output and partial-sum
+/// width), so the same search serves "entries moved", "bytes moved" and, later, energy.
+/// Every weight must be non-negative: the search relies on fewer loads never costing more.
+public struct TrafficObjective: Hashable, Sendable, Codable {
+  public var input: Int
+  public var weight: Int
+  public var output: Int
+  /// Charged for each partial-sum read and each partial-sum write.
+  public var psum: Int
+
+  public init(input: Int, weight: Int, output: Int, psum: Int) {
+    self.input = input
+    self.weight = weight
+    self.output = output
+    self.psum = psum
+  }
+
+  /// Total traffic in entries: every entry moved counts 1.
+  public static let entries = TrafficObjective(input: 1, weight: 1, output: 1, psum: 1)
+
+  public var isValid: Bool { input >= 0 && weight >= 0 && output >= 0 && psum >= 0 }
+
+  public func cost(_ traffic: Traffic) -> Int {
+    input * traffic.inputReads + weight * traffic.weightReads + output * traffic.outputWrites
+      + psum * (traffic.psumReads + traffic.psumWrites)
+  }
+
+  /// Cost of one entry of the operand per run (one tile load). An output run beyond the
+  /// first is a partial-sum write plus a later read, so output runs cost twice the psum weight;
+  /// `constant(outputSize:)` corrects for the final write.
+  func perRun(_ operand: Operand) -> Int {
+    switch operand {
+    case .input: return input
+    case .weight: return weight
+    case .output: return 2 * psum
+    }
+  }
+
+  /// cost = sum over operands of perRun * runs + constant: output runs R cost
+  /// output*|O| + 2*psum*(R - |O|).
+  func constant(outputSize: Int) -> Int { (output - 2 * psum) * outputSize }
+}
