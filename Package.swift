@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // dse — design-space exploration for CNN inference accelerators.
-// Module DAG (README.md, "Layout"): Networks <- Reports <- DSE <- DSETool.
+// Module DAG (README.md, "Layout"): Networks <- Tiling <- Reports <- DSE <- DSETool.
 import PackageDescription
 
 let package = Package(
@@ -19,9 +19,9 @@ let package = Package(
     // GEMM tiles, loop orders, Scan, the walk, closed-form traffic, floors, search.
     .target(name: "Tiling", dependencies: ["Networks", .product(name: "Yams", package: "Yams")]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
-    .target(name: "Reports", dependencies: ["Networks"]),
+    .target(name: "Reports", dependencies: ["Networks", "Tiling"]),
     // The public library facade a simulator calls.
-    .target(name: "DSE", dependencies: ["Networks", "Reports"]),
+    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Reports"]),
     // The command-line tool `dse`.
     .executableTarget(
       name: "DSETool",
