@@ -149,7 +149,8 @@ import Testing
     (196, 1024, 512), (49, 4608, 512), (49, 512, 2048), (49, 1024, 2048), (49, 2048, 512), (1, 2048, 1000),
   ].map { GEMMShape(m: $0.0, k: $0.1, n: $0.2) }
 
-  /// Prints search times (never asserts them): `swift test -c release --filter GEMMSearchTests`.
+  /// Prints search times (never asserts them). Release, where `@testable` needs testing enabled:
+  /// `swift test -c release -Xswiftc -enable-testing --filter GEMMSearchTests/timing`.
   @Test func timing() throws {
     for (name, network) in [("MobileNetV2", Self.mobileNetV2), ("ResNet-50", Self.resNet50)] {
       for buffer in [16 * 1024, 64 * 1024, 256 * 1024] {
@@ -159,10 +160,12 @@ import Testing
             var total = 0
             let elapsed = try clock.measure {
               for shape in network {
-                total += try GEMMSearch.top(count, shape: shape, buffer: buffer, options: .init(scan: scan))[0].cost
+                total +=
+                  try GEMMSearch.top(count, shape: shape, buffer: buffer, options: .init(scan: scan)).first?.cost ?? 0
               }
             }
-            print("search \(name) (\(network.count) GEMMs) B=\(buffer / 1024)K scan \(scan) top \(count): \(elapsed), total \(total)")
+            let label = "search \(name) (\(network.count) GEMMs) B=\(buffer / 1024)K scan \(scan) top \(count)"
+            print("\(label): \(elapsed), total \(total)")
           }
         }
       }

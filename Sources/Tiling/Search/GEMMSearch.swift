@@ -82,8 +82,12 @@ public enum GEMMSearch {
   {
     guard shape.m >= 1, shape.k >= 1, shape.n >= 1 else { throw GEMMSearchError.invalidShape(shape) }
     guard count >= 1 else { throw GEMMSearchError.invalidOptions("top count \(count) is below 1") }
-    guard options.psumWidth >= 0 else { throw GEMMSearchError.invalidOptions("psum width \(options.psumWidth) is negative") }
-    guard options.objective.isValid else { throw GEMMSearchError.invalidOptions("objective weights must not be negative") }
+    guard options.psumWidth >= 0 else {
+      throw GEMMSearchError.invalidOptions("psum width \(options.psumWidth) is negative")
+    }
+    guard options.objective.isValid else {
+      throw GEMMSearchError.invalidOptions("objective weights must not be negative")
+    }
     let minimum = minimumBuffer(psumWidth: options.psumWidth)
     guard buffer >= minimum else { throw GEMMSearchError.bufferTooSmall(buffer: buffer, minimum: minimum) }
     var search = SearchRun(shape: shape, buffer: buffer, options: options, capacity: count)
