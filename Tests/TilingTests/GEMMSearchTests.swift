@@ -26,7 +26,7 @@ import Testing
             for: shape, psumWidth: options.psumWidth)
           guard footprint <= buffer else { break }  // grows with Tn
           let counts = PerDimension(m: (shape.m + tm - 1) / tm, k: (shape.k + tk - 1) / tk, n: (shape.n + tn - 1) / tn)
-          for order in LoopOrder.allCases {
+          for order in LoopOrder.allCases where options.orders.contains(order) {
             let group = Group(effectiveOrder: order.outerToInner.filter { counts[$0] > 1 }, counts: counts)
             for scan in scans {
               let tiling = GEMMTiling(tile: tile, order: order, scan: scan)
@@ -81,6 +81,21 @@ import Testing
       compared += 1
     }
     #expect(compared >= 110)
+  }
+
+  /// Restricted to one loop order, the search equals brute force over that order alone.
+  @Test func searchRestrictedToOneOrderEqualsBruteForce() throws {
+    var random = SplitMix64(seed: 0x5EA_4C03)
+    for index in 0..<36 {
+      let (shape, buffer) = Self.randomCase(&random)
+      let order = LoopOrder.allCases[index % 6]
+      let options = GEMMSearchOptions(scan: index % 4 < 2 ? .allowed : .never, orders: [order])
+      guard buffer >= GEMMSearch.minimumBuffer(psumWidth: 1) else { continue }
+      let expected = Self.bruteForce(shape: shape, buffer: buffer, options: options, count: 3)
+      let found = try GEMMSearch.top(3, shape: shape, buffer: buffer, options: options)
+      #expect(found.map(\.tiling) == expected.map(\.tiling), "\(shape) buffer \(buffer) order \(order)")
+      #expect(found.allSatisfy { $0.tiling.order == order })
+    }
   }
 
   /// Cases where the best tiling (or one of the top 5) has Ty above its class minimum: the

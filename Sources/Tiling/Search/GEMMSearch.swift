@@ -12,11 +12,17 @@ public struct GEMMSearchOptions: Hashable, Sendable, Codable {
   public var psumWidth: Int
   public var scan: ScanOption
   public var objective: TrafficObjective
+  /// The loop orders to consider (all six by default).
+  public var orders: [LoopOrder]
 
-  public init(psumWidth: Int = 1, scan: ScanOption = .allowed, objective: TrafficObjective = .entries) {
+  public init(
+    psumWidth: Int = 1, scan: ScanOption = .allowed, objective: TrafficObjective = .entries,
+    orders: [LoopOrder] = LoopOrder.allCases
+  ) {
     self.psumWidth = psumWidth
     self.scan = scan
     self.objective = objective
+    self.orders = orders
   }
 }
 
@@ -91,8 +97,12 @@ public enum GEMMSearch {
     let minimum = minimumBuffer(psumWidth: options.psumWidth)
     guard buffer >= minimum else { throw GEMMSearchError.bufferTooSmall(buffer: buffer, minimum: minimum) }
     var search = SearchRun(shape: shape, buffer: buffer, options: options, capacity: count)
-    for order in LoopOrder.allCases {
-      search.search(OrderedGEMM(order: order, shape: shape, psumWidth: options.psumWidth, objective: options.objective))
+    guard !options.orders.isEmpty else { throw GEMMSearchError.invalidOptions("no loop order to consider") }
+    for order in LoopOrder.allCases where options.orders.contains(order) {
+      search.search(
+        OrderedGEMM(
+          order: order, shape: shape, psumWidth: options.psumWidth, objective: options.objective,
+          considered: options.orders))
     }
     return search.kept.map { candidate in
       let tiling = candidate.tiling

@@ -30,11 +30,11 @@ struct OrderedGEMM: Sendable {
   let perRunYZ: Int
   /// The (x, y) operand, loaded once, plus the output constant of the objective.
   let fixed: Int
-  /// Whether this order is the alphabetically first of the orders that produce the same steps,
+  /// Whether this order is the alphabetically first of the considered orders that produce the same steps,
   /// indexed by which loops have one tile (bit 0: x, 1: y, 2: z): such loops can move anywhere.
   let canonical: [Bool]
 
-  init(order: LoopOrder, shape: GEMMShape, psumWidth: Int, objective: TrafficObjective) {
+  init(order: LoopOrder, shape: GEMMShape, psumWidth: Int, objective: TrafficObjective, considered: [LoopOrder]) {
     self.order = order
     let names = LoopOrder.allCases.map(\.name).sorted()
     orderRank = names.firstIndex(of: order.name) ?? 0
@@ -50,13 +50,13 @@ struct OrderedGEMM: Sendable {
     perRunXZ = objective.perRun(operand(irrelevant: y))
     perRunYZ = objective.perRun(operand(irrelevant: x))
     fixed = objective.perRun(operand(irrelevant: z)) * dx * dy + objective.constant(outputSize: shape.m * shape.n)
-    canonical = (0..<8).map { Self.isCanonical(order, trivial: $0) }
+    canonical = (0..<8).map { Self.isCanonical(order, trivial: $0, among: considered) }
   }
 
-  private static func isCanonical(_ order: LoopOrder, trivial pattern: Int) -> Bool {
+  private static func isCanonical(_ order: LoopOrder, trivial pattern: Int, among considered: [LoopOrder]) -> Bool {
     let trivial = Set(order.outerToInner.indices.filter { pattern & (1 << $0) != 0 }.map { order.outerToInner[$0] })
     let effective = order.outerToInner.filter { !trivial.contains($0) }
-    return !LoopOrder.allCases.contains { other in
+    return !considered.contains { other in
       other.name < order.name && other.outerToInner.filter { !trivial.contains($0) } == effective
     }
   }
