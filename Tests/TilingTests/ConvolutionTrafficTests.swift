@@ -133,6 +133,7 @@ struct ConvolutionOracle {
       let closed = ConvolutionTraffic.traffic(problem: problem, tiling: tiling)
       let oracle = ConvolutionOracle(problem: problem, tiling: tiling).traffic()
       #expect(closed == oracle, "\(problem) \(tiling)")
+      #expect(ConvolutionWalk(problem: problem, tiling: tiling).traffic() == closed, "\(problem) \(tiling)")
       if problem.kernel.height > problem.stride.height && (tile[.rows] ?? 0) < problem.output.height { halos += 1 }
     }
     #expect(halos > 150)

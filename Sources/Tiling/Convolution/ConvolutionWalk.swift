@@ -1,0 +1,89 @@
+/// One DRAM transfer of a convolution's walk.
+public struct ConvolutionTransfer: Hashable, Sendable, Codable {
+  public var operand: Operand
+  public var kind: Transfer.Kind
+  /// Tile index along each loop of the nest (loops the operand does not depend on included).
+  public var tile: [ConvolutionDimension: Int]
+  /// Entries moved: for an input tile, only what the previous input tile does not hold.
+  public var entries: Int
+}
+
+/// Enumerates a tiled convolution step by step and emits its DRAM transfers: the reference the
+/// closed form is checked against, and the stream DRAM traces and the executor consume.
+public struct ConvolutionWalk: Sendable {
+  public let problem: ConvolutionProblem
+  public let tiling: ConvolutionTiling
+
+  public init(problem: ConvolutionProblem, tiling: ConvolutionTiling) {
+    self.problem = problem
+    self.tiling = tiling
+  }
+
+  public func transfers() -> [ConvolutionTransfer] {
+    let order = tiling.order
+    func axes(_ operand: Operand) -> [AxisIntervals] {
+      order.map { ConvolutionTraffic.axis(operand, $0, problem, tiling) }
+    }
+    let inputAxes = axes(.input)
+    let weightAxes = axes(.weight)
+    let outputAxes = axes(.output)
+    let levels = order.indices.map { LoopLevel(count: outputAxes[$0].count, scanned: tiling.scan.contains(order[$0])) }
+    let kernelArea = problem.kernel.height * problem.kernel.width
+    let multiplier = problem.isDepthwise ? problem.multiplier : 1
+    let reductionLevel = problem.isDepthwise ? nil : order.firstIndex(of: .inputChannels)
+    let reductionTiles = reductionLevel.map { levels[$0].count } ?? 1
+
+    func size(_ axes: [AxisIntervals], _ step: [Int]) -> Int { step.indices.reduce(1) { $0 * axes[$1].length(step[$1]) } }
+    func shared(_ axes: [AxisIntervals], _ a: [Int], _ b: [Int]) -> Int {
+      a.indices.reduce(1) { $0 * axes[$1].overlap(a[$1], b[$1]) }
+    }
+    func tile(_ step: [Int]) -> [ConvolutionDimension: Int] {
+      Dictionary(uniqueKeysWithValues: zip(order, step))
+    }
+    func outputKey(_ step: [Int]) -> [Int] {
+      step.indices.map { $0 == reductionLevel ? 0 : step[$0] }
+    }
+
+    var transfers: [ConvolutionTransfer] = []
+    var contributions: [[Int]: Int] = [:]
+    var previous: [Int]?
+    func leave(_ step: [Int]) {
+      let complete = contributions[outputKey(step)] == reductionTiles
+      transfers.append(
+        ConvolutionTransfer(
+          operand: .output, kind: complete ? .write : .psumWrite, tile: tile(outputKey(step)),
+          entries: size(outputAxes, step) * multiplier))
+    }
+    for step in LoopNestWalk(levels: levels).steps() {
+      for (operand, operandAxes, scale) in [(Operand.input, inputAxes, 1), (.weight, weightAxes, kernelArea * multiplier)] {
+        let new = size(operandAxes, step) - (previous.map { shared(operandAxes, $0, step) } ?? 0)
+        if new > 0 {
+          transfers.append(ConvolutionTransfer(operand: operand, kind: .read, tile: tile(step), entries: new * scale))
+        }
+      }
+      let key = outputKey(step)
+      if let previous, outputKey(previous) != key { leave(previous) }
+      if previous.map(outputKey) != key, contributions[key] != nil {
+        transfers.append(
+          ConvolutionTransfer(operand: .output, kind: .psumRead, tile: tile(key), entries: size(outputAxes, step) * multiplier))
+      }
+      contributions[key, default: 0] += 1
+      previous = step
+    }
+    if let previous { leave(previous) }
+    return transfers
+  }
+
+  /// The walk's transfers summed per operand and kind.
+  public func traffic() -> Traffic {
+    transfers().reduce(into: Traffic.zero) { traffic, transfer in
+      switch (transfer.operand, transfer.kind) {
+      case (.input, _): traffic.inputReads += transfer.entries
+      case (.weight, _): traffic.weightReads += transfer.entries
+      case (.output, .write): traffic.outputWrites += transfer.entries
+      case (.output, .psumWrite): traffic.psumWrites += transfer.entries
+      case (.output, .psumRead), (.output, .read): traffic.psumReads += transfer.entries
+      }
+    }
+  }
+}
