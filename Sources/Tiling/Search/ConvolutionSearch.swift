@@ -1,0 +1,139 @@
+/// What the convolution search may choose and what it minimises. Mirrors `GEMMSearchOptions`
+/// (to be unified when both searches meet): partial sums `psumWidth` entries wide, Scan allowed
+/// or not (row-major loops only is the conventional baseline), and per-operand weights.
+public struct ConvolutionSearchOptions: Hashable, Sendable, Codable {
+  public var psumWidth: Int
+  public var allowScan: Bool
+  /// Objective weights per entry moved (e.g. bit widths); every one must be non-negative.
+  public var inputWeight: Int
+  public var weightWeight: Int
+  public var outputWeight: Int
+  /// Charged for every partial-sum read and every partial-sum write.
+  public var psumWeight: Int
+
+  public init(
+    psumWidth: Int = 1, allowScan: Bool = true, inputWeight: Int = 1, weightWeight: Int = 1, outputWeight: Int = 1,
+    psumWeight: Int = 1
+  ) {
+    self.psumWidth = psumWidth
+    self.allowScan = allowScan
+    self.inputWeight = inputWeight
+    self.weightWeight = weightWeight
+    self.outputWeight = outputWeight
+    self.psumWeight = psumWeight
+  }
+
+  /// The weighted cost of a traffic.
+  public func cost(_ traffic: Traffic) -> Int {
+    inputWeight * traffic.inputReads + weightWeight * traffic.weightReads + outputWeight * traffic.outputWrites
+      + psumWeight * (traffic.psumReads + traffic.psumWrites)
+  }
+}
+
+/// A convolution tiling the search found, with its exact traffic and objective.
+public struct ConvolutionSchedule: Hashable, Sendable, Codable, CustomStringConvertible {
+  public var tiling: ConvolutionTiling
+  public var traffic: Traffic
+  public var cost: Int
+  /// Buffer entries occupied (`ConvolutionTraffic.footprint`).
+  public var footprint: Int
+
+  public var description: String { "\(tiling): cost \(cost), footprint \(footprint); \(traffic)" }
+}
+
+public enum ConvolutionSearchError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// Not even all-ones tiles fit: the buffer needs at least `minimum` entries.
+  case bufferTooSmall(buffer: Int, minimum: Int)
+  case invalidProblem(String)
+  case invalidOptions(String)
+
+  public var description: String {
+    switch self {
+    case .bufferTooSmall(let buffer, let minimum):
+      return "buffer of \(buffer) entries is too small: the smallest tiling (all tiles of size 1) needs \(minimum) entries"
+    case .invalidProblem(let reason): return "invalid convolution: \(reason)"
+    case .invalidOptions(let reason): return "invalid search options: \(reason)"
+    }
+  }
+}
+
+/// Exact search for the convolution tilings with the least weighted DRAM traffic at a buffer
+/// size, over every tile size (not only divisors), every loop order and every Scan choice.
+///
+/// Why it is exact (the tests compare it with brute force over every size, order and scan):
+/// - it walks count classes (tiles of one count per dimension); within a class the search is a
+///   branch and bound over sizes whose bound (`ConvolutionSearchBound`) is the closed form with
+///   every per-axis sum at its maximum over the sizes left (totals at their minimum): a valid
+///   lower bound for every size in the box, exact for one size;
+/// - footprints grow with every tile size, so the box is capped by what fits with the other
+///   dimensions at their class minimum, and the all-minimum corner has the least footprint;
+///   when its cost equals the box's bound it wins the box outright;
+/// - the last dimension refined (output channels, or channels of a depthwise layer) has
+///   disjoint tiles for every operand that depends on it, so with the others fixed each per-axis
+///   sum is affine in its size within a class and so is the cost: only the class minimum and
+///   the largest size that fits can win (the minimum on ties, by footprint);
+/// - the outermost loop that has more than one tile never restarts, so its Scan flag is off;
+///   loops with one tile can sit anywhere, so orders that differ only there are one schedule,
+///   kept under the alphabetically first order name;
+/// - groups (loop order without single-tile loops, and tile counts) whose bound exceeds the
+///   k-th best so far are skipped.
+///
+/// Ties are broken by footprint, order name ("ci-co-h-w" < "co-ci-h-w"), fewer Scan flags, then
+/// tile sizes (co, ci, h, w). The top k are distinct schedules: the best of each group.
+public enum ConvolutionSearch {
+  public static func best(
+    problem: ConvolutionProblem, buffer: Int, options: ConvolutionSearchOptions = .init()
+  ) throws(ConvolutionSearchError) -> ConvolutionSchedule {
+    let found = try top(1, problem: problem, buffer: buffer, options: options)
+    guard let best = found.first else {
+      throw .bufferTooSmall(buffer: buffer, minimum: minimumBuffer(problem: problem, psumWidth: options.psumWidth))
+    }
+    return best
+  }
+
+  /// The `count` best distinct schedules, best first (fewer if fewer exist).
+  public static func top(
+    _ count: Int, problem: ConvolutionProblem, buffer: Int, options: ConvolutionSearchOptions = .init()
+  ) throws(ConvolutionSearchError) -> [ConvolutionSchedule] {
+    try validate(problem)
+    guard count >= 1 else { throw .invalidOptions("top count \(count) is below 1") }
+    guard options.psumWidth >= 1 else { throw .invalidOptions("psum width \(options.psumWidth) is below 1") }
+    guard min(options.inputWeight, options.weightWeight, options.outputWeight, options.psumWeight) >= 0 else {
+      throw .invalidOptions("objective weights must not be negative")
+    }
+    let model = ConvolutionSearchModel(problem: problem, options: options)
+    let minimum = model.footprint(Array(repeating: 1, count: model.dimensions.count))
+    guard buffer >= minimum else { throw .bufferTooSmall(buffer: buffer, minimum: minimum) }
+    var run = ConvolutionSearchRun(model: model, buffer: buffer, capacity: count)
+    run.search()
+    return run.kept.map { candidate in
+      let tiling = model.tiling(candidate)
+      let traffic = ConvolutionTraffic.traffic(problem: problem, tiling: tiling)
+      return ConvolutionSchedule(
+        tiling: tiling, traffic: traffic, cost: options.cost(traffic),
+        footprint: ConvolutionTraffic.footprint(problem: problem, tiling: tiling, psumWidth: options.psumWidth))
+    }
+  }
+
+  /// Footprint of all-ones tiles: one output pixel's input window (clipped to the tensor), its
+  /// K_h x K_w weights and one output (x the depthwise multiplier), partial sums `psumWidth` wide.
+  public static func minimumBuffer(problem: ConvolutionProblem, psumWidth: Int) -> Int {
+    ConvolutionSearchModel(problem: problem, options: ConvolutionSearchOptions(psumWidth: psumWidth))
+      .footprint(Array(repeating: 1, count: problem.dimensions.count))
+  }
+
+  private static func validate(_ problem: ConvolutionProblem) throws(ConvolutionSearchError) {
+    let sizes = [
+      problem.input.channels, problem.input.height, problem.input.width, problem.output.channels,
+      problem.output.height, problem.output.width, problem.kernel.height, problem.kernel.width,
+      problem.stride.height, problem.stride.width,
+    ]
+    guard sizes.allSatisfy({ $0 >= 1 }) else { throw .invalidProblem("every extent, kernel and stride must be at least 1") }
+    guard min(problem.padding.top, problem.padding.left, problem.padding.bottom, problem.padding.right) >= 0 else {
+      throw .invalidProblem("padding must not be negative")
+    }
+    if problem.isDepthwise && problem.output.channels % problem.input.channels != 0 {
+      throw .invalidProblem("depthwise output channels must be a multiple of input channels")
+    }
+  }
+}

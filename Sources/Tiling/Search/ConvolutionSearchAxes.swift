@@ -1,0 +1,150 @@
+/// The per-axis sums the closed form needs (`AxisSummary`), as plain integers so the search can
+/// take componentwise minima and maxima over a range of tile sizes and bound the traffic of
+/// every size in the range at once.
+struct AxisSums: Hashable, Sendable {
+  /// Sum of tile lengths over even and odd tile indices.
+  var even: Int
+  var odd: Int
+  /// Sum of overlap(p, p+1) over even and odd p.
+  var overlapEven: Int
+  var overlapOdd: Int
+  var first: Int
+  var last: Int
+  /// overlap(last, first): what a loop that restarts without Scan keeps.
+  var restart: Int
+  var longest: Int
+
+  var total: Int { even + odd }
+
+  init(even: Int, odd: Int, overlapEven: Int, overlapOdd: Int, first: Int, last: Int, restart: Int, longest: Int) {
+    (self.even, self.odd, self.overlapEven, self.overlapOdd) = (even, odd, overlapEven, overlapOdd)
+    (self.first, self.last, self.restart, self.longest) = (first, last, restart, longest)
+  }
+
+  init(_ summary: AxisSummary) {
+    self.init(
+      even: summary.lengthByParity[0], odd: summary.lengthByParity[1],
+      overlapEven: summary.neighbourOverlapByParity[0], overlapOdd: summary.neighbourOverlapByParity[1],
+      first: summary.firstLength, last: summary.lastLength, restart: summary.restartOverlap,
+      longest: summary.maximumLength)
+  }
+
+  /// A dimension the operand does not depend on: `count` tiles of one shared "entry".
+  static func irrelevant(count: Int) -> AxisSums {
+    AxisSums(
+      even: (count + 1) / 2, odd: count / 2, overlapEven: count / 2, overlapOdd: (count - 1) / 2, first: 1, last: 1,
+      restart: 1, longest: 1)
+  }
+
+  /// Componentwise maximum: every product of these sums bounds the same product for both.
+  func maximum(_ other: AxisSums) -> AxisSums {
+    AxisSums(
+      even: max(even, other.even), odd: max(odd, other.odd), overlapEven: max(overlapEven, other.overlapEven),
+      overlapOdd: max(overlapOdd, other.overlapOdd), first: max(first, other.first), last: max(last, other.last),
+      restart: max(restart, other.restart), longest: max(longest, other.longest))
+  }
+}
+
+/// The sums of one operand along one loop over a range of tile sizes of one count class:
+/// `low` holds the least total length, `high` the componentwise maxima (exact when the range
+/// is a single size).
+struct AxisRange: Sendable {
+  var lowTotal: Int
+  var high: AxisSums
+
+  init(exact sums: AxisSums) { (lowTotal, high) = (sums.total, sums) }
+  init(lowTotal: Int, high: AxisSums) { (self.lowTotal, self.high) = (lowTotal, high) }
+}
+
+/// How an operand sees a loop dimension.
+enum AxisKind: Sendable {
+  case irrelevant
+  /// Disjoint tiles (channels; output rows and columns).
+  case tiles
+  /// Overlapping input windows of output row or column tiles.
+  case windows
+}
+
+/// A dimension's tile sizes, their count classes and, per size, the exact sums of its tiles and
+/// (rows and columns) of its input windows, with prefix maxima inside each class so that the
+/// sums over every size from the class's smallest to any t are read in O(1).
+struct DimensionTable: Sendable {
+  let extent: Int
+  /// Count classes, largest tiles (count 1) first.
+  let classes: [TileRange]
+  /// Indexed by size - 1.
+  let tiles: [AxisSums]
+  let windows: [AxisSums]
+  private let tilesPrefixHigh: [AxisSums]
+  private let tilesPrefixLow: [Int]
+  private let windowsPrefixHigh: [AxisSums]
+  private let windowsPrefixLow: [Int]
+
+  /// The sizes with one tile count: `smallest ... largest`.
+  struct TileRange: Hashable, Sendable {
+    let count: Int
+    let smallest: Int
+    let largest: Int
+  }
+
+  init(extent: Int, window: (stride: Int, kernel: Int, padding: Int, inputExtent: Int)?) {
+    self.extent = extent
+    var classes: [TileRange] = []
+    var size = 1
+    while size <= extent {
+      let count = (extent + size - 1) / size
+      let largest = count == 1 ? extent : (extent + count - 2) / (count - 1) - 1
+      classes.append(TileRange(count: count, smallest: size, largest: largest))
+      size = largest + 1
+    }
+    self.classes = classes.reversed()
+    tiles = (1...extent).map { AxisSums(AxisSummary(.tiles(extent: extent, size: $0))) }
+    if let window {
+      windows = (1...extent).map {
+        AxisSums(
+          AxisSummary(
+            .windows(
+              outputExtent: extent, size: $0, stride: window.stride, kernel: window.kernel, padding: window.padding,
+              inputExtent: window.inputExtent)))
+      }
+    } else {
+      windows = []
+    }
+    let sizeClasses = classes
+    func prefixes(_ sums: [AxisSums]) -> ([AxisSums], [Int]) {
+      var high = sums
+      var low = sums.map(\.total)
+      guard !sums.isEmpty else { return (high, low) }
+      for range in sizeClasses where range.largest > range.smallest {
+        for size in (range.smallest + 1)...range.largest {
+          high[size - 1] = high[size - 2].maximum(sums[size - 1])
+          low[size - 1] = min(low[size - 2], sums[size - 1].total)
+        }
+      }
+      return (high, low)
+    }
+    (tilesPrefixHigh, tilesPrefixLow) = prefixes(tiles)
+    (windowsPrefixHigh, windowsPrefixLow) = prefixes(windows)
+  }
+
+  /// The count of tiles of `size`.
+  func count(_ size: Int) -> Int { (extent + size - 1) / size }
+
+  /// Exact sums for one size.
+  func sums(_ kind: AxisKind, size: Int) -> AxisSums {
+    switch kind {
+    case .irrelevant: return .irrelevant(count: count(size))
+    case .tiles: return tiles[size - 1]
+    case .windows: return windows[size - 1]
+    }
+  }
+
+  /// Sums over the sizes from the smallest of `size`'s class up to `size` (one class).
+  func range(_ kind: AxisKind, upTo size: Int) -> AxisRange {
+    switch kind {
+    case .irrelevant: return AxisRange(exact: .irrelevant(count: count(size)))
+    case .tiles: return AxisRange(lowTotal: tilesPrefixLow[size - 1], high: tilesPrefixHigh[size - 1])
+    case .windows: return AxisRange(lowTotal: windowsPrefixLow[size - 1], high: windowsPrefixHigh[size - 1])
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/// The closed form of `LoopNestTraffic`, rewritten on plain integers for the search, and its
+/// bounds over ranges of tile sizes.
+///
+/// Loads = prod(total length per axis) - sum over advancing levels of the shared entries, and
+/// each shared term is a sum of products of per-axis sums, all non-negative, one factor per
+/// axis. So with every sum replaced by its maximum over a range of sizes, and every total by
+/// its minimum, the formula bounds the loads of every size in the range from below; with a
+/// single size it is exact. That is what makes branch and bound over tile sizes exact.
+enum ConvolutionSearchBound {
+  /// One loop of the nest as one operand sees it.
+  struct Level {
+    var count: Int
+    var scanned: Bool
+    var axis: AxisRange
+  }
+
+  /// Loads of one operand (exact for single sizes, a lower bound for ranges).
+  static func loads(_ levels: [Level]) -> Int {
+    var total = 1
+    for level in levels { total *= level.axis.lowTotal }
+    for advancing in levels.indices where levels[advancing].count >= 2 {
+      total -= shared(advancing, levels)
+    }
+    return total
+  }
+
+  /// An upper bound on `shared` that holds whatever the Scan flags are: the outer loops give at
+  /// most the product of their totals, the advancing loop the sum of its overlaps, and each
+  /// inner loop at most the largest of what it can end on (or keep when restarting).
+  static func loadsAnyScan(_ levels: [Level], scanAllowed: Bool) -> Int {
+    var total = 1
+    for level in levels { total *= level.axis.lowTotal }
+    for advancing in levels.indices where levels[advancing].count >= 2 {
+      var product = levels[advancing].axis.high.overlapEven + levels[advancing].axis.high.overlapOdd
+      for level in levels.indices where level != advancing && product != 0 {
+        let sums = levels[level].axis.high
+        if level < advancing {
+          product *= sums.total
+        } else if levels[level].count == 1 {
+          product *= sums.first
+        } else {
+          product *= scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart
+        }
+      }
+      total -= product
+    }
+    return total
+  }
+
+  /// Entries consecutive steps share when loop `advancing` moves to its next tile: the parity
+  /// dynamic programme of `LoopNestTraffic.sharedOnAdvance`.
+  private static func shared(_ advancing: Int, _ levels: [Level]) -> Int {
+    var (even, odd) = (1, 0)
+    for level in 0..<advancing {
+      let loop = levels[level]
+      (even, odd) = step(
+        (even, odd), counters: loop.count, indices: loop.count, radix: loop.count, scanned: loop.scanned,
+        sums: (loop.axis.high.even, loop.axis.high.odd))
+    }
+    let moving = levels[advancing]
+    (even, odd) = step(
+      (even, odd), counters: moving.count - 1, indices: moving.count - 1, radix: moving.count, scanned: moving.scanned,
+      sums: (moving.axis.high.overlapEven, moving.axis.high.overlapOdd))
+    var shared = 0
+    for parity in 0...1 {
+      var product = parity == 0 ? even : odd
+      guard product != 0 else { continue }
+      var sweepParity = parity
+      for level in (advancing + 1)..<levels.count {
+        let loop = levels[level]
+        let sums = loop.axis.high
+        if loop.count == 1 {
+          product *= sums.first
+        } else if loop.scanned {
+          product *= sweepParity == 0 ? sums.last : sums.first
+        } else {
+          product *= sums.restart
+        }
+        sweepParity = (sweepParity * (loop.count % 2) + (loop.count - 1) % 2) % 2
+      }
+      shared += product
+    }
+    return shared
+  }
+
+  private static func step(
+    _ byParity: (Int, Int), counters: Int, indices: Int, radix: Int, scanned: Bool, sums: (Int, Int)
+  ) -> (Int, Int) {
+    var next = (0, 0)
+    for parity in 0...1 {
+      let weight = parity == 0 ? byParity.0 : byParity.1
+      guard weight != 0 else { continue }
+      let forward = !scanned || parity == 0
+      for counterParity in 0...1 where (counterParity == 0 ? (counters + 1) / 2 : counters / 2) > 0 {
+        let indexParity = forward ? counterParity : (indices + 1 + counterParity) % 2
+        let value = weight * (indexParity == 0 ? sums.0 : sums.1)
+        if (parity * (radix % 2) + counterParity) % 2 == 0 { next.0 += value } else { next.1 += value }
+      }
+    }
+    return next
+  }
+}

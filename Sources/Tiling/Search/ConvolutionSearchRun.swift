@@ -1,0 +1,190 @@
+/// A tiling under consideration, ordered by the search's total preference:
+/// cost, footprint, loop order name, Scan rank (fewer flags first), tile sizes (co, ci, h, w).
+struct ConvolutionCandidate: Comparable, Sendable {
+  var cost: Int
+  var footprint: Int
+  var orderRank: Int
+  var scanRank: Int
+  /// Indexed like the problem's `dimensions`.
+  var sizes: [Int]
+  var order: Int
+  var scanMask: Int
+
+  static func < (lhs: ConvolutionCandidate, rhs: ConvolutionCandidate) -> Bool {
+    lhs.key < rhs.key
+  }
+
+  static func == (lhs: ConvolutionCandidate, rhs: ConvolutionCandidate) -> Bool { lhs.key == rhs.key }
+
+  var key: Key { Key(cost: cost, footprint: footprint, orderRank: orderRank, scanRank: scanRank, sizes: sizes) }
+
+  /// The part of the preference a bound can be compared with.
+  struct Key: Comparable {
+    var cost: Int
+    var footprint: Int
+    var orderRank: Int
+    var scanRank: Int
+    var sizes: [Int]
+
+    static func < (lhs: Key, rhs: Key) -> Bool {
+      if (lhs.cost, lhs.footprint, lhs.orderRank, lhs.scanRank) != (rhs.cost, rhs.footprint, rhs.orderRank, rhs.scanRank) {
+        return (lhs.cost, lhs.footprint, lhs.orderRank, lhs.scanRank)
+          < (rhs.cost, rhs.footprint, rhs.orderRank, rhs.scanRank)
+      }
+      return lhs.sizes.lexicographicallyPrecedes(rhs.sizes)
+    }
+  }
+
+  /// Fewer Scan flags first, then by the flags' dimension bits.
+  static func scanRank(_ mask: Int) -> Int { mask.nonzeroBitCount * 16 + mask }
+}
+
+/// One search: the k best group winners so far and the branch and bound that finds them.
+struct ConvolutionSearchRun {
+  let model: ConvolutionSearchModel
+  let buffer: Int
+  let capacity: Int
+  /// canonical[order][mask]: the order is the alphabetically first of those with the same
+  /// loops in the same places once the single-tile loops (bits of `mask`) are removed.
+  let canonical: [[Bool]]
+  /// The dimensions in the order sizes are refined: the last one has an affine cost in its size.
+  let refinement: [Int]
+  private(set) var kept: [ConvolutionCandidate] = []
+
+  init(model: ConvolutionSearchModel, buffer: Int, capacity: Int) {
+    self.model = model
+    self.buffer = buffer
+    self.capacity = capacity
+    let count = model.dimensions.count
+    canonical = model.orders.indices.map { order in
+      (0..<(1 << count)).map { mask in
+        let effective = model.orders[order].filter { mask & (1 << $0) == 0 }
+        return !model.orders.indices.contains { other in
+          model.orderNames[other] < model.orderNames[order]
+            && model.orders[other].filter { mask & (1 << $0) == 0 } == effective
+        }
+      }
+    }
+    // Rows, columns, input channels, then output channels (depthwise: channels) last.
+    let sequence: [ConvolutionDimension] = [.rows, .columns, .inputChannels, .outputChannels]
+    refinement = model.problem.isDepthwise
+      ? [.rows, .columns, .inputChannels].compactMap { model.dimensions.firstIndex(of: $0) }
+      : sequence.compactMap { model.dimensions.firstIndex(of: $0) }
+  }
+
+  /// Whether a box whose cheapest point has this key can still improve `best` or the kept list.
+  private func admits(_ key: ConvolutionCandidate.Key, best: ConvolutionCandidate?) -> Bool {
+    if let best, best.key < key { return false }
+    if kept.count == capacity, let last = kept.last, last.key < key { return false }
+    return true
+  }
+
+  private mutating func keep(_ candidate: ConvolutionCandidate) {
+    if kept.count == capacity, let last = kept.last, !(candidate < last) { return }
+    let index = kept.firstIndex { candidate < $0 } ?? kept.count
+    kept.insert(candidate, at: index)
+    if kept.count > capacity { kept.removeLast() }
+  }
+
+  /// Every count vector whose smallest tiles fit, largest tiles first.
+  mutating func search() {
+    var sizes = Array(repeating: 1, count: model.dimensions.count)
+    var largest = sizes
+    visitClasses(0, &sizes, &largest)
+  }
+
+  private mutating func visitClasses(_ dimension: Int, _ sizes: inout [Int], _ largest: inout [Int]) {
+    guard dimension < sizes.count else { return searchGroups(sizes: sizes, largest: largest) }
+    for range in model.tables[dimension].classes {
+      sizes[dimension] = range.smallest
+      largest[dimension] = range.largest
+      // Undecided dimensions sit at size 1: if even that does not fit, neither does anything smaller here.
+      guard model.footprint(sizes) <= buffer else { continue }
+      visitClasses(dimension + 1, &sizes, &largest)
+    }
+    sizes[dimension] = 1
+  }
+
+  /// The largest size of `dimension` in its class (up to `largest`) that fits with `sizes` elsewhere.
+  private func fit(_ dimension: Int, _ sizes: [Int], largest: Int) -> Int {
+    var probe = sizes
+    var (low, high) = (sizes[dimension], largest)
+    while low < high {
+      let middle = (low + high + 1) / 2
+      probe[dimension] = middle
+      if model.footprint(probe) <= buffer { low = middle } else { high = middle - 1 }
+    }
+    return low
+  }
+
+  /// All groups (canonical loop orders) of one count vector.
+  private mutating func searchGroups(sizes: [Int], largest: [Int]) {
+    let counts = sizes.indices.map { model.tables[$0].count(sizes[$0]) }
+    let trivial = counts.indices.reduce(0) { $0 | (counts[$1] == 1 ? 1 << $1 : 0) }
+    let caps = sizes.indices.map { fit($0, sizes, largest: largest[$0]) }
+    let footprint = model.footprint(sizes)
+    for order in model.orders.indices where canonical[order][trivial] {
+      let orderRank = model.orderRanks[order]
+      let bound = model.costAnyScan(order: model.orders[order], low: sizes, high: caps)
+      let key = ConvolutionCandidate.Key(
+        cost: bound, footprint: footprint, orderRank: orderRank, scanRank: 0, sizes: sizes)
+      guard admits(key, best: nil) else { continue }
+      let effective = model.orders[order].filter { counts[$0] > 1 }
+      let free = model.options.allowScan ? effective.dropFirst().reduce(0) { $0 | 1 << $1 } : 0
+      var best: ConvolutionCandidate?
+      var mask = 0
+      while true {
+        refine(order: order, scanMask: mask, depth: 0, sizes: sizes, largest: largest, best: &best)
+        if mask == free { break }
+        mask = (mask - free) & free  // next subset of `free`
+      }
+      if let best { keep(best) }
+    }
+  }
+
+  /// Branch and bound over the sizes of one group and Scan choice: dimensions before `depth`
+  /// (in `refinement` order) are fixed, the others range from their class minimum to what fits.
+  private func refine(
+    order: Int, scanMask: Int, depth: Int, sizes: [Int], largest: [Int], best: inout ConvolutionCandidate?
+  ) {
+    let loopOrder = model.orders[order]
+    let scanned = sizes.indices.map { scanMask & (1 << $0) != 0 }
+    var caps = sizes
+    for position in depth..<refinement.count {
+      let dimension = refinement[position]
+      caps[dimension] = fit(dimension, sizes, largest: largest[dimension])
+    }
+    let footprint = model.footprint(sizes)
+    let orderRank = model.orderRanks[order]
+    let scanRank = ConvolutionCandidate.scanRank(scanMask)
+    let bound = model.cost(order: loopOrder, scanned: scanned, low: sizes, high: caps)
+    let key = ConvolutionCandidate.Key(
+      cost: bound, footprint: footprint, orderRank: orderRank, scanRank: scanRank, sizes: sizes)
+    guard admits(key, best: best) else { return }
+    func offer(_ point: [Int]) -> Int {
+      let candidate = ConvolutionCandidate(
+        cost: model.cost(order: loopOrder, scanned: scanned, low: point, high: point),
+        footprint: model.footprint(point), orderRank: orderRank, scanRank: scanRank, sizes: point, order: order,
+        scanMask: scanMask)
+      if best.map({ candidate < $0 }) ?? true { best = candidate }
+      return candidate.cost
+    }
+    // The box's minimum corner has its least footprint and sizes: reaching the bound, it wins the box.
+    guard offer(sizes) > bound else { return }
+    let dimension = refinement[depth]
+    if depth == refinement.count - 1 {
+      // The cost is affine in this size with the others fixed: the class minimum or the largest that fits.
+      if caps[dimension] > sizes[dimension] {
+        var point = sizes
+        point[dimension] = caps[dimension]
+        _ = offer(point)
+      }
+      return
+    }
+    var point = sizes
+    for size in sizes[dimension]...caps[dimension] {
+      point[dimension] = size
+      refine(order: order, scanMask: scanMask, depth: depth + 1, sizes: point, largest: largest, best: &best)
+    }
+  }
+}
