@@ -63,13 +63,15 @@ struct ConvolutionSearchModel: Sendable {
 
   /// Buffer entries of the largest tile of each operand at these sizes (indexed by dimension).
   func footprint(_ sizes: [Int]) -> Int {
-    var parts = [1, 1, 1]
-    for operand in 0..<3 {
-      for dimension in sizes.indices {
-        parts[operand] *= tables[dimension].sums(kinds[operand][dimension], size: sizes[dimension]).longest
-      }
+    var (input, weight, output) = (1, 1, 1)
+    for dimension in sizes.indices {
+      let table = tables[dimension]
+      let size = sizes[dimension]
+      input *= table.sums(kinds[0][dimension], size: size).longest
+      weight *= table.sums(kinds[1][dimension], size: size).longest
+      output *= table.sums(kinds[2][dimension], size: size).longest
     }
-    return parts[0] + parts[1] * weightScale + parts[2] * outputScale * options.psumWidth
+    return input + weight * weightScale + output * outputScale * options.psumWidth
   }
 
   /// The objective for loads of input, weight and output tiles (exact loads give the exact
