@@ -28,7 +28,7 @@ import Testing
   /// form; the best per distinct schedule (order without single-tile loops, and tile counts),
   /// the `count` best of those.
   static func bruteForce(
-    _ problem: ConvolutionProblem, buffer: Int, options: ConvolutionSearchOptions, count: Int
+    _ problem: ConvolutionProblem, buffer: Int, options: SearchOptions, count: Int
   ) -> [Ranked] {
     struct Group: Hashable {
       var effectiveOrder: [ConvolutionDimension]
@@ -48,7 +48,7 @@ import Testing
     }
     var all: [[Int]] = [[]]
     for dimension in dimensions { all = all.flatMap { prefix in (1...problem.extent(of: dimension)).map { prefix + [$0] } } }
-    let masks = options.allowScan ? Array(0..<(1 << dimensions.count)) : [0]
+    let masks = options.scan == .allowed ? Array(0..<(1 << dimensions.count)) : [0]
     let kernel = problem.kernel.height * problem.kernel.width
     let multiplier = problem.isDepthwise ? problem.multiplier : 1
     let outputSize = problem.output.elementCount ?? 0
@@ -74,7 +74,7 @@ import Testing
             inputReads: loads[0], weightReads: loads[1] * kernel * multiplier, outputWrites: outputSize,
             psumReads: runs - outputSize, psumWrites: runs - outputSize)
           let ranked = Ranked(
-            cost: options.cost(traffic), footprint: footprint, orderName: order.map(\.rawValue).joined(separator: "-"),
+            cost: options.objective.cost(traffic), footprint: footprint, orderName: order.map(\.rawValue).joined(separator: "-"),
             scanRank: mask.nonzeroBitCount * 16 + mask, sizes: sizes,
             tiling: ConvolutionTiling(tile: tile, order: order, scan: scan))
           if best[group].map({ ranked < $0 }) ?? true { best[group] = ranked }
@@ -120,9 +120,9 @@ import Testing
     var random = SplitMix64(seed: allowScan ? 0xC5_0001 : 0xC5_0002)
     for index in 0..<Self.cases {
       let problem = Self.randomProblem(&random, maxSpatial: 5, maxChannels: 5)
-      let options = ConvolutionSearchOptions(
-        psumWidth: index % 2 == 0 ? 1 : 2, allowScan: allowScan, inputWeight: index % 3 == 2 ? 8 : 1,
-        weightWeight: index % 3 == 2 ? 4 : 1, outputWeight: index % 3 == 2 ? 8 : 1, psumWeight: index % 3 == 2 ? 24 : 1)
+      let options = SearchOptions(
+        psumWidth: index % 2 == 0 ? 1 : 2, scan: allowScan ? .allowed : .never,
+        objective: index % 3 == 2 ? TrafficObjective(input: 8, weight: 4, output: 8, psum: 24) : .entries)
       let minimum = ConvolutionSearch.minimumBuffer(problem: problem, psumWidth: options.psumWidth)
       let everything = ConvolutionSearch.minimumBuffer(problem: problem, psumWidth: options.psumWidth) * 4
         + (problem.input.elementCount ?? 0) + problem.weightCount + 2 * (problem.output.elementCount ?? 0)
@@ -192,7 +192,7 @@ extension ConvolutionSearchTests {
             let elapsed = try clock.measure {
               for problem in network {
                 let start = clock.now
-                total += try ConvolutionSearch.top(count, problem: problem, buffer: buffer, options: .init(allowScan: allowScan))[0].cost
+                total += try ConvolutionSearch.top(count, problem: problem, buffer: buffer, options: .init(scan: allowScan ? .allowed : .never))[0].cost
                 slowest = max(slowest, clock.now - start)
               }
             }

@@ -7,7 +7,9 @@ import Testing
   /// The search's preference, recomputed by brute force: every (Tm, Tk, Tn) in 1...D, every order,
   /// every allowed scan combination; the best tiling per distinct schedule (loop order without
   /// its single-tile loops, and tile counts), the `count` best of those.
-  static func bruteForce(shape: GEMMShape, buffer: Int, options: GEMMSearchOptions, count: Int) -> [Candidate] {
+  static func bruteForce(
+    shape: GEMMShape, buffer: Int, options: SearchOptions, count: Int, orders: [LoopOrder] = LoopOrder.allCases
+  ) -> [Candidate] {
     struct Group: Hashable {
       var effectiveOrder: [GEMMDimension]
       var counts: PerDimension<Int>
@@ -26,7 +28,7 @@ import Testing
             for: shape, psumWidth: options.psumWidth)
           guard footprint <= buffer else { break }  // grows with Tn
           let counts = PerDimension(m: (shape.m + tm - 1) / tm, k: (shape.k + tk - 1) / tk, n: (shape.n + tn - 1) / tn)
-          for order in LoopOrder.allCases where options.orders.contains(order) {
+          for order in LoopOrder.allCases where orders.contains(order) {
             let group = Group(effectiveOrder: order.outerToInner.filter { counts[$0] > 1 }, counts: counts)
             for scan in scans {
               let tiling = GEMMTiling(tile: tile, order: order, scan: scan)
@@ -65,7 +67,7 @@ import Testing
     for index in 0..<120 {
       let (shape, buffer) = Self.randomCase(&random)
       let objective = index % 3 == 2 ? TrafficObjective(input: 8, weight: 4, output: 8, psum: 24) : .entries
-      let options = GEMMSearchOptions(psumWidth: index % 2 == 0 ? 1 : 2, scan: scan, objective: objective)
+      let options = SearchOptions(psumWidth: index % 2 == 0 ? 1 : 2, scan: scan, objective: objective)
       guard buffer >= GEMMSearch.minimumBuffer(psumWidth: options.psumWidth) else { continue }
       let expected = Self.bruteForce(shape: shape, buffer: buffer, options: options, count: 5)
       let found = try GEMMSearch.top(5, shape: shape, buffer: buffer, options: options)
@@ -89,10 +91,10 @@ import Testing
     for index in 0..<36 {
       let (shape, buffer) = Self.randomCase(&random)
       let order = LoopOrder.allCases[index % 6]
-      let options = GEMMSearchOptions(scan: index % 4 < 2 ? .allowed : .never, orders: [order])
+      let options = SearchOptions(scan: index % 4 < 2 ? .allowed : .never)
       guard buffer >= GEMMSearch.minimumBuffer(psumWidth: 1) else { continue }
-      let expected = Self.bruteForce(shape: shape, buffer: buffer, options: options, count: 3)
-      let found = try GEMMSearch.top(3, shape: shape, buffer: buffer, options: options)
+      let expected = Self.bruteForce(shape: shape, buffer: buffer, options: options, count: 3, orders: [order])
+      let found = try GEMMSearch.top(3, shape: shape, buffer: buffer, options: options, orders: [order])
       #expect(found.map(\.tiling) == expected.map(\.tiling), "\(shape) buffer \(buffer) order \(order)")
       #expect(found.allSatisfy { $0.tiling.order == order })
     }
@@ -104,7 +106,7 @@ import Testing
   @Test(arguments: [(23, 19, 23, 124), (26, 19, 26, 148), (102, 77, 197, 1712)])
   func casesThatNeedTheMiddleTileWalk(m: Int, k: Int, n: Int, buffer: Int) throws {
     let shape = GEMMShape(m: m, k: k, n: n)
-    let options = GEMMSearchOptions(scan: .allowed)
+    let options = SearchOptions(scan: .allowed)
     let expected = Self.bruteForce(shape: shape, buffer: buffer, options: options, count: 5)
     let found = try GEMMSearch.top(5, shape: shape, buffer: buffer, options: options)
     #expect(found.map(\.cost) == expected.map(\.cost))
@@ -117,7 +119,7 @@ import Testing
     let shape = GEMMShape(m: 3136, k: 16, n: 1024)
     let buffer = 64 * 1024
     for scan in ScanOption.allCases {
-      let best = try GEMMSearch.best(shape: shape, buffer: buffer, options: GEMMSearchOptions(scan: scan))
+      let best = try GEMMSearch.best(shape: shape, buffer: buffer, options: SearchOptions(scan: scan))
       #expect(best.traffic.total <= 3_277_824)
       #expect(best.traffic.total >= TrafficFloor.gemm(shape, buffer: buffer).value)
       #expect(best.traffic.total < 3_612_672)
@@ -129,10 +131,10 @@ import Testing
   @Test func tooSmallBufferStatesTheMinimum() {
     let shape = GEMMShape(m: 4, k: 4, n: 4)
     #expect(throws: GEMMSearchError.bufferTooSmall(buffer: 2, minimum: 3)) {
-      try GEMMSearch.best(shape: shape, buffer: 2, options: GEMMSearchOptions(psumWidth: 1))
+      try GEMMSearch.best(shape: shape, buffer: 2, options: SearchOptions(psumWidth: 1))
     }
     #expect(throws: GEMMSearchError.bufferTooSmall(buffer: 3, minimum: 4)) {
-      try GEMMSearch.top(5, shape: shape, buffer: 3, options: GEMMSearchOptions(psumWidth: 2))
+      try GEMMSearch.top(5, shape: shape, buffer: 3, options: SearchOptions(psumWidth: 2))
     }
     #expect(GEMMSearchError.bufferTooSmall(buffer: 3, minimum: 4).description.contains("4 entries"))
     #expect(throws: GEMMSearchError.self) { try GEMMSearch.best(shape: GEMMShape(m: 0, k: 4, n: 4), buffer: 100) }

@@ -1,35 +1,3 @@
-/// What the convolution search may choose and what it minimises. Mirrors `GEMMSearchOptions`
-/// (to be unified when both searches meet): partial sums `psumWidth` entries wide, Scan allowed
-/// or not (row-major loops only is the conventional baseline), and per-operand weights.
-public struct ConvolutionSearchOptions: Hashable, Sendable, Codable {
-  public var psumWidth: Int
-  public var allowScan: Bool
-  /// Objective weights per entry moved (e.g. bit widths); every one must be non-negative.
-  public var inputWeight: Int
-  public var weightWeight: Int
-  public var outputWeight: Int
-  /// Charged for every partial-sum read and every partial-sum write.
-  public var psumWeight: Int
-
-  public init(
-    psumWidth: Int = 1, allowScan: Bool = true, inputWeight: Int = 1, weightWeight: Int = 1, outputWeight: Int = 1,
-    psumWeight: Int = 1
-  ) {
-    self.psumWidth = psumWidth
-    self.allowScan = allowScan
-    self.inputWeight = inputWeight
-    self.weightWeight = weightWeight
-    self.outputWeight = outputWeight
-    self.psumWeight = psumWeight
-  }
-
-  /// The weighted cost of a traffic.
-  public func cost(_ traffic: Traffic) -> Int {
-    inputWeight * traffic.inputReads + weightWeight * traffic.weightReads + outputWeight * traffic.outputWrites
-      + psumWeight * (traffic.psumReads + traffic.psumWrites)
-  }
-}
-
 /// A convolution tiling the search found, with its exact traffic and objective.
 public struct ConvolutionSchedule: Hashable, Sendable, Codable, CustomStringConvertible {
   public var tiling: ConvolutionTiling
@@ -82,7 +50,7 @@ public enum ConvolutionSearchError: Error, Hashable, Sendable, CustomStringConve
 /// tile sizes (co, ci, h, w). The top k are distinct schedules: the best of each group.
 public enum ConvolutionSearch {
   public static func best(
-    problem: ConvolutionProblem, buffer: Int, options: ConvolutionSearchOptions = .init()
+    problem: ConvolutionProblem, buffer: Int, options: SearchOptions = .init()
   ) throws(ConvolutionSearchError) -> ConvolutionSchedule {
     let found = try top(1, problem: problem, buffer: buffer, options: options)
     guard let best = found.first else {
@@ -93,12 +61,12 @@ public enum ConvolutionSearch {
 
   /// The `count` best distinct schedules, best first (fewer if fewer exist).
   public static func top(
-    _ count: Int, problem: ConvolutionProblem, buffer: Int, options: ConvolutionSearchOptions = .init()
+    _ count: Int, problem: ConvolutionProblem, buffer: Int, options: SearchOptions = .init()
   ) throws(ConvolutionSearchError) -> [ConvolutionSchedule] {
     try validate(problem)
     guard count >= 1 else { throw .invalidOptions("top count \(count) is below 1") }
     guard options.psumWidth >= 1 else { throw .invalidOptions("psum width \(options.psumWidth) is below 1") }
-    guard min(options.inputWeight, options.weightWeight, options.outputWeight, options.psumWeight) >= 0 else {
+    guard options.objective.isValid else {
       throw .invalidOptions("objective weights must not be negative")
     }
     let model = ConvolutionSearchModel(problem: problem, options: options)
@@ -110,7 +78,7 @@ public enum ConvolutionSearch {
       let tiling = model.tiling(candidate)
       let traffic = ConvolutionTraffic.traffic(problem: problem, tiling: tiling)
       return ConvolutionSchedule(
-        tiling: tiling, traffic: traffic, cost: options.cost(traffic),
+        tiling: tiling, traffic: traffic, cost: options.objective.cost(traffic),
         footprint: ConvolutionTraffic.footprint(problem: problem, tiling: tiling, psumWidth: options.psumWidth))
     }
   }
@@ -118,7 +86,7 @@ public enum ConvolutionSearch {
   /// Footprint of all-ones tiles: one output pixel's input window (clipped to the tensor), its
   /// K_h x K_w weights and one output (x the depthwise multiplier), partial sums `psumWidth` wide.
   public static func minimumBuffer(problem: ConvolutionProblem, psumWidth: Int) -> Int {
-    ConvolutionSearchModel(problem: problem, options: ConvolutionSearchOptions(psumWidth: psumWidth))
+    ConvolutionSearchModel(problem: problem, options: SearchOptions(psumWidth: psumWidth))
       .footprint(Array(repeating: 1, count: problem.dimensions.count))
   }
 

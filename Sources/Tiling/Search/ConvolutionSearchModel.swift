@@ -2,7 +2,7 @@
 /// 0 ..< count) a table of tile sums, how each operand sees it, and the objective's coefficients.
 struct ConvolutionSearchModel: Sendable {
   let problem: ConvolutionProblem
-  let options: ConvolutionSearchOptions
+  let options: SearchOptions
   let dimensions: [ConvolutionDimension]
   let tables: [DimensionTable]
   /// kinds[operand][dimension]: input, weight, output.
@@ -18,7 +18,7 @@ struct ConvolutionSearchModel: Sendable {
   let orderNames: [String]
   let orderRanks: [Int]
 
-  init(problem: ConvolutionProblem, options: ConvolutionSearchOptions) {
+  init(problem: ConvolutionProblem, options: SearchOptions) {
     self.problem = problem
     self.options = options
     dimensions = problem.dimensions
@@ -80,8 +80,8 @@ struct ConvolutionSearchModel: Sendable {
     let input = max(loads[0], compulsory[0])
     let weight = max(loads[1], compulsory[1])
     let outputRuns = max(loads[2], compulsory[2]) * outputScale
-    return options.inputWeight * input + options.weightWeight * weight * weightScale
-      + options.outputWeight * outputSize + options.psumWeight * 2 * (outputRuns - outputSize)
+    return options.objective.input * input + options.objective.weight * weight * weightScale
+      + options.objective.output * outputSize + options.objective.psum * 2 * (outputRuns - outputSize)
   }
 
   /// The cost of an order and Scan flags over the box of sizes low ... high per dimension,
@@ -96,7 +96,7 @@ struct ConvolutionSearchModel: Sendable {
     let scanned = Array(repeating: false, count: low.count)
     return cost(
       loads: (0..<3).map {
-        ConvolutionSearchBound.loadsAnyScan(levels(operand: $0, order, scanned, low, high), scanAllowed: options.allowScan)
+        ConvolutionSearchBound.loadsAnyScan(levels(operand: $0, order, scanned, low, high), scanAllowed: options.scan == .allowed)
       })
   }
 

@@ -130,7 +130,7 @@ struct ConvolutionSearchRun {
         cost: bound, footprint: footprint, orderRank: orderRank, scanRank: 0, sizes: sizes)
       guard admits(key, best: nil) else { continue }
       let effective = model.orders[order].filter { counts[$0] > 1 }
-      let free = model.options.allowScan ? effective.dropFirst().reduce(0) { $0 | 1 << $1 } : 0
+      let free = (model.options.scan == .allowed) ? effective.dropFirst().reduce(0) { $0 | 1 << $1 } : 0
       var best: ConvolutionCandidate?
       var mask = 0
       while true {

@@ -6,23 +6,17 @@ public enum ScanOption: String, Hashable, Sendable, Codable, CaseIterable {
   case allowed
 }
 
-/// What the search may choose and what it minimises.
-public struct GEMMSearchOptions: Hashable, Sendable, Codable {
+/// What a tiling search may choose and what it minimises, for GEMMs and convolutions alike.
+public struct SearchOptions: Hashable, Sendable, Codable {
   /// Buffer entries per output entry held as a partial sum (see `GEMMTiling.footprint`).
   public var psumWidth: Int
   public var scan: ScanOption
   public var objective: TrafficObjective
-  /// The loop orders to consider (all six by default).
-  public var orders: [LoopOrder]
 
-  public init(
-    psumWidth: Int = 1, scan: ScanOption = .allowed, objective: TrafficObjective = .entries,
-    orders: [LoopOrder] = LoopOrder.allCases
-  ) {
+  public init(psumWidth: Int = 1, scan: ScanOption = .allowed, objective: TrafficObjective = .entries) {
     self.psumWidth = psumWidth
     self.scan = scan
     self.objective = objective
-    self.orders = orders
   }
 }
 
@@ -74,18 +68,22 @@ public enum GEMMSearchError: Error, Hashable, Sendable, CustomStringConvertible 
 /// tile counts, and orders that differ only in where single-tile loops sit (same steps) count once.
 public enum GEMMSearch {
   /// The best schedule.
-  public static func best(shape: GEMMShape, buffer: Int, options: GEMMSearchOptions = .init()) throws -> GEMMSchedule {
-    let found = try top(1, shape: shape, buffer: buffer, options: options)
+  public static func best(
+    shape: GEMMShape, buffer: Int, options: SearchOptions = .init(), orders: [LoopOrder] = LoopOrder.allCases
+  ) throws -> GEMMSchedule {
+    let found = try top(1, shape: shape, buffer: buffer, options: options, orders: orders)
     guard let best = found.first else {
       throw GEMMSearchError.bufferTooSmall(buffer: buffer, minimum: minimumBuffer(psumWidth: options.psumWidth))
     }
     return best
   }
 
-  /// The `count` best distinct schedules, best first (fewer if fewer exist).
-  public static func top(_ count: Int, shape: GEMMShape, buffer: Int, options: GEMMSearchOptions = .init()) throws
-    -> [GEMMSchedule]
-  {
+  /// The `count` best distinct schedules, best first (fewer if fewer exist), with loop orders
+  /// restricted to `orders` when given.
+  public static func top(
+    _ count: Int, shape: GEMMShape, buffer: Int, options: SearchOptions = .init(),
+    orders: [LoopOrder] = LoopOrder.allCases
+  ) throws -> [GEMMSchedule] {
     guard shape.m >= 1, shape.k >= 1, shape.n >= 1 else { throw GEMMSearchError.invalidShape(shape) }
     guard count >= 1 else { throw GEMMSearchError.invalidOptions("top count \(count) is below 1") }
     guard options.psumWidth >= 0 else {
@@ -97,12 +95,12 @@ public enum GEMMSearch {
     let minimum = minimumBuffer(psumWidth: options.psumWidth)
     guard buffer >= minimum else { throw GEMMSearchError.bufferTooSmall(buffer: buffer, minimum: minimum) }
     var search = SearchRun(shape: shape, buffer: buffer, options: options, capacity: count)
-    guard !options.orders.isEmpty else { throw GEMMSearchError.invalidOptions("no loop order to consider") }
-    for order in LoopOrder.allCases where options.orders.contains(order) {
+    guard !orders.isEmpty else { throw GEMMSearchError.invalidOptions("no loop order to consider") }
+    for order in LoopOrder.allCases where orders.contains(order) {
       search.search(
         OrderedGEMM(
           order: order, shape: shape, psumWidth: options.psumWidth, objective: options.objective,
-          considered: options.orders))
+          considered: orders))
     }
     return search.kept.map { candidate in
       let tiling = candidate.tiling

@@ -27,7 +27,7 @@ struct SearchRun {
   /// The best candidates, sorted, at most `capacity`; one per group (order and tile counts).
   private(set) var kept: [Candidate] = []
 
-  init(shape: GEMMShape, buffer: Int, options: GEMMSearchOptions, capacity: Int) {
+  init(shape: GEMMShape, buffer: Int, options: SearchOptions, capacity: Int) {
     self.buffer = buffer
     self.scanAllowed = options.scan == .allowed
     self.capacity = capacity

@@ -1,0 +1,92 @@
+import ArgumentParser
+import DSE
+import Foundation
+
+extension DSECommand {
+  struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Schedule networks at every buffer size and write CSV tables of DRAM traffic and energy.",
+      discussion: """
+        For each network, buffer size and strategy: DRAM reads, writes, traffic (entries), bytes, DRAM energy
+        (pJ), the sum of the layers' floors and the ratio to it. Strategies: layerwise-rowmajor (each layer
+        alone with its best tiling, no Scan: the conventional baseline) and layerwise-scan (Scan allowed);
+        --strategy layerwise runs both. Writes OUT/<network>.csv and OUT/<network>-layers.csv (one row per
+        layer, with its schedule).
+
+        Buffer sizes: 16K..256K = powers of two; 16K..256K/16K = steps of 16K; 64K,96K = a list; a plain
+        number is entries; K = 1024 entries, M = 1024K; KiB and MiB mean bytes, converted at --bits.
+
+        Examples:
+          dse sweep nets/mobilenetv2.yaml --buffers 16K..256K --strategy layerwise
+          dse sweep nets/mobilenetv2.yaml nets/resnet50.yaml --buffers 64K,96K --out /tmp/results
+          dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise-scan
+        """)
+
+    @Argument(help: "Network files (.yaml, .cfg or .csv).")
+    var networks: [String]
+
+    @Option(help: "Buffer sizes in entries (see above).")
+    var buffers: String = "16K..256K"
+
+    @Option(help: "layerwise (both layerwise strategies), layerwise-rowmajor or layerwise-scan.")
+    var strategy: String = "layerwise"
+
+    @Option(help: "Bit width used to convert KiB/MiB buffer sizes to entries.")
+    var bits: Int = 8
+
+    @Option(help: "Folder for the CSV files.")
+    var out: String = "results"
+
+    @OptionGroup var architecture: ArchitectureOptions
+
+    func validate() throws {
+      guard !networks.isEmpty else { throw ValidationError("give at least one network file, e.g. nets/mobilenetv2.yaml") }
+      _ = try strategies()
+    }
+
+    func strategies() throws -> [LayerwiseStrategy] {
+      if strategy == "layerwise" { return LayerwiseStrategy.allCases }
+      guard let one = LayerwiseStrategy(rawValue: strategy) else {
+        throw ValidationError(
+          "--strategy \(strategy): accepted: layerwise, \(LayerwiseStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      return [one]
+    }
+
+    func run() throws {
+      let sizes: [Int]
+      do {
+        sizes = try BufferSizes.parse(buffers, bits: bits)
+      } catch {
+        throw ValidationError("--buffers \(buffers): \(error)")
+      }
+      let model = try architecture.architecture().energy
+      let strategies = try strategies()
+      let analyses = try networks.map { try loadNetwork($0).analyze() }
+      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      for analysis in analyses {
+        var plans: [NetworkPlan] = []
+        let total = sizes.count * strategies.count
+        for size in sizes {
+          for strategy in strategies {
+            let started = Date()
+            plans.append(
+              try LayerPlanner.plan(analysis, buffer: size, strategy: strategy, psumWidth: architecture.psumWidth))
+            let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
+            progress("\(analysis.network.name): \(plans.count)/\(total) buffer \(size) \(strategy.rawValue) (\(milliseconds) ms)")
+          }
+        }
+        let tables = SweepTables(plans: plans, energy: model)
+        let base = URL(fileURLWithPath: out).appendingPathComponent(analysis.network.name).path
+        try writeTextAtomically(tables.summaryCSV(), to: base + ".csv")
+        try writeTextAtomically(tables.layerCSV(), to: base + "-layers.csv")
+        progress("\(analysis.network.name): wrote \(base).csv and \(base)-layers.csv")
+      }
+    }
+  }
+}
+
+/// A progress line on standard error, so standard output stays clean for data.
+func progress(_ line: String) {
+  FileHandle.standardError.write(Data((line + "\n").utf8))
+}

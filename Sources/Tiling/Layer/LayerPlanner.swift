@@ -1,0 +1,75 @@
+import Networks
+
+/// Chooses each layer's schedule on its own (the layerwise strategies) and sums a network plan.
+public enum LayerPlanner {
+  /// The `count` best schedules of one layer at `buffer` entries, best first. The objective is
+  /// bits moved (DRAM energy); streaming layers have one schedule.
+  public static func schedules(
+    for layer: LayerAnalysis, in analysis: NetworkAnalysis, buffer: Int, strategy: LayerwiseStrategy,
+    psumWidth: Int = 1, count: Int = 1
+  ) throws(PlanningError) -> [LayerSchedule] {
+    let bits = OperandBits(layer, in: analysis, psumWidth: psumWidth)
+    do {
+      return try schedules(
+        for: try LayerWorkload(layer), name: layer.name, kind: layer.kind, bits: bits, buffer: buffer,
+        scan: strategy.scanOption, psumWidth: psumWidth, count: count)
+    } catch {
+      throw PlanningError(layer: layer.name, buffer: buffer, reason: "\(error)")
+    }
+  }
+
+  /// The `count` best schedules of a workload (also for layers given by their dimensions, as `dse layer` does).
+  public static func schedules(
+    for workload: LayerWorkload, name: String, kind: OperationKind, bits: OperandBits, buffer: Int, scan: ScanOption,
+    psumWidth: Int, count: Int, gemmOrders: [LoopOrder] = LoopOrder.allCases
+  ) throws -> [LayerSchedule] {
+    let objective = TrafficObjective(bits: bits)
+    switch workload {
+    case .gemm(let shape):
+      let options = SearchOptions(psumWidth: psumWidth, scan: scan, objective: objective)
+      return try GEMMSearch.top(count, shape: shape, buffer: buffer, options: options, orders: gemmOrders).map { found in
+        LayerSchedule(
+          layer: name, kind: kind, choice: .gemm(found.tiling), traffic: found.traffic,
+          floor: TrafficFloor.gemm(shape, buffer: buffer), footprint: found.footprint, bits: bits)
+      }
+    case .convolution(let problem):
+      let options = SearchOptions(psumWidth: psumWidth, scan: scan, objective: objective)
+      return try ConvolutionSearch.top(count, problem: problem, buffer: buffer, options: options).map { found in
+        LayerSchedule(
+          layer: name, kind: kind, choice: .convolution(found.tiling), traffic: found.traffic,
+          floor: TrafficFloor.convolution(problem), footprint: found.footprint, bits: bits)
+      }
+    case .streaming(let reads, let writes):
+      let traffic = Traffic(inputReads: reads, outputWrites: writes)
+      return [
+        LayerSchedule(
+          layer: name, kind: kind, choice: .streaming, traffic: traffic,
+          floor: TrafficFloor(compulsory: reads + writes), footprint: 0, bits: bits)
+      ]
+    }
+  }
+
+  /// Every layer of a network with its best schedule at `buffer` entries.
+  public static func plan(
+    _ analysis: NetworkAnalysis, buffer: Int, strategy: LayerwiseStrategy, psumWidth: Int = 1
+  ) throws(PlanningError) -> NetworkPlan {
+    var layers: [LayerSchedule] = []
+    for layer in analysis.layers {
+      let found = try schedules(for: layer, in: analysis, buffer: buffer, strategy: strategy, psumWidth: psumWidth)
+      guard let best = found.first else {
+        throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits")
+      }
+      layers.append(best)
+    }
+    return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategy.rawValue, layers: layers)
+  }
+}
+
+/// A layer that cannot be scheduled at a buffer size (too small, or not modelled).
+public struct PlanningError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var layer: String
+  public var buffer: Int
+  public var reason: String
+
+  public var description: String { "layer '\(layer)' at \(buffer) buffer entries: \(reason)" }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+@Suite struct LayerCommandTests {
+  /// DESIGN.md's case: the search goes below the invalid bound 2MNK/sqrt(B) + MN = 3,612,672 and
+  /// stays on or above the valid floor, 3,277,824 (compulsory).
+  @Test func jsonHasTheDocumentedShapeAndRespectsTheFloor() throws {
+    let result = try dse("layer", "--m", "3136", "--k", "16", "--n", "1024", "--buffer", "64K", "--format", "json", "--top", "3")
+    #expect(result.status == 0, "\(result.standardError)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    #expect(json["m"] as? Int == 3136)
+    #expect(json["k"] as? Int == 16)
+    #expect(json["n"] as? Int == 1024)
+    #expect(json["buffer"] as? Int == 65536)
+    let best = try #require(json["best"] as? [String: Any])
+    for key in ["tile", "order", "scan", "traffic", "bytes", "energy_pj", "floor", "ratio_to_floor"] {
+      #expect(best[key] != nil, "missing \(key)")
+    }
+    let traffic = try #require(best["traffic"] as? [String: Int])
+    #expect(Set(traffic.keys) == ["input_reads", "weight_reads", "output_writes", "psum_reads", "psum_writes", "total"])
+    let total = try #require(traffic["total"])
+    #expect(total < 3_612_672)
+    #expect(total >= 3_277_824)
+    #expect(best["floor"] as? Int == 3_277_824)
+    let tile = try #require(best["tile"] as? [String: Int])
+    #expect(Set(tile.keys) == ["m", "k", "n"])
+    #expect((json["alternatives"] as? [Any])?.count == 2)
+  }
+
+  @Test func convolutionLayerTable() throws {
+    let result = try dse("layer", "--conv", "16,16,14,14,3,1", "--buffer", "2K", "--top", "2")
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("cin=16 cout=16 h=14 w=14 kernel=3 stride=1 groups=1 padding=1 buffer=2048"))
+    #expect(result.standardOutput.split(separator: "\n").count == 5)
+  }
+
+  @Test func badInputSaysWhatIsAccepted() throws {
+    let small = try dse("layer", "--m", "8", "--k", "8", "--n", "8", "--buffer", "2")
+    #expect(small.status != 0)
+    #expect(small.standardError.contains("needs 3 entries"))
+    let zero = try dse("layer", "--m", "0", "--k", "8", "--n", "8", "--buffer", "64K")
+    #expect(zero.status != 0)
+    #expect(zero.standardError.contains("--m 0"))
+    let order = try dse("layer", "--m", "8", "--k", "8", "--n", "8", "--buffer", "64K", "--order", "mmk")
+    #expect(order.status != 0)
+    #expect(order.standardError.contains("mnk, mkn, nmk, nkm, kmn, knm"))
+    let buffer = try dse("layer", "--m", "8", "--k", "8", "--n", "8", "--buffer", "64Q")
+    #expect(buffer.status != 0)
+    #expect(buffer.standardError.contains("--buffer 64Q"))
+  }
+}
+
+@Suite struct SweepCommandTests {
+  /// The sweep writes both CSVs; every row's traffic is at least its floor, Scan never moves more
+  /// than row-major, and the per-layer rows add up to the network rows.
+  @Test func layerwiseSweepOfMobileNetV2() throws {
+    let directory = try temporaryDirectory()
+    let result = try dse(
+      "sweep", "nets/mobilenetv2.yaml", "--buffers", "16K..64K", "--strategy", "layerwise", "--out", directory.path)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardError.contains("mobilenetv2: 6/6"))
+    let summary = try String(contentsOf: directory.appendingPathComponent("mobilenetv2.csv"), encoding: .utf8)
+    let rows = summary.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    #expect(rows.first?.joined(separator: ",") == "network,buffer_entries,strategy,dram_reads,dram_writes,dram_traffic,dram_bytes,dram_energy_pj,floor,ratio_to_floor")
+    #expect(rows.count == 7)
+    var traffic: [String: Int] = [:]
+    for row in rows.dropFirst() {
+      let total = try #require(Int(row[5]))
+      let floor = try #require(Int(row[8]))
+      #expect(total >= floor, "\(row)")
+      #expect(Int(row[3]).map { $0 + (Int(row[4]) ?? 0) } == total)
+      traffic[row[1] + row[2]] = total
+    }
+    for buffer in ["16384", "32768", "65536"] {
+      let scan = try #require(traffic[buffer + "layerwise-scan"])
+      let rowMajor = try #require(traffic[buffer + "layerwise-rowmajor"])
+      #expect(scan <= rowMajor)
+    }
+    let layers = try String(contentsOf: directory.appendingPathComponent("mobilenetv2-layers.csv"), encoding: .utf8)
+    let layerRows = layers.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(layerRows.count == 6 * 64)
+    let first = layerRows.filter { $0[1] == "16384" && $0[2] == "layerwise-scan" }.compactMap { Int($0[12]) }.reduce(0, +)
+    #expect(first == traffic["16384layerwise-scan"])
+  }
+
+  @Test func unknownStrategyAndBadBuffers() throws {
+    let strategy = try dse("sweep", "nets/mobilenetv2.yaml", "--strategy", "fastest")
+    #expect(strategy.status != 0)
+    #expect(strategy.standardError.contains("layerwise-rowmajor"))
+    let buffers = try dse("sweep", "nets/mobilenetv2.yaml", "--buffers", "256K..16K")
+    #expect(buffers.status != 0)
+    #expect(buffers.standardError.contains("--buffers 256K..16K"))
+  }
+}
