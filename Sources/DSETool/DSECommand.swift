@@ -7,7 +7,7 @@ struct DSECommand: ParsableCommand {
     commandName: "dse",
     abstract: "Design-space exploration of tiling, loop order and fusion for CNN inference accelerators.",
     discussion: """
-      Networks are read from YAML (.yaml, the native format), Darknet (.cfg) or SCALE-Sim topology (.csv) files,
+      Networks are read from YAML (.yaml, the native format), Darknet (.cfg) or SCALE-Sim topology (.csv) files, \
       chosen by extension. The bundled networks are in nets/.
 
       Examples:

@@ -6,8 +6,8 @@ extension DSECommand {
     static let configuration = CommandConfiguration(
       abstract: "Convert a network between YAML, Darknet cfg and SCALE-Sim topology CSV, by file extension.",
       discussion: """
-        Formats: .yaml/.yml (native, lossless), .cfg (Darknet), .csv (SCALE-Sim topology: convolution and
-        FC layers only, each row an independent layer). A conversion that would lose information the target
+        Formats: .yaml/.yml (native, lossless), .cfg (Darknet), .csv (SCALE-Sim topology: convolution and \
+        FC layers only, each row an independent layer). A conversion that would lose information the target \
         format cannot hold fails with an error naming the layer, unless the format documents the loss.
 
         Examples:

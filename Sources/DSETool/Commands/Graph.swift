@@ -7,7 +7,7 @@ extension DSECommand {
     static let configuration = CommandConfiguration(
       abstract: "Draw a network as a Graphviz graph (DOT, or SVG/PNG/PDF through Graphviz's dot).",
       discussion: """
-        A path ending in .dot (or no path: standard output) gets DOT text. Paths ending in .svg, .png or .pdf
+        A path ending in .dot (or no path: standard output) gets DOT text. Paths ending in .svg, .png or .pdf \
         are rendered with Graphviz's `dot`, which must be installed (Debian: apt-get install graphviz).
 
         Examples:

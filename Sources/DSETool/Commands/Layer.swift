@@ -6,9 +6,9 @@ extension DSECommand {
     static let configuration = CommandConfiguration(
       abstract: "The best tilings of one layer at one buffer size, with traffic per operand and the floor.",
       discussion: """
-        A GEMM is given by --m (output pixels), --k (reduction) and --n (output channels); a convolution by
-        --conv CIN,COUT,H,W,K,STRIDE[,GROUPS] (input channels, output channels, input height and width,
-        square kernel, stride; GROUPS 1 or CIN for depthwise; padding K/2 unless --padding says otherwise).
+        A GEMM is given by --m (output pixels), --k (reduction) and --n (output channels); a convolution by \
+        --conv CIN,COUT,H,W,K,STRIDE[,GROUPS] (input channels, output channels, input height and width, \
+        square kernel, stride; GROUPS 1 or CIN for depthwise; padding K/2 unless --padding says otherwise). \
         The search is exact over every tile size, loop order and Scan choice; traffic is in entries.
 
         Examples:

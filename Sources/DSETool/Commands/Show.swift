@@ -10,8 +10,8 @@ extension DSECommand {
     static let configuration = CommandConfiguration(
       abstract: "Print a network's layers with shapes, GEMM view (M, K, N), MACs and parameters.",
       discussion: """
-        The GEMM view of a convolution is O[M x N] = I[M x K] . W[K x N] per group, with M = output pixels,
-        K = input channels per group x kernel area, N = output channels per group. MACs count convolution
+        The GEMM view of a convolution is O[M x N] = I[M x K] . W[K x N] per group, with M = output pixels, \
+        K = input channels per group x kernel area, N = output channels per group. MACs count convolution \
         and fully connected layers; parameters are weights plus biases.
 
         Examples:

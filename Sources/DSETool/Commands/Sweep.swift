@@ -7,18 +7,18 @@ extension DSECommand {
     static let configuration = CommandConfiguration(
       abstract: "Schedule networks at every buffer size and write CSV tables of DRAM traffic and energy.",
       discussion: """
-        For each network, buffer size and strategy: DRAM reads, writes, traffic (entries), bytes, DRAM energy
-        (pJ), the sum of the layers' floors and the ratio to it. Strategies: layerwise-rowmajor (each layer
-        alone with its best tiling, no Scan: the conventional baseline) and layerwise-scan (Scan allowed);
-        --strategy layerwise runs both. Writes OUT/<network>.csv and OUT/<network>-layers.csv (one row per
+        For each network, buffer size and strategy: DRAM reads, writes, traffic (entries), bytes, DRAM energy \
+        (pJ), the sum of the layers' floors and the ratio to it. Strategies: layerwise-rowmajor (each layer \
+        alone with its best tiling, no Scan: the conventional baseline) and layerwise-scan (Scan allowed); \
+        --strategy layerwise runs both. Writes OUT/<network>.csv and OUT/<network>-layers.csv (one row per \
         layer, with its schedule).
 
-        Buffer sizes: 16K..256K = powers of two; 16K..256K/16K = steps of 16K; 64K,96K = a list; a plain
+        Buffer sizes: 16K..256K = powers of two; 16K..256K/16K = steps of 16K; 64K,96K = a list; a plain \
         number is entries; K = 1024 entries, M = 1024K; KiB and MiB mean bytes, converted at --bits.
 
         Examples:
           dse sweep nets/mobilenetv2.yaml --buffers 16K..256K --strategy layerwise
-          dse sweep nets/mobilenetv2.yaml nets/resnet50.yaml --buffers 64K,96K --out /tmp/results
+          dse sweep nets/mobilenetv2.yaml nets/resnet50.yaml --buffers 64K,96K --out out
           dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise-scan
         """)
 
