@@ -70,7 +70,7 @@ public enum ConvolutionSearch {
       throw .invalidOptions("objective weights must not be negative")
     }
     let model = ConvolutionSearchModel(problem: problem, options: options)
-    let minimum = model.footprint(Array(repeating: 1, count: model.dimensions.count))
+    let minimum = model.footprint(model.ones)
     guard buffer >= minimum else { throw .bufferTooSmall(buffer: buffer, minimum: minimum) }
     var run = ConvolutionSearchRun(model: model, buffer: buffer, capacity: count)
     run.search()
@@ -87,7 +87,7 @@ public enum ConvolutionSearch {
   /// K_h x K_w weights and one output (x the depthwise multiplier), partial sums `psumWidth` wide.
   public static func minimumBuffer(problem: ConvolutionProblem, psumWidth: Int) -> Int {
     ConvolutionSearchModel(problem: problem, options: SearchOptions(psumWidth: psumWidth))
-      .footprint(Array(repeating: 1, count: problem.dimensions.count))
+      .footprint(DimensionSizes(repeating: 1))
   }
 
   private static func validate(_ problem: ConvolutionProblem) throws(ConvolutionSearchError) {

@@ -6,7 +6,7 @@ struct ConvolutionCandidate: Comparable, Sendable {
   var orderRank: Int
   var scanRank: Int
   /// Indexed like the problem's `dimensions`.
-  var sizes: [Int]
+  var sizes: DimensionSizes
   var order: Int
   var scanMask: Int
 
@@ -24,14 +24,16 @@ struct ConvolutionCandidate: Comparable, Sendable {
     var footprint: Int
     var orderRank: Int
     var scanRank: Int
-    var sizes: [Int]
+    var sizes: DimensionSizes
 
     static func < (lhs: Key, rhs: Key) -> Bool {
       if (lhs.cost, lhs.footprint, lhs.orderRank, lhs.scanRank) != (rhs.cost, rhs.footprint, rhs.orderRank, rhs.scanRank) {
         return (lhs.cost, lhs.footprint, lhs.orderRank, lhs.scanRank)
           < (rhs.cost, rhs.footprint, rhs.orderRank, rhs.scanRank)
       }
-      return lhs.sizes.lexicographicallyPrecedes(rhs.sizes)
+      // Lanes past the last dimension are 1 in both.
+      return (lhs.sizes[0], lhs.sizes[1], lhs.sizes[2], lhs.sizes[3])
+        < (rhs.sizes[0], rhs.sizes[1], rhs.sizes[2], rhs.sizes[3])
     }
   }
 
@@ -44,9 +46,9 @@ struct ConvolutionSearchRun {
   let model: ConvolutionSearchModel
   let buffer: Int
   let capacity: Int
-  /// canonical[order][mask]: the order is the alphabetically first of those with the same
+  /// canonicalOrders[mask]: the orders that are the alphabetically first of those with the same
   /// loops in the same places once the single-tile loops (bits of `mask`) are removed.
-  let canonical: [[Bool]]
+  let canonicalOrders: [[Int]]
   /// The dimensions in the order sizes are refined: the last one has an affine cost in its size.
   let refinement: [Int]
   private(set) var kept: [ConvolutionCandidate] = []
@@ -56,12 +58,12 @@ struct ConvolutionSearchRun {
     self.buffer = buffer
     self.capacity = capacity
     let count = model.dimensions.count
-    canonical = model.orders.indices.map { order in
-      (0..<(1 << count)).map { mask in
-        let effective = model.orders[order].filter { mask & (1 << $0) == 0 }
-        return !model.orders.indices.contains { other in
-          model.orderNames[other] < model.orderNames[order]
-            && model.orders[other].filter { mask & (1 << $0) == 0 } == effective
+    let orders = model.orders.map { order in (0..<count).map { order[$0] } }
+    canonicalOrders = (0..<(1 << count)).map { mask in
+      orders.indices.filter { order in
+        let effective = orders[order].filter { mask & (1 << $0) == 0 }
+        return !orders.indices.contains { other in
+          model.orderNames[other] < model.orderNames[order] && orders[other].filter { mask & (1 << $0) == 0 } == effective
         }
       }
     }
@@ -88,13 +90,13 @@ struct ConvolutionSearchRun {
 
   /// Every count vector whose smallest tiles fit, largest tiles first.
   mutating func search() {
-    var sizes = Array(repeating: 1, count: model.dimensions.count)
-    var largest = sizes
+    var sizes = model.ones
+    var largest = model.ones
     visitClasses(0, &sizes, &largest)
   }
 
-  private mutating func visitClasses(_ dimension: Int, _ sizes: inout [Int], _ largest: inout [Int]) {
-    guard dimension < sizes.count else { return searchGroups(sizes: sizes, largest: largest) }
+  private mutating func visitClasses(_ dimension: Int, _ sizes: inout DimensionSizes, _ largest: inout DimensionSizes) {
+    guard dimension < model.dimensions.count else { return searchGroups(sizes: sizes, largest: largest) }
     for range in model.tables[dimension].classes {
       sizes[dimension] = range.smallest
       largest[dimension] = range.largest
@@ -103,34 +105,36 @@ struct ConvolutionSearchRun {
       visitClasses(dimension + 1, &sizes, &largest)
     }
     sizes[dimension] = 1
-  }
-
-  /// The largest size of `dimension` in its class (up to `largest`) that fits with `sizes` elsewhere.
-  private func fit(_ dimension: Int, _ sizes: [Int], largest: Int) -> Int {
-    var probe = sizes
-    var (low, high) = (sizes[dimension], largest)
-    while low < high {
-      let middle = (low + high + 1) / 2
-      probe[dimension] = middle
-      if model.footprint(probe) <= buffer { low = middle } else { high = middle - 1 }
-    }
-    return low
+    largest[dimension] = 1
   }
 
   /// All groups (canonical loop orders) of one count vector.
-  private mutating func searchGroups(sizes: [Int], largest: [Int]) {
-    let counts = sizes.indices.map { model.tables[$0].count(sizes[$0]) }
-    let trivial = counts.indices.reduce(0) { $0 | (counts[$1] == 1 ? 1 << $1 : 0) }
-    let caps = sizes.indices.map { fit($0, sizes, largest: largest[$0]) }
+  private mutating func searchGroups(sizes: DimensionSizes, largest: DimensionSizes) {
+    var trivial = 0
+    var caps = sizes
+    for dimension in 0..<model.dimensions.count {
+      if model.tables[dimension].count(sizes[dimension]) == 1 { trivial |= 1 << dimension }
+      caps[dimension] = model.fit(dimension, sizes, largest: largest[dimension], buffer: buffer)
+    }
     let footprint = model.footprint(sizes)
-    for order in model.orders.indices where canonical[order][trivial] {
+    let box = BoxFactors(model: model, low: sizes, high: caps)
+    for order in canonicalOrders[trivial] {
       let orderRank = model.orderRanks[order]
-      let bound = model.costAnyScan(order: model.orders[order], low: sizes, high: caps)
       let key = ConvolutionCandidate.Key(
-        cost: bound, footprint: footprint, orderRank: orderRank, scanRank: 0, sizes: sizes)
+        cost: box.cost(model, order: model.orders[order]), footprint: footprint, orderRank: orderRank, scanRank: 0,
+        sizes: sizes)
       guard admits(key, best: nil) else { continue }
-      let effective = model.orders[order].filter { counts[$0] > 1 }
-      let free = (model.options.scan == .allowed) ? effective.dropFirst().reduce(0) { $0 | 1 << $1 } : 0
+      var free = 0
+      if model.options.scan == .allowed {
+        // Every loop with more than one tile but the outermost may scan.
+        var outermost = true
+        for position in 0..<model.dimensions.count {
+          let dimension = model.orders[order][position]
+          guard trivial & (1 << dimension) == 0 else { continue }
+          if !outermost { free |= 1 << dimension }
+          outermost = false
+        }
+      }
       var best: ConvolutionCandidate?
       var mask = 0
       while true {
@@ -145,39 +149,37 @@ struct ConvolutionSearchRun {
   /// Branch and bound over the sizes of one group and Scan choice: dimensions before `depth`
   /// (in `refinement` order) are fixed, the others range from their class minimum to what fits.
   private func refine(
-    order: Int, scanMask: Int, depth: Int, sizes: [Int], largest: [Int], best: inout ConvolutionCandidate?
+    order: Int, scanMask: Int, depth: Int, sizes: DimensionSizes, largest: DimensionSizes,
+    best: inout ConvolutionCandidate?
   ) {
-    let loopOrder = model.orders[order]
-    let scanned = sizes.indices.map { scanMask & (1 << $0) != 0 }
     var caps = sizes
     for position in depth..<refinement.count {
       let dimension = refinement[position]
-      caps[dimension] = fit(dimension, sizes, largest: largest[dimension])
+      caps[dimension] = model.fit(dimension, sizes, largest: largest[dimension], buffer: buffer)
     }
     let footprint = model.footprint(sizes)
     let orderRank = model.orderRanks[order]
     let scanRank = ConvolutionCandidate.scanRank(scanMask)
-    let bound = model.cost(order: loopOrder, scanned: scanned, low: sizes, high: caps)
+    let bound = model.cost(order: order, scanMask: scanMask, low: sizes, high: caps)
     let key = ConvolutionCandidate.Key(
       cost: bound, footprint: footprint, orderRank: orderRank, scanRank: scanRank, sizes: sizes)
     guard admits(key, best: best) else { return }
-    func offer(_ point: [Int]) -> Int {
+    func offer(_ point: DimensionSizes, footprint: Int) -> Int {
       let candidate = ConvolutionCandidate(
-        cost: model.cost(order: loopOrder, scanned: scanned, low: point, high: point),
-        footprint: model.footprint(point), orderRank: orderRank, scanRank: scanRank, sizes: point, order: order,
-        scanMask: scanMask)
+        cost: model.cost(order: order, scanMask: scanMask, low: point, high: point), footprint: footprint,
+        orderRank: orderRank, scanRank: scanRank, sizes: point, order: order, scanMask: scanMask)
       if best.map({ candidate < $0 }) ?? true { best = candidate }
       return candidate.cost
     }
     // The box's minimum corner has its least footprint and sizes: reaching the bound, it wins the box.
-    guard offer(sizes) > bound else { return }
+    guard offer(sizes, footprint: footprint) > bound else { return }
     let dimension = refinement[depth]
     if depth == refinement.count - 1 {
       // The cost is affine in this size with the others fixed: the class minimum or the largest that fits.
       if caps[dimension] > sizes[dimension] {
         var point = sizes
         point[dimension] = caps[dimension]
-        _ = offer(point)
+        _ = offer(point, footprint: model.footprint(point))
       }
       return
     }
