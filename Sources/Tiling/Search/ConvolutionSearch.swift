@@ -30,11 +30,12 @@ public enum ConvolutionSearchError: Error, Hashable, Sendable, CustomStringConve
 ///
 /// Why it is exact (the tests compare it with brute force over every size, order and scan):
 /// - it walks count classes (tiles of one count per dimension); within a class the search is a
-///   branch and bound over sizes whose bound (`ConvolutionSearchBound`) is the closed form with
-///   every per-axis sum at its maximum over the sizes left (totals at their minimum): a valid
-///   lower bound for every size in the box, exact for one size;
-/// - footprints grow with every tile size, so the box is capped by what fits with the other
-///   dimensions at their class minimum, and the all-minimum corner has the least footprint;
+///   branch and bound over boxes of sizes (halving the widest range) whose bound
+///   (`ConvolutionSearchBound`) is the closed form with every per-axis sum at its maximum over
+///   the box (totals at their minimum): a valid lower bound for every size in the box, exact
+///   for one size;
+/// - footprints grow with every tile size, so a box is capped by what fits with the other
+///   dimensions at the box's low corner, and that corner has the least footprint and sizes;
 ///   when its cost equals the box's bound it wins the box outright;
 /// - the last dimension refined (output channels, or channels of a depthwise layer) has
 ///   disjoint tiles for every operand that depends on it, so with the others fixed each per-axis

@@ -130,17 +130,14 @@ struct ConvolutionSearchModel: Sendable {
       + options.objective.output * outputSize + options.objective.psum * 2 * (outputRuns - outputSize)
   }
 
-  /// The sums one operand has along one dimension over the sizes low ... high of one class
-  /// (`low` its class minimum or equal to `high`).
+  /// The sums one operand has along one dimension over the sizes low ... high of one class.
   func axis(_ operand: Int, _ dimension: Int, low: Int, high: Int) -> AxisRange {
-    let table = tables[dimension]
-    let kind = kind(operand, dimension)
-    return low == high ? AxisRange(exact: table.sums(kind, size: high)) : table.range(kind, upTo: high)
+    tables[dimension].range(kind(operand, dimension), from: low, to: high)
   }
 
   /// The cost of an order and Scan flags (bit d: dimension d scans) over the box of sizes
-  /// low ... high per dimension, where every low is its class minimum or equals high: exact
-  /// when the box is one point, otherwise a lower bound for every point in it.
+  /// low ... high per dimension, each within one class: exact when the box is one point,
+  /// otherwise a lower bound for every point in it.
   func cost(order: Int, scanMask: Int, low: DimensionSizes, high: DimensionSizes) -> Int {
     let loopOrder = orders[order]
     func loads(_ operand: Int) -> Int {

@@ -138,7 +138,7 @@ struct ConvolutionSearchRun {
       var best: ConvolutionCandidate?
       var mask = 0
       while true {
-        refine(order: order, scanMask: mask, depth: 0, sizes: sizes, largest: largest, best: &best)
+        refine(order: order, scanMask: mask, low: sizes, high: caps, best: &best)
         if mask == free { break }
         mask = (mask - free) & free  // next subset of `free`
       }
@@ -146,23 +146,23 @@ struct ConvolutionSearchRun {
     }
   }
 
-  /// Branch and bound over the sizes of one group and Scan choice: dimensions before `depth`
-  /// (in `refinement` order) are fixed, the others range from their class minimum to what fits.
+  /// Branch and bound over the sizes of one group and Scan choice, on boxes `low ... high`
+  /// (one class per dimension), halving the widest range but the last refined dimension's.
   private func refine(
-    order: Int, scanMask: Int, depth: Int, sizes: DimensionSizes, largest: DimensionSizes,
-    best: inout ConvolutionCandidate?
+    order: Int, scanMask: Int, low: DimensionSizes, high: DimensionSizes, best: inout ConvolutionCandidate?
   ) {
-    var caps = sizes
-    for position in depth..<refinement.count {
-      let dimension = refinement[position]
-      caps[dimension] = model.fit(dimension, sizes, largest: largest[dimension], buffer: buffer)
+    let footprint = model.footprint(low)
+    guard footprint <= buffer else { return }
+    // A point of the box that fits has every size at most what fits with the others at their lows.
+    var high = high
+    for dimension in refinement where high[dimension] > low[dimension] {
+      high[dimension] = model.fit(dimension, low, largest: high[dimension], buffer: buffer)
     }
-    let footprint = model.footprint(sizes)
     let orderRank = model.orderRanks[order]
     let scanRank = ConvolutionCandidate.scanRank(scanMask)
-    let bound = model.cost(order: order, scanMask: scanMask, low: sizes, high: caps)
+    let bound = model.cost(order: order, scanMask: scanMask, low: low, high: high)
     let key = ConvolutionCandidate.Key(
-      cost: bound, footprint: footprint, orderRank: orderRank, scanRank: scanRank, sizes: sizes)
+      cost: bound, footprint: footprint, orderRank: orderRank, scanRank: scanRank, sizes: low)
     guard admits(key, best: best) else { return }
     func offer(_ point: DimensionSizes, footprint: Int) -> Int {
       let candidate = ConvolutionCandidate(
@@ -172,21 +172,28 @@ struct ConvolutionSearchRun {
       return candidate.cost
     }
     // The box's minimum corner has its least footprint and sizes: reaching the bound, it wins the box.
-    guard offer(sizes, footprint: footprint) > bound else { return }
-    let dimension = refinement[depth]
-    if depth == refinement.count - 1 {
-      // The cost is affine in this size with the others fixed: the class minimum or the largest that fits.
-      if caps[dimension] > sizes[dimension] {
-        var point = sizes
-        point[dimension] = caps[dimension]
+    guard offer(low, footprint: footprint) > bound else { return }
+    var split = -1
+    var width = 0
+    for dimension in refinement.dropLast() where high[dimension] - low[dimension] > width {
+      (split, width) = (dimension, high[dimension] - low[dimension])
+    }
+    guard split >= 0 else {
+      // The others are fixed and the cost is affine in the last size: its low or its high wins.
+      let last = refinement[refinement.count - 1]
+      if high[last] > low[last] {
+        var point = low
+        point[last] = high[last]
         _ = offer(point, footprint: model.footprint(point))
       }
       return
     }
-    var point = sizes
-    for size in sizes[dimension]...caps[dimension] {
-      point[dimension] = size
-      refine(order: order, scanMask: scanMask, depth: depth + 1, sizes: point, largest: largest, best: &best)
-    }
+    let middle = (low[split] + high[split]) / 2
+    var lowerHigh = high
+    lowerHigh[split] = middle
+    var upperLow = low
+    upperLow[split] = middle + 1
+    refine(order: order, scanMask: scanMask, low: upperLow, high: high, best: &best)
+    refine(order: order, scanMask: scanMask, low: low, high: lowerHigh, best: &best)
   }
 }
