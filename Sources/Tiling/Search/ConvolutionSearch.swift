@@ -45,7 +45,9 @@ public enum ConvolutionSearchError: Error, Hashable, Sendable, CustomStringConve
 ///   loops with one tile can sit anywhere, so orders that differ only there are one schedule,
 ///   kept under the alphabetically first order name;
 /// - groups (loop order without single-tile loops, and tile counts) whose bound exceeds the
-///   k-th best so far are skipped.
+///   k-th best so far are skipped; the walk over count vectors (rows, columns, then channels)
+///   drops an order for a whole subtree once `PartialBound`, a lower bound over every size the
+///   open dimensions may take, exceeds the k-th best cost (k distinct groups already do better).
 ///
 /// Ties are broken by footprint, order name ("ci-co-h-w" < "co-ci-h-w"), fewer Scan flags, then
 /// tile sizes (co, ci, h, w). The top k are distinct schedules: the best of each group.

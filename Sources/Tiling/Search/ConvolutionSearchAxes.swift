@@ -106,6 +106,8 @@ struct DimensionTable: Sendable {
   let windows: [AxisSums]
   private let tileRanges: AxisRangeTable
   private let windowRanges: AxisRangeTable
+  private let tilesOpen: [OpenAxisSums]
+  private let windowsOpen: [OpenAxisSums]
 
   /// The sizes with one tile count: `smallest ... largest`.
   struct TileRange: Hashable, Sendable {
@@ -139,6 +141,8 @@ struct DimensionTable: Sendable {
     }
     tileRanges = AxisRangeTable(tiles)
     windowRanges = AxisRangeTable(windows)
+    tilesOpen = OpenAxisSums.prefixes(tiles, extent: extent)
+    windowsOpen = OpenAxisSums.prefixes(windows, extent: extent)
   }
 
   /// The count of tiles of `size`.
@@ -160,5 +164,10 @@ struct DimensionTable: Sendable {
     case .tiles: return low == high ? AxisRange(exact: tiles[high - 1]) : tileRanges.range(from: low, to: high)
     case .windows: return low == high ? AxisRange(exact: windows[high - 1]) : windowRanges.range(from: low, to: high)
     }
+  }
+
+  /// Extrema of the sums over every size 1 ... `cap` (not for `.irrelevant`).
+  func open(_ kind: AxisKind, upTo cap: Int) -> OpenAxisSums {
+    kind == .windows ? windowsOpen[cap - 1] : tilesOpen[cap - 1]
   }
 }

@@ -51,57 +51,6 @@ enum ConvolutionSearchBound {
     return total
   }
 
-  /// What `loadsAnyScan` needs of one axis of one operand: its least total, and upper bounds on
-  /// its total, its summed neighbour overlaps and what it keeps when an outer loop advances.
-  struct AnyScanFactors {
-    var lowTotal: Int
-    var highTotal: Int
-    var overlap: Int
-    var kept: Int
-    var advances: Bool
-
-    init(count: Int, axis: AxisRange, scanAllowed: Bool) {
-      let sums = axis.high
-      lowTotal = axis.lowTotal
-      highTotal = sums.total
-      overlap = sums.overlapEven + sums.overlapOdd
-      advances = count >= 2
-      if count == 1 {
-        kept = sums.first
-      } else {
-        kept = scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart
-      }
-    }
-  }
-
-  /// A lower bound on the loads whatever the Scan flags are (factors outer to inner; `lowTotals`
-  /// is the product of their least totals): the outer loops share at most the product of their
-  /// totals, the advancing loop the sum of its overlaps, and each inner loop at most the largest
-  /// of what it can end on (or keep when restarting).
-  static func loadsAnyScan(
-    _ factors: (AnyScanFactors, AnyScanFactors, AnyScanFactors, AnyScanFactors), depth: Int, lowTotals: Int
-  ) -> Int {
-    func factor(_ index: Int) -> AnyScanFactors {
-      switch index {
-      case 0: return factors.0
-      case 1: return factors.1
-      case 2: return factors.2
-      default: return factors.3
-      }
-    }
-    var total = lowTotals
-    for advancing in 0..<depth {
-      let moving = factor(advancing)
-      guard moving.advances, moving.overlap != 0 else { continue }
-      var product = moving.overlap
-      for level in 0..<depth where level != advancing && product != 0 {
-        product *= level < advancing ? factor(level).highTotal : factor(level).kept
-      }
-      total -= product
-    }
-    return total
-  }
-
   /// Entries consecutive steps share when loop `advancing` moves to its next tile: the parity
   /// dynamic programme of `LoopNestTraffic.sharedOnAdvance`.
   private static func shared(_ advancing: Int, _ levels: Nest) -> Int {

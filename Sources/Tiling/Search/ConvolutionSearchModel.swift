@@ -168,43 +168,65 @@ struct ConvolutionSearchModel: Sendable {
   }
 }
 
-/// The any-Scan bound's factors of every operand and dimension for one box of sizes, computed
-/// once and shared by every loop order of a count vector.
-struct BoxFactors {
-  private var factors: [ConvolutionSearchBound.AnyScanFactors]
-  /// Product of the least totals per operand: the same in every order.
-  private var lowTotals: (Int, Int, Int)
+/// A lower bound on the cost of every point of a box of sizes, in one loop order, whatever the
+/// Scan flags are. Per operand, loads = prod(totals) - sum over advancing loops of the shared
+/// entries, and what a loop shares is at most: the product of the outer loops' totals, times
+/// the advancing loop's summed neighbour overlaps, times, per inner loop, the largest of what
+/// it can end on (first or last tile with Scan) or keep when restarting (last with first), or
+/// its only tile. With totals at their least over the box and the rest at their most, that
+/// bounds every point and Scan choice from below.
+///
+/// The factors depend on the box, not on the order, so they are computed once per count
+/// vector and each of its (up to 24) orders costs a few multiplications.
+struct AnyScanBound {
+  /// Per operand (input, weight, output), indexed by dimension (lanes past the last are unused).
+  private var highTotals: [DimensionSizes]
+  private var overlaps: [DimensionSizes]
+  private var kept: [DimensionSizes]
+  private var lowTotals: DimensionSizes
   private let depth: Int
 
   init(model: ConvolutionSearchModel, low: DimensionSizes, high: DimensionSizes) {
     depth = model.dimensions.count
     let scanAllowed = model.options.scan == .allowed
-    var factors: [ConvolutionSearchBound.AnyScanFactors] = []
-    factors.reserveCapacity(12)
-    var totals = [1, 1, 1]
+    highTotals = []
+    overlaps = []
+    kept = []
+    lowTotals = DimensionSizes(repeating: 1)
     for operand in 0..<3 {
-      for dimension in 0..<4 {
-        let size = dimension < depth ? high[dimension] : 1
-        let axis =
-          dimension < depth
-          ? model.axis(operand, dimension, low: low[dimension], high: size) : AxisRange(exact: .irrelevant(count: 1))
-        let count = dimension < depth ? model.tables[dimension].count(size) : 1
-        factors.append(.init(count: count, axis: axis, scanAllowed: scanAllowed))
-        totals[operand] *= axis.lowTotal
+      var (highTotal, overlap, keeps) = (DimensionSizes(repeating: 1), DimensionSizes(repeating: 0), DimensionSizes(repeating: 1))
+      for dimension in 0..<depth {
+        let axis = model.axis(operand, dimension, low: low[dimension], high: high[dimension])
+        let sums = axis.high
+        let count = model.tables[dimension].count(high[dimension])
+        lowTotals[operand] *= axis.lowTotal
+        highTotal[dimension] = sums.total
+        // A loop with one tile never advances.
+        overlap[dimension] = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
+        keeps[dimension] =
+          count == 1 ? sums.first : (scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart)
       }
+      highTotals.append(highTotal)
+      overlaps.append(overlap)
+      kept.append(keeps)
     }
-    self.factors = factors
-    lowTotals = (totals[0], totals[1], totals[2])
   }
 
-  /// A lower bound on the cost of every point of the box in this order, whatever the Scan flags.
+  /// The bound in this order (outer to inner in the first lanes).
   func cost(_ model: ConvolutionSearchModel, order: DimensionSizes) -> Int {
-    func loads(_ operand: Int, _ lowTotals: Int) -> Int {
-      let base = operand * 4
-      return ConvolutionSearchBound.loadsAnyScan(
-        (factors[base + order[0]], factors[base + order[1]], factors[base + order[2]], factors[base + order[3]]),
-        depth: depth, lowTotals: lowTotals)
+    model.cost(loads: (loads(0, order), loads(1, order), loads(2, order)))
+  }
+
+  private func loads(_ operand: Int, _ order: DimensionSizes) -> Int {
+    let (highTotal, overlap, kept) = (highTotals[operand], overlaps[operand], kept[operand])
+    var total = lowTotals[operand]
+    for advancing in 0..<depth {
+      var product = overlap[order[advancing]]
+      guard product != 0 else { continue }
+      for level in 0..<advancing { product *= highTotal[order[level]] }
+      for level in (advancing + 1)..<depth { product *= kept[order[level]] }
+      total -= product
     }
-    return model.cost(loads: (loads(0, lowTotals.0), loads(1, lowTotals.1), loads(2, lowTotals.2)))
+    return total
   }
 }

@@ -88,28 +88,58 @@ struct ConvolutionSearchRun {
     if kept.count > capacity { kept.removeLast() }
   }
 
-  /// Every count vector whose smallest tiles fit, largest tiles first.
+  /// Every count vector whose smallest tiles fit, largest tiles first, walking the dimensions in
+  /// `refinement` order (rows and columns first: open channel axes keep `PartialBound` tight).
   mutating func search() {
     var sizes = model.ones
     var largest = model.ones
-    visitClasses(0, &sizes, &largest)
+    visitClasses(0, &sizes, &largest, alive: (1 << model.orders.count) - 1)
   }
 
-  private mutating func visitClasses(_ dimension: Int, _ sizes: inout DimensionSizes, _ largest: inout DimensionSizes) {
-    guard dimension < model.dimensions.count else { return searchGroups(sizes: sizes, largest: largest) }
+  /// `alive`: the orders (bits) whose partial bound has not yet exceeded the kept list.
+  private mutating func visitClasses(
+    _ step: Int, _ sizes: inout DimensionSizes, _ largest: inout DimensionSizes, alive: Int
+  ) {
+    guard step < refinement.count else { return searchGroups(sizes: sizes, largest: largest, alive: alive) }
+    let dimension = refinement[step]
     for range in model.tables[dimension].classes {
       sizes[dimension] = range.smallest
       largest[dimension] = range.largest
       // Undecided dimensions sit at size 1: if even that does not fit, neither does anything smaller here.
       guard model.footprint(sizes) <= buffer else { continue }
-      visitClasses(dimension + 1, &sizes, &largest)
+      let orders = step + 1 < refinement.count ? survivors(alive, step: step, sizes: sizes, largest: largest) : alive
+      guard orders != 0 else { continue }
+      visitClasses(step + 1, &sizes, &largest, alive: orders)
     }
     sizes[dimension] = 1
     largest[dimension] = 1
   }
 
+  /// The orders of `alive` whose `PartialBound` (dimensions after `step` open) does not exceed
+  /// the cost of the last kept schedule: a full kept list of k distinct groups all costing at
+  /// most that already beats every tiling of the others.
+  private func survivors(_ alive: Int, step: Int, sizes: DimensionSizes, largest: DimensionSizes) -> Int {
+    guard kept.count == capacity, let threshold = kept.last?.cost else { return alive }
+    var caps = sizes
+    var open = 0
+    for (position, dimension) in refinement.enumerated() {
+      if position <= step {
+        caps[dimension] = model.fit(dimension, sizes, largest: largest[dimension], buffer: buffer)
+      } else {
+        open |= 1 << dimension
+        caps[dimension] = model.fit(dimension, sizes, largest: model.tables[dimension].extent, buffer: buffer)
+      }
+    }
+    let bound = PartialBound(model: model, low: sizes, high: caps, open: open, openCaps: caps)
+    var survivors = 0
+    for order in model.orders.indices where alive & (1 << order) != 0 {
+      if bound.cost(model, order: model.orders[order]) <= threshold { survivors |= 1 << order }
+    }
+    return survivors
+  }
+
   /// All groups (canonical loop orders) of one count vector.
-  private mutating func searchGroups(sizes: DimensionSizes, largest: DimensionSizes) {
+  private mutating func searchGroups(sizes: DimensionSizes, largest: DimensionSizes, alive: Int) {
     var trivial = 0
     var caps = sizes
     for dimension in 0..<model.dimensions.count {
@@ -117,8 +147,8 @@ struct ConvolutionSearchRun {
       caps[dimension] = model.fit(dimension, sizes, largest: largest[dimension], buffer: buffer)
     }
     let footprint = model.footprint(sizes)
-    let box = BoxFactors(model: model, low: sizes, high: caps)
-    for order in canonicalOrders[trivial] {
+    let box = AnyScanBound(model: model, low: sizes, high: caps)
+    for order in canonicalOrders[trivial] where alive & (1 << order) != 0 {
       let orderRank = model.orderRanks[order]
       let key = ConvolutionCandidate.Key(
         cost: box.cost(model, order: model.orders[order]), footprint: footprint, orderRank: orderRank, scanRank: 0,
