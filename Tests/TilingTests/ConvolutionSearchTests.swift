@@ -146,6 +146,106 @@ import Testing
 }
 
 extension ConvolutionSearchTests {
+  /// Larger layers (up to 7 rows and columns, 6 channels), fewer of them: search == brute force.
+  @Test func searchEqualsBruteForceLarger() throws {
+    var random = SplitMix64(seed: 0xC5_0003)
+    for index in 0..<4 {
+      let problem = Self.randomProblem(&random, maxSpatial: 7, maxChannels: 6)
+      let options = SearchOptions(psumWidth: 1 + index % 2, scan: index % 2 == 0 ? .allowed : .never)
+      let minimum = ConvolutionSearch.minimumBuffer(problem: problem, psumWidth: options.psumWidth)
+      let buffer = minimum + Int.random(in: 0...(4 * minimum), using: &random)
+      let expected = Self.bruteForce(problem, buffer: buffer, options: options, count: 3)
+      let found = try ConvolutionSearch.top(3, problem: problem, buffer: buffer, options: options)
+      #expect(found.map(\.cost) == expected.map(\.cost), "\(problem) buffer \(buffer)")
+      #expect(found.map(\.tiling) == expected.map(\.tiling), "\(problem) buffer \(buffer)")
+    }
+  }
+
+  /// `PartialBound` is at most the exact cost of every tiling it speaks for: every order, every
+  /// Scan choice, assigned dimensions anywhere in their classes, open ones at any size that fits.
+  @Test(arguments: [true, false])
+  func partialBoundIsALowerBound(allowScan: Bool) {
+    var random = SplitMix64(seed: allowScan ? 0xC5_0004 : 0xC5_0005)
+    for index in 0..<200 {
+      let problem = Self.randomProblem(&random, maxSpatial: 5, maxChannels: 5)
+      let options = SearchOptions(
+        psumWidth: 1 + index % 2, scan: allowScan ? .allowed : .never,
+        objective: index % 3 == 2 ? TrafficObjective(input: 8, weight: 4, output: 8, psum: 24) : .entries)
+      let model = ConvolutionSearchModel(problem: problem, options: options)
+      let minimum = model.footprint(model.ones)
+      let buffer = minimum + Int.random(in: 0...(3 * minimum), using: &random)
+      let run = ConvolutionSearchRun(model: model, buffer: buffer, capacity: 1)
+      let count = model.dimensions.count
+      let step = Int.random(in: 0..<(count - 1), using: &random)
+      // Assigned dimensions: a random class each (its smallest size must fit with the others at 1).
+      var sizes = model.ones
+      var largest = model.ones
+      for position in 0...step {
+        let dimension = run.refinement[position]
+        let range = model.tables[dimension].classes.randomElement(using: &random) ?? model.tables[dimension].classes[0]
+        (sizes[dimension], largest[dimension]) = (range.smallest, range.largest)
+      }
+      guard model.footprint(sizes) <= buffer else { continue }
+      var caps = sizes
+      var open = 0
+      for (position, dimension) in run.refinement.enumerated() {
+        if position > step { open |= 1 << dimension }
+        let top = position > step ? model.tables[dimension].extent : largest[dimension]
+        caps[dimension] = model.fit(dimension, sizes, largest: top, buffer: buffer)
+      }
+      let bound = PartialBound(model: model, low: sizes, high: caps, open: open, openCaps: caps)
+      // Every point of the subtree that fits.
+      var points: [DimensionSizes] = [sizes]
+      for dimension in 0..<count {
+        let upper = open & (1 << dimension) != 0 ? model.tables[dimension].extent : largest[dimension]
+        points = points.flatMap { point in
+          (point[dimension]...upper).map { size in
+            var next = point
+            next[dimension] = size
+            return next
+          }
+        }
+      }
+      points = points.filter { model.footprint($0) <= buffer }
+      let masks = allowScan ? Array(0..<(1 << count)) : [0]
+      for order in model.orders.indices {
+        let limit = bound.cost(model, order: model.orders[order])
+        for point in points {
+          for mask in masks {
+            let cost = model.cost(order: order, scanMask: mask, low: point, high: point)
+            #expect(limit <= cost, "\(problem) buffer \(buffer) order \(model.orderNames[order]) at \(point) mask \(mask)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test func tooSmallBufferStatesTheMinimum() throws {
+    let problem = Self.convolution(8, 16, 10)
+    for psumWidth in [1, 2] {
+      let minimum = ConvolutionSearch.minimumBuffer(problem: problem, psumWidth: psumWidth)
+      // Tiles of one channel and one pixel: a 3x3 input window, 3x3 weights, one output.
+      #expect(minimum == 9 + 9 + psumWidth)
+      #expect(throws: ConvolutionSearchError.bufferTooSmall(buffer: minimum - 1, minimum: minimum)) {
+        try ConvolutionSearch.best(problem: problem, buffer: minimum - 1, options: SearchOptions(psumWidth: psumWidth))
+      }
+      let found = try ConvolutionSearch.best(problem: problem, buffer: minimum, options: SearchOptions(psumWidth: psumWidth))
+      #expect(found.footprint <= minimum)
+    }
+  }
+
+  @Test func sameInputSameOutput() throws {
+    for problem in [Self.convolution(16, 32, 14), Self.convolution(24, 24, 12, stride: 2, depthwise: true)] {
+      for scan in [ScanOption.allowed, .never] {
+        let options = SearchOptions(scan: scan)
+        let first = try ConvolutionSearch.top(5, problem: problem, buffer: 2048, options: options)
+        let second = try ConvolutionSearch.top(5, problem: problem, buffer: 2048, options: options)
+        #expect(first == second)
+        #expect(!first.isEmpty)
+      }
+    }
+  }
+
   static func convolution(
     _ cin: Int, _ cout: Int, _ size: Int, stride: Int = 1, kernel: Int = 3, depthwise: Bool = false
   ) -> ConvolutionProblem {

@@ -30,11 +30,12 @@ public enum ConvolutionSearchError: Error, Hashable, Sendable, CustomStringConve
 ///
 /// Why it is exact (the tests compare it with brute force over every size, order and scan):
 /// - it walks count classes (tiles of one count per dimension); within a class the search is a
-///   branch and bound over sizes whose bound (`ConvolutionSearchBound`) is the closed form with
-///   every per-axis sum at its maximum over the sizes left (totals at their minimum): a valid
-///   lower bound for every size in the box, exact for one size;
-/// - footprints grow with every tile size, so the box is capped by what fits with the other
-///   dimensions at their class minimum, and the all-minimum corner has the least footprint;
+///   branch and bound over boxes of sizes (halving the widest range) whose bound
+///   (`ConvolutionSearchBound`) is the closed form with every per-axis sum at its maximum over
+///   the box (totals at their minimum): a valid lower bound for every size in the box, exact
+///   for one size;
+/// - footprints grow with every tile size, so a box is capped by what fits with the other
+///   dimensions at the box's low corner, and that corner has the least footprint and sizes;
 ///   when its cost equals the box's bound it wins the box outright;
 /// - the last dimension refined (output channels, or channels of a depthwise layer) has
 ///   disjoint tiles for every operand that depends on it, so with the others fixed each per-axis
@@ -44,7 +45,9 @@ public enum ConvolutionSearchError: Error, Hashable, Sendable, CustomStringConve
 ///   loops with one tile can sit anywhere, so orders that differ only there are one schedule,
 ///   kept under the alphabetically first order name;
 /// - groups (loop order without single-tile loops, and tile counts) whose bound exceeds the
-///   k-th best so far are skipped.
+///   k-th best so far are skipped; the walk over count vectors (rows, columns, then channels)
+///   drops an order for a whole subtree once `PartialBound`, a lower bound over every size the
+///   open dimensions may take, exceeds the k-th best cost (k distinct groups already do better).
 ///
 /// Ties are broken by footprint, order name ("ci-co-h-w" < "co-ci-h-w"), fewer Scan flags, then
 /// tile sizes (co, ci, h, w). The top k are distinct schedules: the best of each group.
@@ -70,7 +73,7 @@ public enum ConvolutionSearch {
       throw .invalidOptions("objective weights must not be negative")
     }
     let model = ConvolutionSearchModel(problem: problem, options: options)
-    let minimum = model.footprint(Array(repeating: 1, count: model.dimensions.count))
+    let minimum = model.footprint(model.ones)
     guard buffer >= minimum else { throw .bufferTooSmall(buffer: buffer, minimum: minimum) }
     var run = ConvolutionSearchRun(model: model, buffer: buffer, capacity: count)
     run.search()
@@ -87,7 +90,7 @@ public enum ConvolutionSearch {
   /// K_h x K_w weights and one output (x the depthwise multiplier), partial sums `psumWidth` wide.
   public static func minimumBuffer(problem: ConvolutionProblem, psumWidth: Int) -> Int {
     ConvolutionSearchModel(problem: problem, options: SearchOptions(psumWidth: psumWidth))
-      .footprint(Array(repeating: 1, count: problem.dimensions.count))
+      .footprint(DimensionSizes(repeating: 1))
   }
 
   private static func validate(_ problem: ConvolutionProblem) throws(ConvolutionSearchError) {

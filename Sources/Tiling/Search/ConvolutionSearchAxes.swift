@@ -65,9 +65,38 @@ enum AxisKind: Sendable {
   case windows
 }
 
+/// Componentwise maxima (and least totals) of `AxisSums` over any range of sizes in O(1): a
+/// sparse table, level j holding the ranges of 2^j sizes.
+struct AxisRangeTable: Sendable {
+  private var high: [[AxisSums]]
+  private var low: [[Int]]
+
+  init(_ sums: [AxisSums]) {
+    high = [sums]
+    low = [sums.map(\.total)]
+    var width = 1
+    while 2 * width <= sums.count, let previousHigh = high.last, let previousLow = low.last {
+      let count = sums.count - 2 * width + 1
+      high.append((0..<count).map { previousHigh[$0].maximum(previousHigh[$0 + width]) })
+      low.append((0..<count).map { min(previousLow[$0], previousLow[$0 + width]) })
+      width *= 2
+    }
+  }
+
+  /// The sums over sizes `from ... to` (1-based, from <= to).
+  func range(from: Int, to: Int) -> AxisRange {
+    let length = to - from + 1
+    let level = Int.bitWidth - 1 - length.leadingZeroBitCount
+    let second = to - (1 << level)
+    return AxisRange(
+      lowTotal: min(low[level][from - 1], low[level][second]),
+      high: high[level][from - 1].maximum(high[level][second]))
+  }
+}
+
 /// A dimension's tile sizes, their count classes and, per size, the exact sums of its tiles and
-/// (rows and columns) of its input windows, with prefix maxima inside each class so that the
-/// sums over every size from the class's smallest to any t are read in O(1).
+/// (rows and columns) of its input windows, with range tables so that the sums over any sizes
+/// `low ... high` of one class are read in O(1).
 struct DimensionTable: Sendable {
   let extent: Int
   /// Count classes, largest tiles (count 1) first.
@@ -75,10 +104,10 @@ struct DimensionTable: Sendable {
   /// Indexed by size - 1.
   let tiles: [AxisSums]
   let windows: [AxisSums]
-  private let tilesPrefixHigh: [AxisSums]
-  private let tilesPrefixLow: [Int]
-  private let windowsPrefixHigh: [AxisSums]
-  private let windowsPrefixLow: [Int]
+  private let tileRanges: AxisRangeTable
+  private let windowRanges: AxisRangeTable
+  private let tilesOpen: [OpenAxisSums]
+  private let windowsOpen: [OpenAxisSums]
 
   /// The sizes with one tile count: `smallest ... largest`.
   struct TileRange: Hashable, Sendable {
@@ -110,21 +139,10 @@ struct DimensionTable: Sendable {
     } else {
       windows = []
     }
-    let sizeClasses = classes
-    func prefixes(_ sums: [AxisSums]) -> ([AxisSums], [Int]) {
-      var high = sums
-      var low = sums.map(\.total)
-      guard !sums.isEmpty else { return (high, low) }
-      for range in sizeClasses where range.largest > range.smallest {
-        for size in (range.smallest + 1)...range.largest {
-          high[size - 1] = high[size - 2].maximum(sums[size - 1])
-          low[size - 1] = min(low[size - 2], sums[size - 1].total)
-        }
-      }
-      return (high, low)
-    }
-    (tilesPrefixHigh, tilesPrefixLow) = prefixes(tiles)
-    (windowsPrefixHigh, windowsPrefixLow) = prefixes(windows)
+    tileRanges = AxisRangeTable(tiles)
+    windowRanges = AxisRangeTable(windows)
+    tilesOpen = OpenAxisSums.prefixes(tiles, extent: extent)
+    windowsOpen = OpenAxisSums.prefixes(windows, extent: extent)
   }
 
   /// The count of tiles of `size`.
@@ -139,12 +157,17 @@ struct DimensionTable: Sendable {
     }
   }
 
-  /// Sums over the sizes from the smallest of `size`'s class up to `size` (one class).
-  func range(_ kind: AxisKind, upTo size: Int) -> AxisRange {
+  /// Sums over the sizes `low ... high`, all of one class (so of one count).
+  func range(_ kind: AxisKind, from low: Int, to high: Int) -> AxisRange {
     switch kind {
-    case .irrelevant: return AxisRange(exact: .irrelevant(count: count(size)))
-    case .tiles: return AxisRange(lowTotal: tilesPrefixLow[size - 1], high: tilesPrefixHigh[size - 1])
-    case .windows: return AxisRange(lowTotal: windowsPrefixLow[size - 1], high: windowsPrefixHigh[size - 1])
+    case .irrelevant: return AxisRange(exact: .irrelevant(count: count(high)))
+    case .tiles: return low == high ? AxisRange(exact: tiles[high - 1]) : tileRanges.range(from: low, to: high)
+    case .windows: return low == high ? AxisRange(exact: windows[high - 1]) : windowRanges.range(from: low, to: high)
     }
+  }
+
+  /// Extrema of the sums over every size 1 ... `cap` (not for `.irrelevant`).
+  func open(_ kind: AxisKind, upTo cap: Int) -> OpenAxisSums {
+    kind == .windows ? windowsOpen[cap - 1] : tilesOpen[cap - 1]
   }
 }

@@ -6,6 +6,9 @@
 /// axis. So with every sum replaced by its maximum over a range of sizes, and every total by
 /// its minimum, the formula bounds the loads of every size in the range from below; with a
 /// single size it is exact. That is what makes branch and bound over tile sizes exact.
+///
+/// Everything here works on fixed-size values (at most four loops) so that the millions of
+/// evaluations a search makes allocate nothing.
 enum ConvolutionSearchBound {
   /// One loop of the nest as one operand sees it.
   struct Level {
@@ -14,42 +17,43 @@ enum ConvolutionSearchBound {
     var axis: AxisRange
   }
 
-  /// Loads of one operand (exact for single sizes, a lower bound for ranges).
-  static func loads(_ levels: [Level]) -> Int {
-    var total = 1
-    for level in levels { total *= level.axis.lowTotal }
-    for advancing in levels.indices where levels[advancing].count >= 2 {
-      total -= shared(advancing, levels)
+  /// The loops of a nest, outer to inner (at most four), stored inline.
+  struct Nest {
+    var depth: Int
+    private var levels: (Level, Level, Level, Level)
+
+    init(depth: Int, level: (Int) -> Level) {
+      let none = Level(count: 1, scanned: false, axis: AxisRange(exact: .irrelevant(count: 1)))
+      self.depth = depth
+      levels = (
+        depth > 0 ? level(0) : none, depth > 1 ? level(1) : none, depth > 2 ? level(2) : none,
+        depth > 3 ? level(3) : none
+      )
     }
-    return total
+
+    subscript(index: Int) -> Level {
+      switch index {
+      case 0: return levels.0
+      case 1: return levels.1
+      case 2: return levels.2
+      default: return levels.3
+      }
+    }
   }
 
-  /// An upper bound on `shared` that holds whatever the Scan flags are: the outer loops give at
-  /// most the product of their totals, the advancing loop the sum of its overlaps, and each
-  /// inner loop at most the largest of what it can end on (or keep when restarting).
-  static func loadsAnyScan(_ levels: [Level], scanAllowed: Bool) -> Int {
+  /// Loads of one operand (exact for single sizes, a lower bound for ranges).
+  static func loads(_ levels: Nest) -> Int {
     var total = 1
-    for level in levels { total *= level.axis.lowTotal }
-    for advancing in levels.indices where levels[advancing].count >= 2 {
-      var product = levels[advancing].axis.high.overlapEven + levels[advancing].axis.high.overlapOdd
-      for level in levels.indices where level != advancing && product != 0 {
-        let sums = levels[level].axis.high
-        if level < advancing {
-          product *= sums.total
-        } else if levels[level].count == 1 {
-          product *= sums.first
-        } else {
-          product *= scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart
-        }
-      }
-      total -= product
+    for level in 0..<levels.depth { total *= levels[level].axis.lowTotal }
+    for advancing in 0..<levels.depth where levels[advancing].count >= 2 {
+      total -= shared(advancing, levels)
     }
     return total
   }
 
   /// Entries consecutive steps share when loop `advancing` moves to its next tile: the parity
   /// dynamic programme of `LoopNestTraffic.sharedOnAdvance`.
-  private static func shared(_ advancing: Int, _ levels: [Level]) -> Int {
+  private static func shared(_ advancing: Int, _ levels: Nest) -> Int {
     var (even, odd) = (1, 0)
     for level in 0..<advancing {
       let loop = levels[level]
@@ -66,7 +70,7 @@ enum ConvolutionSearchBound {
       var product = parity == 0 ? even : odd
       guard product != 0 else { continue }
       var sweepParity = parity
-      for level in (advancing + 1)..<levels.count {
+      for level in (advancing + 1)..<levels.depth {
         let loop = levels[level]
         let sums = loop.axis.high
         if loop.count == 1 {

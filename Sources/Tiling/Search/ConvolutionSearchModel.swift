@@ -1,3 +1,7 @@
+/// Tile sizes (or counts) indexed by the problem's `dimensions`; lanes past the last dimension
+/// hold 1. A fixed-size value, so that the search's inner loops allocate nothing.
+typealias DimensionSizes = SIMD4<Int>
+
 /// A convolution as the search sees it: per dimension (the problem's `dimensions`, indexed
 /// 0 ..< count) a table of tile sums, how each operand sees it, and the objective's coefficients.
 struct ConvolutionSearchModel: Sendable {
@@ -5,16 +9,17 @@ struct ConvolutionSearchModel: Sendable {
   let options: SearchOptions
   let dimensions: [ConvolutionDimension]
   let tables: [DimensionTable]
-  /// kinds[operand][dimension]: input, weight, output.
-  let kinds: [[AxisKind]]
+  /// kinds[operand * 4 + dimension]: input, weight, output.
+  private let kinds: [AxisKind]
   /// Weights entries per weight-tile entry (kernel area x multiplier); output entries per output-tile entry.
   let weightScale: Int
   let outputScale: Int
   let outputSize: Int
   /// The fewest loads of each operand (its distinct entries), in tile-entry units.
-  let compulsory: [Int]
-  /// Every order of the dimensions, its name, and its rank among the names sorted.
-  let orders: [[Int]]
+  let compulsory: (Int, Int, Int)
+  /// Every order of the dimensions (outer to inner in the first `dimensions.count` lanes), its
+  /// name, and its rank among the names sorted.
+  let orders: [DimensionSizes]
   let orderNames: [String]
   let orderRanks: [Int]
 
@@ -37,87 +42,121 @@ struct ConvolutionSearchModel: Sendable {
         return DimensionTable(extent: extent, window: nil)
       }
     }
-    kinds = [
+    let operandKinds: [[AxisKind]] = [
       dimensions.map { $0 == .outputChannels ? .irrelevant : ($0 == .inputChannels ? .tiles : .windows) },
       dimensions.map { $0 == .outputChannels || $0 == .inputChannels ? .tiles : .irrelevant },
       dimensions.map { $0 == .inputChannels && !problem.isDepthwise ? .irrelevant : .tiles },
     ]
+    kinds = operandKinds.flatMap { $0 + Array(repeating: AxisKind.irrelevant, count: 4 - $0.count) }
     let multiplier = problem.isDepthwise ? problem.multiplier : 1
     weightScale = problem.kernel.height * problem.kernel.width * multiplier
     outputScale = multiplier
     outputSize = problem.output.channels * problem.output.height * problem.output.width
     let tables = tables
-    let kinds = kinds
-    compulsory = kinds.map { operandKinds in
+    let distinct = operandKinds.map { operandKinds in
       zip(tables, operandKinds).reduce(1) { product, pair in
         let (table, kind) = pair
         return product * table.sums(kind, size: table.extent).total
       }
     }
-    orders = Self.permutations(Array(problem.dimensions.indices))
+    compulsory = (distinct[0], distinct[1], distinct[2])
+    let permutations = Self.permutations(Array(problem.dimensions.indices))
+    orders = permutations.map { order in
+      var lanes = DimensionSizes(repeating: 0)
+      for (position, dimension) in order.enumerated() { lanes[position] = dimension }
+      return lanes
+    }
     let dimensions = dimensions
-    orderNames = orders.map { order in order.map { dimensions[$0].rawValue }.joined(separator: "-") }
+    orderNames = permutations.map { order in order.map { dimensions[$0].rawValue }.joined(separator: "-") }
     let sorted = orderNames.sorted()
     orderRanks = orderNames.map { name in sorted.firstIndex(of: name) ?? 0 }
   }
 
+  func kind(_ operand: Int, _ dimension: Int) -> AxisKind { kinds[operand * 4 + dimension] }
+
+  /// Sizes of 1 in every dimension.
+  var ones: DimensionSizes { DimensionSizes(repeating: 1) }
+
   /// Buffer entries of the largest tile of each operand at these sizes (indexed by dimension).
-  func footprint(_ sizes: [Int]) -> Int {
+  func footprint(_ sizes: DimensionSizes) -> Int {
     var (input, weight, output) = (1, 1, 1)
-    for dimension in sizes.indices {
+    for dimension in 0..<dimensions.count {
       let table = tables[dimension]
       let size = sizes[dimension]
-      input *= table.sums(kinds[0][dimension], size: size).longest
-      weight *= table.sums(kinds[1][dimension], size: size).longest
-      output *= table.sums(kinds[2][dimension], size: size).longest
+      input *= table.sums(kind(0, dimension), size: size).longest
+      weight *= table.sums(kind(1, dimension), size: size).longest
+      output *= table.sums(kind(2, dimension), size: size).longest
     }
     return input + weight * weightScale + output * outputScale * options.psumWidth
   }
 
+  /// The largest size of `dimension` from `sizes[dimension]` up to `largest` that fits in
+  /// `buffer` with `sizes` elsewhere (`sizes` itself must fit). The footprint is
+  /// a*input + b*weight + c*output lengths along `dimension`, each non-decreasing in its size.
+  func fit(_ dimension: Int, _ sizes: DimensionSizes, largest: Int, buffer: Int) -> Int {
+    var (input, weight, output) = (1, 1, 1)
+    for other in 0..<dimensions.count where other != dimension {
+      let table = tables[other]
+      let size = sizes[other]
+      input *= table.sums(kind(0, other), size: size).longest
+      weight *= table.sums(kind(1, other), size: size).longest
+      output *= table.sums(kind(2, other), size: size).longest
+    }
+    weight *= weightScale
+    output *= outputScale * options.psumWidth
+    let table = tables[dimension]
+    let (inputKind, weightKind, outputKind) = (kind(0, dimension), kind(1, dimension), kind(2, dimension))
+    func fits(_ size: Int) -> Bool {
+      input * table.sums(inputKind, size: size).longest + weight * table.sums(weightKind, size: size).longest
+        + output * table.sums(outputKind, size: size).longest <= buffer
+    }
+    var (low, high) = (sizes[dimension], largest)
+    if fits(high) { return high }
+    high -= 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if fits(middle) { low = middle } else { high = middle - 1 }
+    }
+    return low
+  }
+
   /// The objective for loads of input, weight and output tiles (exact loads give the exact
   /// cost; lower bounds on loads give a lower bound, since every weight is non-negative).
-  func cost(loads: [Int]) -> Int {
-    let input = max(loads[0], compulsory[0])
-    let weight = max(loads[1], compulsory[1])
-    let outputRuns = max(loads[2], compulsory[2]) * outputScale
+  func cost(loads: (Int, Int, Int)) -> Int {
+    let input = max(loads.0, compulsory.0)
+    let weight = max(loads.1, compulsory.1)
+    let outputRuns = max(loads.2, compulsory.2) * outputScale
     return options.objective.input * input + options.objective.weight * weight * weightScale
       + options.objective.output * outputSize + options.objective.psum * 2 * (outputRuns - outputSize)
   }
 
-  /// The cost of an order and Scan flags over the box of sizes low ... high per dimension,
-  /// where every low is its class minimum or equals high: exact when the box is one point,
+  /// The sums one operand has along one dimension over the sizes low ... high of one class.
+  func axis(_ operand: Int, _ dimension: Int, low: Int, high: Int) -> AxisRange {
+    tables[dimension].range(kind(operand, dimension), from: low, to: high)
+  }
+
+  /// The cost of an order and Scan flags (bit d: dimension d scans) over the box of sizes
+  /// low ... high per dimension, each within one class: exact when the box is one point,
   /// otherwise a lower bound for every point in it.
-  func cost(order: [Int], scanned: [Bool], low: [Int], high: [Int]) -> Int {
-    cost(loads: (0..<3).map { ConvolutionSearchBound.loads(levels(operand: $0, order, scanned, low, high)) })
-  }
-
-  /// A lower bound over every Scan choice and every point of the box.
-  func costAnyScan(order: [Int], low: [Int], high: [Int]) -> Int {
-    let scanned = Array(repeating: false, count: low.count)
-    return cost(
-      loads: (0..<3).map {
-        ConvolutionSearchBound.loadsAnyScan(levels(operand: $0, order, scanned, low, high), scanAllowed: options.scan == .allowed)
-      })
-  }
-
-  private func levels(operand: Int, _ order: [Int], _ scanned: [Bool], _ low: [Int], _ high: [Int])
-    -> [ConvolutionSearchBound.Level]
-  {
-    order.map { dimension in
-      let table = tables[dimension]
-      let kind = kinds[operand][dimension]
-      let size = high[dimension]
-      return ConvolutionSearchBound.Level(
-        count: table.count(size), scanned: scanned[dimension],
-        axis: low[dimension] == size ? AxisRange(exact: table.sums(kind, size: size)) : table.range(kind, upTo: size))
+  func cost(order: Int, scanMask: Int, low: DimensionSizes, high: DimensionSizes) -> Int {
+    let loopOrder = orders[order]
+    func loads(_ operand: Int) -> Int {
+      ConvolutionSearchBound.loads(
+        ConvolutionSearchBound.Nest(depth: dimensions.count) { position in
+          let dimension = loopOrder[position]
+          return ConvolutionSearchBound.Level(
+            count: tables[dimension].count(high[dimension]), scanned: scanMask & (1 << dimension) != 0,
+            axis: axis(operand, dimension, low: low[dimension], high: high[dimension]))
+        })
     }
+    return cost(loads: (loads(0), loads(1), loads(2)))
   }
 
   func tiling(_ candidate: ConvolutionCandidate) -> ConvolutionTiling {
     var tile: [ConvolutionDimension: Int] = [:]
     for (index, dimension) in dimensions.enumerated() { tile[dimension] = candidate.sizes[index] }
     return ConvolutionTiling(
-      tile: tile, order: orders[candidate.order].map { dimensions[$0] },
+      tile: tile, order: (0..<dimensions.count).map { dimensions[orders[candidate.order][$0]] },
       scan: Set(dimensions.indices.filter { candidate.scanMask & (1 << $0) != 0 }.map { dimensions[$0] }))
   }
 
@@ -126,5 +165,68 @@ struct ConvolutionSearchModel: Sendable {
     return items.indices.flatMap { index in
       permutations(Array(items[..<index] + items[(index + 1)...])).map { [items[index]] + $0 }
     }
+  }
+}
+
+/// A lower bound on the cost of every point of a box of sizes, in one loop order, whatever the
+/// Scan flags are. Per operand, loads = prod(totals) - sum over advancing loops of the shared
+/// entries, and what a loop shares is at most: the product of the outer loops' totals, times
+/// the advancing loop's summed neighbour overlaps, times, per inner loop, the largest of what
+/// it can end on (first or last tile with Scan) or keep when restarting (last with first), or
+/// its only tile. With totals at their least over the box and the rest at their most, that
+/// bounds every point and Scan choice from below.
+///
+/// The factors depend on the box, not on the order, so they are computed once per count
+/// vector and each of its (up to 24) orders costs a few multiplications.
+struct AnyScanBound {
+  /// Per operand (input, weight, output), indexed by dimension (lanes past the last are unused).
+  private var highTotals: [DimensionSizes]
+  private var overlaps: [DimensionSizes]
+  private var kept: [DimensionSizes]
+  private var lowTotals: DimensionSizes
+  private let depth: Int
+
+  init(model: ConvolutionSearchModel, low: DimensionSizes, high: DimensionSizes) {
+    depth = model.dimensions.count
+    let scanAllowed = model.options.scan == .allowed
+    highTotals = []
+    overlaps = []
+    kept = []
+    lowTotals = DimensionSizes(repeating: 1)
+    for operand in 0..<3 {
+      var (highTotal, overlap, keeps) = (DimensionSizes(repeating: 1), DimensionSizes(repeating: 0), DimensionSizes(repeating: 1))
+      for dimension in 0..<depth {
+        let axis = model.axis(operand, dimension, low: low[dimension], high: high[dimension])
+        let sums = axis.high
+        let count = model.tables[dimension].count(high[dimension])
+        lowTotals[operand] *= axis.lowTotal
+        highTotal[dimension] = sums.total
+        // A loop with one tile never advances.
+        overlap[dimension] = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
+        keeps[dimension] =
+          count == 1 ? sums.first : (scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart)
+      }
+      highTotals.append(highTotal)
+      overlaps.append(overlap)
+      kept.append(keeps)
+    }
+  }
+
+  /// The bound in this order (outer to inner in the first lanes).
+  func cost(_ model: ConvolutionSearchModel, order: DimensionSizes) -> Int {
+    model.cost(loads: (loads(0, order), loads(1, order), loads(2, order)))
+  }
+
+  private func loads(_ operand: Int, _ order: DimensionSizes) -> Int {
+    let (highTotal, overlap, kept) = (highTotals[operand], overlaps[operand], kept[operand])
+    var total = lowTotals[operand]
+    for advancing in 0..<depth {
+      var product = overlap[order[advancing]]
+      guard product != 0 else { continue }
+      for level in 0..<advancing { product *= highTotal[order[level]] }
+      for level in (advancing + 1)..<depth { product *= kept[order[level]] }
+      total -= product
+    }
+    return total
   }
 }

@@ -6,7 +6,7 @@ struct ConvolutionCandidate: Comparable, Sendable {
   var orderRank: Int
   var scanRank: Int
   /// Indexed like the problem's `dimensions`.
-  var sizes: [Int]
+  var sizes: DimensionSizes
   var order: Int
   var scanMask: Int
 
@@ -24,14 +24,16 @@ struct ConvolutionCandidate: Comparable, Sendable {
     var footprint: Int
     var orderRank: Int
     var scanRank: Int
-    var sizes: [Int]
+    var sizes: DimensionSizes
 
     static func < (lhs: Key, rhs: Key) -> Bool {
       if (lhs.cost, lhs.footprint, lhs.orderRank, lhs.scanRank) != (rhs.cost, rhs.footprint, rhs.orderRank, rhs.scanRank) {
         return (lhs.cost, lhs.footprint, lhs.orderRank, lhs.scanRank)
           < (rhs.cost, rhs.footprint, rhs.orderRank, rhs.scanRank)
       }
-      return lhs.sizes.lexicographicallyPrecedes(rhs.sizes)
+      // Lanes past the last dimension are 1 in both.
+      return (lhs.sizes[0], lhs.sizes[1], lhs.sizes[2], lhs.sizes[3])
+        < (rhs.sizes[0], rhs.sizes[1], rhs.sizes[2], rhs.sizes[3])
     }
   }
 
@@ -44,9 +46,9 @@ struct ConvolutionSearchRun {
   let model: ConvolutionSearchModel
   let buffer: Int
   let capacity: Int
-  /// canonical[order][mask]: the order is the alphabetically first of those with the same
+  /// canonicalOrders[mask]: the orders that are the alphabetically first of those with the same
   /// loops in the same places once the single-tile loops (bits of `mask`) are removed.
-  let canonical: [[Bool]]
+  let canonicalOrders: [[Int]]
   /// The dimensions in the order sizes are refined: the last one has an affine cost in its size.
   let refinement: [Int]
   private(set) var kept: [ConvolutionCandidate] = []
@@ -56,12 +58,12 @@ struct ConvolutionSearchRun {
     self.buffer = buffer
     self.capacity = capacity
     let count = model.dimensions.count
-    canonical = model.orders.indices.map { order in
-      (0..<(1 << count)).map { mask in
-        let effective = model.orders[order].filter { mask & (1 << $0) == 0 }
-        return !model.orders.indices.contains { other in
-          model.orderNames[other] < model.orderNames[order]
-            && model.orders[other].filter { mask & (1 << $0) == 0 } == effective
+    let orders = model.orders.map { order in (0..<count).map { order[$0] } }
+    canonicalOrders = (0..<(1 << count)).map { mask in
+      orders.indices.filter { order in
+        let effective = orders[order].filter { mask & (1 << $0) == 0 }
+        return !orders.indices.contains { other in
+          model.orderNames[other] < model.orderNames[order] && orders[other].filter { mask & (1 << $0) == 0 } == effective
         }
       }
     }
@@ -86,55 +88,87 @@ struct ConvolutionSearchRun {
     if kept.count > capacity { kept.removeLast() }
   }
 
-  /// Every count vector whose smallest tiles fit, largest tiles first.
+  /// Every count vector whose smallest tiles fit, largest tiles first, walking the dimensions in
+  /// `refinement` order (rows and columns first: open channel axes keep `PartialBound` tight).
   mutating func search() {
-    var sizes = Array(repeating: 1, count: model.dimensions.count)
-    var largest = sizes
-    visitClasses(0, &sizes, &largest)
+    var sizes = model.ones
+    var largest = model.ones
+    visitClasses(0, &sizes, &largest, alive: (1 << model.orders.count) - 1)
   }
 
-  private mutating func visitClasses(_ dimension: Int, _ sizes: inout [Int], _ largest: inout [Int]) {
-    guard dimension < sizes.count else { return searchGroups(sizes: sizes, largest: largest) }
+  /// `alive`: the orders (bits) whose partial bound has not yet exceeded the kept list.
+  private mutating func visitClasses(
+    _ step: Int, _ sizes: inout DimensionSizes, _ largest: inout DimensionSizes, alive: Int
+  ) {
+    guard step < refinement.count else { return searchGroups(sizes: sizes, largest: largest, alive: alive) }
+    let dimension = refinement[step]
     for range in model.tables[dimension].classes {
       sizes[dimension] = range.smallest
       largest[dimension] = range.largest
       // Undecided dimensions sit at size 1: if even that does not fit, neither does anything smaller here.
       guard model.footprint(sizes) <= buffer else { continue }
-      visitClasses(dimension + 1, &sizes, &largest)
+      let orders = step + 1 < refinement.count ? survivors(alive, step: step, sizes: sizes, largest: largest) : alive
+      guard orders != 0 else { continue }
+      visitClasses(step + 1, &sizes, &largest, alive: orders)
     }
     sizes[dimension] = 1
+    largest[dimension] = 1
   }
 
-  /// The largest size of `dimension` in its class (up to `largest`) that fits with `sizes` elsewhere.
-  private func fit(_ dimension: Int, _ sizes: [Int], largest: Int) -> Int {
-    var probe = sizes
-    var (low, high) = (sizes[dimension], largest)
-    while low < high {
-      let middle = (low + high + 1) / 2
-      probe[dimension] = middle
-      if model.footprint(probe) <= buffer { low = middle } else { high = middle - 1 }
+  /// The orders of `alive` whose `PartialBound` (dimensions after `step` open) does not exceed
+  /// the cost of the last kept schedule: a full kept list of k distinct groups all costing at
+  /// most that already beats every tiling of the others.
+  private func survivors(_ alive: Int, step: Int, sizes: DimensionSizes, largest: DimensionSizes) -> Int {
+    guard kept.count == capacity, let threshold = kept.last?.cost else { return alive }
+    var caps = sizes
+    var open = 0
+    for (position, dimension) in refinement.enumerated() {
+      if position <= step {
+        caps[dimension] = model.fit(dimension, sizes, largest: largest[dimension], buffer: buffer)
+      } else {
+        open |= 1 << dimension
+        caps[dimension] = model.fit(dimension, sizes, largest: model.tables[dimension].extent, buffer: buffer)
+      }
     }
-    return low
+    let bound = PartialBound(model: model, low: sizes, high: caps, open: open, openCaps: caps)
+    var survivors = 0
+    for order in model.orders.indices where alive & (1 << order) != 0 {
+      if bound.cost(model, order: model.orders[order]) <= threshold { survivors |= 1 << order }
+    }
+    return survivors
   }
 
   /// All groups (canonical loop orders) of one count vector.
-  private mutating func searchGroups(sizes: [Int], largest: [Int]) {
-    let counts = sizes.indices.map { model.tables[$0].count(sizes[$0]) }
-    let trivial = counts.indices.reduce(0) { $0 | (counts[$1] == 1 ? 1 << $1 : 0) }
-    let caps = sizes.indices.map { fit($0, sizes, largest: largest[$0]) }
+  private mutating func searchGroups(sizes: DimensionSizes, largest: DimensionSizes, alive: Int) {
+    var trivial = 0
+    var caps = sizes
+    for dimension in 0..<model.dimensions.count {
+      if model.tables[dimension].count(sizes[dimension]) == 1 { trivial |= 1 << dimension }
+      caps[dimension] = model.fit(dimension, sizes, largest: largest[dimension], buffer: buffer)
+    }
     let footprint = model.footprint(sizes)
-    for order in model.orders.indices where canonical[order][trivial] {
+    let box = AnyScanBound(model: model, low: sizes, high: caps)
+    for order in canonicalOrders[trivial] where alive & (1 << order) != 0 {
       let orderRank = model.orderRanks[order]
-      let bound = model.costAnyScan(order: model.orders[order], low: sizes, high: caps)
       let key = ConvolutionCandidate.Key(
-        cost: bound, footprint: footprint, orderRank: orderRank, scanRank: 0, sizes: sizes)
+        cost: box.cost(model, order: model.orders[order]), footprint: footprint, orderRank: orderRank, scanRank: 0,
+        sizes: sizes)
       guard admits(key, best: nil) else { continue }
-      let effective = model.orders[order].filter { counts[$0] > 1 }
-      let free = (model.options.scan == .allowed) ? effective.dropFirst().reduce(0) { $0 | 1 << $1 } : 0
+      var free = 0
+      if model.options.scan == .allowed {
+        // Every loop with more than one tile but the outermost may scan.
+        var outermost = true
+        for position in 0..<model.dimensions.count {
+          let dimension = model.orders[order][position]
+          guard trivial & (1 << dimension) == 0 else { continue }
+          if !outermost { free |= 1 << dimension }
+          outermost = false
+        }
+      }
       var best: ConvolutionCandidate?
       var mask = 0
       while true {
-        refine(order: order, scanMask: mask, depth: 0, sizes: sizes, largest: largest, best: &best)
+        refine(order: order, scanMask: mask, low: sizes, high: caps, best: &best)
         if mask == free { break }
         mask = (mask - free) & free  // next subset of `free`
       }
@@ -142,49 +176,54 @@ struct ConvolutionSearchRun {
     }
   }
 
-  /// Branch and bound over the sizes of one group and Scan choice: dimensions before `depth`
-  /// (in `refinement` order) are fixed, the others range from their class minimum to what fits.
+  /// Branch and bound over the sizes of one group and Scan choice, on boxes `low ... high`
+  /// (one class per dimension), halving the widest range but the last refined dimension's.
   private func refine(
-    order: Int, scanMask: Int, depth: Int, sizes: [Int], largest: [Int], best: inout ConvolutionCandidate?
+    order: Int, scanMask: Int, low: DimensionSizes, high: DimensionSizes, best: inout ConvolutionCandidate?
   ) {
-    let loopOrder = model.orders[order]
-    let scanned = sizes.indices.map { scanMask & (1 << $0) != 0 }
-    var caps = sizes
-    for position in depth..<refinement.count {
-      let dimension = refinement[position]
-      caps[dimension] = fit(dimension, sizes, largest: largest[dimension])
+    let footprint = model.footprint(low)
+    guard footprint <= buffer else { return }
+    // A point of the box that fits has every size at most what fits with the others at their lows.
+    var high = high
+    for dimension in refinement where high[dimension] > low[dimension] {
+      high[dimension] = model.fit(dimension, low, largest: high[dimension], buffer: buffer)
     }
-    let footprint = model.footprint(sizes)
     let orderRank = model.orderRanks[order]
     let scanRank = ConvolutionCandidate.scanRank(scanMask)
-    let bound = model.cost(order: loopOrder, scanned: scanned, low: sizes, high: caps)
+    let bound = model.cost(order: order, scanMask: scanMask, low: low, high: high)
     let key = ConvolutionCandidate.Key(
-      cost: bound, footprint: footprint, orderRank: orderRank, scanRank: scanRank, sizes: sizes)
+      cost: bound, footprint: footprint, orderRank: orderRank, scanRank: scanRank, sizes: low)
     guard admits(key, best: best) else { return }
-    func offer(_ point: [Int]) -> Int {
+    func offer(_ point: DimensionSizes, footprint: Int) -> Int {
       let candidate = ConvolutionCandidate(
-        cost: model.cost(order: loopOrder, scanned: scanned, low: point, high: point),
-        footprint: model.footprint(point), orderRank: orderRank, scanRank: scanRank, sizes: point, order: order,
-        scanMask: scanMask)
+        cost: model.cost(order: order, scanMask: scanMask, low: point, high: point), footprint: footprint,
+        orderRank: orderRank, scanRank: scanRank, sizes: point, order: order, scanMask: scanMask)
       if best.map({ candidate < $0 }) ?? true { best = candidate }
       return candidate.cost
     }
     // The box's minimum corner has its least footprint and sizes: reaching the bound, it wins the box.
-    guard offer(sizes) > bound else { return }
-    let dimension = refinement[depth]
-    if depth == refinement.count - 1 {
-      // The cost is affine in this size with the others fixed: the class minimum or the largest that fits.
-      if caps[dimension] > sizes[dimension] {
-        var point = sizes
-        point[dimension] = caps[dimension]
-        _ = offer(point)
+    guard offer(low, footprint: footprint) > bound else { return }
+    var split = -1
+    var width = 0
+    for dimension in refinement.dropLast() where high[dimension] - low[dimension] > width {
+      (split, width) = (dimension, high[dimension] - low[dimension])
+    }
+    guard split >= 0 else {
+      // The others are fixed and the cost is affine in the last size: its low or its high wins.
+      let last = refinement[refinement.count - 1]
+      if high[last] > low[last] {
+        var point = low
+        point[last] = high[last]
+        _ = offer(point, footprint: model.footprint(point))
       }
       return
     }
-    var point = sizes
-    for size in sizes[dimension]...caps[dimension] {
-      point[dimension] = size
-      refine(order: order, scanMask: scanMask, depth: depth + 1, sizes: point, largest: largest, best: &best)
-    }
+    let middle = (low[split] + high[split]) / 2
+    var lowerHigh = high
+    lowerHigh[split] = middle
+    var upperLow = low
+    upperLow[split] = middle + 1
+    refine(order: order, scanMask: scanMask, low: upperLow, high: high, best: &best)
+    refine(order: order, scanMask: scanMask, low: low, high: lowerHigh, best: &best)
   }
 }

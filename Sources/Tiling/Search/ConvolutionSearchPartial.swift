@@ -1,0 +1,143 @@
+/// A lower bound on the cost of every tiling whose first dimensions (in the walk's sequence)
+/// sit in given count classes and whose other ("open") dimensions may take any size that fits,
+/// in one loop order and whatever the Scan flags: what lets the walk over count vectors drop
+/// orders, and whole subtrees, before reaching most vectors.
+///
+/// It relaxes the any-Scan bound of `AnyScanBound` (loads >= prod(T) - sum over advancing loops
+/// a of O_a * prod(T outside a) * prod(K inside a), with T the totals, O the summed neighbour
+/// overlaps, K what an inner loop can keep) once more: per axis, T at its least (first product)
+/// or its most (shared terms), O and K at their most, over every size the axis may take. For an
+/// open axis that is every size from 1 to what fits with the others at their lows, whatever its
+/// count. Disjoint tiles have T = extent and O = 0 at any size, so open channel axes cost the
+/// bound little. An open axis the operand does not depend on has T = c, O = c - 1, K = 1 for
+/// its count c: the bound is then c * (A - C) - (c - 1) * B - D, with A the product of the
+/// other totals, B the shared term of that axis's own advance without its factor c - 1, C the
+/// shared terms of loops inside it without their factor c, D those of loops outside it: linear
+/// in c, so its least over the count range is at one end. (Two such open axes: no bound beyond
+/// the compulsory loads; the walk opens channels last, so it never has to.)
+struct PartialBound {
+  /// What one axis of one operand contributes, over every size it may take.
+  struct Axis {
+    var lowTotal = 1
+    var highTotal = 1
+    var overlap = 0
+    var kept = 1
+    /// An open axis the operand does not depend on: its count range.
+    var openCounts: (low: Int, high: Int)?
+  }
+
+  /// axes[operand * 4 + dimension].
+  private var axes: [Axis]
+  private let depth: Int
+
+  /// `low`/`high`: the assigned dimensions' sizes (one class each); `openCaps`: for open
+  /// dimensions (bit set in `open`), the largest size that fits.
+  init(model: ConvolutionSearchModel, low: DimensionSizes, high: DimensionSizes, open: Int, openCaps: DimensionSizes) {
+    depth = model.dimensions.count
+    let scanAllowed = model.options.scan == .allowed
+    axes = Array(repeating: Axis(), count: 12)
+    for operand in 0..<3 {
+      for dimension in 0..<depth {
+        let table = model.tables[dimension]
+        let kind = model.kind(operand, dimension)
+        var axis = Axis()
+        if open & (1 << dimension) != 0 {
+          if kind == .irrelevant {
+            axis.openCounts = (table.count(openCaps[dimension]), table.extent)
+          } else {
+            let sizes = table.open(kind, upTo: openCaps[dimension])
+            axis.lowTotal = sizes.lowTotal
+            axis.highTotal = sizes.highTotal
+            axis.overlap = sizes.overlap
+            axis.kept = scanAllowed ? sizes.keptScanning : sizes.kept
+          }
+        } else {
+          let range = model.axis(operand, dimension, low: low[dimension], high: high[dimension])
+          let sums = range.high
+          let count = table.count(high[dimension])
+          axis.lowTotal = range.lowTotal
+          axis.highTotal = sums.total
+          axis.overlap = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
+          axis.kept = count == 1 ? sums.first : (scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart)
+        }
+        axes[operand * 4 + dimension] = axis
+      }
+    }
+  }
+
+  /// The bound in this order (outer to inner in the first lanes).
+  func cost(_ model: ConvolutionSearchModel, order: DimensionSizes) -> Int {
+    model.cost(loads: (loads(0, order), loads(1, order), loads(2, order)))
+  }
+
+  private func loads(_ operand: Int, _ order: DimensionSizes) -> Int {
+    let base = operand * 4
+    func axis(_ position: Int) -> Axis { axes[base + order[position]] }
+    var openPosition = -1
+    for position in 0..<depth where axis(position).openCounts != nil {
+      guard openPosition < 0 else { return 0 }
+      openPosition = position
+    }
+    // Shared when `advancing` moves, without the open axis's factor (its T or its K = 1).
+    func shared(_ advancing: Int) -> Int {
+      var product = axis(advancing).overlap
+      guard product != 0 else { return 0 }
+      for level in 0..<depth where level != openPosition && level != advancing && product != 0 {
+        product *= level < advancing ? axis(level).highTotal : axis(level).kept
+      }
+      return product
+    }
+    var lowTotals = 1
+    for position in 0..<depth where position != openPosition { lowTotals *= axis(position).lowTotal }
+    guard openPosition >= 0, let counts = axis(openPosition).openCounts else {
+      var total = lowTotals
+      for advancing in 0..<depth { total -= shared(advancing) }
+      return total
+    }
+    var inner = 0
+    var outer = 0
+    for advancing in 0..<depth where advancing != openPosition {
+      if advancing > openPosition { inner += shared(advancing) } else { outer += shared(advancing) }
+    }
+    var own = 1
+    for level in 0..<depth where level != openPosition {
+      own *= level < openPosition ? axis(level).highTotal : axis(level).kept
+    }
+    func value(_ count: Int) -> Int { count * (lowTotals - inner) - (count - 1) * own - outer }
+    return min(value(counts.low), value(counts.high))
+  }
+}
+
+/// An axis's sums over every size from 1 to a cap, whatever the count: least and largest total,
+/// largest summed neighbour overlap of the sizes with at least two tiles, largest of what an
+/// inner loop keeps (its only tile when it has one; with Scan also its first or last).
+struct OpenAxisSums: Sendable {
+  var lowTotal: Int
+  var highTotal: Int
+  var overlap: Int
+  var kept: Int
+  var keptScanning: Int
+
+  /// Prefix extrema over sizes 1 ... s, indexed by s - 1.
+  static func prefixes(_ sums: [AxisSums], extent: Int) -> [OpenAxisSums] {
+    var result: [OpenAxisSums] = []
+    result.reserveCapacity(sums.count)
+    for (index, axis) in sums.enumerated() {
+      let count = (extent + index) / (index + 1)
+      let single = count == 1
+      var next = OpenAxisSums(
+        lowTotal: axis.total, highTotal: axis.total, overlap: single ? 0 : axis.overlapEven + axis.overlapOdd,
+        kept: single ? axis.first : axis.restart,
+        keptScanning: single ? axis.first : max(axis.restart, axis.first, axis.last))
+      if let previous = result.last {
+        next.lowTotal = min(next.lowTotal, previous.lowTotal)
+        next.highTotal = max(next.highTotal, previous.highTotal)
+        next.overlap = max(next.overlap, previous.overlap)
+        next.kept = max(next.kept, previous.kept)
+        next.keptScanning = max(next.keptScanning, previous.keptScanning)
+      }
+      result.append(next)
+    }
+    return result
+  }
+}
