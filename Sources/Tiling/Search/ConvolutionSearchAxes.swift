@@ -100,7 +100,7 @@ struct AxisRangeTable: Sendable {
 struct DimensionTable: Sendable {
   let extent: Int
   /// Count classes, largest tiles (count 1) first.
-  let classes: [TileRange]
+  let classes: [TileClass]
   /// Indexed by size - 1.
   let tiles: [AxisSums]
   let windows: [AxisSums]
@@ -109,24 +109,9 @@ struct DimensionTable: Sendable {
   private let tilesOpen: [OpenAxisSums]
   private let windowsOpen: [OpenAxisSums]
 
-  /// The sizes with one tile count: `smallest ... largest`.
-  struct TileRange: Hashable, Sendable {
-    let count: Int
-    let smallest: Int
-    let largest: Int
-  }
-
   init(extent: Int, window: (stride: Int, kernel: Int, padding: Int, inputExtent: Int)?) {
     self.extent = extent
-    var classes: [TileRange] = []
-    var size = 1
-    while size <= extent {
-      let count = (extent + size - 1) / size
-      let largest = count == 1 ? extent : (extent + count - 2) / (count - 1) - 1
-      classes.append(TileRange(count: count, smallest: size, largest: largest))
-      size = largest + 1
-    }
-    self.classes = classes.reversed()
+    classes = TileClass.classes(of: extent)
     tiles = (1...extent).map { AxisSums(AxisSummary(.tiles(extent: extent, size: $0))) }
     if let window {
       windows = (1...extent).map {
