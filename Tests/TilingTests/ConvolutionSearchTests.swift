@@ -226,7 +226,7 @@ extension ConvolutionSearchTests {
       let minimum = ConvolutionSearch.minimumBuffer(problem: problem, psumWidth: psumWidth)
       // Tiles of one channel and one pixel: a 3x3 input window, 3x3 weights, one output.
       #expect(minimum == 9 + 9 + psumWidth)
-      #expect(throws: ConvolutionSearchError.bufferTooSmall(buffer: minimum - 1, minimum: minimum)) {
+      #expect(throws: SearchError.bufferTooSmall(buffer: minimum - 1, minimum: minimum)) {
         try ConvolutionSearch.best(problem: problem, buffer: minimum - 1, options: SearchOptions(psumWidth: psumWidth))
       }
       let found = try ConvolutionSearch.best(problem: problem, buffer: minimum, options: SearchOptions(psumWidth: psumWidth))

@@ -130,14 +130,14 @@ import Testing
 
   @Test func tooSmallBufferStatesTheMinimum() {
     let shape = GEMMShape(m: 4, k: 4, n: 4)
-    #expect(throws: GEMMSearchError.bufferTooSmall(buffer: 2, minimum: 3)) {
+    #expect(throws: SearchError.bufferTooSmall(buffer: 2, minimum: 3)) {
       try GEMMSearch.best(shape: shape, buffer: 2, options: SearchOptions(psumWidth: 1))
     }
-    #expect(throws: GEMMSearchError.bufferTooSmall(buffer: 3, minimum: 4)) {
+    #expect(throws: SearchError.bufferTooSmall(buffer: 3, minimum: 4)) {
       try GEMMSearch.top(5, shape: shape, buffer: 3, options: SearchOptions(psumWidth: 2))
     }
-    #expect(GEMMSearchError.bufferTooSmall(buffer: 3, minimum: 4).description.contains("4 entries"))
-    #expect(throws: GEMMSearchError.self) { try GEMMSearch.best(shape: GEMMShape(m: 0, k: 4, n: 4), buffer: 100) }
+    #expect(SearchError.bufferTooSmall(buffer: 3, minimum: 4).description.contains("4 entries"))
+    #expect(throws: SearchError.self) { try GEMMSearch.best(shape: GEMMShape(m: 0, k: 4, n: 4), buffer: 100) }
     #expect((try? GEMMSearch.best(shape: shape, buffer: 3)) != nil)
   }
 

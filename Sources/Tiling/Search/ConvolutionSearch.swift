@@ -9,22 +9,6 @@ public struct ConvolutionSchedule: Hashable, Sendable, Codable, CustomStringConv
   public var description: String { "\(tiling): cost \(cost), footprint \(footprint); \(traffic)" }
 }
 
-public enum ConvolutionSearchError: Error, Hashable, Sendable, CustomStringConvertible {
-  /// Not even all-ones tiles fit: the buffer needs at least `minimum` entries.
-  case bufferTooSmall(buffer: Int, minimum: Int)
-  case invalidProblem(String)
-  case invalidOptions(String)
-
-  public var description: String {
-    switch self {
-    case .bufferTooSmall(let buffer, let minimum):
-      return "buffer of \(buffer) entries is too small: the smallest tiling (all tiles of size 1) needs \(minimum) entries"
-    case .invalidProblem(let reason): return "invalid convolution: \(reason)"
-    case .invalidOptions(let reason): return "invalid search options: \(reason)"
-    }
-  }
-}
-
 /// Exact search for the convolution tilings with the least weighted DRAM traffic at a buffer
 /// size, over every tile size (not only divisors), every loop order and every Scan choice.
 ///
@@ -54,7 +38,7 @@ public enum ConvolutionSearchError: Error, Hashable, Sendable, CustomStringConve
 public enum ConvolutionSearch {
   public static func best(
     problem: ConvolutionProblem, buffer: Int, options: SearchOptions = .init()
-  ) throws(ConvolutionSearchError) -> ConvolutionSchedule {
+  ) throws(SearchError) -> ConvolutionSchedule {
     let found = try top(1, problem: problem, buffer: buffer, options: options)
     guard let best = found.first else {
       throw .bufferTooSmall(buffer: buffer, minimum: minimumBuffer(problem: problem, psumWidth: options.psumWidth))
@@ -65,7 +49,7 @@ public enum ConvolutionSearch {
   /// The `count` best distinct schedules, best first (fewer if fewer exist).
   public static func top(
     _ count: Int, problem: ConvolutionProblem, buffer: Int, options: SearchOptions = .init()
-  ) throws(ConvolutionSearchError) -> [ConvolutionSchedule] {
+  ) throws(SearchError) -> [ConvolutionSchedule] {
     try validate(problem)
     guard count >= 1 else { throw .invalidOptions("top count \(count) is below 1") }
     guard options.psumWidth >= 1 else { throw .invalidOptions("psum width \(options.psumWidth) is below 1") }
@@ -93,7 +77,7 @@ public enum ConvolutionSearch {
       .footprint(DimensionSizes(repeating: 1))
   }
 
-  private static func validate(_ problem: ConvolutionProblem) throws(ConvolutionSearchError) {
+  private static func validate(_ problem: ConvolutionProblem) throws(SearchError) {
     let sizes = [
       problem.input.channels, problem.input.height, problem.input.width, problem.output.channels,
       problem.output.height, problem.output.width, problem.kernel.height, problem.kernel.width,

@@ -32,20 +32,20 @@ public struct GEMMSchedule: Hashable, Sendable, Codable, CustomStringConvertible
   public var description: String { "\(tiling): cost \(cost), footprint \(footprint); \(traffic)" }
 }
 
-public enum GEMMSearchError: Error, Hashable, Sendable, CustomStringConvertible {
-  /// Not even 1x1x1 tiles fit: the buffer needs at least `minimum` entries.
+/// Why a tiling search (GEMM or convolution) returned nothing.
+public enum SearchError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// Not even tiles of size 1 fit: the buffer needs at least `minimum` entries.
   case bufferTooSmall(buffer: Int, minimum: Int)
-  case invalidShape(GEMMShape)
+  /// A layer with a dimension, kernel or stride below 1, or negative padding.
+  case invalidProblem(String)
   case invalidOptions(String)
 
   public var description: String {
     switch self {
     case .bufferTooSmall(let buffer, let minimum):
-      return "buffer of \(buffer) entries is too small: the smallest tiling (1x1x1 tiles) needs \(minimum) entries"
-    case .invalidShape(let shape):
-      return "GEMM shape m \(shape.m) k \(shape.k) n \(shape.n) has a dimension below 1"
-    case .invalidOptions(let reason):
-      return "invalid search options: \(reason)"
+      return "buffer of \(buffer) entries is too small: the smallest tiling (every tile of size 1) needs \(minimum) entries"
+    case .invalidProblem(let reason): return "invalid layer: \(reason)"
+    case .invalidOptions(let reason): return "invalid search options: \(reason)"
     }
   }
 }
@@ -73,7 +73,7 @@ public enum GEMMSearch {
   ) throws -> GEMMSchedule {
     let found = try top(1, shape: shape, buffer: buffer, options: options, orders: orders)
     guard let best = found.first else {
-      throw GEMMSearchError.bufferTooSmall(buffer: buffer, minimum: minimumBuffer(psumWidth: options.psumWidth))
+      throw SearchError.bufferTooSmall(buffer: buffer, minimum: minimumBuffer(psumWidth: options.psumWidth))
     }
     return best
   }
@@ -84,18 +84,18 @@ public enum GEMMSearch {
     _ count: Int, shape: GEMMShape, buffer: Int, options: SearchOptions = .init(),
     orders: [LoopOrder] = LoopOrder.allCases
   ) throws -> [GEMMSchedule] {
-    guard shape.m >= 1, shape.k >= 1, shape.n >= 1 else { throw GEMMSearchError.invalidShape(shape) }
-    guard count >= 1 else { throw GEMMSearchError.invalidOptions("top count \(count) is below 1") }
+    guard shape.m >= 1, shape.k >= 1, shape.n >= 1 else { throw SearchError.invalidProblem("GEMM m \(shape.m) k \(shape.k) n \(shape.n) has a dimension below 1") }
+    guard count >= 1 else { throw SearchError.invalidOptions("top count \(count) is below 1") }
     guard options.psumWidth >= 0 else {
-      throw GEMMSearchError.invalidOptions("psum width \(options.psumWidth) is negative")
+      throw SearchError.invalidOptions("psum width \(options.psumWidth) is negative")
     }
     guard options.objective.isValid else {
-      throw GEMMSearchError.invalidOptions("objective weights must not be negative")
+      throw SearchError.invalidOptions("objective weights must not be negative")
     }
     let minimum = minimumBuffer(psumWidth: options.psumWidth)
-    guard buffer >= minimum else { throw GEMMSearchError.bufferTooSmall(buffer: buffer, minimum: minimum) }
+    guard buffer >= minimum else { throw SearchError.bufferTooSmall(buffer: buffer, minimum: minimum) }
     var search = SearchRun(shape: shape, buffer: buffer, options: options, capacity: count)
-    guard !orders.isEmpty else { throw GEMMSearchError.invalidOptions("no loop order to consider") }
+    guard !orders.isEmpty else { throw SearchError.invalidOptions("no loop order to consider") }
     for order in LoopOrder.allCases where orders.contains(order) {
       search.search(
         OrderedGEMM(
