@@ -76,14 +76,6 @@ public struct ConvolutionWalk: Sendable {
 
   /// The walk's transfers summed per operand and kind.
   public func traffic() -> Traffic {
-    transfers().reduce(into: Traffic.zero) { traffic, transfer in
-      switch (transfer.operand, transfer.kind) {
-      case (.input, _): traffic.inputReads += transfer.entries
-      case (.weight, _): traffic.weightReads += transfer.entries
-      case (.output, .write): traffic.outputWrites += transfer.entries
-      case (.output, .psumWrite): traffic.psumWrites += transfer.entries
-      case (.output, .psumRead), (.output, .read): traffic.psumReads += transfer.entries
-      }
-    }
+    transfers().reduce(into: Traffic.zero) { $0.record($1.operand, $1.kind, entries: $1.entries) }
   }
 }

@@ -95,17 +95,21 @@ public struct GEMMWalk: Sendable {
 
   /// The walk's transfers summed per operand and kind.
   public func traffic() -> Traffic {
-    var traffic = Traffic.zero
-    for transfer in transfers() {
-      switch (transfer.operand, transfer.kind) {
-      case (.input, _): traffic.inputReads += transfer.entries
-      case (.weight, _): traffic.weightReads += transfer.entries
-      case (.output, .write): traffic.outputWrites += transfer.entries
-      case (.output, .psumWrite): traffic.psumWrites += transfer.entries
-      case (.output, .psumRead): traffic.psumReads += transfer.entries
-      case (.output, .read): traffic.psumReads += transfer.entries
-      }
+    transfers().reduce(into: Traffic.zero) { $0.record($1.operand, $1.kind, entries: $1.entries) }
+  }
+}
+
+extension Traffic {
+  /// Adds one transfer of a walk: input and weight transfers are reads; an output transfer is
+  /// a final write, a partial-sum write, or a partial-sum read (an output is only ever read back
+  /// as a partial sum).
+  public mutating func record(_ operand: Operand, _ kind: Transfer.Kind, entries: Int) {
+    switch (operand, kind) {
+    case (.input, _): inputReads += entries
+    case (.weight, _): weightReads += entries
+    case (.output, .write): outputWrites += entries
+    case (.output, .psumWrite): psumWrites += entries
+    case (.output, .psumRead), (.output, .read): psumReads += entries
     }
-    return traffic
   }
 }
