@@ -60,7 +60,7 @@ enum GraphvizRenderer {
       throw Failure(
         description: "\(path): Graphviz's `dot` is not installed (Debian: apt-get install graphviz); write .dot instead")
     }
-    let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+    let temporary = temporaryPath(beside: path)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = ["-T\(format)", "-o", temporary]
@@ -77,7 +77,6 @@ enum GraphvizRenderer {
       try? FileManager.default.removeItem(atPath: temporary)
       throw Failure(description: "\(path): dot failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
-    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-    try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    try moveIntoPlace(temporary, at: path)
   }
 }

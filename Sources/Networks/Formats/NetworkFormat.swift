@@ -84,20 +84,31 @@ public func readText(_ path: String) throws(NetworkError) -> String {
 /// Writes `text` to a temporary file beside `path` and renames it into place, so that
 /// a failure never leaves a half-written output.
 public func writeTextAtomically(_ text: String, to path: String) throws(NetworkError) {
-  let url = URL(fileURLWithPath: path)
-  let directory = url.deletingLastPathComponent()
-  let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+  let temporary = temporaryPath(beside: path)
   do {
-    try Data(text.utf8).write(to: temporary)
+    try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
   } catch {
-    try? FileManager.default.removeItem(at: temporary)
+    try? FileManager.default.removeItem(atPath: temporary)
     throw NetworkError("cannot write the file: \(error.localizedDescription)", location: FileLocation(file: path))
   }
+  try moveIntoPlace(temporary, at: path)
+}
+
+/// A hidden path in the same folder as `path`, for writing new contents that `moveIntoPlace`
+/// then renames over `path` (a rename is atomic only within one file system).
+public func temporaryPath(beside path: String) -> String {
+  let url = URL(fileURLWithPath: path)
+  let name = ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
+  return url.deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+/// Renames `temporary` over `path` atomically, removing `temporary` if that fails.
+public func moveIntoPlace(_ temporary: String, at path: String) throws(NetworkError) {
   // POSIX rename replaces an existing file atomically. FileManager.replaceItemAt is not used:
   // on Linux it fails and deletes both files (swift-corelibs-foundation issue 4655).
-  guard rename(temporary.path, url.path) == 0 else {
+  guard rename(temporary, path) == 0 else {
     let reason = String(cString: strerror(errno))
-    try? FileManager.default.removeItem(at: temporary)
+    try? FileManager.default.removeItem(atPath: temporary)
     throw NetworkError("cannot write the file: \(reason)", location: FileLocation(file: path))
   }
 }
