@@ -1,0 +1,192 @@
+import Networks
+
+/// One layer of a fused segment, as the segment model sees it.
+public struct SegmentLayer: Hashable, Sendable, Codable {
+  public enum Kind: String, Hashable, Sendable, Codable {
+    /// A convolution with one group (pointwise or KxK): every output channel reads every input
+    /// channel, so it ends a channel stage.
+    case mixing
+    /// One group per channel, multiplier 1: channel i of the output reads channel i of the input.
+    case depthwise
+    /// Element-wise sum of the chain tensor and a skip tensor of the same shape.
+    case add
+  }
+
+  /// Where the second operand of an add comes from.
+  public enum Skip: Hashable, Sendable, Codable {
+    /// The segment's input tensor: free when it is still in the buffer, else read from DRAM.
+    case segmentInput
+    /// The output of an earlier layer of the segment (by index): held on chip.
+    case layer(Int)
+    /// A tensor outside the segment, read from DRAM.
+    case external(name: String, bits: Int)
+  }
+
+  public var name: String
+  public var kind: Kind
+  public var input: TensorShape
+  public var output: TensorShape
+  public var kernel: Extent2D
+  public var stride: Extent2D
+  public var padding: Padding
+  public var skip: Skip?
+  public var weightBits: Int
+  public var outputBits: Int
+
+  public init(
+    name: String, kind: Kind, input: TensorShape, output: TensorShape, kernel: Extent2D = Extent2D(square: 1),
+    stride: Extent2D = Extent2D(square: 1), padding: Padding = .zero, skip: Skip? = nil, weightBits: Int = 8,
+    outputBits: Int = 8
+  ) {
+    self.name = name
+    self.kind = kind
+    self.input = input
+    self.output = output
+    self.kernel = kernel
+    self.stride = stride
+    self.padding = padding
+    self.skip = skip
+    self.weightBits = weightBits
+    self.outputBits = outputBits
+  }
+
+  public var weightCount: Int {
+    switch kind {
+    case .mixing: return input.channels * output.channels * kernel.height * kernel.width
+    case .depthwise: return output.channels * kernel.height * kernel.width
+    case .add: return 0
+    }
+  }
+
+  /// Multiply-accumulates per output element.
+  public var macsPerOutput: Int {
+    switch kind {
+    case .mixing: return input.channels * kernel.height * kernel.width
+    case .depthwise: return kernel.height * kernel.width
+    case .add: return 0
+    }
+  }
+
+  public var macs: Int { output.channels * output.height * output.width * macsPerOutput }
+}
+
+/// A chain of layers run as one unit: only the first layer's input, external skip inputs,
+/// weights and the last layer's output cross DRAM; every tensor in between stays on chip.
+///
+/// Tensors are numbered 0 (the segment input) to n (the output of layer n-1): layer i reads
+/// tensor i and writes tensor i+1. Channels fall into **stages**: a mixing layer starts a new
+/// stage, depthwise layers and adds stay in their input's stage (they keep channel i in
+/// channel i), so a stage can be processed in chunks of channels.
+public struct FusedSegment: Hashable, Sendable, Codable {
+  public var name: String
+  public var input: TensorShape
+  public var inputName: String
+  public var inputBits: Int
+  public var layers: [SegmentLayer]
+
+  public init(name: String, input: TensorShape, inputName: String, inputBits: Int, layers: [SegmentLayer]) {
+    self.name = name
+    self.input = input
+    self.inputName = inputName
+    self.inputBits = inputBits
+    self.layers = layers
+  }
+
+  /// Number of tensors: the input plus one per layer.
+  public var tensorCount: Int { layers.count + 1 }
+
+  public func shape(ofTensor tensor: Int) -> TensorShape { tensor == 0 ? input : layers[tensor - 1].output }
+
+  public var output: TensorShape { shape(ofTensor: layers.count) }
+
+  /// The stage of every tensor (0 for the input).
+  public var stageOfTensor: [Int] {
+    var stages = [0]
+    for layer in layers { stages.append(stages[stages.count - 1] + (layer.kind == .mixing ? 1 : 0)) }
+    return stages
+  }
+
+  /// Channels of each stage.
+  public var stageChannels: [Int] {
+    var channels: [Int] = [input.channels]
+    for layer in layers where layer.kind == .mixing { channels.append(layer.output.channels) }
+    return channels
+  }
+
+  public var lastStage: Int { stageChannels.count - 1 }
+
+  /// Layers whose outputs other layers of the segment read as skip operands.
+  var skipSources: Set<Int> {
+    Set(layers.compactMap { layer in if case .layer(let index)? = layer.skip { return index } else { return nil } })
+  }
+
+  public var macs: Int { layers.reduce(0) { $0 + $1.macs } }
+  public var weightCount: Int { layers.reduce(0) { $0 + $1.weightCount } }
+
+  /// Checks the chain is well formed: shapes follow from layer to layer, depthwise layers and
+  /// adds keep their channels, skip operands have the add's shape and come from earlier layers.
+  public func validate() throws(FusionError) {
+    guard !layers.isEmpty else { throw FusionError(segment: name, reason: "a segment needs at least one layer") }
+    var previous = input
+    for (index, layer) in layers.enumerated() {
+      guard layer.input == previous else {
+        throw FusionError(
+          segment: name, reason: "layer '\(layer.name)' reads \(layer.input) but the chain gives it \(previous)")
+      }
+      switch layer.kind {
+      case .depthwise, .add:
+        guard layer.output.channels == layer.input.channels else {
+          throw FusionError(segment: name, reason: "layer '\(layer.name)' must keep its \(layer.input.channels) channels")
+        }
+      case .mixing: break
+      }
+      if layer.kind == .add {
+        guard layer.output == layer.input, layer.kernel == Extent2D(square: 1), layer.stride == Extent2D(square: 1) else {
+          throw FusionError(segment: name, reason: "add '\(layer.name)' must keep its input's shape")
+        }
+        switch layer.skip {
+        case nil:
+          throw FusionError(segment: name, reason: "add '\(layer.name)' has no skip operand")
+        case .segmentInput?:
+          guard input == layer.output else {
+            throw FusionError(segment: name, reason: "add '\(layer.name)': the segment input \(input) is not \(layer.output)")
+          }
+        case .layer(let source)?:
+          guard source < index, layers[source].output == layer.output else {
+            throw FusionError(segment: name, reason: "add '\(layer.name)': skip layer \(source) is not an earlier tensor of its shape")
+          }
+        case .external: break
+        }
+      }
+      let expected = Self.outputExtent(layer)
+      guard layer.output.height == expected.height, layer.output.width == expected.width,
+        layer.output.height > 0, layer.output.width > 0
+      else {
+        throw FusionError(segment: name, reason: "layer '\(layer.name)': its window gives \(expected), not \(layer.output)")
+      }
+      previous = layer.output
+    }
+  }
+
+  private static func outputExtent(_ layer: SegmentLayer) -> Extent2D {
+    func extent(_ input: Int, _ kernel: Int, _ stride: Int, _ before: Int, _ after: Int) -> Int {
+      (input + before + after - kernel) / stride + 1
+    }
+    return Extent2D(
+      height: extent(layer.input.height, layer.kernel.height, layer.stride.height, layer.padding.top, layer.padding.bottom),
+      width: extent(layer.input.width, layer.kernel.width, layer.stride.width, layer.padding.left, layer.padding.right))
+  }
+}
+
+/// A chain that cannot be fused, or a segment schedule that is not legal for its segment.
+public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var segment: String
+  public var reason: String
+
+  public init(segment: String, reason: String) {
+    self.segment = segment
+    self.reason = reason
+  }
+
+  public var description: String { "segment '\(segment)': \(reason)" }
+}

@@ -1,0 +1,275 @@
+/// DRAM traffic of a fused segment, per operand, in entries.
+public struct SegmentTraffic: Hashable, Sendable, Codable {
+  /// The segment input.
+  public var inputReads: Int
+  /// Skip operands of adds read from DRAM (external tensors, or the segment input when it is
+  /// no longer in the buffer).
+  public var skipReads: Int
+  /// Per layer (0 for adds).
+  public var weightReads: [Int]
+  public var outputWrites: Int
+
+  public init(inputReads: Int, skipReads: Int, weightReads: [Int], outputWrites: Int) {
+    self.inputReads = inputReads
+    self.skipReads = skipReads
+    self.weightReads = weightReads
+    self.outputWrites = outputWrites
+  }
+
+  public var total: Int { inputReads + skipReads + weightReads.reduce(0, +) + outputWrites }
+
+  /// The layer model's operands: input reads include skip reads; no partial sums leave the chip.
+  public var traffic: Traffic {
+    Traffic(inputReads: inputReads + skipReads, weightReads: weightReads.reduce(0, +), outputWrites: outputWrites)
+  }
+}
+
+/// Everything the model says of one segment schedule.
+public struct SegmentCost: Hashable, Sendable, Codable {
+  public var traffic: SegmentTraffic
+  /// Bits moved: each operand's entries times its width.
+  public var bits: Int
+  /// Buffer entries of the static buffer split (every tile, chunk, partial sum, resident
+  /// weight and line buffer its own region).
+  public var footprint: Int
+  /// Multiply-accumulates executed, and what of them recomputes halos (overlapping tiles) or
+  /// chunks (a stage recomputed for each chunk of a later stage).
+  public var macs: Int
+  public var haloMACs: Int
+  public var chunkMACs: Int
+
+  public var extraMACs: Int { haloMACs + chunkMACs }
+}
+
+/// The closed form of a segment schedule: the traffic of each operand from `LoopNestTraffic`
+/// over the spatial loops and the chunk loops it lives in, the MACs and the buffer footprint
+/// from the regions every tile touches.
+public struct SegmentModel: Sendable {
+  public let segment: FusedSegment
+  public let psumWidth: Int
+  let stageOfTensor: [Int]
+  let stageChannels: [Int]
+
+  public init(segment: FusedSegment, psumWidth: Int = 1) {
+    self.segment = segment
+    self.psumWidth = psumWidth
+    stageOfTensor = segment.stageOfTensor
+    stageChannels = segment.stageChannels
+  }
+
+  /// The cost of a tiling, or why it is not legal for this segment.
+  public func cost(of tiling: SegmentTiling) throws(FusionError) -> SegmentCost {
+    try validate(tiling)
+    let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
+    let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
+    return try cost(of: tiling, rows: rows, columns: columns)
+  }
+
+  /// Checks sizes, line buffers and skip sources.
+  public func validate(_ tiling: SegmentTiling) throws(FusionError) {
+    func fail(_ reason: String) -> FusionError { FusionError(segment: segment.name, reason: reason) }
+    let layers = segment.layers
+    guard tiling.chunks.count == stageChannels.count, tiling.resident.count == layers.count,
+      tiling.lineBuffers.count == layers.count
+    else { throw fail("the tiling has \(tiling.chunks.count) chunks for \(stageChannels.count) stages, \(tiling.resident.count) residency and \(tiling.lineBuffers.count) line-buffer flags for \(layers.count) layers") }
+    guard (1...segment.output.height).contains(tiling.rows), (1...segment.output.width).contains(tiling.columns) else {
+      throw fail("tile \(tiling.rows)x\(tiling.columns) is outside 1...\(segment.output.height) x 1...\(segment.output.width)")
+    }
+    for (stage, chunk) in tiling.chunks.enumerated() where !(1...stageChannels[stage]).contains(chunk) {
+      throw fail("stage \(stage) chunk \(chunk) is outside 1...\(stageChannels[stage])")
+    }
+    let nest = SegmentNest(tiling: tiling, stageChannels: stageChannels)
+    for (index, layer) in layers.enumerated() where tiling.lineBuffers[index] {
+      guard index >= 1, layer.kind != .add else { throw fail("layer \(index) cannot keep a line buffer: its input is not on chip") }
+      guard tiling.columns == segment.output.width else { throw fail("line buffers need row bands: tile columns must be \(segment.output.width)") }
+      guard !segment.skipSources.contains(index - 1) else { throw fail("layer \(index)'s input is also a skip operand: no line buffer") }
+      guard nest.repetitions(ofStage: stageOfTensor[index]) == 1 else {
+        throw fail("layer \(index)'s input is recomputed for each chunk of a later stage: no line buffer")
+      }
+    }
+    for layer in layers {
+      if case .layer(let source)? = layer.skip, !nest.isWhole(stageOfTensor[source + 1]) {
+        throw fail("add '\(layer.name)' reads layer \(source)'s output, whose stage must be whole to stay on chip")
+      }
+    }
+  }
+
+  /// The cost with regions already computed (the search reuses them across tilings).
+  func cost(of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) throws(FusionError) -> SegmentCost {
+    let layers = segment.layers
+    let nest = SegmentNest(tiling: tiling, stageChannels: stageChannels)
+    let spatial = [
+      LoopLevel(count: rows.needed[0].count, scanned: false),
+      LoopLevel(count: columns.needed[0].count, scanned: tiling.scan),
+    ]
+    /// Loads of an operand living in `stage`'s nest, with the given region and chunked stages.
+    func loads(stage: Int, rows rowAxis: AxisIntervals?, columns columnAxis: AxisIntervals?, stages: Set<Int>) -> Int {
+      let loops = nest.loops(ofStage: stage)
+      let levels = spatial + loops.map { LoopLevel(count: nest.count(ofStage: $0), scanned: false) }
+      var axes = [
+        rowAxis ?? .irrelevant(count: spatial[0].count), columnAxis ?? .irrelevant(count: spatial[1].count),
+      ]
+      for loop in loops {
+        axes.append(
+          stages.contains(loop)
+            ? .tiles(extent: stageChannels[loop], size: tiling.chunks[loop]) : .irrelevant(count: nest.count(ofStage: loop)))
+      }
+      return LoopNestTraffic.loads(levels: levels, axes: axes)
+    }
+    func area(_ tensor: Int, computed: Bool) -> Int {
+      let r = computed ? rows.computed[tensor] : rows.needed[tensor]
+      let c = computed ? columns.computed[tensor] : columns.needed[tensor]
+      return SegmentNest.maximumLength(r) * SegmentNest.maximumLength(c)
+    }
+
+    let inputReads = loads(stage: 0, rows: rows.needed[0], columns: columns.needed[0], stages: [0])
+    var bits = inputReads * segment.inputBits
+    var footprint = nest.chunk(ofStage: 0) * area(0, computed: false)
+    var skipReads = 0
+    var weightReads: [Int] = []
+    var macs = 0
+    var haloMACs = 0
+    var chunkMACs = 0
+    for (index, layer) in layers.enumerated() {
+      let output = index + 1
+      let stage = stageOfTensor[output]
+      let inputStage = stageOfTensor[index]
+      // Weights.
+      var weights = 0
+      if layer.kind != .add {
+        let window = layer.kernel.height * layer.kernel.width
+        if tiling.resident[index] {
+          weights = layer.weightCount
+          footprint += layer.weightCount
+        } else if layer.kind == .mixing {
+          weights = loads(stage: stage, rows: nil, columns: nil, stages: [inputStage, stage])
+          footprint += nest.chunk(ofStage: inputStage) * nest.chunk(ofStage: stage) * window
+        } else {
+          weights = loads(stage: stage, rows: nil, columns: nil, stages: [stage])
+          footprint += nest.chunk(ofStage: stage) * window
+        }
+      }
+      weightReads.append(weights)
+      bits += weights * layer.weightBits
+      // The output tensor's buffer (an add writes in place) and a line buffer on its input.
+      if layer.kind != .add {
+        footprint += nest.chunk(ofStage: stage) * area(output, computed: true) * (layer.kind == .mixing ? psumWidth : 1)
+      }
+      if tiling.lineBuffers[index] {
+        footprint += rows.retained[index] * SegmentNest.maximumLength(columns.needed[index]) * stageChannels[inputStage]
+      }
+      // Skip operands.
+      if let skip = layer.skip {
+        let fromDRAM: Int?
+        switch skip {
+        case .layer: fromDRAM = nil
+        case .external(_, let skipBits): fromDRAM = skipBits
+        case .segmentInput:
+          fromDRAM = inputHoldsSkip(tiling: tiling, nest: nest, output: output, rows: rows, columns: columns) ? nil : segment.inputBits
+        }
+        if let skipBits = fromDRAM {
+          let reads = loads(stage: stage, rows: rows.computed[output], columns: columns.computed[output], stages: [stage])
+          skipReads += reads
+          bits += reads * skipBits
+          footprint += nest.chunk(ofStage: stage) * area(output, computed: true)
+        }
+      }
+      // MACs over the computed regions, times the stage's recomputations.
+      if layer.kind != .add {
+        let computedArea = rows.computed[output].tiles.indices.reduce(0) { $0 + rows.computed[output].length($1) }
+          * columns.computed[output].tiles.indices.reduce(0) { $0 + columns.computed[output].length($1) }
+        let perPixel = layer.output.channels * layer.macsPerOutput
+        let repetitions = nest.repetitions(ofStage: stage)
+        macs += repetitions * computedArea * perPixel
+        haloMACs += (computedArea - layer.output.height * layer.output.width) * perPixel
+        chunkMACs += (repetitions - 1) * computedArea * perPixel
+      }
+    }
+    let last = segment.layers[segment.layers.count - 1]
+    let outputWrites = segment.output.channels * segment.output.height * segment.output.width
+    bits += outputWrites * last.outputBits
+    return SegmentCost(
+      traffic: SegmentTraffic(inputReads: inputReads, skipReads: skipReads, weightReads: weightReads, outputWrites: outputWrites),
+      bits: bits, footprint: footprint, macs: macs, haloMACs: haloMACs, chunkMACs: chunkMACs)
+  }
+
+  /// Whether an add reading the segment input finds it in the input's buffer: the input stage
+  /// is whole (all channels held for the tile) and every tile's input region covers the add's.
+  func inputHoldsSkip(tiling: SegmentTiling, nest: SegmentNest, output: Int, rows: SegmentRegions, columns: SegmentRegions) -> Bool {
+    guard nest.isWhole(0) else { return false }
+    for (needed, used) in [(rows.needed[0], rows.computed[output]), (columns.needed[0], columns.computed[output])] {
+      for tile in 0..<needed.count where !RangeSet.contains(needed.tiles[tile], used.tiles[tile]) { return false }
+    }
+    return true
+  }
+
+  /// The compulsory traffic of the segment in entries and in bits: each input element some
+  /// layer reads, each skip element read from outside, each weight and each output, once.
+  public var floor: (entries: Int, bits: Int) {
+    let whole = SegmentTiling.untiled(segment)
+    let rows = SegmentRegions.rows(segment, tileSize: segment.output.height, lineBuffers: whole.lineBuffers)
+    let columns = SegmentRegions.columns(segment, tileSize: segment.output.width)
+    var readRows = rows.needed[0].tiles[0]
+    var readColumns = columns.needed[0].tiles[0]
+    var entries = 0
+    var bits = 0
+    for layer in segment.layers {
+      switch layer.skip {
+      case .segmentInput?:
+        readRows = RangeSet.union(readRows, [0...(segment.input.height - 1)])
+        readColumns = RangeSet.union(readColumns, [0...(segment.input.width - 1)])
+      case .external(_, let skipBits)?:
+        let size = layer.output.channels * layer.output.height * layer.output.width
+        entries += size
+        bits += size * skipBits
+      case .layer?, nil: break
+      }
+      entries += layer.weightCount
+      bits += layer.weightCount * layer.weightBits
+    }
+    let input = segment.input.channels * RangeSet.count(readRows) * RangeSet.count(readColumns)
+    let output = segment.output.channels * segment.output.height * segment.output.width
+    entries += input + output
+    bits += input * segment.inputBits + output * (segment.layers.last?.outputBits ?? 8)
+    return (entries, bits)
+  }
+}
+
+/// The loop structure a tiling gives the chunk loops: a whole stage ends a nest (it is computed
+/// once per spatial tile and held); the chunked stages below it, down to the previous whole
+/// stage, loop inside the nest that computes it, outer stage outermost.
+struct SegmentNest: Sendable {
+  let chunks: [Int]
+  let stageChannels: [Int]
+  /// The stage each nest computes: every whole stage from 1 on, and the last stage.
+  let tops: [Int]
+
+  init(tiling: SegmentTiling, stageChannels: [Int]) {
+    chunks = tiling.chunks
+    self.stageChannels = stageChannels
+    let last = stageChannels.count - 1
+    tops = stageChannels.indices.filter { stage in stage == last || (stage >= 1 && tiling.chunks[stage] >= stageChannels[stage]) }
+  }
+
+  func isWhole(_ stage: Int) -> Bool { chunks[stage] >= stageChannels[stage] }
+  func chunk(ofStage stage: Int) -> Int { min(chunks[stage], stageChannels[stage]) }
+  func count(ofStage stage: Int) -> Int { (stageChannels[stage] + chunk(ofStage: stage) - 1) / chunk(ofStage: stage) }
+
+  /// The chunk loops of the nest that computes `stage`, outer to inner.
+  func loops(ofStage stage: Int) -> [Int] {
+    guard let position = tops.firstIndex(where: { $0 >= stage }) else { return [] }
+    let low = position == 0 ? 0 : tops[position - 1] + 1
+    return (low...tops[position]).reversed().filter { !isWhole($0) }
+  }
+
+  /// How many times each chunk of `stage` is computed per spatial tile: once for a whole stage,
+  /// else once per iteration of the chunk loops outside it in its nest.
+  func repetitions(ofStage stage: Int) -> Int {
+    guard !isWhole(stage) else { return 1 }
+    return loops(ofStage: stage).filter { $0 > stage }.reduce(1) { $0 * count(ofStage: $1) }
+  }
+
+  static func maximumLength(_ axis: AxisIntervals) -> Int {
+    axis.tiles.indices.reduce(0) { max($0, axis.length($1)) }
+  }
+}

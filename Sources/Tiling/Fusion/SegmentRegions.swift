@@ -1,0 +1,157 @@
+/// The coordinates of every tensor of a segment that each spatial tile touches, along one axis
+/// (rows or columns).
+///
+/// Going backwards from the output tile: a layer needs, of its input, the window of what it
+/// computes (clipped: padding is never read); an add needs the same coordinates of its skip
+/// operand, and an on-chip skip source is computed over them too. What a layer computes of
+/// its output is what it needs, except behind a line buffer: a layer whose input is kept in a
+/// line buffer has that input computed only on coordinates no earlier tile computed.
+struct SegmentRegions: Sendable {
+  /// needed[tensor] and computed[tensor]: per tile index, the coordinates as sorted ranges.
+  let needed: [AxisIntervals]
+  let computed: [AxisIntervals]
+  /// Per tensor, the most coordinates a line buffer holds from earlier tiles (0 without one).
+  let retained: [Int]
+
+  /// `extent(tensor)` is the tensor's extent along the axis; `window(layer)` the layer's
+  /// (kernel, stride, padding before) along it.
+  init(
+    segment: FusedSegment, tileSize: Int, outputExtent: Int, extent: (Int) -> Int,
+    window: (Int) -> (kernel: Int, stride: Int, padding: Int), lineBuffers: [Bool]
+  ) {
+    let layers = segment.layers
+    let tensorCount = segment.tensorCount
+    let tiles = AxisIntervals.tiles(extent: outputExtent, size: tileSize).tiles
+    var needed = Array(repeating: [[ClosedRange<Int>]](), count: tensorCount)
+    var computed = needed
+    var retained = Array(repeating: 0, count: tensorCount)
+    var coveredBefore = Array(repeating: [ClosedRange<Int>](), count: tensorCount)
+    for tile in tiles {
+      var need = Array(repeating: [ClosedRange<Int>](), count: tensorCount)
+      var compute = need
+      compute[tensorCount - 1] = tile
+      need[tensorCount - 1] = tile
+      for layer in stride(from: layers.count - 1, through: 0, by: -1) {
+        let produced = compute[layer + 1]
+        let (kernel, step, padding) = window(layer)
+        var wanted = RangeSet.window(produced, kernel: kernel, stride: step, padding: padding, extent: extent(layer))
+        for (consumer, other) in layers.enumerated() where consumer > layer - 1 {
+          if case .layer(let source)? = other.skip, source == layer - 1 {
+            wanted = RangeSet.union(wanted, compute[consumer + 1])
+          }
+        }
+        need[layer] = wanted
+        if layer >= 1 && lineBuffers[layer] {
+          let kept = RangeSet.intersection(wanted, coveredBefore[layer])
+          retained[layer] = max(retained[layer], RangeSet.count(kept))
+          compute[layer] = RangeSet.subtracting(wanted, coveredBefore[layer])
+        } else {
+          compute[layer] = wanted
+        }
+      }
+      for tensor in 0..<tensorCount {
+        coveredBefore[tensor] = RangeSet.union(coveredBefore[tensor], compute[tensor])
+        needed[tensor].append(need[tensor])
+        computed[tensor].append(compute[tensor])
+      }
+    }
+    self.needed = needed.map(AxisIntervals.init(tiles:))
+    self.computed = computed.map(AxisIntervals.init(tiles:))
+    self.retained = retained
+  }
+
+  static func rows(_ segment: FusedSegment, tileSize: Int, lineBuffers: [Bool]) -> SegmentRegions {
+    SegmentRegions(
+      segment: segment, tileSize: tileSize, outputExtent: segment.output.height,
+      extent: { segment.shape(ofTensor: $0).height },
+      window: { index in
+        let layer = segment.layers[index]
+        return (layer.kernel.height, layer.stride.height, layer.padding.top)
+      }, lineBuffers: lineBuffers)
+  }
+
+  static func columns(_ segment: FusedSegment, tileSize: Int) -> SegmentRegions {
+    SegmentRegions(
+      segment: segment, tileSize: tileSize, outputExtent: segment.output.width,
+      extent: { segment.shape(ofTensor: $0).width },
+      window: { index in
+        let layer = segment.layers[index]
+        return (layer.kernel.width, layer.stride.width, layer.padding.left)
+      }, lineBuffers: Array(repeating: false, count: segment.layers.count))
+  }
+}
+
+/// Sorted disjoint inclusive ranges of coordinates, as plain arrays.
+enum RangeSet {
+  static func count(_ set: [ClosedRange<Int>]) -> Int { set.reduce(0) { $0 + $1.count } }
+
+  /// Input coordinates read by outputs `produced` of a window: output o reads
+  /// o*stride - padding ... o*stride - padding + kernel - 1, clipped to [0, extent).
+  static func window(_ produced: [ClosedRange<Int>], kernel: Int, stride: Int, padding: Int, extent: Int) -> [ClosedRange<Int>] {
+    var blocks: [ClosedRange<Int>] = []
+    func add(_ low: Int, _ high: Int) {
+      let low = max(0, low)
+      let high = min(extent - 1, high)
+      guard low <= high else { return }
+      if let last = blocks.last, low <= last.upperBound + 1 {
+        blocks[blocks.count - 1] = last.lowerBound...max(last.upperBound, high)
+      } else {
+        blocks.append(low...high)
+      }
+    }
+    for range in produced {
+      if kernel >= stride {
+        add(range.lowerBound * stride - padding, range.upperBound * stride - padding + kernel - 1)
+      } else {
+        for output in range { add(output * stride - padding, output * stride - padding + kernel - 1) }
+      }
+    }
+    return blocks
+  }
+
+  static func union(_ a: [ClosedRange<Int>], _ b: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+    var merged: [ClosedRange<Int>] = []
+    for range in (a + b).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+      if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
+        merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+      } else {
+        merged.append(range)
+      }
+    }
+    return merged
+  }
+
+  static func intersection(_ a: [ClosedRange<Int>], _ b: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+    var result: [ClosedRange<Int>] = []
+    for x in a {
+      for y in b {
+        let low = max(x.lowerBound, y.lowerBound)
+        let high = min(x.upperBound, y.upperBound)
+        if low <= high { result.append(low...high) }
+      }
+    }
+    return union(result, [])
+  }
+
+  static func subtracting(_ a: [ClosedRange<Int>], _ b: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+    var result: [ClosedRange<Int>] = []
+    for range in a {
+      var pieces = [range]
+      for cut in b {
+        pieces = pieces.flatMap { piece -> [ClosedRange<Int>] in
+          var kept: [ClosedRange<Int>] = []
+          if piece.lowerBound < cut.lowerBound { kept.append(piece.lowerBound...min(piece.upperBound, cut.lowerBound - 1)) }
+          if piece.upperBound > cut.upperBound { kept.append(max(piece.lowerBound, cut.upperBound + 1)...piece.upperBound) }
+          return kept
+        }
+      }
+      result += pieces
+    }
+    return union(result, [])
+  }
+
+  /// Whether every coordinate of `inner` is in `outer`.
+  static func contains(_ outer: [ClosedRange<Int>], _ inner: [ClosedRange<Int>]) -> Bool {
+    count(intersection(outer, inner)) == count(inner)
+  }
+}
