@@ -62,7 +62,7 @@ public struct SegmentModel: Sendable {
     try validate(tiling)
     let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
     let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
-    return try cost(of: tiling, rows: rows, columns: columns)
+    return cost(of: tiling, rows: rows, columns: columns)
   }
 
   /// Checks sizes, line buffers and skip sources.
@@ -94,8 +94,12 @@ public struct SegmentModel: Sendable {
     }
   }
 
-  /// The cost with regions already computed (the search reuses them across tilings).
-  func cost(of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) throws(FusionError) -> SegmentCost {
+  /// The cost with regions already computed (the search reuses them across tilings), without
+  /// validation. `inputSkipsFree` treats adds of the segment input as served from the buffer
+  /// (the search's footprint bound: a chunked input makes them read from DRAM instead).
+  func cost(
+    of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, inputSkipsFree: Bool = false
+  ) -> SegmentCost {
     let layers = segment.layers
     let nest = SegmentNest(tiling: tiling, stageChannels: stageChannels)
     let spatial = [
@@ -114,7 +118,9 @@ public struct SegmentModel: Sendable {
           stages.contains(loop)
             ? .tiles(extent: stageChannels[loop], size: tiling.chunks[loop]) : .irrelevant(count: nest.count(ofStage: loop)))
       }
-      return LoopNestTraffic.loads(levels: levels, axes: axes)
+      // Stages the operand depends on that do not loop here are whole: all their channels.
+      let wholeChannels = stages.subtracting(loops).reduce(1) { $0 * stageChannels[$1] }
+      return wholeChannels * LoopNestTraffic.loads(levels: levels, axes: axes)
     }
     func area(_ tensor: Int, computed: Bool) -> Int {
       let r = computed ? rows.computed[tensor] : rows.needed[tensor]
@@ -142,10 +148,10 @@ public struct SegmentModel: Sendable {
           weights = layer.weightCount
           footprint += layer.weightCount
         } else if layer.kind == .mixing {
-          weights = loads(stage: stage, rows: nil, columns: nil, stages: [inputStage, stage])
+          weights = window * loads(stage: stage, rows: nil, columns: nil, stages: [inputStage, stage])
           footprint += nest.chunk(ofStage: inputStage) * nest.chunk(ofStage: stage) * window
         } else {
-          weights = loads(stage: stage, rows: nil, columns: nil, stages: [stage])
+          weights = window * loads(stage: stage, rows: nil, columns: nil, stages: [stage])
           footprint += nest.chunk(ofStage: stage) * window
         }
       }
@@ -165,7 +171,8 @@ public struct SegmentModel: Sendable {
         case .layer: fromDRAM = nil
         case .external(_, let skipBits): fromDRAM = skipBits
         case .segmentInput:
-          fromDRAM = inputHoldsSkip(tiling: tiling, nest: nest, output: output, rows: rows, columns: columns) ? nil : segment.inputBits
+          let held = inputSkipsFree || inputHoldsSkip(tiling: tiling, nest: nest, output: output, rows: rows, columns: columns)
+          fromDRAM = held ? nil : segment.inputBits
         }
         if let skipBits = fromDRAM {
           let reads = loads(stage: stage, rows: rows.computed[output], columns: columns.computed[output], stages: [stage])

@@ -1,0 +1,74 @@
+import Networks
+import Testing
+
+@testable import Tiling
+
+/// Small random segments for the search oracle: every size of every tiling is enumerable.
+enum SmallSegments {
+  static func make(_ random: inout SplitMix64) -> FusedSegment {
+    let height = Int.random(in: 1...4, using: &random)
+    let width = Int.random(in: 1...4, using: &random)
+    let input = TensorShape(channels: Int.random(in: 1...3, using: &random), height: height, width: width)
+    var layers: [SegmentLayer] = []
+    var current = input
+    let length = Int.random(in: 1...3, using: &random)
+    for index in 0..<length {
+      let choice = Int.random(in: 0..<(index == 0 ? 2 : 3), using: &random)
+      let kernel = Int.random(in: 1...3, using: &random)
+      let padding = kernel / 2
+      let stride = current.height >= 3 && Int.random(in: 0..<4, using: &random) == 0 ? 2 : 1
+      func out(_ extent: Int) -> Int { (extent + 2 * padding - kernel) / stride + 1 }
+      switch choice {
+      case 0:
+        let output = TensorShape(channels: Int.random(in: 1...3, using: &random), height: out(current.height), width: out(current.width))
+        layers.append(
+          SegmentLayer(
+            name: "m\(index)", kind: .mixing, input: current, output: output, kernel: Extent2D(square: kernel),
+            stride: Extent2D(square: stride), padding: Padding(symmetric: padding, padding)))
+        current = output
+      case 1:
+        let output = TensorShape(channels: current.channels, height: out(current.height), width: out(current.width))
+        layers.append(
+          SegmentLayer(
+            name: "d\(index)", kind: .depthwise, input: current, output: output, kernel: Extent2D(square: kernel),
+            stride: Extent2D(square: stride), padding: Padding(symmetric: padding, padding), weightBits: 4))
+        current = output
+      default:
+        let skip: SegmentLayer.Skip =
+          current == input ? .segmentInput
+          : (layers.last.map { $0.output == current } ?? false) && layers.count >= 2
+            && layers[layers.count - 2].output == current ? .layer(layers.count - 2) : .external(name: "x", bits: 16)
+        layers.append(SegmentLayer(name: "a\(index)", kind: .add, input: current, output: current, skip: skip))
+      }
+    }
+    return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
+  }
+}
+
+@Suite struct SegmentSearchTests {
+  /// The search's result equals brute force's over every tiling, size by size, on random small
+  /// segments and buffers (least bits, then fewest extra MACs), and nothing fits for one when
+  /// nothing fits for the other.
+  @Test func searchEqualsBruteForce() throws {
+    var random = SplitMix64(seed: 41)
+    var compared = 0
+    for _ in 0..<150 {
+      let segment = SmallSegments.make(&random)
+      let untiled = try SegmentModel(segment: segment).cost(of: .untiled(segment)).footprint
+      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
+      let scan: ScanOption = Bool.random(using: &random) ? .allowed : .never
+      let found = try SegmentSearch.best(segment, buffer: buffer, scan: scan)
+      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer, scan: scan)
+      #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
+      guard let found, let brute else { continue }
+      compared += 1
+      #expect(
+        SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
+        "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling) \(found.cost.bits)/\(found.cost.extraMACs), brute force \(brute.tiling) \(brute.cost.bits)/\(brute.cost.extraMACs)")
+      #expect(found.cost.footprint <= buffer)
+      #expect(found.cost.traffic.total >= found.floor)
+      #expect(try SegmentModel(segment: segment).cost(of: found.tiling) == found.cost)
+    }
+    #expect(compared > 100)
+  }
+}
