@@ -103,32 +103,34 @@ public struct SegmentModel: Sendable {
     let layers = segment.layers
     let nest = SegmentNest(tiling: tiling, stageChannels: stageChannels)
     let spatial = [
-      LoopLevel(count: rows.needed[0].count, scanned: false),
-      LoopLevel(count: columns.needed[0].count, scanned: tiling.scan),
+      LoopLevel(count: rows.tileCount, scanned: false),
+      LoopLevel(count: columns.tileCount, scanned: tiling.scan),
     ]
     /// Loads of an operand living in `stage`'s nest, with the given region and chunked stages.
-    func loads(stage: Int, rows rowAxis: AxisIntervals?, columns columnAxis: AxisIntervals?, stages: Set<Int>) -> Int {
+    func loads(stage: Int, rows rowAxis: AxisSummary?, columns columnAxis: AxisSummary?, stages: [Int]) -> Int {
       let loops = nest.loops(ofStage: stage)
-      let levels = spatial + loops.map { LoopLevel(count: nest.count(ofStage: $0), scanned: false) }
-      var axes = [
-        rowAxis ?? .irrelevant(count: spatial[0].count), columnAxis ?? .irrelevant(count: spatial[1].count),
+      var levels = spatial
+      var summaries = [
+        rowAxis ?? AxisSummary(irrelevant: spatial[0].count), columnAxis ?? AxisSummary(irrelevant: spatial[1].count),
       ]
       for loop in loops {
-        axes.append(
+        let count = nest.count(ofStage: loop)
+        levels.append(LoopLevel(count: count, scanned: false))
+        summaries.append(
           stages.contains(loop)
-            ? .tiles(extent: stageChannels[loop], size: tiling.chunks[loop]) : .irrelevant(count: nest.count(ofStage: loop)))
+            ? AxisSummary(tilesOf: stageChannels[loop], size: tiling.chunks[loop]) : AxisSummary(irrelevant: count))
       }
       // Stages the operand depends on that do not loop here are whole: all their channels.
-      let wholeChannels = stages.subtracting(loops).reduce(1) { $0 * stageChannels[$1] }
-      return wholeChannels * LoopNestTraffic.loads(levels: levels, axes: axes)
+      let wholeChannels = stages.filter { !loops.contains($0) }.reduce(1) { $0 * stageChannels[$1] }
+      return wholeChannels * LoopNestTraffic.loads(levels: levels, summaries: summaries)
     }
     func area(_ tensor: Int, computed: Bool) -> Int {
-      let r = computed ? rows.computed[tensor] : rows.needed[tensor]
-      let c = computed ? columns.computed[tensor] : columns.needed[tensor]
-      return SegmentNest.maximumLength(r) * SegmentNest.maximumLength(c)
+      computed
+        ? rows.computedSummaries[tensor].maximumLength * columns.computedSummaries[tensor].maximumLength
+        : rows.neededSummaries[tensor].maximumLength * columns.neededSummaries[tensor].maximumLength
     }
 
-    let inputReads = loads(stage: 0, rows: rows.needed[0], columns: columns.needed[0], stages: [0])
+    let inputReads = loads(stage: 0, rows: rows.neededSummaries[0], columns: columns.neededSummaries[0], stages: [0])
     var bits = inputReads * segment.inputBits
     var footprint = nest.chunk(ofStage: 0) * area(0, computed: false)
     var skipReads = 0
@@ -162,7 +164,7 @@ public struct SegmentModel: Sendable {
         footprint += nest.chunk(ofStage: stage) * area(output, computed: true) * (layer.kind == .mixing ? psumWidth : 1)
       }
       if tiling.lineBuffers[index] {
-        footprint += rows.retained[index] * SegmentNest.maximumLength(columns.needed[index]) * stageChannels[inputStage]
+        footprint += rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[inputStage]
       }
       // Skip operands.
       if let skip = layer.skip {
@@ -175,7 +177,7 @@ public struct SegmentModel: Sendable {
           fromDRAM = held ? nil : segment.inputBits
         }
         if let skipBits = fromDRAM {
-          let reads = loads(stage: stage, rows: rows.computed[output], columns: columns.computed[output], stages: [stage])
+          let reads = loads(stage: stage, rows: rows.computedSummaries[output], columns: columns.computedSummaries[output], stages: [stage])
           skipReads += reads
           bits += reads * skipBits
           footprint += nest.chunk(ofStage: stage) * area(output, computed: true)
@@ -183,8 +185,7 @@ public struct SegmentModel: Sendable {
       }
       // MACs over the computed regions, times the stage's recomputations.
       if layer.kind != .add {
-        let computedArea = rows.computed[output].tiles.indices.reduce(0) { $0 + rows.computed[output].length($1) }
-          * columns.computed[output].tiles.indices.reduce(0) { $0 + columns.computed[output].length($1) }
+        let computedArea = rows.computedSummaries[output].totalLength * columns.computedSummaries[output].totalLength
         let perPixel = layer.output.channels * layer.macsPerOutput
         let repetitions = nest.repetitions(ofStage: stage)
         macs += repetitions * computedArea * perPixel
@@ -274,9 +275,5 @@ struct SegmentNest: Sendable {
   func repetitions(ofStage stage: Int) -> Int {
     guard !isWhole(stage) else { return 1 }
     return loops(ofStage: stage).filter { $0 > stage }.reduce(1) { $0 * count(ofStage: $1) }
-  }
-
-  static func maximumLength(_ axis: AxisIntervals) -> Int {
-    axis.tiles.indices.reduce(0) { max($0, axis.length($1)) }
   }
 }

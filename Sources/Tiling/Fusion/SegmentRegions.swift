@@ -12,6 +12,9 @@ struct SegmentRegions: Sendable {
   let computed: [AxisIntervals]
   /// Per tensor, the most coordinates a line buffer holds from earlier tiles (0 without one).
   let retained: [Int]
+  /// The closed form's per-axis sums of `needed` and `computed`, computed once.
+  let neededSummaries: [AxisSummary]
+  let computedSummaries: [AxisSummary]
 
   /// `extent(tensor)` is the tensor's extent along the axis; `window(layer)` the layer's
   /// (kernel, stride, padding before) along it.
@@ -58,7 +61,11 @@ struct SegmentRegions: Sendable {
     self.needed = needed.map(AxisIntervals.init(tiles:))
     self.computed = computed.map(AxisIntervals.init(tiles:))
     self.retained = retained
+    neededSummaries = self.needed.map(AxisSummary.init)
+    computedSummaries = self.computed.map(AxisSummary.init)
   }
+
+  var tileCount: Int { neededSummaries[0].count }
 
   static func rows(_ segment: FusedSegment, tileSize: Int, lineBuffers: [Bool]) -> SegmentRegions {
     SegmentRegions(

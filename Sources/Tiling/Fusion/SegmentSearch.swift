@@ -119,7 +119,7 @@ struct SegmentSearchRun {
     for spatial in spatialCandidates() {
       if let best, !(spatial.bound < Self.key(best.cost)) { break }
       var tiling = spatial.tiling
-      choose(stage: 0, tiling: &tiling, rows: spatial.rows, columns: spatial.columns)
+      chooseResidency(layer: 0, tiling: &tiling, rows: spatial.rows, columns: spatial.columns)
     }
   }
 
@@ -178,42 +178,59 @@ struct SegmentSearchRun {
     return computed
   }
 
-  /// Chooses the chunk count of `stage` (one size per count: the smallest), then the next stage,
-  /// then residency. Stages not chosen yet sit at their bound values.
-  private mutating func choose(stage: Int, tiling: inout SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
-    let stages = model.stageChannels
-    guard stage < stages.count else {
-      return chooseResidency(layer: 0, tiling: &tiling, rows: rows, columns: columns)
-    }
-    let channels = stages[stage]
-    for count in 1...channels {
-      let size = (channels + count - 1) / count
-      guard (channels + size - 1) / size == count else { continue }
-      tiling.chunks[stage] = size
-      if !admissible(tiling, firstOpenStage: stage + 1, firstOpenLayer: 0, rows: rows, columns: columns) {
-        if let best, !(lowerBound(tiling, firstOpenStage: stage + 1, firstOpenLayer: 0, rows: rows, columns: columns) < Self.key(best.cost)) {
-          break
-        }
-        continue
-      }
-      choose(stage: stage + 1, tiling: &tiling, rows: rows, columns: columns)
-    }
-    tiling.chunks[stage] = channels
-  }
-
+  /// Chooses each weight's residency (resident first: it never costs more), then the chunks.
   private mutating func chooseResidency(layer: Int, tiling: inout SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
     let layers = segment.layers
-    guard layer < layers.count else { return consider(tiling, rows: rows, columns: columns) }
+    guard layer < layers.count else { return choose(stage: 0, tiling: &tiling, rows: rows, columns: columns) }
     guard layers[layer].kind != .add else {
       return chooseResidency(layer: layer + 1, tiling: &tiling, rows: rows, columns: columns)
     }
     for resident in [true, false] {
       tiling.resident[layer] = resident
-      if admissible(tiling, firstOpenStage: model.stageChannels.count, firstOpenLayer: layer + 1, rows: rows, columns: columns) {
+      if admissible(tiling, firstOpenStage: 0, firstOpenLayer: layer + 1, rows: rows, columns: columns) {
         chooseResidency(layer: layer + 1, tiling: &tiling, rows: rows, columns: columns)
       }
     }
     tiling.resident[layer] = true
+  }
+
+  /// Chooses the chunk count of `stage` (one size per count: the smallest), fewest chunks
+  /// first; stages not chosen yet sit at their bound values. The last stage takes the fewest
+  /// chunks that fit: more cannot cost less, nor make an illegal tiling legal.
+  private mutating func choose(stage: Int, tiling: inout SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
+    let channels = model.stageChannels[stage]
+    let sizes = Self.chunkSizes(channels)
+    defer { tiling.chunks[stage] = channels }
+    if stage == model.stageChannels.count - 1 {
+      var low = 0
+      var high = sizes.count - 1
+      tiling.chunks[stage] = sizes[high]
+      guard model.cost(of: tiling, rows: rows, columns: columns).footprint <= buffer else { return }
+      while low < high {
+        let middle = (low + high) / 2
+        tiling.chunks[stage] = sizes[middle]
+        if model.cost(of: tiling, rows: rows, columns: columns).footprint <= buffer { high = middle } else { low = middle + 1 }
+      }
+      tiling.chunks[stage] = sizes[low]
+      return consider(tiling, rows: rows, columns: columns)
+    }
+    for size in sizes {
+      tiling.chunks[stage] = size
+      if let best, !(lowerBound(tiling, firstOpenStage: stage + 1, firstOpenLayer: tiling.resident.count, rows: rows, columns: columns) < Self.key(best.cost)) {
+        break
+      }
+      if admissible(tiling, firstOpenStage: stage + 1, firstOpenLayer: tiling.resident.count, rows: rows, columns: columns) {
+        choose(stage: stage + 1, tiling: &tiling, rows: rows, columns: columns)
+      }
+    }
+  }
+
+  /// The smallest chunk size of each chunk count, fewest chunks first.
+  static func chunkSizes(_ channels: Int) -> [Int] {
+    (1...channels).compactMap { count in
+      let size = (channels + count - 1) / count
+      return (channels + size - 1) / size == count ? size : nil
+    }
   }
 
   /// Whether a partial choice may still lead to a better schedule: its cost bound beats the best

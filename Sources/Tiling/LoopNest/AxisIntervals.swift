@@ -103,4 +103,37 @@ struct AxisSummary: Hashable, Sendable {
   }
 
   var totalLength: Int { lengthByParity[0] + lengthByParity[1] }
+
+  private init(
+    count: Int, lengthByParity: [Int], neighbourOverlapByParity: [Int], first: Int, last: Int, restartOverlap: Int,
+    maximum: Int
+  ) {
+    self.count = count
+    self.lengthByParity = lengthByParity
+    self.neighbourOverlapByParity = neighbourOverlapByParity
+    firstLength = first
+    lastLength = last
+    self.restartOverlap = restartOverlap
+    maximumLength = maximum
+  }
+
+  /// The summary of `AxisIntervals.tiles(extent:size:)` in O(1): disjoint tiles of `size`, the
+  /// last a fragment.
+  init(tilesOf extent: Int, size: Int) {
+    let size = max(1, min(size, extent))
+    let count = (extent + size - 1) / size
+    let last = extent - (count - 1) * size
+    var lengths = [(count + 1) / 2 * size, count / 2 * size]
+    lengths[(count - 1) % 2] -= size - last
+    self.init(
+      count: count, lengthByParity: lengths, neighbourOverlapByParity: [0, 0], first: count == 1 ? last : size,
+      last: last, restartOverlap: count == 1 ? last : 0, maximum: count == 1 ? last : size)
+  }
+
+  /// The summary of `AxisIntervals.irrelevant(count:)` in O(1).
+  init(irrelevant count: Int) {
+    self.init(
+      count: count, lengthByParity: [(count + 1) / 2, count / 2], neighbourOverlapByParity: [count / 2, (count - 1) / 2],
+      first: 1, last: 1, restartOverlap: 1, maximum: 1)
+  }
 }
