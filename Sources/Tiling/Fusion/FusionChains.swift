@@ -1,0 +1,197 @@
+import Networks
+
+/// Which runs of a network's layers can be fused into one segment (docs/fusion-model.md, "Legal
+/// chains"), and the `FusedSegment` they make.
+///
+/// Segments are consecutive index ranges of `analysis.layers`. In a general DAG a chain's layers
+/// need not be adjacent in network order (a side branch may be listed between them); such chains
+/// are not found here.
+public struct FusionChains: Sendable {
+  public let analysis: NetworkAnalysis
+  /// The layers (by index, in network order) that read each tensor: every network input and every
+  /// layer output has an entry, empty when nothing reads it.
+  public let consumers: [String: [Int]]
+  /// Tensors that leave the network: layers marked as outputs and layers nothing reads.
+  public let networkOutputs: Set<String>
+  private let layerIndices: [String: Int]
+
+  public init(_ analysis: NetworkAnalysis) {
+    self.analysis = analysis
+    var consumers: [String: [Int]] = [:]
+    var indices: [String: Int] = [:]
+    for input in analysis.network.inputs { consumers[input.name] = [] }
+    for (index, layer) in analysis.layers.enumerated() {
+      consumers[layer.name] = []
+      indices[layer.name] = index
+    }
+    for (index, layer) in analysis.layers.enumerated() {
+      // An add of x + x reads x once as far as the buffer is concerned: count the layer once.
+      for input in Set(layer.layer.inputs) { consumers[input, default: []].append(index) }
+    }
+    self.consumers = consumers.mapValues { $0.sorted() }
+    self.layerIndices = indices
+    self.networkOutputs = Set(
+      analysis.layers.filter { $0.layer.isMarkedOutput || consumers[$0.name, default: []].isEmpty }.map(\.name))
+  }
+
+  public func isNetworkOutput(_ tensor: String) -> Bool { networkOutputs.contains(tensor) }
+
+  public func layerIndex(named name: String) -> Int? { layerIndices[name] }
+
+  /// The width of a tensor in DRAM: its producer's activation bits, or the network input's bits.
+  public func activationBits(ofTensor tensor: String) -> Int? {
+    if let index = layerIndices[tensor] { return analysis.layers[index].layer.precision.activationBits }
+    return analysis.network.inputs.first { $0.name == tensor }?.bits
+  }
+
+  /// The layers `range` of `analysis.layers` as one segment named "first..last" (or the layer's
+  /// name), validated; or the first rule of a legal chain it breaks, naming the layer at fault.
+  public func segment(layers range: Range<Int>) throws(FusionError) -> FusedSegment {
+    guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= analysis.layers.count else {
+      throw FusionError(
+        segment: "layers \(range)", reason: "a segment needs at least one of the \(analysis.layers.count) layers")
+    }
+    let name = Self.segmentName(analysis.layers[range.lowerBound].name, analysis.layers[range.upperBound - 1].name)
+    let first = analysis.layers[range.lowerBound]
+    guard let inputName = first.layer.inputs.first, let inputBits = activationBits(ofTensor: inputName) else {
+      throw FusionError(segment: name, reason: "layer '\(first.name)' reads no known tensor")
+    }
+    // Every layer first, so that a layer that cannot be in any segment is what a range holding it
+    // reports, rather than a branch that a longer or shorter range would settle.
+    var layers: [SegmentLayer] = []
+    for index in range { layers.append(try segmentLayer(index, in: range, inputName: inputName, segment: name)) }
+    for index in range.dropLast() { try checkStaysOnChip(index, in: range, segment: name) }
+    let segment = FusedSegment(
+      name: name, input: first.inputShape, inputName: inputName, inputBits: inputBits, layers: layers)
+    try segment.validate()
+    return segment
+  }
+
+  /// The longest range `start..<end`, at most `maxLength` layers, that `segment(layers:)` accepts;
+  /// empty when not even the layer at `start` alone is a segment.
+  ///
+  /// Legality is not monotone in the end: a layer whose output an add further on reads as its skip
+  /// can end a segment only once that add is in it too. So every end is tried; only a layer that
+  /// cannot join at all (its kind, or it does not read its predecessor) stops the search, since no
+  /// longer range can contain it either.
+  public func longestLegalChain(from start: Int, maxLength: Int) -> Range<Int> {
+    let count = analysis.layers.count
+    guard start >= 0, start < count, maxLength > 0 else { return start..<start }
+    let limit = start + min(maxLength, count - start)
+    var longest = start..<start
+    for end in (start + 1)...limit {
+      guard canJoin(end - 1, chainStartingAt: start) else { break }
+      if (try? segment(layers: start..<end)) != nil { longest = start..<end }
+    }
+    return longest
+  }
+
+  static func segmentName(_ first: String, _ last: String) -> String { first == last ? first : "\(first)..\(last)" }
+}
+
+extension FusionChains {
+  /// Where a layer reads the chain: nil for the first layer of the segment, else the position of the
+  /// previous layer's output among its inputs. Throws when the layer cannot be at this place.
+  private func chainInput(_ index: Int, startingAt start: Int, segment: String) throws(FusionError) -> Int? {
+    let layer = analysis.layers[index]
+    let kind = try Self.kind(of: layer, segment: segment)
+    guard index > start else {
+      guard kind != .add else {
+        throw FusionError(
+          segment: segment,
+          reason: "layer '\(layer.name)' is an add and cannot start a segment: the first layer reads the segment input alone")
+      }
+      return nil
+    }
+    let previous = analysis.layers[index - 1].name
+    let inputs = layer.layer.inputs
+    let position = kind == .add ? inputs.firstIndex(of: previous) : (inputs == [previous] ? 0 : nil)
+    guard let position else {
+      let reads = inputs.map { "'\($0)'" }.joined(separator: " and ")
+      throw FusionError(
+        segment: segment,
+        reason: "layer '\(layer.name)' reads \(reads), not the previous layer '\(previous)': each layer after the first must read the previous layer's output")
+    }
+    return position
+  }
+
+  private func canJoin(_ index: Int, chainStartingAt start: Int) -> Bool {
+    // Not `try?`: a first layer's chain input is nil, which `try?` would flatten into a failure.
+    do { _ = try chainInput(index, startingAt: start, segment: "") } catch { return false }
+    return true
+  }
+
+  /// The segment's view of layer `index`, with its skip operand resolved against the segment.
+  private func segmentLayer(_ index: Int, in range: Range<Int>, inputName: String, segment: String)
+    throws(FusionError) -> SegmentLayer
+  {
+    let layer = analysis.layers[index]
+    let kind = try Self.kind(of: layer, segment: segment)
+    let chain = try chainInput(index, startingAt: range.lowerBound, segment: segment) ?? 0
+    var skip: SegmentLayer.Skip?
+    if kind == .add {
+      // Two inputs (checked by `kind`): the one that is not the chain is the skip.
+      let other = layer.layer.inputs[1 - chain]
+      skip = try resolveSkip(other, of: layer.name, in: range, inputName: inputName, segment: segment)
+    }
+    // An add has no window: the analysis gives it kernel and stride 1 and no padding already.
+    return SegmentLayer(
+      name: layer.name, kind: kind, input: layer.inputShapes[chain], output: layer.outputShape, kernel: layer.kernel,
+      stride: layer.stride, padding: layer.padding, skip: skip, weightBits: layer.layer.precision.weightBits,
+      outputBits: layer.layer.precision.activationBits)
+  }
+
+  private func resolveSkip(_ tensor: String, of add: String, in range: Range<Int>, inputName: String, segment: String)
+    throws(FusionError) -> SegmentLayer.Skip
+  {
+    if tensor == inputName { return .segmentInput }
+    if let source = layerIndices[tensor], range.contains(source) { return .layer(source - range.lowerBound) }
+    guard let bits = activationBits(ofTensor: tensor) else {
+      throw FusionError(segment: segment, reason: "add '\(add)' reads the unknown tensor '\(tensor)'")
+    }
+    return .external(name: tensor, bits: bits)
+  }
+
+  /// An intermediate tensor never goes to DRAM, so nothing outside the segment may read it.
+  private func checkStaysOnChip(_ index: Int, in range: Range<Int>, segment: String) throws(FusionError) {
+    let name = analysis.layers[index].name
+    guard !isNetworkOutput(name) else {
+      throw FusionError(
+        segment: segment,
+        reason: "the output of layer '\(name)' is a network output: only the last layer's output may leave a segment")
+    }
+    if let outside = consumers[name, default: []].first(where: { !range.contains($0) }) {
+      throw FusionError(
+        segment: segment,
+        reason: "the output of layer '\(name)' is also read by '\(analysis.layers[outside].name)' outside the segment: an intermediate tensor may be read only by layers of the segment")
+    }
+  }
+
+  /// The segment kind of a layer, or why it cannot be in a segment.
+  static func kind(of layer: LayerAnalysis, segment: String) throws(FusionError) -> SegmentLayer.Kind {
+    func unfusable(_ what: String, _ rule: String) -> FusionError {
+      FusionError(segment: segment, reason: "layer '\(layer.name)' (\(what)) cannot be in a segment: \(rule)")
+    }
+    switch layer.kind {
+    case .pointwise, .conv:
+      guard layer.groups == 1 else {
+        throw unfusable(
+          "a grouped convolution of \(layer.groups) groups", "only one group or one per channel is modelled")
+      }
+      return .mixing
+    case .depthwise:
+      guard layer.outputShape.channels == layer.inputShape.channels else {
+        let multiplier = layer.outputShape.channels / max(layer.inputShape.channels, 1)
+        throw unfusable("a depthwise convolution with channel multiplier \(multiplier)", "only multiplier 1 is modelled")
+      }
+      return .depthwise
+    case .add:
+      guard layer.layer.inputs.count == 2 else {
+        throw unfusable("an add of \(layer.layer.inputs.count) inputs", "only the chain plus one skip is modelled")
+      }
+      return .add
+    case .fc, .maxpool, .avgpool, .globalavgpool, .concat, .upsample:
+      throw unfusable(layer.kind.rawValue, "pooling, global pooling, concat, upsample and FC layers end a chain")
+    }
+  }
+}

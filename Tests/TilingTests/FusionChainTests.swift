@@ -1,0 +1,328 @@
+import Networks
+import Testing
+
+@testable import Tiling
+
+/// Why `chains` rejects `range` as a segment, or nil when it accepts it.
+private func rejection(_ chains: FusionChains, _ range: Range<Int>) -> FusionError? {
+  do { _ = try chains.segment(layers: range) } catch { return error }
+  return nil
+}
+
+/// The index range from layer `first` to layer `last`, both included.
+private func layers(_ chains: FusionChains, _ first: String, _ last: String) throws -> Range<Int> {
+  let start = try #require(chains.layerIndex(named: first), "no layer \(first)")
+  let end = try #require(chains.layerIndex(named: last), "no layer \(last)")
+  return start..<(end + 1)
+}
+
+/// Every segment layer is the analysed layer at its index: same shapes, window, MACs and weights.
+private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChains, _ range: Range<Int>) {
+  #expect(segment.layers.count == range.count)
+  #expect(segment.input == chains.analysis.layers[range.lowerBound].inputShape)
+  for (offset, layer) in segment.layers.enumerated() {
+    let analysed = chains.analysis.layers[range.lowerBound + offset]
+    #expect(layer.name == analysed.name)
+    #expect(analysed.inputShapes.contains(layer.input), "\(layer.name)")
+    #expect(layer.output == analysed.outputShape, "\(layer.name)")
+    #expect(layer.kernel == analysed.kernel && layer.stride == analysed.stride, "\(layer.name)")
+    #expect(layer.padding == analysed.padding, "\(layer.name)")
+    #expect(layer.macs == analysed.macs, "\(layer.name)")
+    #expect(layer.weightCount == analysed.weightCount, "\(layer.name)")
+    #expect(layer.weightBits == analysed.layer.precision.weightBits, "\(layer.name)")
+    #expect(layer.outputBits == analysed.layer.precision.activationBits, "\(layer.name)")
+  }
+}
+
+@Suite struct FusionChainMobileNetV2Tests {
+  let chains: FusionChains
+
+  init() throws { chains = FusionChains(try analyzeBundled("mobilenetv2.yaml")) }
+
+  @Test func invertedResidualBlockIsOneSegmentWithTheInputAsSkip() throws {
+    let range = try layers(chains, "b3.expand", "b3.add")
+    #expect(range == 6..<10)
+    let segment = try chains.segment(layers: range)
+    #expect(segment.name == "b3.expand..b3.add")
+    #expect(segment.inputName == "b2.project")
+    #expect(segment.inputBits == 8)
+    #expect(segment.layers.map(\.kind) == [.mixing, .depthwise, .mixing, .add])
+    #expect(segment.layers.map(\.skip) == [nil, nil, nil, .segmentInput])
+    #expect(segment.stageChannels == [24, 144, 24])
+    #expect(segment.input == TensorShape(channels: 24, height: 56, width: 56))
+    #expect(segment.output == TensorShape(channels: 24, height: 56, width: 56))
+    expectMatchesAnalysis(segment, chains, range)
+  }
+
+  @Test func everySkipBlockIsASegment() throws {
+    let adds = chains.analysis.layers.filter { $0.kind == .add }.map(\.name)
+    #expect(adds.count == 10)
+    for add in adds {
+      let block = String(add.dropLast(".add".count))
+      let range = try layers(chains, "\(block).expand", add)
+      let segment = try chains.segment(layers: range)
+      #expect(segment.layers.last?.skip == .segmentInput, "\(block)")
+      expectMatchesAnalysis(segment, chains, range)
+    }
+  }
+
+  @Test func twoStrideOneBlocksHoldTheFirstSumForTheSecondAdd() throws {
+    let range = try layers(chains, "b5_1.expand", "b5_2.add")
+    #expect(range == 13..<21)
+    let segment = try chains.segment(layers: range)
+    #expect(segment.layers.map(\.skip) == [nil, nil, nil, .segmentInput, nil, nil, nil, .layer(3)])
+    #expect(segment.stageChannels == [32, 192, 32, 192, 32])
+    expectMatchesAnalysis(segment, chains, range)
+
+    let three = try chains.segment(layers: try layers(chains, "b8_1.expand", "b8_3.add"))
+    #expect(three.layers.compactMap(\.skip) == [.segmentInput, .layer(3), .layer(7)])
+  }
+
+  @Test func blocksWithoutAnAddAreSegments() throws {
+    for block in ["b2", "b4", "b7", "b11", "b14", "b17"] {
+      let range = try layers(chains, "\(block).expand", "\(block).project")
+      let segment = try chains.segment(layers: range)
+      #expect(segment.layers.map(\.kind) == [.mixing, .depthwise, .mixing], "\(block)")
+      #expect(segment.layers.allSatisfy { $0.skip == nil }, "\(block)")
+      expectMatchesAnalysis(segment, chains, range)
+    }
+    let strided = try chains.segment(layers: try layers(chains, "b2.expand", "b2.project"))
+    #expect(strided.layers[1].stride == Extent2D(square: 2))
+    #expect(strided.output == TensorShape(channels: 24, height: 56, width: 56))
+
+    let first = try chains.segment(layers: try layers(chains, "b1.dw", "b1.project"))
+    #expect(first.name == "b1.dw..b1.project")
+    #expect(first.inputName == "stem")
+    #expect(first.layers.map(\.kind) == [.depthwise, .mixing])
+    #expect(first.stageChannels == [32, 16])
+  }
+
+  @Test func aChainAcrossABranchIsRejected() throws {
+    // b2.project feeds b3.expand and, as its skip, b3.add.
+    let error = try #require(rejection(chains, 5..<7))
+    #expect(error.segment == "b2.project..b3.expand")
+    #expect(error.reason.contains("'b2.project'") && error.reason.contains("'b3.add'"))
+    #expect(error.reason.contains("outside the segment"))
+    // Taking the add in makes the same tensor a skip held on chip.
+    let closed = try chains.segment(layers: 5..<10)
+    #expect(closed.layers.last?.skip == .layer(0))
+  }
+
+  @Test func anAddWhoseSkipIsOutsideReadsItFromDRAM() throws {
+    let range = try layers(chains, "b3.project", "b4.expand")
+    let segment = try chains.segment(layers: range)
+    #expect(segment.inputName == "b3.dw")
+    #expect(segment.layers.map(\.skip) == [nil, .external(name: "b2.project", bits: 8), nil])
+    expectMatchesAnalysis(segment, chains, range)
+  }
+
+  @Test func anAddCannotStartASegment() throws {
+    let error = try #require(rejection(chains, 9..<11))
+    #expect(error.reason.contains("'b3.add' is an add and cannot start a segment"))
+  }
+
+  @Test func poolingAndFCEndAChain() throws {
+    let pool = try #require(rejection(chains, 61..<63))
+    #expect(pool.segment == "head..pool")
+    #expect(pool.reason.contains("'pool' (globalavgpool"))
+    #expect(rejection(chains, 62..<63) != nil)
+    let fc = try #require(rejection(chains, 63..<64))
+    #expect(fc.reason.contains("'classifier' (fc"))
+    #expect(try chains.segment(layers: 61..<62).name == "head")
+  }
+
+  @Test func longestLegalChains() throws {
+    // Nothing branches off between the stem and the head: one chain of 62 layers.
+    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<62)
+    #expect(chains.longestLegalChain(from: 0, maxLength: 5) == 0..<5)
+    // b3 alone, then on into b4.expand: b3.add feeds only b4.expand.
+    #expect(chains.longestLegalChain(from: 6, maxLength: 4) == 6..<10)
+    #expect(chains.longestLegalChain(from: 6, maxLength: 5) == 6..<11)
+    // From b2.project, b3.expand .. b3.project cannot end a chain (b3.add reads b2.project): skipped over.
+    #expect(chains.longestLegalChain(from: 5, maxLength: 4) == 5..<6)
+    #expect(chains.longestLegalChain(from: 5, maxLength: 5) == 5..<10)
+    #expect(chains.longestLegalChain(from: 7, maxLength: 3) == 7..<10)
+    #expect(chains.longestLegalChain(from: 9, maxLength: 4) == 9..<9)
+    #expect(chains.longestLegalChain(from: 61, maxLength: 3) == 61..<62)
+    #expect(chains.longestLegalChain(from: 62, maxLength: 3) == 62..<62)
+    #expect(chains.longestLegalChain(from: 63, maxLength: 3) == 63..<63)
+    #expect(chains.longestLegalChain(from: 6, maxLength: 0) == 6..<6)
+    #expect(chains.longestLegalChain(from: 64, maxLength: 3).isEmpty)
+  }
+
+  @Test func consumersAndOutputs() {
+    #expect(chains.consumers["input"] == [0])
+    #expect(chains.consumers["b2.project"] == [6, 9])
+    #expect(chains.consumers["classifier"] == [])
+    #expect(chains.networkOutputs == ["classifier"])
+  }
+}
+
+@Suite struct FusionChainMobileNetV1Tests {
+  @Test func depthwiseSeparablePairsAndTheWholeBody() throws {
+    let chains = FusionChains(try analyzeBundled("mobilenetv1.yaml"))
+    let depthwise = chains.analysis.layers.filter { $0.kind == .depthwise }.map(\.name)
+    #expect(depthwise.count == 13)
+    for dw in depthwise {
+      let block = String(dw.dropLast(".dw".count))
+      let range = try layers(chains, dw, "\(block).pw")
+      #expect(range.count == 2, "\(block)")
+      let segment = try chains.segment(layers: range)
+      #expect(segment.layers.map(\.kind) == [.depthwise, .mixing])
+      expectMatchesAnalysis(segment, chains, range)
+    }
+    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<27)
+  }
+}
+
+@Suite struct FusionChainResNet50CPTests {
+  let chains: FusionChains
+
+  init() throws { chains = FusionChains(try analyzeBundled("resnet50-cp.yaml")) }
+
+  private var blocks: [String] {
+    chains.analysis.layers.filter { $0.kind == .add }.map { String($0.name.dropLast(".add".count)) }
+  }
+
+  private func hasDownsample(_ block: String) -> Bool { chains.layerIndex(named: "\(block).downsample") != nil }
+
+  @Test func bottlenecksWithoutDownsampleAreSegmentsWithTheInputAsSkip() throws {
+    let plain = blocks.filter { !hasDownsample($0) }
+    #expect(plain.count == 12)
+    for block in plain {
+      let range = try layers(chains, "\(block).conv1", "\(block).add")
+      let segment = try chains.segment(layers: range)
+      #expect(segment.layers.map(\.kind) == [.mixing, .mixing, .depthwise, .depthwise, .mixing, .mixing, .add])
+      #expect(segment.layers.last?.skip == .segmentInput, "\(block)")
+      expectMatchesAnalysis(segment, chains, range)
+    }
+    let first = try chains.segment(layers: try layers(chains, "layer1_1.conv1", "layer1_1.add"))
+    #expect(first.inputName == "layer1_0.add")
+    #expect(first.stageChannels == [256, 64, 32, 64, 256])
+  }
+
+  /// conv1 .. conv3, downsample, add: the downsample sits between conv3 and the add, so the
+  /// bottleneck cannot take its add; downsample + add can, with conv3 as an external skip.
+  @Test func downsampleBlocksSplitAtTheDownsample() throws {
+    let downsampled = blocks.filter(hasDownsample)
+    #expect(downsampled == ["layer1_0", "layer2_0", "layer3_0", "layer4_0"])
+    for block in downsampled {
+      let body = try layers(chains, "\(block).conv1", "\(block).conv3")
+      expectMatchesAnalysis(try chains.segment(layers: body), chains, body)
+
+      let whole = try layers(chains, "\(block).conv1", "\(block).add")
+      let error = try #require(rejection(chains, whole))
+      #expect(error.reason.contains("'\(block).downsample' reads"), "\(error)")
+      #expect(error.reason.contains("not the previous layer '\(block).conv3'"), "\(error)")
+
+      let tail = try layers(chains, "\(block).downsample", "\(block).add")
+      let segment = try chains.segment(layers: tail)
+      #expect(segment.layers.last?.skip == .external(name: "\(block).conv3", bits: 8))
+      #expect(segment.inputName == chains.analysis.layers[body.lowerBound].layer.inputs.first)
+      expectMatchesAnalysis(segment, chains, tail)
+    }
+  }
+
+  @Test func stridedBottleneckShapes() throws {
+    let segment = try chains.segment(layers: try layers(chains, "layer2_0.conv1", "layer2_0.conv3"))
+    #expect(segment.input == TensorShape(channels: 256, height: 56, width: 56))
+    #expect(segment.layers[2].output == TensorShape(channels: 64, height: 28, width: 56))
+    #expect(segment.output == TensorShape(channels: 512, height: 28, width: 28))
+    #expect(segment.stageChannels == [256, 128, 64, 128, 512])
+  }
+
+  @Test func longestLegalChains() throws {
+    // The stem conv stops at the max pool; layer1_0's body at the downsample.
+    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<1)
+    #expect(chains.longestLegalChain(from: 1, maxLength: 100) == 1..<1)
+    #expect(chains.longestLegalChain(from: 2, maxLength: 100) == 2..<8)
+    // From layer1_0.downsample through stage 1: layer1_2.add is also read by layer2_0.downsample.
+    #expect(chains.longestLegalChain(from: 8, maxLength: 100) == 8..<24)
+    let stage = try chains.segment(layers: 8..<24)
+    #expect(stage.layers.compactMap(\.skip) == [.external(name: "layer1_0.conv3", bits: 8), .layer(1), .layer(8)])
+  }
+}
+
+/// A small network with what the bundled ones lack: mixed precision, a marked output, and the
+/// layer kinds a segment cannot hold.
+@Suite struct FusionChainRuleTests {
+  let chains: FusionChains
+
+  init() throws {
+    func conv(_ convolution: Convolution) -> Networks.Operation { .convolution(convolution) }
+    func layer(_ name: String, _ operation: Networks.Operation, _ inputs: [String]) -> Layer {
+      Layer(name: name, operation: operation, inputs: inputs)
+    }
+    let same = Padding(symmetric: 1, 1)
+    let three = Extent2D(square: 3)
+    let twoGroups = Convolution(outputChannels: .absolute(8), kernel: three, padding: same, groups: .count(2))
+    let maxPool = Pooling(kind: .max, kernel: Extent2D(square: 2), stride: Extent2D(square: 2))
+    let image = NetworkInput(name: "image", shape: TensorShape(channels: 3, height: 16, width: 16), bits: 5)
+    let network = Network(
+      name: "rules", inputs: [image],
+      layers: [
+        Layer(
+          name: "a", operation: conv(.pointwise(outputChannels: 8)), inputs: ["image"],
+          precision: Precision(weightBits: 4, activationBits: 6)),
+        Layer(name: "b", operation: conv(.depthwise(kernel: three, padding: same)), inputs: ["a"], isMarkedOutput: true),
+        layer("c", conv(.pointwise(outputChannels: 8)), ["b"]),
+        layer("sum", .add, ["a", "c"]),
+        layer("grouped", conv(twoGroups), ["sum"]),
+        layer("dw2", conv(.depthwise(kernel: three, padding: same, multiplier: 2)), ["grouped"]),
+        layer("sum3", .add, ["sum", "grouped", "a"]),
+        layer("cat", .concat, ["sum3", "dw2"]),
+        layer("up", .upsample(factor: 2), ["cat"]),
+        layer("pool", .pooling(maxPool), ["up"]),
+        layer("fc", .fullyConnected(FullyConnected(outputFeatures: 10)), ["pool"]),
+      ])
+    chains = FusionChains(try network.analyze())
+  }
+
+  @Test func consumersAndNetworkOutputs() {
+    #expect(chains.consumers["image"] == [0])
+    #expect(chains.consumers["a"] == [1, 3, 6])
+    #expect(chains.consumers["grouped"] == [5, 6])
+    #expect(chains.consumers["fc"] == [])
+    #expect(chains.networkOutputs == ["b", "fc"])
+  }
+
+  @Test func bitsComeFromProducersAndPrecisions() throws {
+    let first = try chains.segment(layers: 0..<1)
+    #expect(first.inputBits == 5)
+    #expect(first.layers.map(\.weightBits) == [4])
+    #expect(first.layers.map(\.outputBits) == [6])
+    #expect(try chains.segment(layers: 1..<2).inputBits == 6)
+    let tail = try chains.segment(layers: 2..<4)
+    #expect(tail.inputName == "b")
+    #expect(tail.inputBits == 8)
+    #expect(tail.layers[1].skip == .external(name: "a", bits: 6))
+  }
+
+  @Test func aNetworkOutputCannotStayOnChip() throws {
+    let error = try #require(rejection(chains, 1..<3))
+    #expect(error.reason.contains("'b' is a network output"))
+  }
+
+  @Test(arguments: [
+    (4, "grouped convolution of 2 groups"), (5, "channel multiplier 2"), (6, "an add of 3 inputs"), (7, "concat"),
+    (8, "upsample"), (9, "maxpool"), (10, "fc"),
+  ])
+  func unfusableKindsAreNoSegmentEvenAlone(index: Int, what: String) throws {
+    let name = chains.analysis.layers[index].name
+    let error = try #require(rejection(chains, index..<(index + 1)))
+    #expect(error.reason.contains("'\(name)' (") && error.reason.contains(what), "\(error)")
+    #expect(chains.longestLegalChain(from: index, maxLength: 3).isEmpty)
+  }
+
+  @Test func aChainStopsAtTheFirstUnfusableLayer() throws {
+    #expect(chains.longestLegalChain(from: 2, maxLength: 10) == 2..<4)
+    let error = try #require(rejection(chains, 2..<5))
+    #expect(error.segment == "c..grouped")
+    #expect(error.reason.contains("'grouped'"))
+  }
+
+  @Test func emptyAndOutOfRangeAreRejected() {
+    #expect(rejection(chains, 3..<3) != nil)
+    #expect(rejection(chains, 10..<12) != nil)
+  }
+}
