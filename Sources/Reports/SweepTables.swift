@@ -1,7 +1,8 @@
 import Networks
 import Tiling
 
-/// The CSV tables of `dse sweep`: one row per (network, buffer size, strategy), and one per layer.
+/// The CSV tables of `dse sweep`: one row per (network, buffer size, strategy), and one per layer
+/// or fused segment.
 /// Traffic is in entries; bytes follow each operand's bit width; energy is DRAM energy in pJ.
 public struct SweepTables: Sendable {
   public let plans: [NetworkPlan]
@@ -18,9 +19,9 @@ public struct SweepTables: Sendable {
   ]
 
   public static let layerHeader = [
-    "network", "buffer_entries", "strategy", "layer", "op", "schedule", "footprint", "input_reads", "weight_reads",
-    "output_writes", "psum_reads", "psum_writes", "dram_traffic", "dram_bytes", "dram_energy_pj", "floor",
-    "ratio_to_floor",
+    "network", "buffer_entries", "strategy", "layer", "op", "layers", "schedule", "footprint", "input_reads",
+    "weight_reads", "output_writes", "psum_reads", "psum_writes", "dram_traffic", "dram_bytes", "dram_energy_pj", "floor",
+    "ratio_to_floor", "extra_macs",
   ]
 
   public func summaryCSV() -> String {
@@ -40,14 +41,15 @@ public struct SweepTables: Sendable {
     CSV.render(
       header: Self.layerHeader,
       rows: plans.flatMap { plan in
-        plan.layers.map { layer in
-          let traffic = layer.traffic
+        plan.units.map { unit in
+          let traffic = unit.traffic
           return [
-            plan.network, String(plan.buffer), plan.strategy, layer.layer, layer.kind.rawValue, layer.scheduleDescription,
-            String(layer.footprint), String(traffic.inputReads), String(traffic.weightReads), String(traffic.outputWrites),
-            String(traffic.psumReads), String(traffic.psumWrites), String(traffic.total), String(layer.bytes),
-            formatFixed(layer.dramEnergy(energy), decimals: 1), String(layer.floor.value),
-            formatFixed(layer.ratioToFloor, decimals: 4),
+            plan.network, String(plan.buffer), plan.strategy, unit.name, unit.operation,
+            unit.layerNames.joined(separator: "+"), unit.scheduleDescription, String(unit.footprint),
+            String(traffic.inputReads), String(traffic.weightReads), String(traffic.outputWrites), String(traffic.psumReads),
+            String(traffic.psumWrites), String(traffic.total), String(unit.bytes),
+            formatFixed(unit.dramEnergy(energy), decimals: 1), String(unit.floor), formatFixed(unit.ratioToFloor, decimals: 4),
+            String(unit.extraMACs),
           ]
         }
       })

@@ -8,16 +8,21 @@ extension DSECommand {
       abstract: "Schedule networks at every buffer size and write CSV tables of DRAM traffic and energy.",
       discussion: """
         For each network, buffer size and strategy: DRAM reads, writes, traffic (entries), bytes, DRAM energy \
-        (pJ), the sum of the layers' floors and the ratio to it. Strategies: layerwise-rowmajor (each layer \
-        alone with its best tiling, no Scan: the conventional baseline) and layerwise-scan (Scan allowed); \
-        --strategy layerwise runs both. Writes OUT/<network>.csv and OUT/<network>-layers.csv (one row per \
-        layer, with its schedule).
+        (pJ), the sum of the floors of the strategy's own layers and segments, and the ratio to it. \
+        Strategies: layerwise-rowmajor (each layer alone with its best tiling, no Scan: the conventional \
+        baseline), layerwise-scan (Scan allowed) and fused-greedy (each run of layers grows into the longest \
+        legal fused chain, up to 8 layers, that fits and moves no more than its layers alone; docs/fusion-model.md). \
+        --strategy layerwise runs both layerwise strategies, fused runs layerwise-rowmajor and fused-greedy, all \
+        runs every strategy; the layerwise-rowmajor baseline is always included beside fused-greedy. Writes \
+        OUT/<network>.csv and OUT/<network>-layers.csv (one row per layer or fused segment, with its \
+        schedule, its layers and its extra MACs).
 
         Buffer sizes: 16K..256K = powers of two; 16K..256K/16K = steps of 16K; 64K,96K = a list; a plain \
         number is entries; K = 1024 entries, M = 1024K; KiB and MiB mean bytes, converted at --bits.
 
         Examples:
           dse sweep nets/mobilenetv2.yaml --buffers 16K..256K --strategy layerwise
+          dse sweep nets/mobilenetv2.yaml nets/resnet50-cp.yaml --buffers 16K..256K --strategy fused
           dse sweep nets/mobilenetv2.yaml nets/resnet50.yaml --buffers 64K,96K --out out
           dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise-scan
         """)
@@ -28,7 +33,7 @@ extension DSECommand {
     @Option(help: "Buffer sizes in entries (see above).")
     var buffers: String = "16K..256K"
 
-    @Option(help: "layerwise (both layerwise strategies), layerwise-rowmajor or layerwise-scan.")
+    @Option(help: "layerwise, fused, all, or one of \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var strategy: String = "layerwise"
 
     @Option(help: "Bit width used to convert KiB/MiB buffer sizes to entries.")
@@ -44,13 +49,18 @@ extension DSECommand {
       _ = try strategies()
     }
 
-    func strategies() throws -> [LayerwiseStrategy] {
-      if strategy == "layerwise" { return LayerwiseStrategy.allCases }
-      guard let one = LayerwiseStrategy(rawValue: strategy) else {
-        throw ValidationError(
-          "--strategy \(strategy): accepted: layerwise, \(LayerwiseStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+    func strategies() throws -> [SweepStrategy] {
+      switch strategy {
+      case "layerwise": return [.layerwiseRowMajor, .layerwiseScan]
+      case "fused", SweepStrategy.fusedGreedy.rawValue: return [.layerwiseRowMajor, .fusedGreedy]
+      case "all": return SweepStrategy.allCases
+      default:
+        guard let one = SweepStrategy(rawValue: strategy) else {
+          throw ValidationError(
+            "--strategy \(strategy): accepted: layerwise, fused, all, \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return [one]
       }
-      return [one]
     }
 
     func run() throws {
@@ -70,8 +80,7 @@ extension DSECommand {
         for size in sizes {
           for strategy in strategies {
             let started = Date()
-            plans.append(
-              try LayerPlanner.plan(analysis, buffer: size, strategy: strategy, psumWidth: architecture.psumWidth))
+            plans.append(try strategy.plan(analysis, buffer: size, psumWidth: architecture.psumWidth))
             let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
             progress("\(analysis.network.name): \(plans.count)/\(total) buffer \(size) \(strategy.rawValue) (\(milliseconds) ms)")
           }
@@ -89,4 +98,19 @@ extension DSECommand {
 /// A progress line on standard error, so standard output stays clean for data.
 func progress(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// The strategies a sweep can run.
+enum SweepStrategy: String, CaseIterable {
+  case layerwiseRowMajor = "layerwise-rowmajor"
+  case layerwiseScan = "layerwise-scan"
+  case fusedGreedy = "fused-greedy"
+
+  func plan(_ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int) throws -> NetworkPlan {
+    switch self {
+    case .layerwiseRowMajor: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .rowMajor, psumWidth: psumWidth)
+    case .layerwiseScan: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
+    case .fusedGreedy: return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth)
+    }
+  }
 }

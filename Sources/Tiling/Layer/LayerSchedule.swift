@@ -49,25 +49,126 @@ public struct LayerSchedule: Hashable, Sendable {
   }
 }
 
-/// Every layer of a network scheduled at one buffer size by one strategy, with totals.
+/// One unit of a network plan: a layer run alone, or a fused segment.
+public enum PlanUnit: Hashable, Sendable {
+  case layer(LayerSchedule)
+  case segment(SegmentSchedule)
+
+  /// The layer's name, or the segment's ("first..last").
+  public var name: String {
+    switch self {
+    case .layer(let schedule): return schedule.layer
+    case .segment(let schedule): return schedule.segment.name
+    }
+  }
+
+  /// The layers the unit runs, in order.
+  public var layerNames: [String] {
+    switch self {
+    case .layer(let schedule): return [schedule.layer]
+    case .segment(let schedule): return schedule.segment.layers.map(\.name)
+    }
+  }
+
+  public var traffic: Traffic {
+    switch self {
+    case .layer(let schedule): return schedule.traffic
+    case .segment(let schedule): return schedule.cost.traffic.traffic
+    }
+  }
+
+  /// DRAM bytes: each operand's bits rounded up to whole bytes for a layer; a segment's bits
+  /// moved, rounded up.
+  public var bytes: Int {
+    switch self {
+    case .layer(let schedule): return schedule.bytes
+    case .segment(let schedule): return (schedule.cost.bits + 7) / 8
+    }
+  }
+
+  /// Bits moved (the planners' objective).
+  public var bitsMoved: Double {
+    switch self {
+    case .layer(let schedule): return schedule.bits.bits(of: schedule.traffic)
+    case .segment(let schedule): return Double(schedule.cost.bits)
+    }
+  }
+
+  public func dramEnergy(_ model: EnergyModel) -> Double { bitsMoved / 8 * model.dramPicojoulesPerByte }
+
+  public var floor: Int {
+    switch self {
+    case .layer(let schedule): return schedule.floor.value
+    case .segment(let schedule): return schedule.floor
+    }
+  }
+
+  public var footprint: Int {
+    switch self {
+    case .layer(let schedule): return schedule.footprint
+    case .segment(let schedule): return schedule.cost.footprint
+    }
+  }
+
+  /// MACs beyond the layers' own: halo and chunk recompute of a segment; 0 for a layer.
+  public var extraMACs: Int {
+    switch self {
+    case .layer: return 0
+    case .segment(let schedule): return schedule.cost.extraMACs
+    }
+  }
+
+  public var ratioToFloor: Double { floor > 0 ? Double(traffic.total) / Double(floor) : 1 }
+
+  /// "segment", or the layer's operation.
+  public var operation: String {
+    switch self {
+    case .layer(let schedule): return schedule.kind.rawValue
+    case .segment: return "segment"
+    }
+  }
+
+  public var scheduleDescription: String {
+    switch self {
+    case .layer(let schedule): return schedule.scheduleDescription
+    case .segment(let schedule): return schedule.tiling.description
+    }
+  }
+}
+
+/// A network scheduled at one buffer size by one strategy: its layers and fused segments in
+/// network order, with totals.
 public struct NetworkPlan: Hashable, Sendable {
   public var network: String
   public var buffer: Int
   public var strategy: String
-  public var layers: [LayerSchedule]
+  public var units: [PlanUnit]
 
-  public init(network: String, buffer: Int, strategy: String, layers: [LayerSchedule]) {
+  public init(network: String, buffer: Int, strategy: String, units: [PlanUnit]) {
     self.network = network
     self.buffer = buffer
     self.strategy = strategy
-    self.layers = layers
+    self.units = units
   }
 
-  public var traffic: Traffic { layers.reduce(.zero) { $0 + $1.traffic } }
-  public var bytes: Int { layers.reduce(0) { $0 + $1.bytes } }
-  /// The sum of the floors of the plan's own layers.
-  public var floor: Int { layers.reduce(0) { $0 + $1.floor.value } }
-  public func dramEnergy(_ model: EnergyModel) -> Double { layers.reduce(0) { $0 + $1.dramEnergy(model) } }
+  public init(network: String, buffer: Int, strategy: String, layers: [LayerSchedule]) {
+    self.init(network: network, buffer: buffer, strategy: strategy, units: layers.map(PlanUnit.layer))
+  }
+
+  /// The layers run alone.
+  public var layers: [LayerSchedule] {
+    units.compactMap { unit in if case .layer(let schedule) = unit { return schedule } else { return nil } }
+  }
+
+  public var segments: [SegmentSchedule] {
+    units.compactMap { unit in if case .segment(let schedule) = unit { return schedule } else { return nil } }
+  }
+
+  public var traffic: Traffic { units.reduce(.zero) { $0 + $1.traffic } }
+  public var bytes: Int { units.reduce(0) { $0 + $1.bytes } }
+  /// The sum of the floors of the plan's own layers and segments.
+  public var floor: Int { units.reduce(0) { $0 + $1.floor } }
+  public func dramEnergy(_ model: EnergyModel) -> Double { units.reduce(0) { $0 + $1.dramEnergy(model) } }
   public var ratioToFloor: Double { floor > 0 ? Double(traffic.total) / Double(floor) : 1 }
 }
 

@@ -1,0 +1,54 @@
+import Networks
+
+/// The `fused-greedy` strategy: walking the network in order, each unit starts at the next
+/// layer and grows into the longest legal chain (up to `maxLength` layers) whose fused schedule
+/// fits the buffer and moves no more bits than the unit so far plus the added layers run alone
+/// (Scan allowed everywhere). Layers that join no chain run alone with their `layerwise-scan`
+/// schedule. A simple rule, not the best partition: choosing that is the optimizer's job.
+public enum FusedGreedyPlanner {
+  public static let strategyName = "fused-greedy"
+
+  public static func plan(
+    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8
+  ) throws(PlanningError) -> NetworkPlan {
+    let chains = FusionChains(analysis)
+    var alone: [Int: PlanUnit] = [:]
+    func single(_ index: Int) throws(PlanningError) -> PlanUnit {
+      if let known = alone[index] { return known }
+      let layer = analysis.layers[index]
+      let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
+      guard let best = found.first else { throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits") }
+      alone[index] = .layer(best)
+      return .layer(best)
+    }
+    var units: [PlanUnit] = []
+    var start = 0
+    while start < analysis.layers.count {
+      var unit = try single(start)
+      var length = 1
+      let longest = chains.longestLegalChain(from: start, maxLength: maxLength)
+      if longest.count >= 2 {
+        for candidateLength in 2...longest.count {
+          // Shorter prefixes of a legal chain may be illegal (an add reading a layer in between).
+          guard let segment = try? chains.segment(layers: start..<(start + candidateLength)) else { continue }
+          let found: SegmentSchedule?
+          do {
+            found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed)
+          } catch {
+            throw PlanningError(layer: segment.name, buffer: buffer, reason: "\(error)")
+          }
+          guard let found else { continue }
+          var alternative = unit.bitsMoved
+          for index in (start + length)..<(start + candidateLength) { alternative += try single(index).bitsMoved }
+          if Double(found.cost.bits) <= alternative {
+            unit = .segment(found)
+            length = candidateLength
+          }
+        }
+      }
+      units.append(unit)
+      start += length
+    }
+    return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategyName, units: units)
+  }
+}
