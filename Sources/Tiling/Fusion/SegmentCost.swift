@@ -114,7 +114,10 @@ public struct SegmentModel: Sendable {
           stages.contains(loop)
             ? .tiles(extent: stageChannels[loop], size: tiling.chunks[loop]) : .irrelevant(count: nest.count(ofStage: loop)))
       }
-      return LoopNestTraffic.loads(levels: levels, axes: axes)
+      // A whole stage the operand depends on has no chunk loop: every tile spans all its
+      // channels, a constant factor of each tile and of each overlap.
+      let whole = stages.subtracting(loops).reduce(1) { $0 * stageChannels[$1] }
+      return whole * LoopNestTraffic.loads(levels: levels, axes: axes)
     }
     func area(_ tensor: Int, computed: Bool) -> Int {
       let r = computed ? rows.computed[tensor] : rows.needed[tensor]
@@ -142,10 +145,10 @@ public struct SegmentModel: Sendable {
           weights = layer.weightCount
           footprint += layer.weightCount
         } else if layer.kind == .mixing {
-          weights = loads(stage: stage, rows: nil, columns: nil, stages: [inputStage, stage])
+          weights = window * loads(stage: stage, rows: nil, columns: nil, stages: [inputStage, stage])
           footprint += nest.chunk(ofStage: inputStage) * nest.chunk(ofStage: stage) * window
         } else {
-          weights = loads(stage: stage, rows: nil, columns: nil, stages: [stage])
+          weights = window * loads(stage: stage, rows: nil, columns: nil, stages: [stage])
           footprint += nest.chunk(ofStage: stage) * window
         }
       }
