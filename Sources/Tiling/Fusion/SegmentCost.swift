@@ -184,7 +184,11 @@ public struct SegmentModel: Sendable {
         let perPixel = layer.output.channels * layer.macsPerOutput
         let repetitions = nest.repetitions(ofStage: stage)
         macs += repetitions * computedArea * perPixel
-        haloMACs += (computedArea - layer.output.height * layer.output.width) * perPixel
+        // Recompute is what goes beyond the coordinates computed at least once; with a kernel
+        // smaller than a later stride some are never computed, so that is not always H x W.
+        let once = RangeSet.count(rows.computed[output].tiles.reduce([], RangeSet.union))
+          * RangeSet.count(columns.computed[output].tiles.reduce([], RangeSet.union))
+        haloMACs += (computedArea - once) * perPixel
         chunkMACs += (repetitions - 1) * computedArea * perPixel
       }
     }
