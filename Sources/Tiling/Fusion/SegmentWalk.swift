@@ -39,6 +39,16 @@ public struct SegmentTransfer: Hashable, Sendable, CustomStringConvertible {
 /// none of its code: regions are propagated per tile with plain sets, the loops are run, and
 /// traffic is what each operand's new tile does not share with the tile it holds.
 ///
+/// Where the doc leaves room, the walk reads it as follows:
+/// - halo MACs are MACs on output pixels an earlier tile already computed, chunk MACs those
+///   of an execution (layer, output chunk, input chunk) already run in the same tile; pixels
+///   no later layer reads are never computed, so the MACs can fall below the layer's count;
+/// - a line buffer holds its kept rows at the columns the band has of its tensor (which a
+///   strided consumer may leave narrower than the tensor), for all channels of its stage;
+/// - a region needed both by a window and by an add is the union per axis (rows x columns);
+/// - an add reading the segment input is free only if stage 0 is whole and the skip tile is in
+///   the input's held tile at every execution (see `record()`).
+///
 /// The tiling must be legal (`SegmentModel.validate`): line buffers need row bands.
 public struct SegmentWalk: Sendable {
   public let segment: FusedSegment

@@ -116,7 +116,9 @@ struct WalkRun {
           execute(layer, step, regions: regions)
         }
         let last = stageChannels.count - 1
-        if nest.top == last && step.completes(below: last) { writeOutput(step.channels(ofStage: last), tile: tile, rows: rows, columns: columns) }
+        if nest.top == last && step.completes(below: last) {
+          writeOutput(step.channels(ofStage: last), tile: tile, rows: rows, columns: columns)
+        }
       }
     }
     for (index, layer) in segment.layers.enumerated() where layer.kind != .add {
