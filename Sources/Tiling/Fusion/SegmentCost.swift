@@ -189,7 +189,10 @@ public struct SegmentModel: Sendable {
         let perPixel = layer.output.channels * layer.macsPerOutput
         let repetitions = nest.repetitions(ofStage: stage)
         macs += repetitions * computedArea * perPixel
-        haloMACs += (computedArea - layer.output.height * layer.output.width) * perPixel
+        // Recompute is what goes beyond the coordinates computed at least once; with a kernel
+        // smaller than a later stride some are never computed, so that is not always H x W.
+        let once = rows.computedOnce[output] * columns.computedOnce[output]
+        haloMACs += (computedArea - once) * perPixel
         chunkMACs += (repetitions - 1) * computedArea * perPixel
       }
     }
@@ -217,17 +220,18 @@ public struct SegmentModel: Sendable {
     let whole = SegmentTiling.untiled(segment)
     let rows = SegmentRegions.rows(segment, tileSize: segment.output.height, lineBuffers: whole.lineBuffers)
     let columns = SegmentRegions.columns(segment, tileSize: segment.output.width)
-    var readRows = rows.needed[0].tiles[0]
-    var readColumns = columns.needed[0].tiles[0]
+    // An add reads of its skip the coordinates it computes (every schedule computes, over all
+    // its tiles, what the untiled one does), not the whole tensor.
+    var inputRegions = [(rows: rows.needed[0].tiles[0], columns: columns.needed[0].tiles[0])]
     var entries = 0
     var bits = 0
-    for layer in segment.layers {
+    for (index, layer) in segment.layers.enumerated() {
+      let region = (rows: rows.computed[index + 1].tiles[0], columns: columns.computed[index + 1].tiles[0])
       switch layer.skip {
       case .segmentInput?:
-        readRows = RangeSet.union(readRows, [0...(segment.input.height - 1)])
-        readColumns = RangeSet.union(readColumns, [0...(segment.input.width - 1)])
+        inputRegions.append(region)
       case .external(_, let skipBits)?:
-        let size = layer.output.channels * layer.output.height * layer.output.width
+        let size = layer.output.channels * RangeSet.count(region.rows) * RangeSet.count(region.columns)
         entries += size
         bits += size * skipBits
       case .layer?, nil: break
@@ -235,7 +239,14 @@ public struct SegmentModel: Sendable {
       entries += layer.weightCount
       bits += layer.weightCount * layer.weightBits
     }
-    let input = segment.input.channels * RangeSet.count(readRows) * RangeSet.count(readColumns)
+    // The input elements read: the union of those regions, counted row by row (a union of
+    // products of rows and columns is not itself such a product).
+    var pixels = 0
+    for row in 0..<segment.input.height {
+      let covering = inputRegions.filter { region in region.rows.contains { $0.contains(row) } }
+      pixels += RangeSet.count(covering.reduce([]) { RangeSet.union($0, $1.columns) })
+    }
+    let input = segment.input.channels * pixels
     let output = segment.output.channels * segment.output.height * segment.output.width
     entries += input + output
     bits += input * segment.inputBits + output * (segment.layers.last?.outputBits ?? 8)

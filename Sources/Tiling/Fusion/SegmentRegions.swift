@@ -15,6 +15,8 @@ struct SegmentRegions: Sendable {
   /// The closed form's per-axis sums of `needed` and `computed`, computed once.
   let neededSummaries: [AxisSummary]
   let computedSummaries: [AxisSummary]
+  /// Per tensor, the coordinates computed by at least one tile.
+  let computedOnce: [Int]
 
   /// `extent(tensor)` is the tensor's extent along the axis; `window(layer)` the layer's
   /// (kernel, stride, padding before) along it.
@@ -63,6 +65,7 @@ struct SegmentRegions: Sendable {
     self.retained = retained
     neededSummaries = self.needed.map(AxisSummary.init)
     computedSummaries = self.computed.map(AxisSummary.init)
+    computedOnce = coveredBefore.map(RangeSet.count)
   }
 
   var tileCount: Int { neededSummaries[0].count }

@@ -1,0 +1,191 @@
+/// One DRAM transfer of a segment schedule, as `SegmentWalk` emits it.
+public struct SegmentTransfer: Hashable, Sendable, CustomStringConvertible {
+  public enum Operand: Hashable, Sendable {
+    case input
+    /// The skip operand of the add at this layer index, read from DRAM.
+    case skip(layer: Int)
+    /// The weights of the layer at this index.
+    case weights(layer: Int)
+    case output
+  }
+
+  public enum Direction: Hashable, Sendable { case read, write }
+
+  public var operand: Operand
+  public var direction: Direction
+  /// Index of the spatial tile in visiting order.
+  public var tile: Int
+  /// The channels of the tile accessed (output channels for weights).
+  public var channels: Range<Int>
+  /// The input channels of a mixing layer's weight tile; nil for every other operand.
+  public var inputChannels: Range<Int>?
+  /// Rows and columns of the tile accessed, ascending (empty for weights).
+  public var rows: [Int]
+  public var columns: [Int]
+  /// Entries moved: the tile accessed less what the operand's held tile already had.
+  public var entries: Int
+
+  public var description: String {
+    let spatial = rows.isEmpty ? "" : " rows \(rows) columns \(columns)"
+    let inputs = inputChannels.map { " x in \($0)" } ?? ""
+    return "tile \(tile) \(direction) \(operand) channels \(channels)\(inputs)\(spatial): \(entries)"
+  }
+}
+
+/// Enumerates a fused segment's schedule step by step from the definition
+/// (docs/fusion-model.md): spatial tiles in order, in each the nests of chunk loops, at each
+/// innermost step every DRAM operand of the nest accessing its tile and the layers whose inputs
+/// are complete executing. It is the reference `SegmentModel` is checked against, so it shares
+/// none of its code: regions are propagated per tile with plain sets, the loops are run, and
+/// traffic is what each operand's new tile does not share with the tile it holds.
+///
+/// Where the doc leaves room, the walk reads it as follows:
+/// - halo MACs are MACs on output pixels an earlier tile already computed, chunk MACs those
+///   of an execution (layer, output chunk, input chunk) already run in the same tile; pixels
+///   no later layer reads are never computed, so the MACs can fall below the layer's count;
+/// - a line buffer holds its kept rows at the columns the band has of its tensor (which a
+///   strided consumer may leave narrower than the tensor), for all channels of its stage;
+/// - a region needed both by a window and by an add is the union per axis (rows x columns);
+/// - an add reading the segment input is free only if stage 0 is whole and the skip tile is in
+///   the input's held tile at every execution (see `record()`).
+///
+/// The tiling must be legal (`SegmentModel.validate`): line buffers need row bands.
+public struct SegmentWalk: Sendable {
+  public let segment: FusedSegment
+  public let tiling: SegmentTiling
+  public let psumWidth: Int
+
+  public init(segment: FusedSegment, tiling: SegmentTiling, psumWidth: Int = 1) {
+    self.segment = segment
+    self.tiling = tiling
+    self.psumWidth = psumWidth
+  }
+
+  /// Every DRAM transfer, in execution order.
+  public func transfers() -> [SegmentTransfer] { record().transfers }
+
+  /// Entries moved per operand.
+  public func traffic() -> SegmentTraffic { Self.traffic(of: record().transfers, layers: segment.layers.count) }
+
+  /// Traffic, bits, static footprint and MACs, in `SegmentModel`'s terms.
+  public func cost() -> SegmentCost {
+    let record = record()
+    let traffic = Self.traffic(of: record.transfers, layers: segment.layers.count)
+    return SegmentCost(
+      traffic: traffic, bits: bits(of: record.transfers), footprint: record.largest.values.reduce(0, +),
+      macs: record.macs, haloMACs: record.haloMACs, chunkMACs: record.chunkMACs)
+  }
+
+  /// The walk's record. An add reading the segment input finds it free in the input's buffer
+  /// only if it is there at every one of its executions, and (the doc's words) stage 0 is
+  /// whole: a static buffer split either gives the skip its own slot or does not. So a first
+  /// run, with those skips free, watches the input's held tile at each such add; the second
+  /// reads from DRAM the skips that were not always found.
+  func record() -> WalkRecord {
+    let layers = segment.layers
+    let external = Set(layers.indices.filter { if case .external? = layers[$0].skip { true } else { false } })
+    let fromInput = Set(layers.indices.filter { layers[$0].skip == .segmentInput })
+    var probe = WalkRun(walk: self, skipsFromDRAM: external)
+    guard !fromInput.isEmpty else { return probe.execute() }
+    let observed = probe.execute()
+    let stageZeroWhole = tiling.chunks[0] >= segment.input.channels
+    let free = stageZeroWhole ? observed.inputSkipsAlwaysHeld : []
+    var run = WalkRun(walk: self, skipsFromDRAM: external.union(fromInput.subtracting(free)))
+    var record = run.execute()
+    record.inputSkipsAlwaysHeld = observed.inputSkipsAlwaysHeld
+    return record
+  }
+
+  static func traffic(of transfers: [SegmentTransfer], layers: Int) -> SegmentTraffic {
+    var traffic = SegmentTraffic(inputReads: 0, skipReads: 0, weightReads: Array(repeating: 0, count: layers), outputWrites: 0)
+    for transfer in transfers {
+      switch transfer.operand {
+      case .input: traffic.inputReads += transfer.entries
+      case .skip: traffic.skipReads += transfer.entries
+      case .weights(let layer): traffic.weightReads[layer] += transfer.entries
+      case .output: traffic.outputWrites += transfer.entries
+      }
+    }
+    return traffic
+  }
+
+  /// Each transfer weighted by its operand's width.
+  func bits(of transfers: [SegmentTransfer]) -> Int {
+    let layers = segment.layers
+    return transfers.reduce(0) { total, transfer in
+      let width: Int
+      switch transfer.operand {
+      case .input: width = segment.inputBits
+      case .weights(let layer): width = layers[layer].weightBits
+      case .output: width = layers[layers.count - 1].outputBits
+      case .skip(let layer):
+        if case .external(_, let bits)? = layers[layer].skip { width = bits } else { width = segment.inputBits }
+      }
+      return total + transfer.entries * width
+    }
+  }
+}
+
+/// What one run of the walk saw.
+struct WalkRecord {
+  var transfers: [SegmentTransfer] = []
+  var macs = 0
+  var haloMACs = 0
+  var chunkMACs = 0
+  /// The most entries each buffer ever held.
+  var largest: [WalkBuffer: Int] = [:]
+  /// Adds reading the segment input that found their skip tile inside the input's held tile
+  /// at every execution.
+  var inputSkipsAlwaysHeld: Set<Int> = []
+}
+
+/// The regions of the static buffer split.
+enum WalkBuffer: Hashable {
+  case input
+  case output(layer: Int)
+  case lineBuffer(layer: Int)
+  case skip(layer: Int)
+  case weights(layer: Int)
+}
+
+/// A product of coordinate sets, one per axis (channels x rows x columns for activations,
+/// output channels x input channels x kernel positions for weights): one buffered tile.
+struct WalkBlock: Hashable {
+  var axes: [Set<Int>]
+
+  var count: Int { axes.reduce(1) { $0 * $1.count } }
+
+  /// Entries in both tiles: the intersection of two products is the product of intersections.
+  func shared(with other: WalkBlock) -> Int {
+    guard axes.count == other.axes.count else { return 0 }
+    return zip(axes, other.axes).reduce(1) { $0 * $1.0.intersection($1.1).count }
+  }
+}
+
+/// One nest of chunk loops: it computes stages `low...top` once per spatial tile; its loops are
+/// the chunked stages among them, higher stage outermost.
+struct WalkNest {
+  let low: Int
+  let top: Int
+  let loops: [Int]
+  let counts: [Int]
+
+  func contains(_ stage: Int) -> Bool { (low...top).contains(stage) }
+
+  /// Every innermost step: one chunk index per loop, the last loop running fastest, forward.
+  func steps() -> [[Int]] {
+    var steps: [[Int]] = []
+    var index = Array(repeating: 0, count: loops.count)
+    while true {
+      steps.append(index)
+      var level = loops.count - 1
+      while level >= 0 {
+        index[level] += 1
+        if index[level] < counts[level] { break }
+        index[level] = 0
+        level -= 1
+      }
+      if level < 0 { return steps }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/// What each tensor of a segment has in one spatial tile, as plain sets of rows and columns:
+/// the walk's own reading of docs/fusion-model.md ("Halos: recompute or line buffer"), kept
+/// apart from `SegmentRegions` so that the two can check each other.
+struct WalkTileRegions {
+  /// Per tensor: the coordinates its consumers (the next layer, adds reading it) need.
+  var neededRows: [Set<Int>]
+  var neededColumns: [Set<Int>]
+  /// Per tensor: the coordinates computed in this tile (needed, less what a line buffer keeps).
+  var computedRows: [Set<Int>]
+  var computedColumns: [Set<Int>]
+  /// Per tensor: the rows its line buffer keeps from earlier row bands for this tile (0 without one).
+  var keptRows: [Int]
+}
+
+/// Propagates a tile's regions backwards through the chain, one tile after the other, keeping
+/// the "computed before" rows that line buffers need.
+struct WalkRegionTracker {
+  let segment: FusedSegment
+  let lineBuffers: [Bool]
+  /// Per tensor, every row computed by an earlier tile: what a line buffer on it can still hold.
+  private var rowsComputedBefore: [Set<Int>]
+
+  init(segment: FusedSegment, lineBuffers: [Bool]) {
+    self.segment = segment
+    self.lineBuffers = lineBuffers
+    rowsComputedBefore = Array(repeating: [], count: segment.tensorCount)
+  }
+
+  /// The regions of the tile covering `rows` x `columns` of the last tensor. Tiles must be
+  /// visited in execution order: a line buffer only keeps what earlier tiles computed.
+  mutating func regions(rows: Set<Int>, columns: Set<Int>) -> WalkTileRegions {
+    let layers = segment.layers
+    let count = segment.tensorCount
+    var regions = WalkTileRegions(
+      neededRows: Array(repeating: [], count: count), neededColumns: Array(repeating: [], count: count),
+      computedRows: Array(repeating: [], count: count), computedColumns: Array(repeating: [], count: count),
+      keptRows: Array(repeating: 0, count: count))
+    regions.neededRows[count - 1] = rows
+    regions.neededColumns[count - 1] = columns
+    regions.computedRows[count - 1] = rows
+    regions.computedColumns[count - 1] = columns
+    // Tensor t is read by layer t (through its window) and by adds using it as their skip
+    // (same coordinates as they compute); both consumers have higher tensor numbers, so they
+    // are settled before t.
+    for tensor in stride(from: count - 2, through: 0, by: -1) {
+      let layer = layers[tensor]
+      let shape = segment.shape(ofTensor: tensor)
+      var neededRows = Self.window(
+        regions.computedRows[tensor + 1], kernel: layer.kernel.height, stride: layer.stride.height,
+        padding: layer.padding.top, extent: shape.height)
+      var neededColumns = Self.window(
+        regions.computedColumns[tensor + 1], kernel: layer.kernel.width, stride: layer.stride.width,
+        padding: layer.padding.left, extent: shape.width)
+      for (add, reader) in layers.enumerated() {
+        if case .layer(let source)? = reader.skip, source + 1 == tensor {
+          neededRows.formUnion(regions.computedRows[add + 1])
+          neededColumns.formUnion(regions.computedColumns[add + 1])
+        }
+      }
+      regions.neededRows[tensor] = neededRows
+      regions.neededColumns[tensor] = neededColumns
+      regions.computedColumns[tensor] = neededColumns
+      if tensor >= 1 && lineBuffers[tensor] {
+        // Layer `tensor` keeps its input in a line buffer: rows an earlier band computed are
+        // still there, so only the others are computed now.
+        regions.keptRows[tensor] = neededRows.intersection(rowsComputedBefore[tensor]).count
+        regions.computedRows[tensor] = neededRows.subtracting(rowsComputedBefore[tensor])
+      } else {
+        regions.computedRows[tensor] = neededRows
+      }
+    }
+    for tensor in 0..<count { rowsComputedBefore[tensor].formUnion(regions.computedRows[tensor]) }
+    return regions
+  }
+
+  /// Input coordinates that outputs `produced` read: output o reads o*stride - padding + k for
+  /// k in 0..<kernel, except coordinates outside the tensor (padding is never read).
+  static func window(_ produced: Set<Int>, kernel: Int, stride: Int, padding: Int, extent: Int) -> Set<Int> {
+    var read = Set<Int>()
+    for output in produced {
+      for offset in 0..<kernel {
+        let coordinate = output * stride - padding + offset
+        if coordinate >= 0 && coordinate < extent { read.insert(coordinate) }
+      }
+    }
+    return read
+  }
+}

@@ -1,0 +1,244 @@
+/// One innermost step of a nest: the chunk each loop is on.
+struct WalkStep {
+  let nest: WalkNest
+  let index: [Int]
+  let chunks: [Int]
+  let stageChannels: [Int]
+
+  /// The channels of `stage` this step works on: its current chunk if the nest loops over it,
+  /// else all of them (a whole stage, or the previous nest's top, held for the tile).
+  func channels(ofStage stage: Int) -> Range<Int> {
+    guard let level = nest.loops.firstIndex(of: stage) else { return 0..<stageChannels[stage] }
+    let size = chunks[stage]
+    return (index[level] * size)..<min((index[level] + 1) * size, stageChannels[stage])
+  }
+
+  /// Whether every loop over a stage below `stage` is on its last chunk: after this step, the
+  /// current chunk of `stage` has received every chunk below it.
+  func completes(below stage: Int) -> Bool {
+    nest.loops.indices.allSatisfy { nest.loops[$0] >= stage || index[$0] == nest.counts[$0] - 1 }
+  }
+
+  var isFirst: Bool { index.allSatisfy { $0 == 0 } }
+}
+
+/// One run of the walk over every spatial tile, with a fixed set of adds whose skip operand
+/// comes from DRAM.
+struct WalkRun {
+  let segment: FusedSegment
+  let tiling: SegmentTiling
+  let psumWidth: Int
+  let skipsFromDRAM: Set<Int>
+  let stageOfTensor: [Int]
+  let stageChannels: [Int]
+  let nests: [WalkNest]
+  private var tracker: WalkRegionTracker
+  private var record = WalkRecord()
+  /// The one tile each DRAM operand holds.
+  private var held: [SegmentTransfer.Operand: WalkBlock] = [:]
+  /// Per layer, its output pixels (row * width + column) computed by earlier tiles: computing
+  /// them again is halo recompute.
+  private var pixelsComputedBefore: [Set<Int>]
+  /// Executions (layer, output chunk start, input chunk start) already run in this tile:
+  /// running one again is chunk recompute.
+  private var executedInTile: Set<[Int]> = []
+  /// Adds reading the segment input that once did not find it in the input's held tile.
+  private var inputSkipMisses: Set<Int> = []
+
+  init(walk: SegmentWalk, skipsFromDRAM: Set<Int>) {
+    segment = walk.segment
+    tiling = walk.tiling
+    psumWidth = walk.psumWidth
+    self.skipsFromDRAM = skipsFromDRAM
+    var stages = [0]
+    var channels = [segment.input.channels]
+    for layer in segment.layers {
+      if layer.kind == .mixing { channels.append(layer.output.channels) }
+      stages.append(channels.count - 1)
+    }
+    stageOfTensor = stages
+    stageChannels = channels
+    nests = Self.nests(chunks: tiling.chunks, stageChannels: channels)
+    tracker = WalkRegionTracker(segment: segment, lineBuffers: tiling.lineBuffers)
+    pixelsComputedBefore = Array(repeating: [], count: segment.layers.count)
+  }
+
+  /// A nest per top: every whole stage from 1 on, and the last stage. Each runs the stages
+  /// above the previous top, looping over the chunked ones, higher stage outermost.
+  static func nests(chunks: [Int], stageChannels: [Int]) -> [WalkNest] {
+    let last = stageChannels.count - 1
+    var nests: [WalkNest] = []
+    var low = 0
+    for top in stageChannels.indices where top == last || (top >= 1 && chunks[top] >= stageChannels[top]) {
+      let loops = (low...top).reversed().filter { chunks[$0] < stageChannels[$0] }
+      let counts = loops.map { (stageChannels[$0] + chunks[$0] - 1) / chunks[$0] }
+      nests.append(WalkNest(low: low, top: top, loops: loops, counts: counts))
+      low = top + 1
+    }
+    return nests
+  }
+
+  /// Visits the spatial tiles: rows of tiles outermost, each row left to right, or as a snake
+  /// with `scan`.
+  mutating func execute() -> WalkRecord {
+    let output = segment.output
+    let rowTiles = (output.height + tiling.rows - 1) / tiling.rows
+    let columnTiles = (output.width + tiling.columns - 1) / tiling.columns
+    var tile = 0
+    for rowTile in 0..<rowTiles {
+      let forward = !tiling.scan || rowTile % 2 == 0
+      for position in 0..<columnTiles {
+        let columnTile = forward ? position : columnTiles - 1 - position
+        let rows = Set((rowTile * tiling.rows)..<min((rowTile + 1) * tiling.rows, output.height))
+        let columns = Set((columnTile * tiling.columns)..<min((columnTile + 1) * tiling.columns, output.width))
+        visit(tile: tile, rows: rows, columns: columns)
+        tile += 1
+      }
+    }
+    let readers = segment.layers.indices.filter { segment.layers[$0].skip == .segmentInput }
+    record.inputSkipsAlwaysHeld = Set(readers).subtracting(inputSkipMisses)
+    return record
+  }
+
+  private mutating func visit(tile: Int, rows: Set<Int>, columns: Set<Int>) {
+    let regions = tracker.regions(rows: rows, columns: columns)
+    for layer in segment.layers.indices where tiling.lineBuffers[layer] {
+      // The rows kept, at the width the band has of the tensor, for every channel of its stage.
+      let entries = regions.keptRows[layer] * regions.neededColumns[layer].count * stageChannels[stageOfTensor[layer]]
+      hold(.lineBuffer(layer: layer), entries)
+    }
+    executedInTile = []
+    for nest in nests {
+      for index in nest.steps() {
+        let step = WalkStep(nest: nest, index: index, chunks: tiling.chunks, stageChannels: stageChannels)
+        accessOperands(step, tile: tile, regions: regions)
+        for layer in segment.layers.indices where nest.contains(stageOfTensor[layer + 1]) && isReady(layer, step) {
+          execute(layer, step, regions: regions)
+        }
+        let last = stageChannels.count - 1
+        if nest.top == last && step.completes(below: last) {
+          writeOutput(step.channels(ofStage: last), tile: tile, rows: rows, columns: columns)
+        }
+      }
+    }
+    for (index, layer) in segment.layers.enumerated() where layer.kind != .add {
+      let width = layer.output.width
+      for row in regions.computedRows[index + 1] {
+        for column in regions.computedColumns[index + 1] { pixelsComputedBefore[index].insert(row * width + column) }
+      }
+    }
+  }
+
+  /// Whether a layer runs at this step.
+  private func isReady(_ index: Int, _ step: WalkStep) -> Bool {
+    let layer = segment.layers[index]
+    let stage = stageOfTensor[index + 1]
+    // A whole stage below its nest's top (only stage 0: every other whole stage tops a nest)
+    // is computed once per tile, before the loops read it.
+    if stage != step.nest.top && !step.nest.loops.contains(stage) { return step.isFirst }
+    // A mixing layer folds in each chunk of its input stage once that chunk is complete; a
+    // depthwise layer or an add works on a chunk of its own stage once that one is.
+    return step.completes(below: layer.kind == .mixing ? stageOfTensor[index] : stage)
+  }
+
+  /// Every DRAM operand living in the step's nest accesses its tile.
+  private mutating func accessOperands(_ step: WalkStep, tile: Int, regions: WalkTileRegions) {
+    let layers = segment.layers
+    // The segment input lives in the nest of its consumer, layer 0.
+    if step.nest.contains(stageOfTensor[1]) {
+      let channels = step.channels(ofStage: 0)
+      load(
+        .input, into: .input, tile: tile, channels: channels, rows: regions.neededRows[0],
+        columns: regions.neededColumns[0])
+    }
+    for index in layers.indices where step.nest.contains(stageOfTensor[index + 1]) {
+      if layers[index].kind != .add { loadWeights(index, step, tile: tile) }
+      if skipsFromDRAM.contains(index) {
+        load(
+          .skip(layer: index), into: .skip(layer: index), tile: tile, channels: step.channels(ofStage: stageOfTensor[index + 1]),
+          rows: regions.computedRows[index + 1], columns: regions.computedColumns[index + 1])
+      }
+    }
+  }
+
+  /// An activation tile: loads what the operand's held tile does not have, then holds it.
+  private mutating func load(
+    _ operand: SegmentTransfer.Operand, into buffer: WalkBuffer, tile: Int, channels: Range<Int>, rows: Set<Int>,
+    columns: Set<Int>
+  ) {
+    let block = WalkBlock(axes: [Set(channels), rows, columns])
+    let transfer = SegmentTransfer(
+      operand: operand, direction: .read, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted(),
+      columns: columns.sorted(), entries: 0)
+    load(block, as: transfer, into: buffer)
+  }
+
+  /// A weight tile: the whole tensor when resident, else the current chunk of its output
+  /// stage (and of its input stage for a mixing layer), for every kernel position.
+  private mutating func loadWeights(_ index: Int, _ step: WalkStep, tile: Int) {
+    let layer = segment.layers[index]
+    let resident = tiling.resident[index]
+    let outputs = resident ? 0..<layer.output.channels : step.channels(ofStage: stageOfTensor[index + 1])
+    let inputs: Range<Int>? =
+      layer.kind == .mixing ? (resident ? 0..<layer.input.channels : step.channels(ofStage: stageOfTensor[index])) : nil
+    var axes = [Set(outputs), Set(0..<(layer.kernel.height * layer.kernel.width))]
+    if let inputs { axes.insert(Set(inputs), at: 1) }
+    let transfer = SegmentTransfer(
+      operand: .weights(layer: index), direction: .read, tile: tile, channels: outputs, inputChannels: inputs, rows: [],
+      columns: [], entries: 0)
+    load(WalkBlock(axes: axes), as: transfer, into: .weights(layer: index))
+  }
+
+  private mutating func load(_ block: WalkBlock, as transfer: SegmentTransfer, into buffer: WalkBuffer) {
+    let entries = block.count - (held[transfer.operand].map { block.shared(with: $0) } ?? 0)
+    held[transfer.operand] = block
+    hold(buffer, block.count)
+    guard entries > 0 else { return }
+    var transfer = transfer
+    transfer.entries = entries
+    record.transfers.append(transfer)
+  }
+
+  private mutating func hold(_ buffer: WalkBuffer, _ entries: Int) {
+    record.largest[buffer] = max(record.largest[buffer] ?? 0, entries)
+  }
+
+  /// Runs a layer on the step's chunks over its computed region.
+  private mutating func execute(_ index: Int, _ step: WalkStep, regions: WalkTileRegions) {
+    let layer = segment.layers[index]
+    let rows = regions.computedRows[index + 1]
+    let columns = regions.computedColumns[index + 1]
+    let outputs = step.channels(ofStage: stageOfTensor[index + 1])
+    guard layer.kind != .add else { return checkInputSkip(index, channels: outputs, rows: rows, columns: columns) }
+    let inputs = layer.kind == .mixing ? step.channels(ofStage: stageOfTensor[index]) : outputs
+    let perPixel = outputs.count * (layer.kind == .mixing ? inputs.count : 1) * layer.kernel.height * layer.kernel.width
+    let pixels = rows.count * columns.count
+    hold(.output(layer: index), outputs.count * pixels * (layer.kind == .mixing ? psumWidth : 1))
+    record.macs += perPixel * pixels
+    guard executedInTile.insert([index, outputs.lowerBound, inputs.lowerBound]).inserted else {
+      record.chunkMACs += perPixel * pixels
+      return
+    }
+    var again = 0
+    for row in rows {
+      for column in columns where pixelsComputedBefore[index].contains(row * layer.output.width + column) { again += 1 }
+    }
+    record.haloMACs += perPixel * again
+  }
+
+  /// An add reading the segment input: is its skip tile inside the input's held tile now?
+  private mutating func checkInputSkip(_ index: Int, channels: Range<Int>, rows: Set<Int>, columns: Set<Int>) {
+    guard segment.layers[index].skip == .segmentInput else { return }
+    let wanted = WalkBlock(axes: [Set(channels), rows, columns])
+    let found = held[.input].map { wanted.shared(with: $0) == wanted.count } ?? (wanted.count == 0)
+    if !found { inputSkipMisses.insert(index) }
+  }
+
+  /// A complete output tile (one chunk of the last stage over the spatial tile) goes to DRAM.
+  private mutating func writeOutput(_ channels: Range<Int>, tile: Int, rows: Set<Int>, columns: Set<Int>) {
+    record.transfers.append(
+      SegmentTransfer(
+        operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted(),
+        columns: columns.sorted(), entries: channels.count * rows.count * columns.count))
+  }
+}

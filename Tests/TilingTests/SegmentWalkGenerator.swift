@@ -1,0 +1,106 @@
+import Networks
+
+@testable import Tiling
+
+/// Random tiny fused segments and legal tilings for them, so that the walk of every schedule
+/// stays fast: 1-5 layers, 1-6 channels, 1-9 rows and columns at the input.
+enum SegmentWalkGenerator {
+  static func segment(using random: inout SplitMix64) -> FusedSegment {
+    let input = TensorShape(
+      channels: Int.random(in: 1...6, using: &random), height: Int.random(in: 1...9, using: &random),
+      width: Int.random(in: 1...9, using: &random))
+    let count = Int.random(in: 1...5, using: &random)
+    var layers: [SegmentLayer] = []
+    var current = input
+    while layers.count < count {
+      let layer: SegmentLayer
+      switch Int.random(in: 0..<10, using: &random) {
+      case 0..<4: layer = window(.mixing, after: current, index: layers.count, using: &random)
+      case 4..<7: layer = window(.depthwise, after: current, index: layers.count, using: &random)
+      default: layer = add(after: current, input: input, earlier: layers, using: &random)
+      }
+      layers.append(layer)
+      current = layer.output
+    }
+    return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
+  }
+
+  /// A mixing (1x1 or KxK) or depthwise (KxK, Kx1, 1xK) layer, strides 1-2, padding per side
+  /// below the kernel, asymmetric.
+  private static func window(
+    _ kind: SegmentLayer.Kind, after input: TensorShape, index: Int, using random: inout SplitMix64
+  ) -> SegmentLayer {
+    let size = Int.random(in: 1...3, using: &random)
+    let kernel: Extent2D
+    switch kind == .depthwise ? Int.random(in: 0..<3, using: &random) : 0 {
+    case 1: kernel = Extent2D(height: size, width: 1)
+    case 2: kernel = Extent2D(height: 1, width: size)
+    default: kernel = Extent2D(square: size)
+    }
+    let stride = Extent2D(height: Int.random(in: 1...2, using: &random), width: Int.random(in: 1...2, using: &random))
+    var padding = Padding(
+      top: Int.random(in: 0..<kernel.height, using: &random), left: Int.random(in: 0..<kernel.width, using: &random),
+      bottom: Int.random(in: 0..<kernel.height, using: &random), right: Int.random(in: 0..<kernel.width, using: &random))
+    // The window must fit the padded input at least once.
+    padding.bottom = max(padding.bottom, kernel.height - input.height - padding.top)
+    padding.right = max(padding.right, kernel.width - input.width - padding.left)
+    let height = (input.height + padding.top + padding.bottom - kernel.height) / stride.height + 1
+    let width = (input.width + padding.left + padding.right - kernel.width) / stride.width + 1
+    let channels = kind == .mixing ? Int.random(in: 1...6, using: &random) : input.channels
+    return SegmentLayer(
+      name: "\(kind)\(index)", kind: kind, input: input, output: TensorShape(channels: channels, height: height, width: width),
+      kernel: kernel, stride: stride, padding: padding, weightBits: 4)
+  }
+
+  /// An add whose skip is the segment input (when shapes allow), an earlier layer of the same
+  /// shape, or an external tensor.
+  private static func add(
+    after input: TensorShape, input segmentInput: TensorShape, earlier: [SegmentLayer], using random: inout SplitMix64
+  ) -> SegmentLayer {
+    var skips: [SegmentLayer.Skip] = [.external(name: "outside", bits: 16)]
+    if segmentInput == input { skips += [.segmentInput, .segmentInput] }
+    for (index, layer) in earlier.enumerated() where layer.output == input { skips += [.layer(index), .layer(index)] }
+    let skip = skips[Int.random(in: 0..<skips.count, using: &random)]
+    return SegmentLayer(name: "add\(earlier.count)", kind: .add, input: input, output: input, skip: skip)
+  }
+
+  /// A random tiling that `SegmentModel.validate` accepts: any tile and chunk sizes, scan,
+  /// residency; line buffers where legal. Stages read as skips on chip are made whole.
+  static func tiling(for segment: FusedSegment, using random: inout SplitMix64) -> SegmentTiling {
+    let model = SegmentModel(segment: segment)
+    let stages = segment.stageChannels
+    let output = segment.output
+    let rowBands = Int.random(in: 0..<3, using: &random) == 0
+    var chunks = stages.map { channels in
+      Int.random(in: 0..<3, using: &random) == 0 ? channels : Int.random(in: 1...channels, using: &random)
+    }
+    let stageOfTensor = segment.stageOfTensor
+    for layer in segment.layers {
+      if case .layer(let source)? = layer.skip { chunks[stageOfTensor[source + 1]] = stages[stageOfTensor[source + 1]] }
+    }
+    var tiling = SegmentTiling(
+      rows: Int.random(in: 1...output.height, using: &random),
+      columns: rowBands ? output.width : Int.random(in: 1...output.width, using: &random), scan: Bool.random(using: &random),
+      chunks: chunks, resident: segment.layers.map { _ in Bool.random(using: &random) },
+      lineBuffers: segment.layers.indices.map { $0 >= 1 && Int.random(in: 0..<3, using: &random) == 0 })
+    // Drop line buffers until the model accepts the tiling.
+    for index in segment.layers.indices where tiling.lineBuffers[index] {
+      if (try? model.validate(tiling)) != nil { break }
+      tiling.lineBuffers[index] = false
+    }
+    return tiling
+  }
+
+  /// e.g. `2x5x7 -> mixing 3x3 s1x2 t1 l0 b2 r1 -> 4 ... add(input)`.
+  static func describe(_ segment: FusedSegment) -> String {
+    var text = "\(segment.input)"
+    for layer in segment.layers {
+      switch layer.kind {
+      case .add: text += " -> add(\(layer.skip.map { "\($0)" } ?? "-"))"
+      default:
+        text += " -> \(layer.kind) \(layer.kernel) s\(layer.stride) p\(layer.padding) -> \(layer.output)"
+      }
+    }
+    return text
+  }
+}

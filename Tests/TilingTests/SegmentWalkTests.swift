@@ -1,0 +1,225 @@
+import Networks
+import Testing
+
+@testable import Tiling
+
+@Suite struct SegmentWalkTests {
+  /// Closed form == walk, operand by operand, bits, MACs and footprint, on random chains and
+  /// tilings; no schedule goes below the floor. Counters make sure the cases reach every part
+  /// of the model.
+  @Test func closedFormEqualsTheWalk() throws {
+    var random = SplitMix64(seed: 0x5E6_0001)
+    var seen: [String: Int] = [:]
+    var checked = 0
+    while checked < 800 {
+      let segment = SegmentWalkGenerator.segment(using: &random)
+      let tiling = SegmentWalkGenerator.tiling(for: segment, using: &random)
+      let model = SegmentModel(segment: segment, psumWidth: 2)
+      guard (try? model.validate(tiling)) != nil else { continue }
+      checked += 1
+      let closed = try model.cost(of: tiling)
+      let walk = SegmentWalk(segment: segment, tiling: tiling, psumWidth: 2).cost()
+      let context = "\(SegmentWalkGenerator.describe(segment)) | \(tiling)"
+      #expect(closed.traffic.inputReads == walk.traffic.inputReads, "input \(context)")
+      #expect(closed.traffic.skipReads == walk.traffic.skipReads, "skip \(context)")
+      #expect(closed.traffic.weightReads == walk.traffic.weightReads, "weights \(context)")
+      #expect(closed.traffic.outputWrites == walk.traffic.outputWrites, "output \(context)")
+      #expect(closed.bits == walk.bits, "bits \(context)")
+      #expect(closed.macs == walk.macs, "macs \(context)")
+      #expect(closed.haloMACs == walk.haloMACs, "halo \(context)")
+      #expect(closed.chunkMACs == walk.chunkMACs, "chunk \(context)")
+      #expect(closed.footprint == walk.footprint, "footprint \(context)")
+      let floor = model.floor
+      #expect(walk.traffic.total >= floor.entries, "floor \(context)")
+      #expect(walk.bits >= floor.bits, "floor bits \(context)")
+      count(segment, tiling, walk, into: &seen)
+    }
+    for feature in ["halo", "chunk", "line buffer", "skip from DRAM", "input skip free", "input skip read", "snake"] {
+      #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
+    }
+  }
+
+  private func count(_ segment: FusedSegment, _ tiling: SegmentTiling, _ cost: SegmentCost, into seen: inout [String: Int]) {
+    let readsInput = segment.layers.contains { $0.skip == .segmentInput }
+    let features = [
+      "halo": cost.haloMACs > 0, "chunk": cost.chunkMACs > 0, "line buffer": tiling.lineBuffers.contains(true),
+      "skip from DRAM": cost.traffic.skipReads > 0, "input skip free": readsInput && cost.traffic.skipReads == 0,
+      "input skip read": readsInput && !segment.layers.contains { if case .external? = $0.skip { true } else { false } }
+        && cost.traffic.skipReads > 0,
+      "snake": tiling.scan && tiling.columns < segment.output.width && tiling.rows < segment.output.height,
+    ]
+    for (feature, present) in features where present { seen[feature, default: 0] += 1 }
+  }
+
+  /// Depthwise 3x3 (padding 1) then pointwise 1 -> 2 on a 1x6x6 input, in bands of 2 output rows.
+  /// The depthwise layer computes only the band's 2 rows (the pointwise layer needs no halo), so
+  /// its input windows are rows 0-2, 1-4 and 3-5: the input slides, loading 3, 2 and 1 new rows
+  /// of 6 (18 + 12 + 6 = 36, the input once). Weights resident: 9 + 2. Output 2x6x6 = 72 in
+  /// three writes of 2 x 2 x 6. MACs: depthwise 36 pixels x 9, pointwise 36 x 2: 396, no
+  /// recompute. Footprint: input 4 rows x 6 = 24, depthwise output 2 x 6 = 12, pointwise
+  /// output 2 x 2 x 6 = 24, weights 11: 71.
+  @Test func depthwiseThenPointwiseSlidesOverTheInput() throws {
+    let input = TensorShape(channels: 1, height: 6, width: 6)
+    let depthwise = Self.depthwise(input, name: "dw")
+    let segment = Self.segment(input, [depthwise, Self.mixing(depthwise.output, channels: 2, name: "pw")])
+    let tiling = SegmentTiling(
+      rows: 2, columns: 6, scan: false, chunks: [1, 2], resident: [true, true], lineBuffers: [false, false])
+    let walk = SegmentWalk(segment: segment, tiling: tiling)
+    let inputs = walk.transfers().filter { $0.operand == .input }
+    #expect(inputs.map(\.rows) == [[0, 1, 2], [1, 2, 3, 4], [3, 4, 5]])
+    #expect(inputs.map(\.entries) == [18, 12, 6])
+    let outputs = walk.transfers().filter { $0.operand == .output }
+    #expect(outputs.map(\.entries) == [24, 24, 24] && outputs.allSatisfy { $0.channels == 0..<2 && $0.direction == .write })
+    let expected = SegmentCost(
+      traffic: SegmentTraffic(inputReads: 36, skipReads: 0, weightReads: [9, 2], outputWrites: 72),
+      bits: 36 * 8 + 11 * 4 + 72 * 8, footprint: 71, macs: 396, haloMACs: 0, chunkMACs: 0)
+    #expect(walk.cost() == expected)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == expected)
+  }
+
+  /// Pointwise 1 -> 2 then depthwise 3x3 (padding 1) on 1x6x6, bands of 2 rows. The pointwise
+  /// output is the depthwise layer's window: rows 0-2, 1-4, 3-5 (10 rows of 6 instead of 6).
+  /// Recomputed: pointwise MACs 2 x 60 = 120, 48 of them halo; depthwise 2 x 9 x 36 = 648.
+  /// Input (what the pointwise layer computes) 18 + 12 + 6 = 36. Footprint: input 4 x 6 = 24,
+  /// pointwise output 2 x 4 x 6 = 48, depthwise output 2 x 2 x 6 = 24, weights 2 + 18: 116.
+  /// With a line buffer on the depthwise input: the pointwise layer computes rows 0-2, 3-4, 5
+  /// (72 MACs, no halo) and keeps rows 1-2 then 3-4; input reads are still 36, footprint
+  /// 18 + 36 + 24 + (2 rows x 6 x 2 channels = 24) + 20 = 122.
+  @Test func pointwiseThenDepthwiseRecomputesOrKeepsLines() throws {
+    let input = TensorShape(channels: 1, height: 6, width: 6)
+    let pointwise = Self.mixing(input, channels: 2, name: "pw")
+    let segment = Self.segment(input, [pointwise, Self.depthwise(pointwise.output, name: "dw")])
+    var tiling = SegmentTiling(
+      rows: 2, columns: 6, scan: false, chunks: [1, 2], resident: [true, true], lineBuffers: [false, false])
+    let traffic = SegmentTraffic(inputReads: 36, skipReads: 0, weightReads: [2, 18], outputWrites: 72)
+    let bits = 36 * 8 + 20 * 4 + 72 * 8
+    let recomputed = SegmentCost(traffic: traffic, bits: bits, footprint: 116, macs: 768, haloMACs: 48, chunkMACs: 0)
+    #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == recomputed)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == recomputed)
+    tiling.lineBuffers = [false, true]
+    let kept = SegmentCost(traffic: traffic, bits: bits, footprint: 122, macs: 720, haloMACs: 0, chunkMACs: 0)
+    #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == kept)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == kept)
+    let inputs = SegmentWalk(segment: segment, tiling: tiling).transfers().filter { $0.operand == .input }
+    #expect(inputs.map(\.rows) == [[0, 1, 2], [3, 4], [5]])
+  }
+
+  /// Pointwise 1 -> 1, depthwise 3x3 (padding 1), add the segment input, on 1x6x6, bands of 2
+  /// rows, stage 0 whole. Recomputing, each band's input region (rows 0-2, 1-4, 3-5) covers the
+  /// add's (0-1, 2-3, 4-5): the skip is free. Input 36, MACs pointwise 60 (24 halo) + depthwise
+  /// 324; footprint input 24 + pointwise output 24 + depthwise output 12 + weights 10 = 70.
+  /// With a line buffer on the depthwise input the pointwise layer, hence the input, covers rows
+  /// 0-2, 3-4, 5: the second band's add needs row 2, which the input slot no longer holds, so
+  /// the skip comes from DRAM for every band: 3 x 12 = 36 more entries. MACs 36 + 324; footprint
+  /// input 18 + pointwise output 18 + depthwise output 12 + line buffer (rows 1-2, then 3-4)
+  /// 12 + skip slot 12 + weights 10 = 82.
+  @Test func aLineBufferCanMoveTheSkipToDRAM() throws {
+    let input = TensorShape(channels: 1, height: 6, width: 6)
+    let pointwise = Self.mixing(input, channels: 1, name: "pw")
+    let add = SegmentLayer(name: "add", kind: .add, input: input, output: input, skip: .segmentInput)
+    let segment = Self.segment(input, [pointwise, Self.depthwise(input, name: "dw"), add])
+    var tiling = SegmentTiling(
+      rows: 2, columns: 6, scan: false, chunks: [1, 1], resident: [true, true, true], lineBuffers: [false, false, false])
+    let free = SegmentCost(
+      traffic: SegmentTraffic(inputReads: 36, skipReads: 0, weightReads: [1, 9, 0], outputWrites: 36),
+      bits: 36 * 8 + 10 * 4 + 36 * 8, footprint: 70, macs: 384, haloMACs: 24, chunkMACs: 0)
+    #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == free)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == free)
+    tiling.lineBuffers = [false, true, false]
+    let read = SegmentCost(
+      traffic: SegmentTraffic(inputReads: 36, skipReads: 36, weightReads: [1, 9, 0], outputWrites: 36),
+      bits: 72 * 8 + 10 * 4 + 36 * 8, footprint: 82, macs: 360, haloMACs: 0, chunkMACs: 0)
+    #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == read)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == read)
+  }
+}
+
+/// A MobileNetV2-like block on a 2x4x4 input, psum width 2, every weight streamed, bands of 2
+/// rows: expand 1x1 2 -> 4, depthwise 3x3 (padding 1), project 1x1 4 -> 2, add the segment input.
+/// Stages: {input} (2), {expanded, depthwise output} (4), {projected, sum} (2). Per band the
+/// expansion covers rows 0-2 then 1-3 (24 pixels, 8 of them again: halo 8 x 8 = 64 MACs); the
+/// depthwise and project layers cover the band's 16 pixels in all.
+extension SegmentWalkTests {
+  static let blockInput = TensorShape(channels: 2, height: 4, width: 4)
+
+  static var block: FusedSegment {
+    let expand = mixing(blockInput, channels: 4, name: "expand")
+    let depthwise = depthwise(expand.output, name: "dw")
+    let project = mixing(depthwise.output, channels: 2, name: "project")
+    let add = SegmentLayer(name: "add", kind: .add, input: blockInput, output: blockInput, skip: .segmentInput)
+    return segment(blockInput, [expand, depthwise, project, add])
+  }
+
+  static func blockTiling(chunks: [Int]) -> SegmentTiling {
+    SegmentTiling(
+      rows: 2, columns: 4, scan: false, chunks: chunks, resident: Array(repeating: false, count: 4),
+      lineBuffers: Array(repeating: false, count: 4))
+  }
+
+  /// Hidden stage in chunks of 2, the others whole: one nest, looping over the 2 hidden chunks.
+  /// Input 2 x 3 rows x 4 = 24, then the one new row: 8 (32). The add finds its 2 x 2 x 4 skip
+  /// in the held input (rows 0-2, then 1-3): free. Weights per band: expand 2 chunks of 2x2,
+  /// depthwise 2 of 2x9, project 2 of 2x2: 16 + 72 + 16 over both bands. Output 32.
+  /// MACs: expand 24 px x 8 = 192, depthwise 16 x 36 = 576, project 16 x 8 = 128: 896.
+  /// Footprint: input 24, expand output 2 x 12 x 2 = 48, depthwise output 2 x 8 = 16, project
+  /// output 2 x 8 x 2 = 32, weight tiles 4 + 18 + 4: 146.
+  @Test func blockSkipIsFreeWhenTheInputStageIsWhole() throws {
+    let tiling = Self.blockTiling(chunks: [2, 2, 2])
+    let traffic = SegmentTraffic(inputReads: 32, skipReads: 0, weightReads: [16, 72, 16, 0], outputWrites: 32)
+    let expected = SegmentCost(
+      traffic: traffic, bits: 32 * 8 + 104 * 4 + 32 * 8, footprint: 146, macs: 896, haloMACs: 64, chunkMACs: 0)
+    #expect(SegmentWalk(segment: Self.block, tiling: tiling, psumWidth: 2).cost() == expected)
+    #expect(try SegmentModel(segment: Self.block, psumWidth: 2).cost(of: tiling) == expected)
+  }
+
+  /// Input stage in chunks of 1 as well: the loops are hidden chunk (outer) x input chunk, so the
+  /// input is read once per hidden chunk, and its slot switches channel at every step: 4 steps
+  /// x 12 per band = 96. At the add the slot holds channel 1 only: the skip comes from DRAM,
+  /// 2 x 2 x 4 per band = 32, in its own slot of 16. Expand weights are 1x2 tiles, all 4
+  /// different per band: 16 again. Footprint: 146 - 24 + 12 (input) - 4 + 2 (expand
+  /// tile) + 16 (skip) = 148.
+  @Test func blockSkipIsReadWhenTheInputStageIsChunked() throws {
+    let tiling = Self.blockTiling(chunks: [1, 2, 2])
+    let traffic = SegmentTraffic(inputReads: 96, skipReads: 32, weightReads: [16, 72, 16, 0], outputWrites: 32)
+    let expected = SegmentCost(
+      traffic: traffic, bits: 128 * 8 + 104 * 4 + 32 * 8, footprint: 148, macs: 896, haloMACs: 64, chunkMACs: 0)
+    let walk = SegmentWalk(segment: Self.block, tiling: tiling, psumWidth: 2)
+    #expect(walk.cost() == expected)
+    #expect(try SegmentModel(segment: Self.block, psumWidth: 2).cost(of: tiling) == expected)
+    let skips = walk.transfers().filter { $0.operand == .skip(layer: 3) }
+    #expect(skips.map(\.rows) == [[0, 1], [2, 3]] && skips.allSatisfy { $0.channels == 0..<2 && $0.entries == 16 })
+  }
+
+  /// Output stage in chunks of 1 too: the hidden stage is recomputed for each output chunk
+  /// (loops: output chunk x hidden chunk). Expand and depthwise run twice: 384 and 1152 MACs,
+  /// half of each chunk recompute (192 + 576 = 768); project 128 once. Their weights reload per
+  /// output chunk: 32 and 144; project tiles 2x1, all different: 16. The add takes one output
+  /// channel at a time from the held input: free. Footprint: input 24, expand output 48,
+  /// depthwise output 16, project output 1 x 8 x 2 = 16, weight tiles 4 + 18 + 2: 128.
+  @Test func blockRecomputesTheHiddenStagePerOutputChunk() throws {
+    let tiling = Self.blockTiling(chunks: [2, 2, 1])
+    let traffic = SegmentTraffic(inputReads: 32, skipReads: 0, weightReads: [32, 144, 16, 0], outputWrites: 32)
+    let expected = SegmentCost(
+      traffic: traffic, bits: 32 * 8 + 192 * 4 + 32 * 8, footprint: 128, macs: 1664, haloMACs: 64, chunkMACs: 768)
+    #expect(SegmentWalk(segment: Self.block, tiling: tiling, psumWidth: 2).cost() == expected)
+    #expect(try SegmentModel(segment: Self.block, psumWidth: 2).cost(of: tiling) == expected)
+  }
+
+  static func segment(_ input: TensorShape, _ layers: [SegmentLayer]) -> FusedSegment {
+    FusedSegment(name: "hand", input: input, inputName: "in", inputBits: 8, layers: layers)
+  }
+
+  /// A 1x1 mixing layer.
+  static func mixing(_ input: TensorShape, channels: Int, name: String) -> SegmentLayer {
+    SegmentLayer(
+      name: name, kind: .mixing, input: input, output: TensorShape(channels: channels, height: input.height, width: input.width),
+      weightBits: 4)
+  }
+
+  /// A 3x3 depthwise layer, stride 1, padding 1.
+  static func depthwise(_ input: TensorShape, name: String) -> SegmentLayer {
+    SegmentLayer(
+      name: name, kind: .depthwise, input: input, output: input, kernel: Extent2D(square: 3), padding: Padding(symmetric: 1, 1),
+      weightBits: 4)
+  }
+}
