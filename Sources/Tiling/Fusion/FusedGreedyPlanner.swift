@@ -1,15 +1,21 @@
 import Networks
 
 /// The `fused-greedy` strategy: walking the network in order, each unit starts at the next
-/// layer and grows into the longest legal chain (up to `maxLength` layers) whose fused schedule
-/// fits the buffer and moves no more bits than the unit so far plus the added layers run alone
-/// (Scan allowed everywhere). Layers that join no chain run alone with their `layerwise-scan`
-/// schedule. A simple rule, not the best partition: choosing that is the optimizer's job.
+/// layer and grows into the longest legal chain (up to `maxLength` layers and `maxStages`
+/// channel stages, i.e. `maxStages - 1` mixing layers) whose fused schedule fits the buffer and
+/// moves no more bits than the unit so far plus the added layers run alone (Scan allowed
+/// everywhere). Layers that join no chain run alone with their `layerwise-scan` schedule.
+/// A simple rule, not the best partition: choosing that is the optimizer's job.
+///
+/// Three stages hold one block of each bundled network: MobileNet's expand / depthwise /
+/// project (+ add), a depthwise / pointwise pair, the CP chain 1x1 / Kx1 / 1xK / 1x1. Longer
+/// chains are legal and searched exactly, but their search time grows with every stage (two
+/// MobileNetV2 blocks at 16K entries: minutes), so the greedy rule does not try them.
 public enum FusedGreedyPlanner {
   public static let strategyName = "fused-greedy"
 
   public static func plan(
-    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8
+    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3
   ) throws(PlanningError) -> NetworkPlan {
     let chains = FusionChains(analysis)
     var alone: [Int: PlanUnit] = [:]
@@ -31,6 +37,8 @@ public enum FusedGreedyPlanner {
         for candidateLength in 2...longest.count {
           // Shorter prefixes of a legal chain may be illegal (an add reading a layer in between).
           guard let segment = try? chains.segment(layers: start..<(start + candidateLength)) else { continue }
+          // Later layers only add stages.
+          if segment.stageChannels.count > maxStages { break }
           let found: SegmentSchedule?
           do {
             found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed)

@@ -83,7 +83,7 @@ struct SegmentSearchRun {
   let model: SegmentModel
   let buffer: Int
   let scan: ScanOption
-  private(set) var best: (tiling: SegmentTiling, cost: SegmentCost)?
+  var best: (tiling: SegmentTiling, cost: SegmentCost)?
   private var rowRegions: [[Bool]: [Int: SegmentRegions]] = [:]
   private var columnRegions: [Int: SegmentRegions] = [:]
 
@@ -108,18 +108,12 @@ struct SegmentSearchRun {
     }
   }
 
-  private struct Spatial {
-    var tiling: SegmentTiling
-    var rows: SegmentRegions
-    var columns: SegmentRegions
-    var bound: (Int, Int)
-  }
+  typealias Spatial = SegmentSearchSpatial
 
   mutating func search() {
     for spatial in spatialCandidates() {
       if let best, !(spatial.bound < Self.key(best.cost)) { break }
-      var tiling = spatial.tiling
-      chooseResidency(layer: 0, tiling: &tiling, rows: spatial.rows, columns: spatial.columns)
+      searchChunks(spatial)
     }
   }
 
@@ -136,6 +130,7 @@ struct SegmentSearchRun {
       lineChoices.append(flags)
     }
     var found: [Spatial] = []
+    var kept: [SegmentSpatialFeatures.Group: [SegmentSpatialFeatures]] = [:]
     for lines in lineChoices {
       let usesLines = lines.contains(true)
       for rows in 1...height {
@@ -144,22 +139,31 @@ struct SegmentSearchRun {
           let columnRegion = regions(columns: columns)
           for scanned in scan == .allowed && columns < width ? [false, true] : [false] {
             var tiling = SegmentTiling(
-              rows: rows, columns: columns, scan: scanned, chunks: model.stageChannels,
-              resident: Array(repeating: true, count: layerCount), lineBuffers: lines)
-            let ideal = model.cost(of: tiling, rows: rowRegion, columns: columnRegion)
-            tiling.chunks = Array(repeating: 1, count: model.stageChannels.count)
-            tiling.resident = Array(repeating: false, count: layerCount)
+              rows: rows, columns: columns, scan: scanned, chunks: Array(repeating: 1, count: model.stageChannels.count),
+              resident: Array(repeating: false, count: layerCount), lineBuffers: lines)
             let frugal = model.cost(of: tiling, rows: rowRegion, columns: columnRegion, inputSkipsFree: true)
             guard frugal.footprint <= buffer else { continue }
+            // A weight that cannot be resident even with everything else at its smallest is
+            // streamed in every schedule of this spatial tiling: the bound may count it so.
+            tiling.resident = segment.layers.map { layer in
+              let window = layer.kernel.height * layer.kernel.width
+              return layer.kind == .add || frugal.footprint - window + layer.weightCount <= buffer
+            }
             tiling.chunks = model.stageChannels
-            tiling.resident = Array(repeating: true, count: layerCount)
-            found.append(Spatial(tiling: tiling, rows: rowRegion, columns: columnRegion, bound: Self.key(ideal)))
+            let ideal = model.cost(of: tiling, rows: rowRegion, columns: columnRegion)
+            let features = SegmentSpatialFeatures(model: model, tiling: tiling, rows: rowRegion, columns: columnRegion)
+            if kept[features.group, default: []].contains(where: { $0.dominates(features) }) { continue }
+            kept[features.group, default: []].removeAll { features.dominates($0) }
+            kept[features.group, default: []].append(features)
+            found.append(
+              Spatial(tiling: tiling, rows: rowRegion, columns: columnRegion, bound: Self.key(ideal), features: features))
           }
         }
       }
     }
-    // Stable: equal bounds keep enumeration order, so the result is deterministic.
-    return found.enumerated().sorted { a, b in
+    // Drop the dominated; stable: equal bounds keep enumeration order, so the result is deterministic.
+    let survivors = Set(kept.values.flatMap { $0 })
+    return found.filter { survivors.contains($0.features) }.enumerated().sorted { a, b in
       a.element.bound != b.element.bound ? a.element.bound < b.element.bound : a.offset < b.offset
     }.map(\.element)
   }
@@ -178,51 +182,11 @@ struct SegmentSearchRun {
     return computed
   }
 
-  /// Chooses each weight's residency (resident first: it never costs more), then the chunks.
-  private mutating func chooseResidency(layer: Int, tiling: inout SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
-    let layers = segment.layers
-    guard layer < layers.count else { return choose(stage: 0, tiling: &tiling, rows: rows, columns: columns) }
-    guard layers[layer].kind != .add else {
-      return chooseResidency(layer: layer + 1, tiling: &tiling, rows: rows, columns: columns)
-    }
-    for resident in [true, false] {
-      tiling.resident[layer] = resident
-      if admissible(tiling, firstOpenStage: 0, firstOpenLayer: layer + 1, rows: rows, columns: columns) {
-        chooseResidency(layer: layer + 1, tiling: &tiling, rows: rows, columns: columns)
-      }
-    }
-    tiling.resident[layer] = true
-  }
-
-  /// Chooses the chunk count of `stage` (one size per count: the smallest), fewest chunks
-  /// first; stages not chosen yet sit at their bound values. The last stage takes the fewest
-  /// chunks that fit: more cannot cost less, nor make an illegal tiling legal.
-  private mutating func choose(stage: Int, tiling: inout SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
-    let channels = model.stageChannels[stage]
-    let sizes = Self.chunkSizes(channels)
-    defer { tiling.chunks[stage] = channels }
-    if stage == model.stageChannels.count - 1 {
-      var low = 0
-      var high = sizes.count - 1
-      tiling.chunks[stage] = sizes[high]
-      guard model.cost(of: tiling, rows: rows, columns: columns).footprint <= buffer else { return }
-      while low < high {
-        let middle = (low + high) / 2
-        tiling.chunks[stage] = sizes[middle]
-        if model.cost(of: tiling, rows: rows, columns: columns).footprint <= buffer { high = middle } else { low = middle + 1 }
-      }
-      tiling.chunks[stage] = sizes[low]
-      return consider(tiling, rows: rows, columns: columns)
-    }
-    for size in sizes {
-      tiling.chunks[stage] = size
-      if let best, !(lowerBound(tiling, firstOpenStage: stage + 1, firstOpenLayer: tiling.resident.count, rows: rows, columns: columns) < Self.key(best.cost)) {
-        break
-      }
-      if admissible(tiling, firstOpenStage: stage + 1, firstOpenLayer: tiling.resident.count, rows: rows, columns: columns) {
-        choose(stage: stage + 1, tiling: &tiling, rows: rows, columns: columns)
-      }
-    }
+  mutating func consider(_ tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
+    guard (try? model.validate(tiling)) != nil else { return }
+    let cost = model.cost(of: tiling, rows: rows, columns: columns)
+    guard cost.footprint <= buffer else { return }
+    if best.map({ Self.key(cost) < Self.key($0.cost) }) ?? true { best = (tiling, cost) }
   }
 
   /// The smallest chunk size of each chunk count, fewest chunks first.
@@ -232,34 +196,13 @@ struct SegmentSearchRun {
       return (channels + size - 1) / size == count ? size : nil
     }
   }
+}
 
-  /// Whether a partial choice may still lead to a better schedule: its cost bound beats the best
-  /// so far and its smallest completion fits.
-  private func admissible(
-    _ tiling: SegmentTiling, firstOpenStage: Int, firstOpenLayer: Int, rows: SegmentRegions, columns: SegmentRegions
-  ) -> Bool {
-    if let best, !(lowerBound(tiling, firstOpenStage: firstOpenStage, firstOpenLayer: firstOpenLayer, rows: rows, columns: columns) < Self.key(best.cost)) {
-      return false
-    }
-    var smallest = tiling
-    for stage in firstOpenStage..<smallest.chunks.count { smallest.chunks[stage] = 1 }
-    for layer in firstOpenLayer..<smallest.resident.count { smallest.resident[layer] = false }
-    return model.cost(of: smallest, rows: rows, columns: columns, inputSkipsFree: firstOpenStage <= 0).footprint <= buffer
-  }
-
-  private func lowerBound(
-    _ tiling: SegmentTiling, firstOpenStage: Int, firstOpenLayer: Int, rows: SegmentRegions, columns: SegmentRegions
-  ) -> (Int, Int) {
-    var cheapest = tiling
-    for stage in firstOpenStage..<cheapest.chunks.count { cheapest.chunks[stage] = model.stageChannels[stage] }
-    for layer in firstOpenLayer..<cheapest.resident.count { cheapest.resident[layer] = true }
-    return Self.key(model.cost(of: cheapest, rows: rows, columns: columns))
-  }
-
-  private mutating func consider(_ tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
-    guard (try? model.validate(tiling)) != nil else { return }
-    let cost = model.cost(of: tiling, rows: rows, columns: columns)
-    guard cost.footprint <= buffer else { return }
-    if best.map({ Self.key(cost) < Self.key($0.cost) }) ?? true { best = (tiling, cost) }
-  }
+/// A spatial tiling the search considers, with its regions, cost bound and features.
+struct SegmentSearchSpatial {
+  var tiling: SegmentTiling
+  var rows: SegmentRegions
+  var columns: SegmentRegions
+  var bound: (Int, Int)
+  var features: SegmentSpatialFeatures
 }

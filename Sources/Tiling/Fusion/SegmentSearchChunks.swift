@@ -1,0 +1,127 @@
+/// The chunk and residency half of the segment search, for one spatial tiling.
+///
+/// Which stages are whole fixes the nests; once it is fixed, every part of the cost (each
+/// operand's loads, each layer's MACs, each buffer) belongs to exactly one nest and depends
+/// only on that nest's choices (its chunked stages' counts, its layers' residency). So each
+/// nest's choices are enumerated on their own, reduced to those not dominated in (bits, extra
+/// MACs, footprint), and the nests combined: a sum, where a joint enumeration would be a product.
+extension SegmentSearchRun {
+  private struct Option {
+    var bits: Int
+    var macs: Int
+    var footprint: Int
+    var chunks: [Int: Int]
+    var resident: [Int: Bool]
+
+    func dominates(_ other: Option) -> Bool {
+      bits <= other.bits && macs <= other.macs && footprint <= other.footprint
+    }
+  }
+
+  mutating func searchChunks(_ spatial: SegmentSearchSpatial) {
+    let stages = model.stageChannels
+    let layers = model.segment.layers
+    let mustBeWhole = Set(
+      layers.compactMap { layer -> Int? in
+        if case .layer(let source)? = layer.skip { return model.stageOfTensor[source + 1] } else { return nil }
+      })
+    for mask in 0..<(1 << stages.count) {
+      let chunked = stages.indices.filter { mask & (1 << $0) != 0 }
+      guard chunked.allSatisfy({ stages[$0] >= 2 && !mustBeWhole.contains($0) }) else { continue }
+      var reference = spatial.tiling
+      var smallest = reference
+      for stage in chunked { smallest.chunks[stage] = 1 }
+      smallest.resident = smallest.resident.map { _ in false }
+      guard model.cost(of: smallest, rows: spatial.rows, columns: spatial.columns).footprint <= buffer else { continue }
+      for stage in chunked { reference.chunks[stage] = (stages[stage] + 1) / 2 }
+      let base = model.cost(of: reference, rows: spatial.rows, columns: spatial.columns)
+      // Two chunks and resident weights are this structure's cheapest: a bound for all of it.
+      if let best, !(Self.key(base) < Self.key(best.cost)) { continue }
+      let nest = SegmentNest(tiling: reference, stageChannels: stages)
+      let nestCount = nest.tops.count
+      func nestIndex(_ stage: Int) -> Int { nest.tops.firstIndex { $0 >= stage } ?? nestCount - 1 }
+      var stagesOfNest = Array(repeating: [Int](), count: nestCount)
+      for stage in chunked { stagesOfNest[nestIndex(stage)].append(stage) }
+      var layersOfNest = Array(repeating: [Int](), count: nestCount)
+      for (index, layer) in layers.enumerated() where layer.kind != .add {
+        layersOfNest[nestIndex(model.stageOfTensor[index + 1])].append(index)
+      }
+      var combined = [Option(bits: base.bits, macs: base.extraMACs, footprint: base.footprint, chunks: [:], resident: [:])]
+      for index in 0..<nestCount {
+        let options = nestOptions(
+          stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, base: base, spatial: spatial)
+        var next: [Option] = []
+        for left in combined {
+          for right in options {
+            next.append(
+              Option(
+                bits: left.bits + right.bits, macs: left.macs + right.macs, footprint: left.footprint + right.footprint,
+                chunks: left.chunks.merging(right.chunks) { $1 }, resident: left.resident.merging(right.resident) { $1 }))
+          }
+        }
+        combined = Self.undominated(next)
+      }
+      for option in combined.sorted(by: { ($0.bits, $0.macs) < ($1.bits, $1.macs) }) where option.footprint <= buffer {
+        var tiling = reference
+        for (stage, size) in option.chunks { tiling.chunks[stage] = size }
+        for (layer, resident) in option.resident { tiling.resident[layer] = resident }
+        consider(tiling, rows: spatial.rows, columns: spatial.columns)
+        break
+      }
+    }
+  }
+
+  /// A nest's choices as differences from the reference: every count of every chunked stage
+  /// (one size per count, two chunks or more) and every residency of its layers' weights.
+  private func nestOptions(
+    stages: [Int], layers: [Int], reference: SegmentTiling, base: SegmentCost, spatial: SegmentSearchSpatial
+  ) -> [Option] {
+    var options: [Option] = []
+    var tiling = reference
+    func visit(_ position: Int) {
+      if position < stages.count {
+        let stage = stages[position]
+        for size in Self.chunkSizes(model.stageChannels[stage]) where size < model.stageChannels[stage] {
+          tiling.chunks[stage] = size
+          visit(position + 1)
+        }
+        tiling.chunks[stage] = reference.chunks[stage]
+        return
+      }
+      masks: for mask in 0..<(1 << layers.count) {
+        for (bit, layer) in layers.enumerated() {
+          tiling.resident[layer] = mask & (1 << bit) == 0
+          // Weights the spatial tiling forces to stream stay streamed.
+          if tiling.resident[layer] && !reference.resident[layer] { continue masks }
+        }
+        guard lineBuffersHold(tiling, stages: stages) else { continue }
+        let cost = model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+        options.append(
+          Option(
+            bits: cost.bits - base.bits, macs: cost.extraMACs - base.extraMACs, footprint: cost.footprint - base.footprint,
+            chunks: Dictionary(uniqueKeysWithValues: stages.map { ($0, tiling.chunks[$0]) }),
+            resident: Dictionary(uniqueKeysWithValues: layers.map { ($0, tiling.resident[$0]) })))
+      }
+    }
+    visit(0)
+    return Self.undominated(options)
+  }
+
+  /// Line buffers need their input stage computed once per tile (the nest's own condition).
+  private func lineBuffersHold(_ tiling: SegmentTiling, stages: [Int]) -> Bool {
+    let nest = SegmentNest(tiling: tiling, stageChannels: model.stageChannels)
+    for (index, kept) in tiling.lineBuffers.enumerated() where kept {
+      let stage = model.stageOfTensor[index]
+      if stages.contains(stage) && nest.repetitions(ofStage: stage) != 1 { return false }
+    }
+    return true
+  }
+
+  /// Options no other option matches or beats on all three counts (the first of equals kept).
+  private static func undominated(_ options: [Option]) -> [Option] {
+    let ordered = options.sorted { ($0.bits, $0.macs, $0.footprint) < ($1.bits, $1.macs, $1.footprint) }
+    var kept: [Option] = []
+    for option in ordered where !kept.contains(where: { $0.dominates(option) }) { kept.append(option) }
+    return kept
+  }
+}
