@@ -77,10 +77,38 @@ import Testing
       #expect(scan <= rowMajor)
     }
     let layers = try String(contentsOf: directory.appendingPathComponent("mobilenetv2-layers.csv"), encoding: .utf8)
-    let layerRows = layers.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let layerLines = layers.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let trafficColumn = try #require(layerLines.first?.firstIndex(of: "dram_traffic"))
+    let layerRows = layerLines.dropFirst()
     #expect(layerRows.count == 6 * 64)
-    let first = layerRows.filter { $0[1] == "16384" && $0[2] == "layerwise-scan" }.compactMap { Int($0[12]) }.reduce(0, +)
+    let first = layerRows.filter { $0[1] == "16384" && $0[2] == "layerwise-scan" }.compactMap { Int($0[trafficColumn]) }
+      .reduce(0, +)
     #expect(first == traffic["16384layerwise-scan"])
+  }
+
+  /// `--strategy fused` writes the layerwise-rowmajor baseline beside fused-greedy; segment rows
+  /// name their layers, sum to the network row and stay on or above their floors.
+  @Test func fusedSweepKeepsTheBaselineAndListsSegments() throws {
+    let directory = try temporaryDirectory()
+    let result = try dse("sweep", "nets/mobilenetv2.yaml", "--buffers", "64K", "--strategy", "fused", "--out", directory.path)
+    #expect(result.status == 0, "\(result.standardError)")
+    let summary = try String(contentsOf: directory.appendingPathComponent("mobilenetv2.csv"), encoding: .utf8)
+    let rows = summary.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+    #expect(rows.map { $0[2] } == ["layerwise-rowmajor", "fused-greedy"])
+    let baseline = try #require(Int(rows[0][5]))
+    let fused = try #require(Int(rows[1][5]))
+    #expect(fused < baseline / 2, "fusion should remove most of MobileNetV2's activation traffic")
+    let layers = try String(contentsOf: directory.appendingPathComponent("mobilenetv2-layers.csv"), encoding: .utf8)
+    let lines = layers.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let header = try #require(lines.first)
+    let column = { (name: String) in header.firstIndex(of: name) ?? 0 }
+    let segments = lines.dropFirst().filter { $0[column("op")] == "segment" }
+    #expect(segments.contains { $0[column("layers")] == "b3.expand+b3.dw+b3.project+b3.add" })
+    for segment in segments {
+      #expect(Int(segment[column("dram_traffic")]) ?? 0 >= Int(segment[column("floor")]) ?? .max, "\(segment)")
+    }
+    let fusedRows = lines.dropFirst().filter { $0[column("strategy")] == "fused-greedy" }
+    #expect(fusedRows.compactMap { Int($0[column("dram_traffic")]) }.reduce(0, +) == fused)
   }
 
   @Test func unknownStrategyAndBadBuffers() throws {
