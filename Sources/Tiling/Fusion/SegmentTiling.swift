@@ -35,15 +35,15 @@ public struct SegmentTiling: Hashable, Sendable, Codable, CustomStringConvertibl
       lineBuffers: Array(repeating: false, count: segment.layers.count))
   }
 
-  /// e.g. `tile 4x56 scan chunks 24/48/32 resident 0,2 line 1`.
+  /// e.g. `tile 4x56 scan chunks 24/48/32 streamed 0+2 line 1`: the spatial tile, each stage's
+  /// chunk, the layers whose weights are streamed (the others are resident) and those keeping a
+  /// line buffer on their input.
   public var description: String {
     var parts = ["tile \(rows)x\(columns)\(scan ? " scan" : "")", "chunks " + chunks.map(String.init).joined(separator: "/")]
-    let residentLayers = resident.indices.filter { resident[$0] }
-    parts.append(
-      residentLayers.count == resident.count
-        ? "resident all" : "resident " + (residentLayers.isEmpty ? "none" : residentLayers.map(String.init).joined(separator: ",")))
+    let streamed = resident.indices.filter { !resident[$0] }
+    if !streamed.isEmpty { parts.append("streamed " + streamed.map(String.init).joined(separator: "+")) }
     let lines = lineBuffers.indices.filter { lineBuffers[$0] }
-    if !lines.isEmpty { parts.append("line " + lines.map(String.init).joined(separator: ",")) }
+    if !lines.isEmpty { parts.append("line " + lines.map(String.init).joined(separator: "+")) }
     return parts.joined(separator: " ")
   }
 }
