@@ -21,7 +21,7 @@ public struct SweepTables: Sendable {
   public static let layerHeader = [
     "network", "buffer_entries", "strategy", "layer", "op", "layers", "schedule", "footprint", "input_reads",
     "weight_reads", "output_writes", "psum_reads", "psum_writes", "dram_traffic", "dram_bytes", "dram_energy_pj", "floor",
-    "ratio_to_floor", "extra_macs",
+    "ratio_to_floor", "halo_macs", "chunk_macs",
   ]
 
   public func summaryCSV() -> String {
@@ -49,7 +49,7 @@ public struct SweepTables: Sendable {
             String(traffic.inputReads), String(traffic.weightReads), String(traffic.outputWrites), String(traffic.psumReads),
             String(traffic.psumWrites), String(traffic.total), String(unit.bytes),
             formatFixed(unit.dramEnergy(energy), decimals: 1), String(unit.floor), formatFixed(unit.ratioToFloor, decimals: 4),
-            String(unit.extraMACs),
+            String(unit.haloMACs), String(unit.chunkMACs),
           ]
         }
       })

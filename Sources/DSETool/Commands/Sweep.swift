@@ -15,7 +15,7 @@ extension DSECommand {
         --strategy layerwise runs both layerwise strategies, fused runs layerwise-rowmajor and fused-greedy, all \
         runs every strategy; the layerwise-rowmajor baseline is always included beside fused-greedy. Writes \
         OUT/<network>.csv and OUT/<network>-layers.csv (one row per layer or fused segment, with its \
-        schedule, its layers and its extra MACs).
+        schedule, its layers and the MACs it spends recomputing halos and chunks).
 
         Buffer sizes: 16K..256K = powers of two; 16K..256K/16K = steps of 16K; 64K,96K = a list; a plain \
         number is entries; K = 1024 entries, M = 1024K; KiB and MiB mean bytes, converted at --bits.

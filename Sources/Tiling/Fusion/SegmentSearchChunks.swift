@@ -83,6 +83,16 @@ extension SegmentSearchRun {
         let stage = stages[position]
         for size in Self.chunkSizes(model.stageChannels[stage]) where size < model.stageChannels[stage] {
           tiling.chunks[stage] = size
+          // With the deeper stages at two chunks and the weights as in the reference, this is
+          // the cheapest of what follows; more chunks only cost more.
+          if let best {
+            var cheapest = tiling
+            for deeper in stages[(position + 1)...] { cheapest.chunks[deeper] = reference.chunks[deeper] }
+            cheapest.resident = reference.resident
+            if !(Self.key(model.cost(of: cheapest, rows: spatial.rows, columns: spatial.columns)) < Self.key(best.cost)) {
+              break
+            }
+          }
           visit(position + 1)
         }
         tiling.chunks[stage] = reference.chunks[stage]
@@ -96,6 +106,8 @@ extension SegmentSearchRun {
         }
         guard lineBuffersHold(tiling, stages: stages) else { continue }
         let cost = model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+        // Other nests add nothing below their reference: an option as dear as the best is useless.
+        if let best, !(Self.key(cost) < Self.key(best.cost)) { continue }
         options.append(
           Option(
             bits: cost.bits - base.bits, macs: cost.extraMACs - base.extraMACs, footprint: cost.footprint - base.footprint,

@@ -110,12 +110,14 @@ public enum PlanUnit: Hashable, Sendable {
     }
   }
 
-  /// MACs beyond the layers' own: halo and chunk recompute of a segment; 0 for a layer.
-  public var extraMACs: Int {
-    switch self {
-    case .layer: return 0
-    case .segment(let schedule): return schedule.cost.extraMACs
-    }
+  /// MACs a segment spends recomputing halos (overlapping windows of neighbouring tiles); 0 for a layer.
+  public var haloMACs: Int {
+    if case .segment(let schedule) = self { return schedule.cost.haloMACs } else { return 0 }
+  }
+
+  /// MACs a segment spends recomputing chunked stages per chunk of a later stage; 0 for a layer.
+  public var chunkMACs: Int {
+    if case .segment(let schedule) = self { return schedule.cost.chunkMACs } else { return 0 }
   }
 
   public var ratioToFloor: Double { floor > 0 ? Double(traffic.total) / Double(floor) : 1 }
