@@ -98,21 +98,32 @@ extension SegmentSearchRun {
         tiling.chunks[stage] = reference.chunks[stage]
         return
       }
-      masks: for mask in 0..<(1 << layers.count) {
-        for (bit, layer) in layers.enumerated() {
-          tiling.resident[layer] = mask & (1 << bit) == 0
-          // Weights the spatial tiling forces to stream stay streamed.
-          if tiling.resident[layer] && !reference.resident[layer] { continue masks }
+      // A weight's residency changes only its own loads and its own buffer: cost the nest with
+      // every weight that may be resident resident, then each one streamed alone, and add up.
+      for layer in layers { tiling.resident[layer] = reference.resident[layer] }
+      guard lineBuffersHold(tiling, stages: stages) else { return }
+      let resident = model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+      let switchable = layers.filter { reference.resident[$0] }
+      let streaming = switchable.map { layer -> SegmentCost in
+        tiling.resident[layer] = false
+        defer { tiling.resident[layer] = true }
+        return model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+      }
+      for mask in 0..<(1 << switchable.count) {
+        var bits = resident.bits
+        var footprint = resident.footprint
+        var choice = Dictionary(uniqueKeysWithValues: layers.map { ($0, reference.resident[$0]) })
+        for (bit, layer) in switchable.enumerated() where mask & (1 << bit) != 0 {
+          bits += streaming[bit].bits - resident.bits
+          footprint += streaming[bit].footprint - resident.footprint
+          choice[layer] = false
         }
-        guard lineBuffersHold(tiling, stages: stages) else { continue }
-        let cost = model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
         // Other nests add nothing below their reference: an option as dear as the best is useless.
-        if let best, !(Self.key(cost) < Self.key(best.cost)) { continue }
+        if let best, !((bits, resident.extraMACs) < Self.key(best.cost)) { continue }
         options.append(
           Option(
-            bits: cost.bits - base.bits, macs: cost.extraMACs - base.extraMACs, footprint: cost.footprint - base.footprint,
-            chunks: Dictionary(uniqueKeysWithValues: stages.map { ($0, tiling.chunks[$0]) }),
-            resident: Dictionary(uniqueKeysWithValues: layers.map { ($0, tiling.resident[$0]) })))
+            bits: bits - base.bits, macs: resident.extraMACs - base.extraMACs, footprint: footprint - base.footprint,
+            chunks: Dictionary(uniqueKeysWithValues: stages.map { ($0, tiling.chunks[$0]) }), resident: choice))
       }
     }
     visit(0)
