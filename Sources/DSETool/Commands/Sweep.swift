@@ -11,7 +11,8 @@ extension DSECommand {
         (pJ), the sum of the floors of the strategy's own layers and segments, and the ratio to it. \
         Strategies: layerwise-rowmajor (each layer alone with its best tiling, no Scan: the conventional \
         baseline), layerwise-scan (Scan allowed) and fused-greedy (each run of layers grows into the longest \
-        legal fused chain, up to 8 layers, that fits and moves no more than its layers alone; docs/fusion-model.md). \
+        legal fused chain, up to 8 layers and 3 channel stages, that fits and moves no more than its layers alone; \
+        docs/fusion-model.md). \
         --strategy layerwise runs both layerwise strategies, fused runs layerwise-rowmajor and fused-greedy, all \
         runs every strategy; the layerwise-rowmajor baseline is always included beside fused-greedy. Writes \
         OUT/<network>.csv and OUT/<network>-layers.csv (one row per layer or fused segment, with its \
