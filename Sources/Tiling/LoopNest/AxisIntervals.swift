@@ -51,21 +51,9 @@ public struct AxisIntervals: Hashable, Sendable {
   public static func windows(
     outputExtent: Int, size: Int, stride: Int, kernel: Int, padding: Int, inputExtent: Int
   ) -> AxisIntervals {
-    let outputs = tiles(extent: outputExtent, size: size)
-    return AxisIntervals(
-      tiles: outputs.tiles.map { range in
-        var blocks: [ClosedRange<Int>] = []
-        for output in range[0] {
-          let low = max(0, output * stride - padding)
-          let high = min(inputExtent - 1, output * stride - padding + kernel - 1)
-          guard low <= high else { continue }
-          if let last = blocks.last, low <= last.upperBound + 1 {
-            blocks[blocks.count - 1] = last.lowerBound...max(last.upperBound, high)
-          } else {
-            blocks.append(low...high)
-          }
-        }
-        return blocks
+    AxisIntervals(
+      tiles: tiles(extent: outputExtent, size: size).tiles.map { outputs in
+        RangeSet.window(outputs, kernel: kernel, stride: stride, padding: padding, extent: inputExtent)
       })
   }
 }
