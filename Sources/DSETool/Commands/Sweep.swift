@@ -81,7 +81,14 @@ extension DSECommand {
         for size in sizes {
           for strategy in strategies {
             let started = Date()
-            plans.append(try strategy.plan(analysis, buffer: size, psumWidth: architecture.psumWidth))
+            var reported = started
+            plans.append(
+              try strategy.plan(analysis, buffer: size, psumWidth: architecture.psumWidth) { done, count in
+                // Long fused plans report their layers every few seconds.
+                guard Date().timeIntervalSince(reported) >= 5 else { return }
+                reported = Date()
+                progress("\(analysis.network.name): buffer \(size) \(strategy.rawValue): \(done)/\(count) layers")
+              })
             let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
             progress("\(analysis.network.name): \(plans.count)/\(total) buffer \(size) \(strategy.rawValue) (\(milliseconds) ms)")
           }
@@ -107,11 +114,14 @@ enum SweepStrategy: String, CaseIterable {
   case layerwiseScan = "layerwise-scan"
   case fusedGreedy = "fused-greedy"
 
-  func plan(_ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int) throws -> NetworkPlan {
+  func plan(
+    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int, progress: (_ layersDone: Int, _ layerCount: Int) -> Void
+  ) throws -> NetworkPlan {
     switch self {
     case .layerwiseRowMajor: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .rowMajor, psumWidth: psumWidth)
     case .layerwiseScan: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
-    case .fusedGreedy: return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth)
+    case .fusedGreedy:
+      return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth, progress: progress)
     }
   }
 }

@@ -15,7 +15,8 @@ public enum FusedGreedyPlanner {
   public static let strategyName = "fused-greedy"
 
   public static func plan(
-    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3
+    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3,
+    progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
   ) throws(PlanningError) -> NetworkPlan {
     let chains = FusionChains(analysis)
     var alone: [Int: PlanUnit] = [:]
@@ -56,6 +57,7 @@ public enum FusedGreedyPlanner {
       }
       units.append(unit)
       start += length
+      progress(start, analysis.layers.count)
     }
     return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategyName, units: units)
   }
