@@ -173,7 +173,7 @@ public struct SegmentModel: Sendable {
         case .layer: fromDRAM = nil
         case .external(_, let skipBits): fromDRAM = skipBits
         case .segmentInput:
-          let held = inputSkipsFree || inputHoldsSkip(tiling: tiling, nest: nest, output: output, rows: rows, columns: columns)
+          let held = inputSkipsFree || inputHoldsSkip(nest: nest, output: output, rows: rows, columns: columns)
           fromDRAM = held ? nil : segment.inputBits
         }
         if let skipBits = fromDRAM {
@@ -206,12 +206,8 @@ public struct SegmentModel: Sendable {
 
   /// Whether an add reading the segment input finds it in the input's buffer: the input stage
   /// is whole (all channels held for the tile) and every tile's input region covers the add's.
-  func inputHoldsSkip(tiling: SegmentTiling, nest: SegmentNest, output: Int, rows: SegmentRegions, columns: SegmentRegions) -> Bool {
-    guard nest.isWhole(0) else { return false }
-    for (needed, used) in [(rows.needed[0], rows.computed[output]), (columns.needed[0], columns.computed[output])] {
-      for tile in 0..<needed.count where !RangeSet.contains(needed.tiles[tile], used.tiles[tile]) { return false }
-    }
-    return true
+  func inputHoldsSkip(nest: SegmentNest, output: Int, rows: SegmentRegions, columns: SegmentRegions) -> Bool {
+    nest.isWhole(0) && rows.inputCovers[output] && columns.inputCovers[output]
   }
 
   /// The compulsory traffic of the segment in entries and in bits: each input element some

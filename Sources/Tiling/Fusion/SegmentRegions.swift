@@ -17,6 +17,9 @@ struct SegmentRegions: Sendable {
   let computedSummaries: [AxisSummary]
   /// Per tensor, the coordinates computed by at least one tile.
   let computedOnce: [Int]
+  /// Per tensor, whether every tile's region of the segment input covers the tile's computed
+  /// region of it (so an add of the segment input can find it in the input's buffer).
+  let inputCovers: [Bool]
 
   /// `extent(tensor)` is the tensor's extent along the axis; `window(layer)` the layer's
   /// (kernel, stride, padding before) along it.
@@ -66,6 +69,9 @@ struct SegmentRegions: Sendable {
     neededSummaries = self.needed.map(AxisSummary.init)
     computedSummaries = self.computed.map(AxisSummary.init)
     computedOnce = coveredBefore.map(RangeSet.count)
+    inputCovers = computed.map { tensor in
+      zip(needed[0], tensor).allSatisfy { input, used in RangeSet.contains(input, used) }
+    }
   }
 
   var tileCount: Int { neededSummaries[0].count }

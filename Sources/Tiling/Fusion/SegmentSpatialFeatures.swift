@@ -38,9 +38,7 @@ struct SegmentSpatialFeatures: Hashable {
       values.append(computed[1] - rows.computedOnce[output] * columns.computedOnce[output])
       values.append(rows.retained[index] * columns.neededSummaries[index].maximumLength)
       if layer.skip == .segmentInput {
-        let whole = SegmentNest(tiling: .untiled(model.segment), stageChannels: model.stageChannels)
-        let held = model.inputHoldsSkip(tiling: tiling, nest: whole, output: output, rows: rows, columns: columns)
-        values.append(held ? 0 : 1)
+        values.append(rows.inputCovers[output] && columns.inputCovers[output] ? 0 : 1)
       }
     }
     self.values = values
