@@ -71,4 +71,47 @@ enum SmallSegments {
     }
     #expect(compared > 100)
   }
+
+  /// The same with the two filters: a cutoff on bits (random, around the true optimum) and a
+  /// cap on extra MACs (0, or random up to about twice the optimum's): the search finds what
+  /// brute force finds among the schedules that pass them, or nothing when nothing does.
+  @Test func filtersEqualBruteForce() throws {
+    var random = SplitMix64(seed: 43)
+    var compared = 0
+    var excluded = 0
+    for _ in 0..<150 {
+      let segment = SmallSegments.make(&random)
+      let untiled = try SegmentModel(segment: segment).cost(of: .untiled(segment)).footprint
+      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
+      let scan: ScanOption = Bool.random(using: &random) ? .allowed : .never
+      guard let optimum = try SegmentSearch.bruteForce(segment, buffer: buffer, scan: scan)?.cost else { continue }
+      let spread = max(2, optimum.bits / 4)
+      let filters: [(cutoff: Int?, cap: Int?)] = [
+        (Int.random(in: (optimum.bits - spread)...(optimum.bits + spread), using: &random), nil),
+        (optimum.bits + Int.random(in: 0...1, using: &random), nil),
+        (nil, 0),
+        (nil, Int.random(in: 0...(2 * optimum.extraMACs + 2), using: &random)),
+        (Int.random(in: (optimum.bits - spread)...(optimum.bits + 2 * spread), using: &random),
+         Bool.random(using: &random) ? 0 : Int.random(in: 0...(2 * optimum.extraMACs + 2), using: &random)),
+      ]
+      for (cutoff, cap) in filters {
+        let found = try SegmentSearch.best(segment, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: cap)
+        let brute = try SegmentSearch.bruteForce(segment, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: cap)
+        let context = "\(segment.layers.map(\.name)) \(segment.input) at \(buffer) below \(cutoff ?? -1) cap \(cap ?? -1)"
+        #expect((found == nil) == (brute == nil), "\(context): search \(found.map { "\($0.tiling)" } ?? "nil"), brute force \(brute.map { "\($0.tiling)" } ?? "nil")")
+        guard let found, let brute else {
+          excluded += 1
+          continue
+        }
+        compared += 1
+        #expect(
+          SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
+          "\(context): search \(found.tiling) \(found.cost.bits)/\(found.cost.extraMACs), brute force \(brute.tiling) \(brute.cost.bits)/\(brute.cost.extraMACs)")
+        #expect(found.cost.bits < cutoff ?? Int.max && found.cost.extraMACs <= cap ?? Int.max)
+        #expect(found.cost.footprint <= buffer)
+      }
+    }
+    // Both outcomes are exercised.
+    #expect(compared > 200 && excluded > 100, "\(compared) compared, \(excluded) excluded")
+  }
 }

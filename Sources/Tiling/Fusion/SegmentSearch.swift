@@ -30,12 +30,17 @@ public struct SegmentSchedule: Hashable, Sendable {
 /// a partial choice with the rest at their cheapest (whole stages, resident weights) bounds
 /// the cost from below, and with the rest at their smallest it bounds the footprint.
 public enum SegmentSearch {
+  /// `below`: only schedules moving strictly fewer than `cutoff` bits count (nil when none does);
+  /// the search starts with it as its incumbent bound, so a segment that cannot beat a known
+  /// alternative is cheap to rule out. `maxExtraMACs`: only schedules whose extra MACs (halo
+  /// plus chunk recompute) are at most this count (0: recompute-free).
   public static func best(
-    _ segment: FusedSegment, buffer: Int, psumWidth: Int = 1, scan: ScanOption = .allowed
+    _ segment: FusedSegment, buffer: Int, psumWidth: Int = 1, scan: ScanOption = .allowed, below cutoff: Int? = nil,
+    maxExtraMACs: Int? = nil
   ) throws(FusionError) -> SegmentSchedule? {
     try segment.validate()
     let model = SegmentModel(segment: segment, psumWidth: psumWidth)
-    var run = SegmentSearchRun(model: model, buffer: buffer, scan: scan)
+    var run = SegmentSearchRun(model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs)
     run.search()
     guard let found = run.best else { return nil }
     return SegmentSchedule(segment: segment, tiling: found.tiling, cost: found.cost, floor: model.floor)
@@ -43,7 +48,8 @@ public enum SegmentSearch {
 
   /// Every legal tiling, every size (not just one per chunk count): the test oracle for small segments.
   public static func bruteForce(
-    _ segment: FusedSegment, buffer: Int, psumWidth: Int = 1, scan: ScanOption = .allowed
+    _ segment: FusedSegment, buffer: Int, psumWidth: Int = 1, scan: ScanOption = .allowed, below cutoff: Int? = nil,
+    maxExtraMACs: Int? = nil
   ) throws(FusionError) -> SegmentSchedule? {
     try segment.validate()
     let model = SegmentModel(segment: segment, psumWidth: psumWidth)
@@ -62,7 +68,9 @@ public enum SegmentSearch {
               for lines in flagChoices {
                 let tiling = SegmentTiling(
                   rows: rows, columns: columns, scan: scanned, chunks: chunks, resident: resident, lineBuffers: lines)
-                guard let cost = try? model.cost(of: tiling), cost.footprint <= buffer else { continue }
+                guard let cost = try? model.cost(of: tiling), cost.footprint <= buffer,
+                  cost.bits < cutoff ?? Int.max, cost.extraMACs <= maxExtraMACs ?? Int.max
+                else { continue }
                 if best.map({ SegmentSearchRun.key(cost) < SegmentSearchRun.key($0.cost) }) ?? true {
                   best = (tiling, cost)
                 }
@@ -83,14 +91,28 @@ struct SegmentSearchRun {
   let model: SegmentModel
   let buffer: Int
   let scan: ScanOption
+  /// The extra-MAC cap (Int.max: none).
+  let maxExtraMACs: Int
   var best: (tiling: SegmentTiling, cost: SegmentCost)?
+  /// What a schedule must beat (strictly): the best's key, or before one is found the
+  /// caller's cutoff as (cutoff, Int.min), which exactly the keys with fewer bits are below.
+  private(set) var incumbent: (Int, Int)?
   private var rowRegions: [[Bool]: [Int: SegmentRegions]] = [:]
   private var columnRegions: [Int: SegmentRegions] = [:]
 
-  init(model: SegmentModel, buffer: Int, scan: ScanOption) {
+  init(model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int? = nil, maxExtraMACs: Int? = nil) {
     self.model = model
     self.buffer = buffer
     self.scan = scan
+    self.maxExtraMACs = maxExtraMACs ?? Int.max
+    incumbent = cutoff.map { ($0, Int.min) }
+  }
+
+  /// Whether a cost bound (bits, extra MACs) can still lead to an acceptable schedule: below
+  /// the incumbent, within the MAC cap. Every bound the search uses is a lower bound on both
+  /// the bits and the extra MACs of what it prunes, so failing either test prunes exactly.
+  func promising(_ bound: (Int, Int)) -> Bool {
+    bound.1 <= maxExtraMACs && (incumbent.map { bound < $0 } ?? true)
   }
 
   /// The objective: bits moved, then extra MACs.
@@ -112,7 +134,8 @@ struct SegmentSearchRun {
 
   mutating func search() {
     for spatial in spatialCandidates() {
-      if let best, !(spatial.bound < Self.key(best.cost)) { break }
+      // Candidates come cheapest bound first: none after this one can beat the incumbent.
+      if let incumbent, !(spatial.bound < incumbent) { break }
       searchChunks(spatial)
     }
   }
@@ -151,6 +174,10 @@ struct SegmentSearchRun {
             }
             tiling.chunks = model.stageChannels
             let ideal = model.cost(of: tiling, rows: rowRegion, columns: columnRegion)
+            // Halo MACs depend on the spatial tiling alone and chunk recompute is never
+            // negative: the ideal's extra MACs are the least of any schedule of this tiling.
+            // (Whatever it dominates has at least its halo MACs, so skipping it first is exact.)
+            guard ideal.extraMACs <= maxExtraMACs else { continue }
             let features = SegmentSpatialFeatures(model: model, tiling: tiling, rows: rowRegion, columns: columnRegion)
             if kept[features.group, default: []].contains(where: { $0.dominates(features) }) { continue }
             kept[features.group, default: []].removeAll { features.dominates($0) }
@@ -185,8 +212,9 @@ struct SegmentSearchRun {
   mutating func consider(_ tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
     guard (try? model.validate(tiling)) != nil else { return }
     let cost = model.cost(of: tiling, rows: rows, columns: columns)
-    guard cost.footprint <= buffer else { return }
-    if best.map({ Self.key(cost) < Self.key($0.cost) }) ?? true { best = (tiling, cost) }
+    guard cost.footprint <= buffer, promising(Self.key(cost)) else { return }
+    best = (tiling, cost)
+    incumbent = Self.key(cost)
   }
 
   /// The smallest chunk size of each chunk count, fewest chunks first.

@@ -36,7 +36,8 @@ extension SegmentSearchRun {
       for stage in chunked { reference.chunks[stage] = (stages[stage] + 1) / 2 }
       let base = model.cost(of: reference, rows: spatial.rows, columns: spatial.columns)
       // Two chunks and resident weights are this structure's cheapest: a bound for all of it.
-      if let best, !(Self.key(base) < Self.key(best.cost)) { continue }
+      // (MACs too: more chunks only add recompute; residency changes no MAC.)
+      if !promising(Self.key(base)) { continue }
       let nest = SegmentNest(tiling: reference, stageChannels: stages)
       let nestCount = nest.tops.count
       func nestIndex(_ stage: Int) -> Int { nest.tops.firstIndex { $0 >= stage } ?? nestCount - 1 }
@@ -59,7 +60,9 @@ extension SegmentSearchRun {
                 chunks: left.chunks.merging(right.chunks) { $1 }, resident: left.resident.merging(right.resident) { $1 }))
           }
         }
-        combined = Self.undominated(next)
+        // Every other nest's option adds bits and MACs to the base, never less: an option
+        // already over the MAC cap stays over it.
+        combined = Self.undominated(next.filter { $0.macs <= maxExtraMACs })
       }
       for option in combined.sorted(by: { ($0.bits, $0.macs) < ($1.bits, $1.macs) }) where option.footprint <= buffer {
         var tiling = reference
@@ -85,13 +88,12 @@ extension SegmentSearchRun {
           tiling.chunks[stage] = size
           // With the deeper stages at two chunks and the weights as in the reference, this is
           // the cheapest of what follows; more chunks only cost more.
-          if let best {
+          // Both its bits and its extra MACs bound all that follows.
+          if incumbent != nil || maxExtraMACs < Int.max {
             var cheapest = tiling
             for deeper in stages[(position + 1)...] { cheapest.chunks[deeper] = reference.chunks[deeper] }
             cheapest.resident = reference.resident
-            if !(Self.key(model.cost(of: cheapest, rows: spatial.rows, columns: spatial.columns)) < Self.key(best.cost)) {
-              break
-            }
+            if !promising(Self.key(model.cost(of: cheapest, rows: spatial.rows, columns: spatial.columns))) { break }
           }
           visit(position + 1)
         }
@@ -119,7 +121,7 @@ extension SegmentSearchRun {
           choice[layer] = false
         }
         // Other nests add nothing below their reference: an option as dear as the best is useless.
-        if let best, !((bits, resident.extraMACs) < Self.key(best.cost)) { continue }
+        if !promising((bits, resident.extraMACs)) { continue }
         options.append(
           Option(
             bits: bits - base.bits, macs: resident.extraMACs - base.extraMACs, footprint: footprint - base.footprint,
