@@ -6,8 +6,9 @@ import CGLPK
 public enum GLPK {
   /// The linked library's version, "major.minor" (for example "5.0").
   public static var version: String {
-    // GLPK 5.0 returns a static string here without touching its environment.
-    String(cString: glp_version())
+    // GLPK 5.0 returns a static string, but older releases read it from the thread's environment:
+    // copy it inside `run`, before the environment is freed.
+    (try? GLPKEnvironment.run { _ in String(cString: glp_version()) }) ?? "unknown"
   }
 
   /// Solves the program: branch and cut (GLPK's glp_intopt) when any column is integer or binary,
@@ -15,6 +16,10 @@ public enum GLPK {
   /// glp_simplex, which gives `relaxationObjective` and the optimal basis branch and cut starts
   /// from when presolve is off; with presolve on, glp_intopt's MIP presolver then re-solves the
   /// (reduced) relaxation itself, a small price next to branch and cut.
+  ///
+  /// Branch and cut terminates when every integer column is bounded (binary columns are). With
+  /// unbounded integer columns an integer-infeasible program can make it search forever, as in
+  /// any LP-based branch and bound: set a time limit for such models.
   public static func solve(_ program: LinearProgram, options: SolverOptions = .init()) throws(SolverError)
     -> Solution
   {
@@ -27,7 +32,7 @@ public enum GLPK {
         isInteger
         ? try solveInteger(problem, options: options, deadline: deadline)
         : try solveContinuous(problem, presolve: options.presolve, deadline: deadline)
-      return solution(outcome, of: program, log: log)
+      return solution(outcome, of: program, integrality: isInteger, log: log)
     }
   }
 
@@ -41,7 +46,7 @@ public enum GLPK {
       let deadline = Deadline(seconds: options.timeLimit)
       let problem = try GLPKProblem(program, integrality: false, log: log)
       let outcome = try solveContinuous(problem, presolve: options.presolve, deadline: deadline)
-      return solution(outcome, of: program, log: log)
+      return solution(outcome, of: program, integrality: false, log: log)
     }
   }
 
@@ -54,9 +59,12 @@ public enum GLPK {
     }
   }
 
-  /// Assembles the public answer. After branch and cut the objective is recomputed from the
-  /// rounded values, so it matches them exactly rather than GLPK's unrounded point.
-  private static func solution(_ outcome: Outcome, of program: LinearProgram, log: GLPKLog) -> Solution {
+  /// Assembles the public answer. With `integrality`, integer columns are rounded and the objective
+  /// is recomputed from the rounded values, so it matches them exactly rather than GLPK's
+  /// unrounded point.
+  private static func solution(_ outcome: Outcome, of program: LinearProgram, integrality: Bool, log: GLPKLog)
+    -> Solution
+  {
     let isMinimizing = program.direction == .minimize
     guard outcome.status.hasSolution else {
       let towardInfinity = outcome.status == .unbounded ? !isMinimizing : isMinimizing
@@ -66,7 +74,7 @@ public enum GLPK {
     }
     let values = zip(program.columns, outcome.values).map { column, value in
       // `+ 0` turns a rounded -0.0 into 0.0, so values compare and print as the integers they are.
-      column.kind == .continuous ? value : value.rounded() + 0
+      integrality && column.kind != .continuous ? value.rounded() + 0 : value
     }
     return Solution(
       status: outcome.status, objective: outcome.objective ?? program.objective(at: values), values: values,
