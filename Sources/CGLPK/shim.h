@@ -22,7 +22,7 @@ typedef struct {
   jmp_buf jump_point;
 } cglpk_error_guard;
 
-static void cglpk_jump_back(void *info) {
+static inline void cglpk_jump_back(void *info) {
   cglpk_error_guard *guard = (cglpk_error_guard *)info;
   longjmp(guard->jump_point, 1);
 }

@@ -58,7 +58,8 @@ final class GLPKProblem {
   func loadMatrix(_ triplets: (rows: [Int32], columns: [Int32], values: [Double])) throws(SolverError) {
     precondition(triplets.rows.count == triplets.columns.count && triplets.rows.count == triplets.values.count)
     _ = try guarded("glp_load_matrix") { handle in
-      cglpk_guarded_load_matrix(handle, Int32(triplets.rows.count - 1), triplets.rows, triplets.columns, triplets.values)
+      let count = Int32(triplets.rows.count - 1)
+      return cglpk_guarded_load_matrix(handle, count, triplets.rows, triplets.columns, triplets.values)
     }
   }
 

@@ -1,6 +1,7 @@
 /// How hard the solver works before it answers.
 public struct SolverOptions: Hashable, Sendable {
   /// Wall-clock seconds for the whole solve (relaxation, branch and cut, any re-solve); nil = none.
+  /// Time spent waiting for another thread's solve to release GLPK does not count.
   public var timeLimit: Double?
   /// Stop branch and cut once (best bound − incumbent) / |incumbent| is at most this; 0 = prove
   /// optimality. Has no effect on programs without integer columns.
