@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // dse — design-space exploration for CNN inference accelerators.
-// Module DAG (README.md, "Layout"): Networks <- Tiling <- Reports <- DSE <- DSETool.
+// Module DAG (README.md, "Layout"): Networks <- Tiling <- Reports <- DSE <- DSETool;
+// Tiling <- Solver, which links GLPK through the CGLPK system-library module.
 import PackageDescription
 
 let package = Package(
@@ -18,6 +19,10 @@ let package = Package(
     .target(name: "Networks", dependencies: [.product(name: "Yams", package: "Yams")]),
     // GEMM tiles, loop orders, Scan, the walk, closed-form traffic, floors, search.
     .target(name: "Tiling", dependencies: ["Networks", .product(name: "Yams", package: "Yams")]),
+    // GLPK's C API through a module map (Debian's libglpk-dev ships no pkg-config file).
+    .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+    // Candidate schedules, the MILP on GLPK, and the exact dynamic program that cross-checks it.
+    .target(name: "Solver", dependencies: ["Tiling", "CGLPK"]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks", "Tiling"]),
     // The public library facade a simulator calls.
@@ -28,6 +33,7 @@ let package = Package(
       dependencies: ["DSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
     .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
+    .testTarget(name: "SolverTests", dependencies: ["Solver"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
   ],
   swiftLanguageModes: [.v6]
