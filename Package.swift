@@ -29,6 +29,7 @@ let package = Package(
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
     .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
   ],
   swiftLanguageModes: [.v6]
 )
