@@ -84,14 +84,24 @@ public enum SweepPlots {
     /// Base-unit values per display unit.
     var scale: Double
 
+    static let entries = DisplayUnit(quantity: "DRAM traffic", name: "entries", scale: 1)
+
+    static func energy(largestPicojoules largest: Double) -> DisplayUnit {
+      let units: [(String, Double)] = [("J", 1e12), ("mJ", 1e9), ("µJ", 1e6), ("nJ", 1e3)]
+      let (name, scale) = units.first { largest >= $0.1 } ?? ("pJ", 1)
+      return DisplayUnit(quantity: "DRAM energy", name: name, scale: scale)
+    }
+
+    init(quantity: String, name: String, scale: Double) {
+      self.quantity = quantity
+      self.name = name
+      self.scale = scale
+    }
+
     init(metric: Metric, largest: Double) {
       switch metric {
-      case .traffic:
-        (quantity, name, scale) = ("DRAM traffic", "entries", 1)
-      case .energy:
-        let units: [(String, Double)] = [("J", 1e12), ("mJ", 1e9), ("µJ", 1e6), ("nJ", 1e3)]
-        let (unitName, unitScale) = units.first { largest >= $0.1 } ?? ("pJ", 1)
-        (quantity, name, scale) = ("DRAM energy", unitName, unitScale)
+      case .traffic: self = .entries
+      case .energy: self = .energy(largestPicojoules: largest)
       }
     }
   }
