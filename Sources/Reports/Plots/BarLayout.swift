@@ -137,8 +137,10 @@ struct BarLayout {
       document.text(valueLabel, x: (plotLeft + plotRight) / 2, y: plotBottom + 24 + font * 1.6, anchor: .middle)
     case .vertical:
       document.line(x1: plotLeft, y1: plotBottom, x2: plotRight, y2: plotBottom, stroke: ChartStyle.axisColor)
+      // Beside the tick labels, however far the turned category names push the plot right.
+      let tickWidth = valueAxis.ticks.map { SVGDocument.textWidth(valueAxis.label($0), fontSize: font) }.max() ?? 0
       let middle = (plotTop + plotBottom) / 2
-      document.text(valueLabel, x: ChartStyle.margin + font, y: middle, anchor: .middle, rotation: -90)
+      document.text(valueLabel, x: plotLeft - tickWidth - 14, y: middle, anchor: .middle, rotation: -90)
     }
     document.endGroup()
   }
