@@ -54,9 +54,9 @@ struct Axis {
     let last = Int(Foundation.log2(high).rounded(.down))
     var ticks = first <= last ? (first...last).map { Foundation.pow(2, Double($0)) } : Array(Set(positive)).sorted()
     // More than a dozen labels would collide; keep every second (or fourth...) power.
-    var stride = 1
-    while ticks.count / stride > 12 { stride *= 2 }
-    ticks = ticks.enumerated().filter { $0.offset % stride == 0 }.map(\.element)
+    var every = 1
+    while ticks.count / every > 12 { every *= 2 }
+    ticks = ticks.enumerated().filter { $0.offset % every == 0 }.map(\.element)
     if low == high {
       // A single value: half an octave either side, so it sits mid-axis.
       return Axis(scale: .log2, lower: low / 2.squareRoot(), upper: high * 2.squareRoot(), ticks: ticks)

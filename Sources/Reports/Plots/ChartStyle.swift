@@ -24,24 +24,23 @@ enum ChartStyle {
   }
 
   /// Marker shapes cycle with the colours, so series stay apart in grey-scale print too.
+  /// Each shape is smaller than the one before it, so where series coincide (row-major and
+  /// Scan often move the same traffic) the earlier marker still shows around the later one.
   enum Marker: CaseIterable {
     case circle, square, diamond, triangle
 
     static func forSeries(_ index: Int) -> Marker { allCases[index % allCases.count] }
 
     func draw(x: Double, y: Double, color: String, in document: inout SVGDocument) {
-      let size = 3.5
       switch self {
       case .circle:
-        document.circle(cx: x, cy: y, r: size, fill: color)
+        document.circle(cx: x, cy: y, r: 5, fill: color)
       case .square:
-        document.rect(x: x - size, y: y - size, width: 2 * size, height: 2 * size, fill: color)
+        document.rect(x: x - 3.2, y: y - 3.2, width: 6.4, height: 6.4, fill: color)
       case .diamond:
-        let reach = size * 1.35
-        document.polygon([(x, y - reach), (x + reach, y), (x, y + reach), (x - reach, y)], fill: color)
+        document.polygon([(x, y - 3.6), (x + 3.6, y), (x, y + 3.6), (x - 3.6, y)], fill: color)
       case .triangle:
-        let reach = size * 1.3
-        document.polygon([(x, y - reach), (x + reach, y + reach * 0.8), (x - reach, y + reach * 0.8)], fill: color)
+        document.polygon([(x, y - 3), (x + 2.8, y + 2), (x - 2.8, y + 2)], fill: color)
       }
     }
   }
