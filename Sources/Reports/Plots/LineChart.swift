@@ -3,7 +3,8 @@
 ///
 /// The output is deterministic: the same chart gives the same bytes. Points that cannot be
 /// drawn (non-finite values, x <= 0 on a log2 axis) are left out; a chart left with no point
-/// says "no data". Each series is an SVG group `<g class="series" data-series="NAME">` holding
+/// says "no data". Dashed series are drawn under solid ones; the legend keeps the given order.
+/// Each series is an SVG group `<g class="series" data-series="NAME">` holding
 /// its `<polyline>` (points in ascending x) and its markers, so tools and tests can read it back.
 public struct LineChart: Hashable, Sendable {
   public struct Point: Hashable, Sendable {
@@ -83,7 +84,10 @@ public struct LineChart: Hashable, Sendable {
     var document = SVGDocument(width: width, height: height)
     ChartStyle.title(title, in: &document)
     drawAxes(x: xAxis, y: yAxis, left: left, top: top, in: &document)
-    for (index, line) in series.enumerated() {
+    // Dashed references (floors) first, so measured results that reach them stay on top.
+    let drawingOrder = series.indices.filter { series[$0].dashed } + series.indices.filter { !series[$0].dashed }
+    for index in drawingOrder {
+      let line = series[index]
       let color = line.color ?? Palette.color(index)
       let pixels = drawn[index].map { (x: xAxis.position($0.x), y: yAxis.position($0.y)) }
       document.beginGroup([("class", "series"), ("data-series", line.name)])
