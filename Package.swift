@@ -35,6 +35,7 @@ let package = Package(
     .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
     .testTarget(name: "SolverTests", dependencies: ["Solver"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
   ],
   swiftLanguageModes: [.v6]
 )

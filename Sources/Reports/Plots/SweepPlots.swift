@@ -1,0 +1,108 @@
+import Tiling
+
+/// The SVG charts of `dse sweep`: how a network's DRAM traffic or energy falls as the buffer
+/// grows, per strategy, and where one plan's traffic goes, per layer or fused segment.
+public enum SweepPlots {
+  /// What the sweep chart plots against buffer size.
+  public enum Metric: Hashable, Sendable {
+    /// DRAM traffic in entries (`NetworkPlan.traffic.total`).
+    case traffic
+    /// DRAM energy (`NetworkPlan.dramEnergy(_:)`), computed in pJ and drawn in the SI unit
+    /// (nJ, µJ, mJ, J) that keeps the largest value between 1 and 1000.
+    case energy(EnergyModel)
+  }
+
+  /// One line per strategy (in order of first appearance in `plans`) against buffer size on a
+  /// log2 axis, plus `floor` as a dashed line named "network floor".
+  ///
+  /// - Parameters:
+  ///   - plans: plans of the network `network`; plans of other networks are ignored.
+  ///   - floor: the network's lower bound in the metric's base unit, the one `plans` are
+  ///     measured in: entries for `.traffic`, pJ for `.energy` (the caller knows the bit
+  ///     widths that turn entries into energy; the chart converts pJ to its display unit).
+  ///     nil draws no floor.
+  public static func traffic(network: String, plans: [NetworkPlan], floor: Double?, metric: Metric) -> String {
+    let ours = plans.filter { $0.network == network }
+    let values = ours.map { value(of: $0, metric) } + (floor.map { [$0] } ?? [])
+    let unit = DisplayUnit(metric: metric, largest: values.max() ?? 0)
+    var strategies: [String] = []
+    for plan in ours where !strategies.contains(plan.strategy) { strategies.append(plan.strategy) }
+    var series = strategies.map { strategy in
+      LineChart.Series(
+        name: strategy,
+        points: ours.filter { $0.strategy == strategy }.map { plan in
+          LineChart.Point(x: Double(plan.buffer), y: value(of: plan, metric) / unit.scale)
+        })
+    }
+    let buffers = Set(ours.map(\.buffer)).sorted()
+    if let floor, !buffers.isEmpty {
+      // One point per buffer size, so the line spans the chart like the strategies do.
+      let points = buffers.map { LineChart.Point(x: Double($0), y: floor / unit.scale) }
+      series.append(LineChart.Series(name: "network floor", points: points, dashed: true, color: "#000000"))
+    }
+    let chart = LineChart(
+      title: "\(network): \(unit.quantity) by buffer size", xLabel: "buffer size (entries; K = 1024)",
+      yLabel: "\(unit.quantity) (\(unit.name))", xScale: .log2, series: series)
+    return chart.svg()
+  }
+
+  /// The operands of DRAM traffic, in the stacking order of `layers`.
+  public static let operandNames = ["input reads", "weight reads", "output writes", "partial-sum reads", "partial-sum writes"]
+
+  /// A stacked horizontal bar per unit of `plan`, in plan order, split by operand
+  /// (`operandNames`), in entries. Fused segments are shaded and named in the legend.
+  public static func layers(network: String, plan: NetworkPlan) -> String {
+    let categories = plan.units.map { unit in
+      let traffic = unit.traffic
+      let values = [traffic.inputReads, traffic.weightReads, traffic.outputWrites, traffic.psumReads, traffic.psumWrites]
+      let isSegment: Bool
+      if case .segment = unit { isSegment = true } else { isSegment = false }
+      return BarChart.Category(name: unit.name, values: values.map(Double.init), emphasized: isSegment)
+    }
+    let total = TickLabel.compact(Double(plan.traffic.total))
+    let title =
+      "\(network), \(plan.strategy), buffer \(TickLabel.bufferSize(Double(plan.buffer))) entries: "
+      + "DRAM traffic \(total) entries by unit"
+    let chart = BarChart(
+      title: title, valueLabel: "DRAM traffic (entries)", components: operandNames, categories: categories,
+      orientation: .horizontal, emphasisLabel: "fused segment")
+    return chart.svg()
+  }
+
+  static func value(of plan: NetworkPlan, _ metric: Metric) -> Double {
+    switch metric {
+    case .traffic: return Double(plan.traffic.total)
+    case .energy(let model): return plan.dramEnergy(model)
+    }
+  }
+
+  /// The unit values are drawn in: entries as they are (tick labels add K, M, G), energy
+  /// scaled from pJ to the largest SI unit the largest value reaches.
+  struct DisplayUnit {
+    var quantity: String
+    var name: String
+    /// Base-unit values per display unit.
+    var scale: Double
+
+    static let entries = DisplayUnit(quantity: "DRAM traffic", name: "entries", scale: 1)
+
+    static func energy(largestPicojoules largest: Double) -> DisplayUnit {
+      let units: [(String, Double)] = [("J", 1e12), ("mJ", 1e9), ("µJ", 1e6), ("nJ", 1e3)]
+      let (name, scale) = units.first { largest >= $0.1 } ?? ("pJ", 1)
+      return DisplayUnit(quantity: "DRAM energy", name: name, scale: scale)
+    }
+
+    init(quantity: String, name: String, scale: Double) {
+      self.quantity = quantity
+      self.name = name
+      self.scale = scale
+    }
+
+    init(metric: Metric, largest: Double) {
+      switch metric {
+      case .traffic: self = .entries
+      case .energy: self = .energy(largestPicojoules: largest)
+      }
+    }
+  }
+}
