@@ -26,7 +26,7 @@ let package = Package(
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks", "Tiling"]),
     // The public library facade a simulator calls.
-    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Reports"]),
+    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "Reports"]),
     // The command-line tool `dse`.
     .executableTarget(
       name: "DSETool",

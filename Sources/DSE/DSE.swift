@@ -2,6 +2,7 @@
 // the renderers without naming the inner modules.
 @_exported import Networks
 @_exported import Reports
+@_exported import Solver
 @_exported import Tiling
 
 /// Version and identity of the engine.

@@ -58,10 +58,10 @@ import Testing
     let result = try dse(
       "sweep", "nets/mobilenetv2.yaml", "--buffers", "16K..64K", "--strategy", "layerwise", "--out", directory.path)
     #expect(result.status == 0, "\(result.standardError)")
-    #expect(result.standardError.contains("mobilenetv2: 6/6"))
+    #expect(result.standardError.contains("mobilenetv2 64K layerwise-scan"))
     let summary = try String(contentsOf: directory.appendingPathComponent("mobilenetv2.csv"), encoding: .utf8)
     let rows = summary.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-    #expect(rows.first?.joined(separator: ",") == "network,buffer_entries,strategy,dram_reads,dram_writes,dram_traffic,dram_bytes,dram_energy_pj,floor,ratio_to_floor")
+    #expect(rows.first?.joined(separator: ",") == "network,buffer_entries,strategy,dram_reads,dram_writes,dram_traffic,dram_bytes,dram_energy_pj,floor,ratio_to_floor,network_floor,saving_vs_baseline,segments,solver,solve_ms")
     #expect(rows.count == 7)
     var traffic: [String: Int] = [:]
     for row in rows.dropFirst() {
@@ -76,7 +76,7 @@ import Testing
       let rowMajor = try #require(traffic[buffer + "layerwise-rowmajor"])
       #expect(scan <= rowMajor)
     }
-    let layers = try String(contentsOf: directory.appendingPathComponent("mobilenetv2-layers.csv"), encoding: .utf8)
+    let layers = try String(contentsOf: directory.appendingPathComponent("mobilenetv2-segments.csv"), encoding: .utf8)
     let layerLines = layers.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
     let trafficColumn = try #require(layerLines.first?.firstIndex(of: "dram_traffic"))
     let layerRows = layerLines.dropFirst()
@@ -98,7 +98,7 @@ import Testing
     let baseline = try #require(Int(rows[0][5]))
     let fused = try #require(Int(rows[1][5]))
     #expect(fused < baseline / 2, "fusion should remove most of MobileNetV2's activation traffic")
-    let layers = try String(contentsOf: directory.appendingPathComponent("mobilenetv2-layers.csv"), encoding: .utf8)
+    let layers = try String(contentsOf: directory.appendingPathComponent("mobilenetv2-segments.csv"), encoding: .utf8)
     let lines = layers.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     let header = try #require(lines.first)
     let column = { (name: String) in header.firstIndex(of: name) ?? 0 }

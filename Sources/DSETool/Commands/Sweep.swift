@@ -5,60 +5,105 @@ import Foundation
 extension DSECommand {
   struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Schedule networks at every buffer size and write CSV tables of DRAM traffic and energy.",
+      abstract: "Find the best schedule of networks at every buffer size; write CSV, Graphviz and SVG plots.",
       discussion: """
         For each network, buffer size and strategy: DRAM reads, writes, traffic (entries), bytes, DRAM energy \
-        (pJ), the sum of the floors of the strategy's own layers and segments, and the ratio to it. \
-        Strategies: layerwise-rowmajor (each layer alone with its best tiling, no Scan: the conventional \
-        baseline), layerwise-scan (Scan allowed) and fused-greedy (each run of layers grows into the longest \
-        legal fused chain, up to 8 layers and 3 channel stages, that fits and moves no more than its layers alone; \
-        docs/fusion-model.md). \
-        --strategy layerwise runs both layerwise strategies, fused runs layerwise-rowmajor and fused-greedy, all \
-        runs every strategy; the layerwise-rowmajor baseline is always included beside fused-greedy. Writes \
-        OUT/<network>.csv and OUT/<network>-layers.csv (one row per layer or fused segment, with its \
-        schedule, its layers and the MACs it spends recomputing halos and chunks).
+        (pJ), the sum of the floors of the strategy's own layers and segments and the ratio to it, the network \
+        floor (every weight, the input and the outputs once), the saving against layerwise-rowmajor in the \
+        objective, the number of segments (a layer alone counts as one), the solver and the time taken.
+
+        Strategies: layerwise-rowmajor (each layer alone, best tiling, no Scan: the baseline), layerwise-scan \
+        (Scan allowed), fused-greedy (each run of layers grows into the longest legal fused chain that fits and \
+        moves no more than its layers alone) and optimal (an MILP on GLPK over every legal segment of up to \
+        --max-segment-length layers and 3 channel stages, each with its least-bits schedule, cross-checked by \
+        an exact dynamic program; docs/optimizer.md). --strategy optimal (the default) and fused add the \
+        layerwise-rowmajor baseline; layerwise runs both layerwise strategies; all runs every strategy.
+
+        Coupling constraints (optimal only): --max-latency (roofline cycles of each segment: MACs over the \
+        array or bytes over the DRAM bandwidth, whichever is slower; arch file: mac.array, mac.clock_mhz, \
+        dram.bandwidth_bytes_per_cycle), --max-segments. A constraint no plan meets is reported with the \
+        smallest value that works.
+
+        Writes OUT/<network>.csv, OUT/<network>-segments.csv (every unit of every plan: layers, tiles, order, \
+        Scan, chunks, buffer split, traffic by operand, floor), OUT/<network>-<size>.dot (the best plan, fused \
+        segments as clusters), OUT/<network>-candidates.csv (what optimal chose from) and PLOTS/<network>-traffic.svg, PLOTS/<network>-layers-<size>.svg.
 
         Buffer sizes: 16K..256K = powers of two; 16K..256K/16K = steps of 16K; 64K,96K = a list; a plain \
         number is entries; K = 1024 entries, M = 1024K; KiB and MiB mean bytes, converted at --bits.
 
+        With no network, sweeps the bundled MobileNetV2 (nets/mobilenetv2.yaml) at 16K..256K.
+
         Examples:
-          dse sweep nets/mobilenetv2.yaml --buffers 16K..256K --strategy layerwise
-          dse sweep nets/mobilenetv2.yaml nets/resnet50-cp.yaml --buffers 16K..256K --strategy fused
-          dse sweep nets/mobilenetv2.yaml nets/resnet50.yaml --buffers 64K,96K --out out
-          dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise-scan
+          dse sweep
+          dse sweep nets/mobilenetv2.yaml --buffers 16K..256K
+          dse sweep nets/mobilenetv2.yaml nets/resnet50-cp.yaml --strategy all --jobs 2
+          dse sweep nets/mobilenetv1.yaml --buffers 64K --max-latency 4ms --objective traffic
+          dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise --out out --plots out/plots
         """)
 
-    @Argument(help: "Network files (.yaml, .cfg or .csv).")
-    var networks: [String]
+    @Argument(help: "Network files (.yaml, .cfg or .csv); none: the bundled MobileNetV2.")
+    var networks: [String] = []
 
     @Option(help: "Buffer sizes in entries (see above).")
     var buffers: String = "16K..256K"
 
-    @Option(help: "layerwise, fused, all, or one of \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var strategy: String = "layerwise"
+    @Option(help: "optimal, fused, layerwise, all, or one of \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var strategy: String = "optimal"
+
+    @Option(help: "What optimal minimizes: energy (DRAM pJ) or traffic (entries).")
+    var objective: String = "energy"
+
+    @Option(help: "Latency budget of the whole network: a time (4ms, 800us, 0.01s) or cycles (2000000cycles).")
+    var maxLatency: String?
+
+    @Option(help: "Most segments (units) in an optimal plan; a layer alone counts as one.")
+    var maxSegments: Int?
+
+    @Option(help: "Longest fused segment, in layers (1 = no fusion).")
+    var maxSegmentLength: Int = 8
+
+    @Option(help: "GLPK's time limit per MILP, in seconds; past it the dynamic program or the best plan found is used, with a warning.")
+    var timeLimit: Double = 60
+
+    @Option(help: "Buffer sizes planned at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Bit width used to convert KiB/MiB buffer sizes to entries.")
     var bits: Int = 8
 
-    @Option(help: "Folder for the CSV files.")
+    @Option(help: "Folder for the CSV and DOT files.")
     var out: String = "results"
+
+    @Option(help: "Folder for the SVG plots (default: plots, or OUT/plots when --out is given).")
+    var plots: String?
 
     @OptionGroup var architecture: ArchitectureOptions
 
     func validate() throws {
-      guard !networks.isEmpty else { throw ValidationError("give at least one network file, e.g. nets/mobilenetv2.yaml") }
       _ = try strategies()
+      guard PlanObjective(rawValue: objective) != nil else {
+        throw ValidationError("--objective \(objective): accepted: energy, traffic")
+      }
+      if let maxSegments, maxSegments < 1 { throw ValidationError("--max-segments \(maxSegments): expected at least 1") }
+      guard (1...16).contains(maxSegmentLength) else {
+        throw ValidationError("--max-segment-length \(maxSegmentLength): expected 1 to 16")
+      }
+      guard timeLimit.isFinite && timeLimit > 0 else { throw ValidationError("--time-limit \(timeLimit): expected seconds > 0") }
+      guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): expected at least 1") }
+      if let maxLatency { _ = try LatencyBudget.parse(maxLatency, clockMHz: Architecture.default.clockMHz) }
     }
 
     func strategies() throws -> [SweepStrategy] {
       switch strategy {
+      case "optimal": return [.layerwiseRowMajor, .optimal]
       case "layerwise": return [.layerwiseRowMajor, .layerwiseScan]
       case "fused", SweepStrategy.fusedGreedy.rawValue: return [.layerwiseRowMajor, .fusedGreedy]
       case "all": return SweepStrategy.allCases
       default:
         guard let one = SweepStrategy(rawValue: strategy) else {
           throw ValidationError(
-            "--strategy \(strategy): accepted: layerwise, fused, all, \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+            "--strategy \(strategy): accepted: optimal, fused, layerwise, all, \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", "))"
+          )
         }
         return [one]
       }
@@ -71,33 +116,28 @@ extension DSECommand {
       } catch {
         throw ValidationError("--buffers \(buffers): \(error)")
       }
-      let model = try architecture.architecture().energy
-      let strategies = try strategies()
-      let analyses = try networks.map { try loadNetwork($0).analyze() }
-      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-      for analysis in analyses {
-        var plans: [NetworkPlan] = []
-        let total = sizes.count * strategies.count
-        for size in sizes {
-          for strategy in strategies {
-            let started = Date()
-            var reported = started
-            plans.append(
-              try strategy.plan(analysis, buffer: size, psumWidth: architecture.psumWidth) { done, count in
-                // Long fused plans report their layers every few seconds.
-                guard Date().timeIntervalSince(reported) >= 5 else { return }
-                reported = Date()
-                progress("\(analysis.network.name): buffer \(size) \(strategy.rawValue): \(done)/\(count) layers")
-              })
-            let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
-            progress("\(analysis.network.name): \(plans.count)/\(total) buffer \(size) \(strategy.rawValue) (\(milliseconds) ms)")
-          }
-        }
-        let tables = SweepTables(plans: plans, energy: model)
-        let base = URL(fileURLWithPath: out).appendingPathComponent(analysis.network.name).path
-        try writeTextAtomically(tables.summaryCSV(), to: base + ".csv")
-        try writeTextAtomically(tables.layerCSV(), to: base + "-layers.csv")
-        progress("\(analysis.network.name): wrote \(base).csv and \(base)-layers.csv")
+      let architecture = try self.architecture.architecture()
+      var constraints = PlanConstraints(maxSegments: maxSegments)
+      if let maxLatency { constraints.maxLatencyCycles = try LatencyBudget.parse(maxLatency, clockMHz: architecture.clockMHz) }
+      let settings = SweepSettings(
+        strategies: try strategies(), objective: PlanObjective(rawValue: objective) ?? .energy, constraints: constraints,
+        maxSegmentLength: maxSegmentLength, psumWidth: self.architecture.psumWidth, architecture: architecture,
+        solverOptions: SolverOptions(timeLimit: timeLimit))
+      let analyses: [NetworkAnalysis]
+      if networks.isEmpty {
+        progress("no network given: sweeping the bundled MobileNetV2 (\(Network.bundledDefaultFile))")
+        analyses = [try NetworkFormat.yaml.parse(Network.bundledDefaultYAML, file: Network.bundledDefaultFile).analyze()]
+      } else {
+        analyses = try networks.map { try loadNetwork($0).analyze() }
+      }
+      let sweeps = try SweepRunner(settings: settings, jobs: jobs).run(analyses, sizes: sizes)
+      let plotFolder = plots ?? (out == "results" ? "plots" : (out.hasSuffix("/") ? out : out + "/") + "plots")
+      for folder in [out, plotFolder] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+      for (analysis, sweep) in zip(analyses, sweeps) {
+        let written = try SweepOutputs(
+          analysis: analysis, sweep: sweep, settings: settings, folder: out, plotFolder: plotFolder
+        ).write()
+        progress("\(analysis.network.name): wrote \(written.joined(separator: ", "))")
       }
     }
   }
@@ -106,22 +146,4 @@ extension DSECommand {
 /// A progress line on standard error, so standard output stays clean for data.
 func progress(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
-}
-
-/// The strategies a sweep can run.
-enum SweepStrategy: String, CaseIterable {
-  case layerwiseRowMajor = "layerwise-rowmajor"
-  case layerwiseScan = "layerwise-scan"
-  case fusedGreedy = "fused-greedy"
-
-  func plan(
-    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int, progress: (_ layersDone: Int, _ layerCount: Int) -> Void
-  ) throws -> NetworkPlan {
-    switch self {
-    case .layerwiseRowMajor: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .rowMajor, psumWidth: psumWidth)
-    case .layerwiseScan: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
-    case .fusedGreedy:
-      return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth, progress: progress)
-    }
-  }
 }

@@ -35,6 +35,13 @@ public enum BufferSizes {
     "accepted: entries as 65536, 64K (x1024) or 1M (x1048576); bytes as 64KiB or 1MiB; "
     + "START..END (doubling), START..END/STEP (arithmetic); a comma-separated list of these"
 
+  /// A size as the syntax writes it: 16K, 1M, or plain entries when not a whole K.
+  public static func label(_ entries: Int) -> String {
+    if entries > 0 && entries % (1024 * 1024) == 0 { return "\(entries / (1024 * 1024))M" }
+    if entries > 0 && entries % 1024 == 0 { return "\(entries / 1024)K" }
+    return String(entries)
+  }
+
   /// The sizes `text` names, in entries, sorted and deduplicated. `bits` is the width of an
   /// entry, used only for sizes given in bytes (`KiB`, `MiB`).
   public static func parse(_ text: String, bits: Int = 8) throws(BufferSizeError) -> [Int] {

@@ -28,6 +28,11 @@ public enum ConvolutionTraffic {
   /// Buffer entries of the largest tile of each operand: input window, weights, and outputs
   /// (partial sums `psumWidth` entries wide).
   public static func footprint(problem: ConvolutionProblem, tiling: ConvolutionTiling, psumWidth: Int = 1) -> Int {
+    split(problem: problem, tiling: tiling, psumWidth: psumWidth).total
+  }
+
+  /// The footprint, operand by operand.
+  public static func split(problem: ConvolutionProblem, tiling: ConvolutionTiling, psumWidth: Int = 1) -> BufferSplit {
     func largest(_ operand: Operand) -> Int {
       tiling.order.reduce(1) { product, dimension in
         product * AxisSummary(axis(operand, dimension, problem, tiling)).maximumLength
@@ -35,7 +40,10 @@ public enum ConvolutionTraffic {
     }
     let kernelArea = problem.kernel.height * problem.kernel.width
     let multiplier = problem.isDepthwise ? problem.multiplier : 1
-    return largest(.input) + largest(.weight) * kernelArea * multiplier + largest(.output) * multiplier * psumWidth
+    return BufferSplit([
+      ("input", largest(.input)), ("weights", largest(.weight) * kernelArea * multiplier),
+      ("outputs", largest(.output) * multiplier * psumWidth),
+    ])
   }
 
   /// The intervals `operand` covers along loop `dimension`, one per tile index.

@@ -1,8 +1,8 @@
 import Networks
 
 /// An accelerator as the architecture file describes it (docs/energy-model.md): its energy
-/// model, and the DRAM bandwidth and MAC array a later latency roofline will use. Nothing here
-/// models latency yet; those two are parsed and validated only.
+/// model, and the DRAM bandwidth, MAC array and clock of the latency roofline the optimizer's
+/// latency budget uses (docs/optimizer.md).
 public struct Architecture: Hashable, Sendable, Codable {
   /// Rows and columns of processing elements of the MAC array.
   public struct MACArray: Hashable, Sendable, Codable {
@@ -22,12 +22,21 @@ public struct Architecture: Hashable, Sendable, Codable {
   /// DRAM bytes transferred per accelerator cycle at peak, in bytes/cycle.
   public var dramBandwidthBytesPerCycle: Double
   public var macArray: MACArray
+  /// Accelerator clock in MHz: converts cycles to time.
+  public var clockMHz: Double
 
-  public init(energy: EnergyModel = .default, dramBandwidthBytesPerCycle: Double = 8, macArray: MACArray = MACArray(rows: 12, columns: 14)) {
+  public init(
+    energy: EnergyModel = .default, dramBandwidthBytesPerCycle: Double = 8,
+    macArray: MACArray = MACArray(rows: 12, columns: 14), clockMHz: Double = 200
+  ) {
     self.energy = energy
     self.dramBandwidthBytesPerCycle = dramBandwidthBytesPerCycle
     self.macArray = macArray
+    self.clockMHz = clockMHz
   }
+
+  /// Seconds taken by `cycles` cycles at the clock.
+  public func seconds(cycles: Double) -> Double { cycles / (clockMHz * 1e6) }
 
   /// `EnergyModel.default`; a 64-bit DRAM interface moving one word a cycle (8 bytes/cycle, a
   /// placeholder, not from a source); the 12 x 14 PE array of Eyeriss (Chen et al., JSSC 2017).

@@ -63,6 +63,7 @@ extension Architecture {
         if let rows = try array.integer("rows", minimum: 1) { architecture.macArray.rows = rows }
         if let columns = try array.integer("cols", minimum: 1) { architecture.macArray.columns = columns }
       }
+      if let clock = try mac.number("clock_mhz", minimum: 0, exclusive: true) { architecture.clockMHz = clock }
     }
     return architecture
   }
@@ -88,6 +89,7 @@ extension Architecture {
       "  array:",
       "    rows: \(macArray.rows)",
       "    cols: \(macArray.columns)",
+      "  clock_mhz: \(clockMHz)",
     ]
     return lines.joined(separator: "\n") + "\n"
   }
@@ -98,7 +100,7 @@ enum ArchitectureKeys {
   static let top = ["dram", "buffer", "mac"]
   static let dram = ["pj_per_byte", "bandwidth_bytes_per_cycle"]
   static let buffer = ["model", "pj_per_byte", "reference_bytes"]
-  static let mac = ["multiply_pj_8bit", "add_pj_8bit", "array"]
+  static let mac = ["multiply_pj_8bit", "add_pj_8bit", "array", "clock_mhz"]
   static let array = ["rows", "cols"]
 }
 

@@ -18,7 +18,8 @@ public enum FusedGreedyPlanner {
     _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3,
     progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
   ) throws(PlanningError) -> NetworkPlan {
-    let chains = FusionChains(analysis)
+    let chains = Dictionary(
+      grouping: FusionChains(analysis).legalSegments(maxLength: maxLength, maxStages: maxStages), by: \.layers.lowerBound)
     var alone: [Int: PlanUnit] = [:]
     func single(_ index: Int) throws(PlanningError) -> PlanUnit {
       if let known = alone[index] { return known }
@@ -33,26 +34,19 @@ public enum FusedGreedyPlanner {
     while start < analysis.layers.count {
       var unit = try single(start)
       var length = 1
-      let longest = chains.longestLegalChain(from: start, maxLength: maxLength)
-      if longest.count >= 2 {
-        for candidateLength in 2...longest.count {
-          // Shorter prefixes of a legal chain may be illegal (an add reading a layer in between).
-          guard let segment = try? chains.segment(layers: start..<(start + candidateLength)) else { continue }
-          // Later layers only add stages.
-          if segment.stageChannels.count > maxStages { break }
-          let found: SegmentSchedule?
-          do {
-            found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed)
-          } catch {
-            throw PlanningError(layer: segment.name, buffer: buffer, reason: "\(error)")
-          }
-          guard let found else { continue }
-          var alternative = unit.bitsMoved
-          for index in (start + length)..<(start + candidateLength) { alternative += try single(index).bitsMoved }
-          if Double(found.cost.bits) <= alternative {
-            unit = .segment(found)
-            length = candidateLength
-          }
+      for (layers, segment) in chains[start, default: []] {
+        let found: SegmentSchedule?
+        do {
+          found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed)
+        } catch {
+          throw PlanningError(layer: segment.name, buffer: buffer, reason: "\(error)")
+        }
+        guard let found else { continue }
+        var alternative = unit.bitsMoved
+        for index in (start + length)..<layers.upperBound { alternative += try single(index).bitsMoved }
+        if Double(found.cost.bits) <= alternative {
+          unit = .segment(found)
+          length = layers.count
         }
       }
       units.append(unit)

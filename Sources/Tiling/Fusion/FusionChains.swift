@@ -67,6 +67,24 @@ public struct FusionChains: Sendable {
     return segment
   }
 
+  /// Every range of at least two layers that is a legal chain of at most `maxLength` layers
+  /// and `maxStages` channel stages, with its segment; by first layer, then length.
+  public func legalSegments(maxLength: Int, maxStages: Int) -> [(layers: Range<Int>, segment: FusedSegment)] {
+    var found: [(layers: Range<Int>, segment: FusedSegment)] = []
+    for start in analysis.layers.indices {
+      let longest = longestLegalChain(from: start, maxLength: maxLength)
+      guard longest.count >= 2 else { continue }
+      for length in 2...longest.count {
+        // Shorter prefixes of a legal chain may be illegal (an add reading a layer in between).
+        guard let segment = try? segment(layers: start..<(start + length)) else { continue }
+        // Later layers only add stages.
+        if segment.stageChannels.count > maxStages { break }
+        found.append((start..<(start + length), segment))
+      }
+    }
+    return found
+  }
+
   /// The longest range `start..<end`, at most `maxLength` layers, that `segment(layers:)` accepts;
   /// empty when not even the layer at `start` alone is a segment.
   ///

@@ -104,9 +104,14 @@ public struct GEMMTiling: Hashable, Sendable, Codable, CustomStringConvertible {
 
   /// Buffer entries the resident tiles occupy: Tm*Tk + Tk*Tn + Tm*Tn*psumWidth, with tiles clamped to the shape.
   public func footprint(for shape: GEMMShape, psumWidth: Int = 1) -> Int {
+    split(for: shape, psumWidth: psumWidth).total
+  }
+
+  /// The resident tiles, operand by operand.
+  public func split(for shape: GEMMShape, psumWidth: Int = 1) -> BufferSplit {
     let m = min(tile.m, shape.m)
     let k = min(tile.k, shape.k)
     let n = min(tile.n, shape.n)
-    return m * k + k * n + m * n * psumWidth
+    return BufferSplit([("input", m * k), ("weights", k * n), ("outputs", m * n * psumWidth)])
   }
 }

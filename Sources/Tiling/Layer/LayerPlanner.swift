@@ -30,21 +30,23 @@ public enum LayerPlanner {
       return try GEMMSearch.top(count, shape: shape, buffer: buffer, options: options, orders: gemmOrders).map { found in
         LayerSchedule(
           layer: name, kind: kind, choice: .gemm(found.tiling), traffic: found.traffic,
-          floor: TrafficFloor.gemm(shape, buffer: buffer), footprint: found.footprint, bits: bits)
+          floor: TrafficFloor.gemm(shape, buffer: buffer), footprint: found.footprint,
+          split: found.tiling.split(for: shape, psumWidth: psumWidth), bits: bits)
       }
     case .convolution(let problem):
       let options = SearchOptions(psumWidth: psumWidth, scan: scan, objective: objective)
       return try ConvolutionSearch.top(count, problem: problem, buffer: buffer, options: options).map { found in
         LayerSchedule(
           layer: name, kind: kind, choice: .convolution(found.tiling), traffic: found.traffic,
-          floor: TrafficFloor.convolution(problem), footprint: found.footprint, bits: bits)
+          floor: TrafficFloor.convolution(problem), footprint: found.footprint,
+          split: ConvolutionTraffic.split(problem: problem, tiling: found.tiling, psumWidth: psumWidth), bits: bits)
       }
     case .streaming(let reads, let writes):
       let traffic = Traffic(inputReads: reads, outputWrites: writes)
       return [
         LayerSchedule(
           layer: name, kind: kind, choice: .streaming, traffic: traffic,
-          floor: TrafficFloor(compulsory: reads + writes), footprint: 0, bits: bits)
+          floor: TrafficFloor(compulsory: reads + writes), footprint: 0, split: .empty, bits: bits)
       ]
     }
   }
@@ -70,6 +72,12 @@ public struct PlanningError: Error, Hashable, Sendable, CustomStringConvertible 
   public var layer: String
   public var buffer: Int
   public var reason: String
+
+  public init(layer: String, buffer: Int, reason: String) {
+    self.layer = layer
+    self.buffer = buffer
+    self.reason = reason
+  }
 
   public var description: String { "layer '\(layer)' at \(buffer) buffer entries: \(reason)" }
 }

@@ -26,8 +26,9 @@ public struct LayerSchedule: Hashable, Sendable {
   /// DRAM traffic in entries, per operand.
   public var traffic: Traffic
   public var floor: TrafficFloor
-  /// Buffer entries the schedule occupies.
+  /// Buffer entries the schedule occupies, and how they are split between operands.
   public var footprint: Int
+  public var split: BufferSplit
   public var bits: OperandBits
 
   /// DRAM bytes, each operand rounded up to whole bytes.

@@ -1,0 +1,101 @@
+import Networks
+import Tiling
+
+/// What the candidate enumeration tries.
+public struct CandidateOptions: Hashable, Sendable {
+  /// Longest fused chain, in layers, and most channel stages in one (docs/fusion-model.md).
+  public var maxLength: Int
+  public var maxStages: Int
+  public var psumWidth: Int
+  /// Leave out a segment that cannot move fewer bits than some cover of the same layers by
+  /// shorter candidates (it is searched with that cover's bits as a cut-off). Exact for the
+  /// least-bits (energy) objective without coupling constraints, which can always use the cover
+  /// instead; wrong for a segment cap or a latency budget, which may need the longer segment.
+  public var pruneLosing: Bool
+  /// Besides each segment's least-bits schedule, its least-bits schedule that recomputes
+  /// nothing (when that differs): the other end of the (bits, MACs) trade-off, for a latency budget.
+  public var recomputeFree: Bool
+
+  public init(maxLength: Int = 8, maxStages: Int = 3, psumWidth: Int = 1, pruneLosing: Bool = true, recomputeFree: Bool = false) {
+    self.maxLength = maxLength
+    self.maxStages = maxStages
+    self.psumWidth = psumWidth
+    self.pruneLosing = pruneLosing
+    self.recomputeFree = recomputeFree
+  }
+}
+
+/// Finds the candidates of a network at one buffer size: each layer alone (its least-bits
+/// schedule, Scan allowed, which is at least as good as row-major) and each legal fused chain
+/// within the limits (its least-bits schedule, fewest extra MACs among equals; and optionally
+/// its recompute-free one). A single layer's schedules differ only in bits, so one is its whole
+/// Pareto set; footprint is not an axis because every candidate already fits the buffer.
+public enum CandidateEnumerator {
+  public static func candidates(
+    _ analysis: NetworkAnalysis, buffer: Int, options: CandidateOptions = .init(),
+    progress: (_ searched: Int, _ total: Int) -> Void = { _, _ in }
+  ) throws(PlanningError) -> CandidateSet {
+    let layerCount = analysis.layers.count
+    var found: [PlanCandidate] = []
+    // cover[i][length]: least bits of covering layers i..<(i + length) with the candidates found so far.
+    let longest = max(1, options.maxLength)
+    var cover = Array(repeating: Array(repeating: Double.infinity, count: longest + 1), count: layerCount)
+    for (index, layer) in analysis.layers.enumerated() {
+      let schedules = try LayerPlanner.schedules(
+        for: layer, in: analysis, buffer: buffer, strategy: .scan, psumWidth: options.psumWidth)
+      guard let best = schedules.first else {
+        throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits")
+      }
+      let candidate = PlanCandidate(layers: index..<(index + 1), unit: .layer(best), macs: layer.macs)
+      found.append(candidate)
+      cover[index][1] = Double(candidate.figures.bits)
+    }
+    let chains = FusionChains(analysis)
+    let segments = Dictionary(
+      uniqueKeysWithValues: chains.legalSegments(maxLength: options.maxLength, maxStages: options.maxStages).map {
+        ($0.layers, $0.segment)
+      })
+    var searched = 0
+    // Shortest first: the covers of a range's parts are known when it is searched.
+    for length in stride(from: 2, through: longest, by: 1) {
+      for start in 0..<max(0, layerCount - length + 1) {
+        let range = start..<(start + length)
+        var shorter = Double.infinity
+        for split in 1..<length { shorter = min(shorter, cover[start][split] + cover[start + split][length - split]) }
+        cover[start][length] = shorter
+        guard let segment = segments[range] else { continue }
+        let cutoff = options.pruneLosing && shorter.isFinite ? Int(shorter.rounded(.up)) : nil
+        for schedule in try search(segment, buffer: buffer, options: options, cutoff: cutoff) {
+          let candidate = PlanCandidate(layers: range, unit: .segment(schedule), macs: schedule.cost.macs)
+          found.append(candidate)
+          cover[start][length] = min(cover[start][length], Double(candidate.figures.bits))
+        }
+        searched += 1
+        progress(searched, segments.count)
+      }
+    }
+    return CandidateSet(
+      network: analysis.network.name, buffer: buffer, layerNames: analysis.layers.map(\.name), candidates: found,
+      pruned: options.pruneLosing)
+  }
+
+  /// The segment's least-bits schedule under the cut-off, and its recompute-free one when asked
+  /// for and different.
+  private static func search(
+    _ segment: FusedSegment, buffer: Int, options: CandidateOptions, cutoff: Int?
+  ) throws(PlanningError) -> [SegmentSchedule] {
+    do {
+      guard
+        let best = try SegmentSearch.best(
+          segment, buffer: buffer, psumWidth: options.psumWidth, scan: .allowed, below: cutoff)
+      else { return [] }
+      guard options.recomputeFree, best.cost.extraMACs > 0,
+        let frugal = try SegmentSearch.best(
+          segment, buffer: buffer, psumWidth: options.psumWidth, scan: .allowed, below: cutoff, maxExtraMACs: 0)
+      else { return [best] }
+      return [best, frugal]
+    } catch {
+      throw PlanningError(layer: segment.name, buffer: buffer, reason: "\(error)")
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import Tiling
+
+/// What the optimizer minimizes over a network plan.
+public enum PlanObjective: String, Hashable, Sendable, CaseIterable {
+  /// DRAM energy in pJ: bits moved times the architecture's DRAM energy per byte.
+  case energy
+  /// DRAM traffic in entries, whatever their widths.
+  case traffic
+
+  /// The candidate's contribution to the objective.
+  public func cost(_ candidate: CandidateFigures, energy model: EnergyModel) -> Double {
+    switch self {
+    case .energy: return Double(candidate.bits) / 8 * model.dramPicojoulesPerByte
+    case .traffic: return Double(candidate.traffic)
+    }
+  }
+
+  public var unit: String {
+    switch self {
+    case .energy: return "pJ"
+    case .traffic: return "entries"
+    }
+  }
+}
+
+/// Constraints that couple the candidates of a plan, making the choice more than a shortest
+/// path (docs/optimizer.md). Each is optional.
+public struct PlanConstraints: Hashable, Sendable {
+  /// Sum over the plan of each candidate's roofline cycles (`PlanCandidate.cycles`).
+  public var maxLatencyCycles: Double?
+  /// Most units (single layers and fused segments) in the plan.
+  public var maxSegments: Int?
+
+  public init(maxLatencyCycles: Double? = nil, maxSegments: Int? = nil) {
+    self.maxLatencyCycles = maxLatencyCycles
+    self.maxSegments = maxSegments
+  }
+
+  public static let none = PlanConstraints()
+
+  public var isCoupled: Bool { maxLatencyCycles != nil || maxSegments != nil }
+}
