@@ -50,7 +50,8 @@ extension SegmentSearchRun {
       var combined = [Option(bits: base.bits, macs: base.extraMACs, footprint: base.footprint, chunks: [:], resident: [:])]
       for index in 0..<nestCount {
         let options = nestOptions(
-          stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, base: base, spatial: spatial)
+          stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, smallest: smallest, base: base,
+          spatial: spatial)
         var next: [Option] = []
         for left in combined {
           for right in options {
@@ -75,29 +76,53 @@ extension SegmentSearchRun {
   }
 
   /// A nest's choices as differences from the reference: every count of every chunked stage
-  /// (one size per count, two chunks or more) and every residency of its layers' weights.
+  /// (one size per count, two chunks or more) and every residency of its layers' weights,
+  /// except those that cannot matter (below).
   private func nestOptions(
-    stages: [Int], layers: [Int], reference: SegmentTiling, base: SegmentCost, spatial: SegmentSearchSpatial
+    stages: [Int], layers: [Int], reference: SegmentTiling, smallest: SegmentTiling, base: SegmentCost,
+    spatial: SegmentSearchSpatial
   ) -> [Option] {
     var options: [Option] = []
     var tiling = reference
+    var least = smallest
     func visit(_ position: Int) {
       if position < stages.count {
         let stage = stages[position]
-        for size in Self.chunkSizes(model.stageChannels[stage]) where size < model.stageChannels[stage] {
-          tiling.chunks[stage] = size
-          // With the deeper stages at two chunks and the weights as in the reference, this is
-          // the cheapest of what follows; more chunks only cost more.
-          // Both its bits and its extra MACs bound all that follows.
-          if incumbent != nil || maxExtraMACs < Int.max {
-            var cheapest = tiling
-            for deeper in stages[(position + 1)...] { cheapest.chunks[deeper] = reference.chunks[deeper] }
-            cheapest.resident = reference.resident
-            if !promising(Self.key(model.cost(of: cheapest, rows: spatial.rows, columns: spatial.columns))) { break }
+        let sizes = Self.chunkSizes(model.stageChannels[stage]).filter { $0 < model.stageChannels[stage] }
+        // Counts whose smallest completion (deeper stages in chunks of 1, every weight
+        // streamed, and the other nests so too) does not fit fit in no schedule: the footprint
+        // only shrinks with more chunks, so they are the counts below the first that fits,
+        // found by bisection.
+        var low = 0
+        var high = sizes.count
+        while low < high {
+          let middle = (low + high) / 2
+          least.chunks[stage] = sizes[middle]
+          if model.cost(of: least, rows: spatial.rows, columns: spatial.columns).footprint <= buffer {
+            high = middle
+          } else {
+            low = middle + 1
           }
+        }
+        for size in sizes[low...] {
+          tiling.chunks[stage] = size
+          least.chunks[stage] = size
+          // With the deeper stages at two chunks and the weights as in the reference, this is
+          // the cheapest of what follows (bits and extra MACs); more chunks only cost more.
+          var cheapest = tiling
+          for deeper in stages[(position + 1)...] { cheapest.chunks[deeper] = reference.chunks[deeper] }
+          cheapest.resident = reference.resident
+          let bound = model.cost(of: cheapest, rows: spatial.rows, columns: spatial.columns)
+          if !promising(Self.key(bound)) { break }
           visit(position + 1)
+          // If that cheapest completion fits with the other nests at their reference (their
+          // largest footprint), every schedule with more chunks here is matched by the same
+          // schedule with this count: no more bits or MACs, and it fits, since its footprint
+          // is at most this completion's. So no larger count is needed.
+          if bound.footprint <= buffer { break }
         }
         tiling.chunks[stage] = reference.chunks[stage]
+        least.chunks[stage] = smallest.chunks[stage]
         return
       }
       // A weight's residency changes only its own loads and its own buffer: cost the nest with
