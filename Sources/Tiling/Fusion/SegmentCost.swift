@@ -124,15 +124,8 @@ public struct SegmentModel: Sendable {
       let wholeChannels = stages.filter { !loops.contains($0) }.reduce(1) { $0 * stageChannels[$1] }
       return wholeChannels * LoopNestTraffic.loads(levels: levels, summaries: summaries)
     }
-    func area(_ tensor: Int, computed: Bool) -> Int {
-      computed
-        ? rows.computedSummaries[tensor].maximumLength * columns.computedSummaries[tensor].maximumLength
-        : rows.neededSummaries[tensor].maximumLength * columns.neededSummaries[tensor].maximumLength
-    }
-
     let inputReads = loads(stage: 0, rows: rows.neededSummaries[0], columns: columns.neededSummaries[0], stages: [0])
     var bits = inputReads * segment.inputBits
-    var footprint = nest.chunk(ofStage: 0) * area(0, computed: false)
     var skipReads = 0
     var weightReads: [Int] = []
     var macs = 0
@@ -148,24 +141,14 @@ public struct SegmentModel: Sendable {
         let window = layer.kernel.height * layer.kernel.width
         if tiling.resident[index] {
           weights = layer.weightCount
-          footprint += layer.weightCount
         } else if layer.kind == .mixing {
           weights = window * loads(stage: stage, rows: nil, columns: nil, stages: [inputStage, stage])
-          footprint += nest.chunk(ofStage: inputStage) * nest.chunk(ofStage: stage) * window
         } else {
           weights = window * loads(stage: stage, rows: nil, columns: nil, stages: [stage])
-          footprint += nest.chunk(ofStage: stage) * window
         }
       }
       weightReads.append(weights)
       bits += weights * layer.weightBits
-      // The output tensor's buffer (an add writes in place) and a line buffer on its input.
-      if layer.kind != .add {
-        footprint += nest.chunk(ofStage: stage) * area(output, computed: true) * (layer.kind == .mixing ? psumWidth : 1)
-      }
-      if tiling.lineBuffers[index] {
-        footprint += rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[inputStage]
-      }
       // Skip operands.
       if let skip = layer.skip {
         let fromDRAM: Int?
@@ -180,7 +163,6 @@ public struct SegmentModel: Sendable {
           let reads = loads(stage: stage, rows: rows.computedSummaries[output], columns: columns.computedSummaries[output], stages: [stage])
           skipReads += reads
           bits += reads * skipBits
-          footprint += nest.chunk(ofStage: stage) * area(output, computed: true)
         }
       }
       // MACs over the computed regions, times the stage's recomputations.
@@ -201,7 +183,54 @@ public struct SegmentModel: Sendable {
     bits += outputWrites * last.outputBits
     return SegmentCost(
       traffic: SegmentTraffic(inputReads: inputReads, skipReads: skipReads, weightReads: weightReads, outputWrites: outputWrites),
-      bits: bits, footprint: footprint, macs: macs, haloMACs: haloMACs, chunkMACs: chunkMACs)
+      bits: bits, footprint: footprint(of: tiling, rows: rows, columns: columns, inputSkipsFree: inputSkipsFree), macs: macs,
+      haloMACs: haloMACs, chunkMACs: chunkMACs)
+  }
+
+  /// The footprint part of `cost(of:rows:columns:inputSkipsFree:)` alone (it is what that
+  /// reports): a few products, no traffic, for the search's many fit tests.
+  func footprint(of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, inputSkipsFree: Bool = false) -> Int {
+    func chunk(_ stage: Int) -> Int { min(tiling.chunks[stage], stageChannels[stage]) }
+    func computedArea(_ tensor: Int) -> Int {
+      rows.computedSummaries[tensor].maximumLength * columns.computedSummaries[tensor].maximumLength
+    }
+    var footprint = chunk(0) * rows.neededSummaries[0].maximumLength * columns.neededSummaries[0].maximumLength
+    for (index, layer) in segment.layers.enumerated() {
+      let output = index + 1
+      let stage = stageOfTensor[output]
+      let inputStage = stageOfTensor[index]
+      // Weights: resident, the whole tensor; streamed, one tile.
+      if layer.kind != .add {
+        let window = layer.kernel.height * layer.kernel.width
+        if tiling.resident[index] {
+          footprint += layer.weightCount
+        } else if layer.kind == .mixing {
+          footprint += chunk(inputStage) * chunk(stage) * window
+        } else {
+          footprint += chunk(stage) * window
+        }
+      }
+      // The output tensor's buffer (an add writes in place) and a line buffer on its input.
+      if layer.kind != .add {
+        footprint += chunk(stage) * computedArea(output) * (layer.kind == .mixing ? psumWidth : 1)
+      }
+      if tiling.lineBuffers[index] {
+        footprint += rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[inputStage]
+      }
+      // A skip read from DRAM has its own tile.
+      if let skip = layer.skip {
+        let fromDRAM: Bool
+        switch skip {
+        case .layer: fromDRAM = false
+        case .external: fromDRAM = true
+        case .segmentInput:
+          // The input stage is held whole (`inputHoldsSkip`) or the skip comes from DRAM.
+          fromDRAM = !(inputSkipsFree || (tiling.chunks[0] >= stageChannels[0] && rows.inputCovers[output] && columns.inputCovers[output]))
+        }
+        if fromDRAM { footprint += chunk(stage) * computedArea(output) }
+      }
+    }
+    return footprint
   }
 
   /// Whether an add reading the segment input finds it in the input's buffer: the input stage

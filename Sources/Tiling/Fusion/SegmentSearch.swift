@@ -97,6 +97,10 @@ struct SegmentSearchRun {
   /// What a schedule must beat (strictly): the best's key, or before one is found the
   /// caller's cutoff as (cutoff, Int.min), which exactly the keys with fewer bits are below.
   private(set) var incumbent: (Int, Int)?
+  /// Per stage, one chunk size per count of two chunks or more, fewest chunks first.
+  let stageSizes: [[Int]]
+  /// Stages that must stay whole: an add reads a layer output of theirs on chip.
+  let mustBeWhole: Set<Int>
   private var rowRegions: [[Bool]: [Int: SegmentRegions]] = [:]
   private var columnRegions: [Int: SegmentRegions] = [:]
 
@@ -106,6 +110,11 @@ struct SegmentSearchRun {
     self.scan = scan
     self.maxExtraMACs = maxExtraMACs ?? Int.max
     incumbent = cutoff.map { ($0, Int.min) }
+    stageSizes = model.stageChannels.map { channels in Self.chunkSizes(channels).filter { $0 < channels } }
+    mustBeWhole = Set(
+      model.segment.layers.compactMap { layer -> Int? in
+        if case .layer(let source)? = layer.skip { return model.stageOfTensor[source + 1] } else { return nil }
+      })
   }
 
   /// Whether a cost bound (bits, extra MACs) can still lead to an acceptable schedule: below
@@ -133,10 +142,34 @@ struct SegmentSearchRun {
   typealias Spatial = SegmentSearchSpatial
 
   mutating func search() {
-    for spatial in spatialCandidates() {
-      // Candidates come cheapest bound first: none after this one can beat the incumbent.
-      if let incumbent, !(spatial.bound < incumbent) { break }
-      searchChunks(spatial)
+    let candidates = spatialCandidates()
+    // Candidates come cheapest first by their simple bound; each one's structures give a
+    // stronger bound, computed only when the candidate comes up, and the candidate goes back
+    // into the queue with it. What comes up with a stronger bound is searched; once the
+    // least bound in the queue cannot beat the incumbent, nothing can.
+    var next = 0
+    var ready: [SegmentSearchSpatial] = []  // stronger bounds, dearest first
+    while true {
+      let take: SegmentSearchSpatial
+      if let last = ready.last, next == candidates.count || !(candidates[next].bound < last.bound) {
+        take = ready.removeLast()
+      } else if next < candidates.count {
+        take = candidates[next]
+        next += 1
+      } else {
+        break
+      }
+      if let incumbent, !(take.bound < incumbent) { break }
+      if take.structures.isEmpty {
+        var refined = take
+        refined.structures = structures(of: take.tiling, rows: take.rows, columns: take.columns)
+        guard let cheapest = refined.structures.first else { continue }
+        refined.bound = cheapest.bound
+        let position = ready.firstIndex { $0.bound < refined.bound } ?? ready.count
+        ready.insert(refined, at: position)
+        continue
+      }
+      searchChunks(take)
     }
   }
 
@@ -164,13 +197,13 @@ struct SegmentSearchRun {
             var tiling = SegmentTiling(
               rows: rows, columns: columns, scan: scanned, chunks: Array(repeating: 1, count: model.stageChannels.count),
               resident: Array(repeating: false, count: layerCount), lineBuffers: lines)
-            let frugal = model.cost(of: tiling, rows: rowRegion, columns: columnRegion, inputSkipsFree: true)
-            guard frugal.footprint <= buffer else { continue }
+            let frugal = model.footprint(of: tiling, rows: rowRegion, columns: columnRegion, inputSkipsFree: true)
+            guard frugal <= buffer else { continue }
             // A weight that cannot be resident even with everything else at its smallest is
             // streamed in every schedule of this spatial tiling: the bound may count it so.
             tiling.resident = segment.layers.map { layer in
               let window = layer.kernel.height * layer.kernel.width
-              return layer.kind == .add || frugal.footprint - window + layer.weightCount <= buffer
+              return layer.kind == .add || frugal - window + layer.weightCount <= buffer
             }
             tiling.chunks = model.stageChannels
             let ideal = model.cost(of: tiling, rows: rowRegion, columns: columnRegion)
@@ -183,7 +216,9 @@ struct SegmentSearchRun {
             kept[features.group, default: []].removeAll { features.dominates($0) }
             kept[features.group, default: []].append(features)
             found.append(
-              Spatial(tiling: tiling, rows: rowRegion, columns: columnRegion, bound: Self.key(ideal), features: features))
+              Spatial(
+                tiling: tiling, rows: rowRegion, columns: columnRegion, bound: Self.key(ideal), features: features,
+                structures: []))
           }
         }
       }
@@ -233,4 +268,6 @@ struct SegmentSearchSpatial {
   var columns: SegmentRegions
   var bound: (Int, Int)
   var features: SegmentSpatialFeatures
+  /// Empty until the search refines the bound (a refined candidate has at least one).
+  var structures: [SegmentSearchRun.Structure]
 }

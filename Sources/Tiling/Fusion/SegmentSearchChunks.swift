@@ -18,27 +18,74 @@ extension SegmentSearchRun {
     }
   }
 
-  mutating func searchChunks(_ spatial: SegmentSearchSpatial) {
+  /// A choice of which stages are chunked (the others whole) for a spatial tiling, with its
+  /// reference (chunked stages in two chunks, every weight that may be resident resident:
+  /// the cheapest of the structure), its smallest (chunked stages in chunks of one, every
+  /// weight streamed: the least footprint) and a lower bound on its (bits, extra MACs).
+  struct Structure {
+    var chunked: [Int]
+    var reference: SegmentTiling
+    var smallest: SegmentTiling
+    var bound: (Int, Int)
+  }
+
+  /// The structures of a spatial tiling that have a schedule that fits, cheapest bound first.
+  ///
+  /// The bound puts each chunked stage at the fewest chunks with which the smallest schedule
+  /// fits when only that stage's chunk grows back: every schedule of the structure has at
+  /// least that many chunks there (its footprint is at least that smallest one's, which does
+  /// not fit with fewer), and bits and extra MACs never decrease with more chunks or a weight
+  /// streamed, so the reference with those counts costs no more than any schedule.
+  func structures(of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) -> [Structure] {
     let stages = model.stageChannels
-    let layers = model.segment.layers
-    let mustBeWhole = Set(
-      layers.compactMap { layer -> Int? in
-        if case .layer(let source)? = layer.skip { return model.stageOfTensor[source + 1] } else { return nil }
-      })
+    var found: [Structure] = []
     for mask in 0..<(1 << stages.count) {
       let chunked = stages.indices.filter { mask & (1 << $0) != 0 }
       guard chunked.allSatisfy({ stages[$0] >= 2 && !mustBeWhole.contains($0) }) else { continue }
-      var reference = spatial.tiling
+      var reference = tiling
       var smallest = reference
       for stage in chunked { smallest.chunks[stage] = 1 }
       smallest.resident = smallest.resident.map { _ in false }
-      guard model.cost(of: smallest, rows: spatial.rows, columns: spatial.columns).footprint <= buffer else { continue }
-      for stage in chunked { reference.chunks[stage] = (stages[stage] + 1) / 2 }
-      let base = model.cost(of: reference, rows: spatial.rows, columns: spatial.columns)
-      // Two chunks and resident weights are this structure's cheapest: a bound for all of it.
-      // (MACs too: more chunks only add recompute; residency changes no MAC.)
-      if !promising(Self.key(base)) { continue }
-      let nest = SegmentNest(tiling: reference, stageChannels: stages)
+      guard model.footprint(of: smallest, rows: rows, columns: columns) <= buffer else { continue }
+      var bounding = reference
+      for stage in chunked {
+        reference.chunks[stage] = (stages[stage] + 1) / 2
+        // The smallest fits with a chunk of 1, the last size: there is a first that fits.
+        bounding.chunks[stage] = stageSizes[stage][firstFitting(smallest, stage: stage, rows: rows, columns: columns)]
+      }
+      let bound = Self.key(model.cost(of: bounding, rows: rows, columns: columns))
+      guard bound.1 <= maxExtraMACs else { continue }
+      found.append(Structure(chunked: chunked, reference: reference, smallest: smallest, bound: bound))
+    }
+    return found.sorted { $0.bound < $1.bound }
+  }
+
+  /// The index of the first of `stage`'s sizes (fewest chunks first) with which `tiling` fits
+  /// (`stageSizes[stage].count` if none): the footprint only shrinks with more chunks.
+  func firstFitting(_ tiling: SegmentTiling, stage: Int, rows: SegmentRegions, columns: SegmentRegions) -> Int {
+    let sizes = stageSizes[stage]
+    var tiling = tiling
+    var low = 0
+    var high = sizes.count
+    while low < high {
+      let middle = (low + high) / 2
+      tiling.chunks[stage] = sizes[middle]
+      if model.footprint(of: tiling, rows: rows, columns: columns) <= buffer {
+        high = middle
+      } else {
+        low = middle + 1
+      }
+    }
+    return low
+  }
+
+  mutating func searchChunks(_ spatial: SegmentSearchSpatial) {
+    let layers = model.segment.layers
+    for structure in spatial.structures {
+      if !promising(structure.bound) { continue }
+      let reference = structure.reference
+      let chunked = structure.chunked
+      let nest = SegmentNest(tiling: reference, stageChannels: model.stageChannels)
       let nestCount = nest.tops.count
       func nestIndex(_ stage: Int) -> Int { nest.tops.firstIndex { $0 >= stage } ?? nestCount - 1 }
       var stagesOfNest = Array(repeating: [Int](), count: nestCount)
@@ -47,10 +94,12 @@ extension SegmentSearchRun {
       for (index, layer) in layers.enumerated() where layer.kind != .add {
         layersOfNest[nestIndex(model.stageOfTensor[index + 1])].append(index)
       }
+      let base = model.cost(of: reference, rows: spatial.rows, columns: spatial.columns)
       var combined = [Option(bits: base.bits, macs: base.extraMACs, footprint: base.footprint, chunks: [:], resident: [:])]
       for index in 0..<nestCount {
         let options = nestOptions(
-          stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, base: base, spatial: spatial)
+          stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, smallest: structure.smallest,
+          base: base, spatial: spatial)
         var next: [Option] = []
         for left in combined {
           for right in options {
@@ -75,29 +124,73 @@ extension SegmentSearchRun {
   }
 
   /// A nest's choices as differences from the reference: every count of every chunked stage
-  /// (one size per count, two chunks or more) and every residency of its layers' weights.
+  /// (one size per count, two chunks or more) and every residency of its layers' weights,
+  /// except those that cannot matter (below).
   private func nestOptions(
-    stages: [Int], layers: [Int], reference: SegmentTiling, base: SegmentCost, spatial: SegmentSearchSpatial
+    stages: [Int], layers: [Int], reference: SegmentTiling, smallest: SegmentTiling, base: SegmentCost,
+    spatial: SegmentSearchSpatial
   ) -> [Option] {
     var options: [Option] = []
     var tiling = reference
+    var least = smallest
     func visit(_ position: Int) {
       if position < stages.count {
         let stage = stages[position]
-        for size in Self.chunkSizes(model.stageChannels[stage]) where size < model.stageChannels[stage] {
+        let sizes = stageSizes[stage]
+        let deeper = stages[(position + 1)...]
+        // Counts whose smallest completion (deeper stages in chunks of 1, every weight
+        // streamed, and the other nests so too) does not fit fit in no schedule: those below
+        // the first that fits.
+        let first = firstFitting(least, stage: stage, rows: spatial.rows, columns: spatial.columns)
+        // Whatever this stage's count, each deeper stage needs at least as many chunks as it
+        // needs with this stage in chunks of one: a bound that grows with this count.
+        var floorTiling = tiling
+        floorTiling.resident = reference.resident
+        if !deeper.isEmpty {
+          var loosest = least
+          loosest.chunks[stage] = 1
+          for next in deeper {
+            let index = firstFitting(loosest, stage: next, rows: spatial.rows, columns: spatial.columns)
+            floorTiling.chunks[next] = index < stageSizes[next].count ? stageSizes[next][index] : 1
+          }
+        }
+        for size in sizes[first...] {
           tiling.chunks[stage] = size
-          // With the deeper stages at two chunks and the weights as in the reference, this is
-          // the cheapest of what follows; more chunks only cost more.
-          // Both its bits and its extra MACs bound all that follows.
-          if incumbent != nil || maxExtraMACs < Int.max {
-            var cheapest = tiling
-            for deeper in stages[(position + 1)...] { cheapest.chunks[deeper] = reference.chunks[deeper] }
-            cheapest.resident = reference.resident
-            if !promising(Self.key(model.cost(of: cheapest, rows: spatial.rows, columns: spatial.columns))) { break }
+          least.chunks[stage] = size
+          floorTiling.chunks[stage] = size
+          // A lower bound on bits and extra MACs for all that follows, and for every larger
+          // count here: more chunks only cost more.
+          if !promising(Self.key(model.cost(of: floorTiling, rows: spatial.rows, columns: spatial.columns))) { break }
+          // For this count alone: each deeper stage at the fewest chunks that fit with the
+          // others at chunks of one.
+          if deeper.count >= 1 {
+            var bounding = tiling
+            bounding.resident = reference.resident
+            var feasible = true
+            for next in deeper {
+              let index = firstFitting(least, stage: next, rows: spatial.rows, columns: spatial.columns)
+              guard index < stageSizes[next].count else {
+                feasible = false
+                break
+              }
+              bounding.chunks[next] = stageSizes[next][index]
+            }
+            guard feasible else { continue }
+            if !promising(Self.key(model.cost(of: bounding, rows: spatial.rows, columns: spatial.columns))) { continue }
           }
           visit(position + 1)
+          // If the cheapest completion (deeper stages in two chunks, the weights as in the
+          // reference) fits with the other nests at their reference (their largest footprint),
+          // every schedule with more chunks here is matched by the same schedule with this
+          // count: no more bits or MACs, and it fits, its footprint being at most that
+          // completion's. So no larger count is needed.
+          var cheapest = tiling
+          for next in deeper { cheapest.chunks[next] = reference.chunks[next] }
+          cheapest.resident = reference.resident
+          if model.footprint(of: cheapest, rows: spatial.rows, columns: spatial.columns) <= buffer { break }
         }
         tiling.chunks[stage] = reference.chunks[stage]
+        least.chunks[stage] = smallest.chunks[stage]
         return
       }
       // A weight's residency changes only its own loads and its own buffer: cost the nest with
