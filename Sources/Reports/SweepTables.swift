@@ -33,12 +33,17 @@ public struct SweepTables: Sendable {
   /// `TrafficFloor.network` of each network, by name.
   public let networkFloors: [String: Int]
   public let metric: SweepMetric
+  /// Width of a partial sum in entries, as the plans were made with (for the buffer split).
+  public let psumWidth: Int
 
-  public init(records: [SweepRecord], energy: EnergyModel, networkFloors: [String: Int], metric: SweepMetric = .energy) {
+  public init(
+    records: [SweepRecord], energy: EnergyModel, networkFloors: [String: Int], metric: SweepMetric = .energy, psumWidth: Int = 1
+  ) {
     self.records = records
     self.energy = energy
     self.networkFloors = networkFloors
     self.metric = metric
+    self.psumWidth = psumWidth
   }
 
   public static let summaryHeader = [
@@ -48,7 +53,7 @@ public struct SweepTables: Sendable {
 
   public static let segmentHeader = [
     "network", "buffer_entries", "strategy", "unit", "op", "layers", "tile", "order", "scan", "chunks",
-    "streamed_weights", "line_buffers", "buffer_split", "footprint", "input_reads", "skip_reads", "weight_reads",
+    "streamed_weights", "line_buffers", "buffer_split", "widths", "footprint", "input_reads", "skip_reads", "weight_reads",
     "output_writes", "psum_reads", "psum_writes", "dram_traffic", "dram_bytes", "dram_energy_pj", "floor",
     "ratio_to_floor", "halo_macs", "chunk_macs",
   ]
@@ -82,13 +87,13 @@ public struct SweepTables: Sendable {
       rows: records.flatMap { record in
         record.plan.units.map { unit in
           let traffic = unit.traffic
-          let layout = UnitLayout(unit)
+          let layout = UnitLayout(unit, psumWidth: psumWidth)
           let skips: Int
-          if case .segment(let schedule) = unit { skips = schedule.cost.traffic.skipReads } else { skips = 0 }
+          if case .segment(let schedule) = unit { skips = schedule.cost.traffic.totalSkipReads } else { skips = 0 }
           return [
             record.plan.network, String(record.plan.buffer), record.plan.strategy, unit.name, unit.operation,
             unit.layerNames.joined(separator: "+"), layout.tile, layout.order, layout.scan, layout.chunks,
-            layout.streamedWeights, layout.lineBuffers, layout.split, String(unit.footprint),
+            layout.streamedWeights, layout.lineBuffers, layout.split, layout.widths, String(unit.footprint),
             String(traffic.inputReads - skips), String(skips), String(traffic.weightReads), String(traffic.outputWrites),
             String(traffic.psumReads), String(traffic.psumWrites), String(traffic.total), String(unit.bytes),
             formatFixed(unit.dramEnergy(energy), decimals: 1), String(unit.floor),

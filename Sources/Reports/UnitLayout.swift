@@ -11,11 +11,15 @@ struct UnitLayout {
   var streamedWeights = ""
   var lineBuffers = ""
   var split = ""
+  /// Weight and output bits of each layer, `8/8+4/8`.
+  var widths = ""
 
-  init(_ unit: PlanUnit) {
+  /// `psumWidth`: the width of a partial sum in entries, as the plan was made with.
+  init(_ unit: PlanUnit, psumWidth: Int) {
     switch unit {
     case .layer(let schedule):
       split = schedule.split.description
+      widths = "\(schedule.bits.weight)/\(schedule.bits.output)"
       switch schedule.choice {
       case .gemm(let tiling):
         tile = "m\(tiling.tile.m) k\(tiling.tile.k) n\(tiling.tile.n)"
@@ -37,7 +41,8 @@ struct UnitLayout {
       chunks = tiling.chunks.map(String.init).joined(separator: "/")
       streamedWeights = Self.names(layers.indices.filter { layers[$0].kind != .add && !tiling.resident[$0] }, layers)
       lineBuffers = Self.names(layers.indices.filter { tiling.lineBuffers[$0] }, layers)
-      split = schedule.cost.footprint > 0 ? "total \(schedule.cost.footprint)" : ""
+      widths = layers.map { "\($0.weightBits)/\($0.outputBits)" }.joined(separator: "+")
+      split = SegmentModel(segment: schedule.segment, psumWidth: psumWidth).split(of: tiling).description
     }
   }
 

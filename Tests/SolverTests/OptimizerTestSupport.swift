@@ -48,3 +48,28 @@ func randomProblem(layers: Int, using generator: inout some RandomNumberGenerato
   return PartitionProblem(
     network: "random", buffer: 1024, layerNames: (0..<layers).map { "l\($0)" }, candidates: candidates, pruned: false)
 }
+
+/// A random problem whose candidates carry their tensors (`moves`): each reads the previous
+/// layer's output (or the 8-bit network input), its layers' weights, and writes its last
+/// layer's output; fused candidates move fewer activations. With a width choice over all layers.
+func randomProblemWithMoves(layers: Int, using generator: inout some RandomNumberGenerator) -> PartitionProblem {
+  var candidates: [CandidateFigures] = []
+  for first in 0..<layers {
+    for end in (first + 1)...min(layers, first + 3) {
+      guard end == first + 1 || Int.random(in: 0..<3, using: &generator) > 0 else { continue }
+      var moves: [TensorTraffic] = []
+      let input: TensorTraffic.Owner = first == 0 ? .input(bits: 8) : .activations(first - 1)
+      moves.append(TensorTraffic(owner: input, entries: Int.random(in: 100...3_000, using: &generator)))
+      for layer in first..<end {
+        moves.append(TensorTraffic(owner: .weights(layer), entries: Int.random(in: 50...4_000, using: &generator)))
+      }
+      moves.append(TensorTraffic(owner: .activations(end - 1), entries: Int.random(in: 100...3_000, using: &generator)))
+      let traffic = moves.reduce(0) { $0 + $1.entries }
+      let macs = Int.random(in: 20_000...200_000, using: &generator) * (end - first)
+      candidates.append(
+        CandidateFigures(layers: first..<end, bits: traffic * 8, traffic: traffic, macs: macs, extraMACs: 0, moves: moves))
+    }
+  }
+  return PartitionProblem(
+    network: "random", buffer: 1024, layerNames: (0..<layers).map { "l\($0)" }, candidates: candidates, pruned: false)
+}

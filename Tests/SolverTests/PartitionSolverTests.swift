@@ -95,3 +95,73 @@ import Tiling
     #expect(throws: CandidateFileError.self) { try PartitionProblem.parse(csv: broken, file: "bad.csv") }
   }
 }
+
+/// The width choice: each layer's weights and outputs at one of the allowed widths, the summed
+/// error within the budget; the MILP against brute force over every cover and every assignment.
+@Suite struct WidthChoiceTests {
+  @Test func widthChoiceMatchesBruteForce() throws {
+    var generator = SplitMix64(seed: 21)
+    let energy = EnergyModel.default
+    var tradeOffs = 0
+    for round in 0..<40 {
+      let layers = Int.random(in: 2...5, using: &generator)
+      let problem = randomProblemWithMoves(layers: layers, using: &generator)
+      // Narrower is cheaper in bits and dearer in error.
+      var errors: [Int: [Int: Double]] = [:]
+      for layer in 0..<layers {
+        let eight = Double.random(in: 0.001...0.01, using: &generator)
+        errors[layer] = [8: eight, 4: eight * Double.random(in: 4...20, using: &generator)]
+      }
+      let least = errors.values.reduce(0) { $0 + ($1.values.min() ?? 0) }
+      let most = errors.values.reduce(0) { $0 + ($1.values.max() ?? 0) }
+      let budget = least + (most - least) * Double.random(in: 0...1, using: &generator)
+      let declared = Array(repeating: Precision(weightBits: 8, activationBits: 8), count: layers)
+      var constraints = PlanConstraints(widths: WidthChoices(errors: errors, budget: budget, declared: declared))
+      if round % 4 == 3 { constraints.maxSegments = Int.random(in: 1...layers, using: &generator) }
+      // Brute force: every cover, every assignment of widths.
+      var best = Double.infinity
+      for cover in everyCover(problem) {
+        if let cap = constraints.maxSegments, cover.count > cap { continue }
+        for mask in 0..<(1 << layers) {
+          let width = (0..<layers).map { mask & (1 << $0) != 0 ? 4 : 8 }
+          let error = (0..<layers).reduce(0) { $0 + (errors[$1]?[width[$1]] ?? 0) }
+          guard error <= budget else { continue }
+          let bits = cover.flatMap { problem.candidates[$0].moves }.reduce(0) { total, move in
+            switch move.owner {
+            case .weights(let layer), .activations(let layer): return total + move.entries * width[layer]
+            case .input(let bits): return total + move.entries * bits
+            }
+          }
+          best = min(best, Double(bits) / 8 * energy.dramPicojoulesPerByte)
+        }
+      }
+      guard best.isFinite else {
+        #expect(throws: OptimizationError.self) { try PartitionSolver.solve(problem, constraints: constraints) }
+        continue
+      }
+      let solution = try PartitionSolver.solve(problem, constraints: constraints)
+      #expect(solution.solver == "milp")
+      #expect(abs(solution.objective - best) <= best * 1e-12, "round \(round): \(solution.objective) vs \(best)")
+      let spent = solution.widths.reduce(0) { $0 + (errors[$1.key]?[$1.value] ?? .infinity) }
+      #expect(spent <= budget * (1 + 1e-9))
+      if solution.widths.values.contains(4) && solution.widths.values.contains(8) { tradeOffs += 1 }
+    }
+    #expect(tradeOffs >= 5, "the budget should force mixed widths in some rounds")
+  }
+
+  /// A budget below the least error any assignment reaches names the budget and that least error.
+  @Test func unmeetableBudgetNamesTheLeastError() throws {
+    var generator = SplitMix64(seed: 22)
+    let problem = randomProblemWithMoves(layers: 4, using: &generator)
+    let errors = Dictionary(uniqueKeysWithValues: (0..<4).map { ($0, [4: 0.5, 8: 0.25]) })
+    let declared = Array(repeating: Precision(weightBits: 8, activationBits: 8), count: 4)
+    let constraints = PlanConstraints(widths: WidthChoices(errors: errors, budget: 0.5, declared: declared))
+    do {
+      _ = try PartitionSolver.solve(problem, constraints: constraints)
+      Issue.record("a budget of 0.5 below the least error 1.0 must fail")
+    } catch {
+      #expect(error.description.contains("--error-budget is binding"))
+      #expect(error.description.contains("smallest value that works is 1.000001"), "\(error)")
+    }
+  }
+}

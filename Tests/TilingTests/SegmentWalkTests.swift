@@ -43,9 +43,9 @@ import Testing
     let readsInput = segment.layers.contains { $0.skip == .segmentInput }
     let features = [
       "halo": cost.haloMACs > 0, "chunk": cost.chunkMACs > 0, "line buffer": tiling.lineBuffers.contains(true),
-      "skip from DRAM": cost.traffic.skipReads > 0, "input skip free": readsInput && cost.traffic.skipReads == 0,
+      "skip from DRAM": cost.traffic.totalSkipReads > 0, "input skip free": readsInput && cost.traffic.totalSkipReads == 0,
       "input skip read": readsInput && !segment.layers.contains { if case .external? = $0.skip { true } else { false } }
-        && cost.traffic.skipReads > 0,
+        && cost.traffic.totalSkipReads > 0,
       "snake": tiling.scan && tiling.columns < segment.output.width && tiling.rows < segment.output.height,
     ]
     for (feature, present) in features where present { seen[feature, default: 0] += 1 }
@@ -71,7 +71,7 @@ import Testing
     let outputs = walk.transfers().filter { $0.operand == .output }
     #expect(outputs.map(\.entries) == [24, 24, 24] && outputs.allSatisfy { $0.channels == 0..<2 && $0.direction == .write })
     let expected = SegmentCost(
-      traffic: SegmentTraffic(inputReads: 36, skipReads: 0, weightReads: [9, 2], outputWrites: 72),
+      traffic: SegmentTraffic(inputReads: 36, skipReads: [0, 0], weightReads: [9, 2], outputWrites: 72),
       bits: 36 * 8 + 11 * 4 + 72 * 8, footprint: 71, macs: 396, haloMACs: 0, chunkMACs: 0)
     #expect(walk.cost() == expected)
     #expect(try SegmentModel(segment: segment).cost(of: tiling) == expected)
@@ -91,7 +91,7 @@ import Testing
     let segment = Self.segment(input, [pointwise, Self.depthwise(pointwise.output, name: "dw")])
     var tiling = SegmentTiling(
       rows: 2, columns: 6, scan: false, chunks: [1, 2], resident: [true, true], lineBuffers: [false, false])
-    let traffic = SegmentTraffic(inputReads: 36, skipReads: 0, weightReads: [2, 18], outputWrites: 72)
+    let traffic = SegmentTraffic(inputReads: 36, skipReads: [0, 0], weightReads: [2, 18], outputWrites: 72)
     let bits = 36 * 8 + 20 * 4 + 72 * 8
     let recomputed = SegmentCost(traffic: traffic, bits: bits, footprint: 116, macs: 768, haloMACs: 48, chunkMACs: 0)
     #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == recomputed)
@@ -121,13 +121,13 @@ import Testing
     var tiling = SegmentTiling(
       rows: 2, columns: 6, scan: false, chunks: [1, 1], resident: [true, true, true], lineBuffers: [false, false, false])
     let free = SegmentCost(
-      traffic: SegmentTraffic(inputReads: 36, skipReads: 0, weightReads: [1, 9, 0], outputWrites: 36),
+      traffic: SegmentTraffic(inputReads: 36, skipReads: [0, 0, 0], weightReads: [1, 9, 0], outputWrites: 36),
       bits: 36 * 8 + 10 * 4 + 36 * 8, footprint: 70, macs: 384, haloMACs: 24, chunkMACs: 0)
     #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == free)
     #expect(try SegmentModel(segment: segment).cost(of: tiling) == free)
     tiling.lineBuffers = [false, true, false]
     let read = SegmentCost(
-      traffic: SegmentTraffic(inputReads: 36, skipReads: 36, weightReads: [1, 9, 0], outputWrites: 36),
+      traffic: SegmentTraffic(inputReads: 36, skipReads: [0, 0, 36], weightReads: [1, 9, 0], outputWrites: 36),
       bits: 72 * 8 + 10 * 4 + 36 * 8, footprint: 82, macs: 360, haloMACs: 0, chunkMACs: 0)
     #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == read)
     #expect(try SegmentModel(segment: segment).cost(of: tiling) == read)
@@ -165,7 +165,7 @@ extension SegmentWalkTests {
   /// output 2 x 8 x 2 = 32, weight tiles 4 + 18 + 4: 146.
   @Test func blockSkipIsFreeWhenTheInputStageIsWhole() throws {
     let tiling = Self.blockTiling(chunks: [2, 2, 2])
-    let traffic = SegmentTraffic(inputReads: 32, skipReads: 0, weightReads: [16, 72, 16, 0], outputWrites: 32)
+    let traffic = SegmentTraffic(inputReads: 32, skipReads: [0, 0, 0, 0], weightReads: [16, 72, 16, 0], outputWrites: 32)
     let expected = SegmentCost(
       traffic: traffic, bits: 32 * 8 + 104 * 4 + 32 * 8, footprint: 146, macs: 896, haloMACs: 64, chunkMACs: 0)
     #expect(SegmentWalk(segment: Self.block, tiling: tiling, psumWidth: 2).cost() == expected)
@@ -180,7 +180,7 @@ extension SegmentWalkTests {
   /// tile) + 16 (skip) = 148.
   @Test func blockSkipIsReadWhenTheInputStageIsChunked() throws {
     let tiling = Self.blockTiling(chunks: [1, 2, 2])
-    let traffic = SegmentTraffic(inputReads: 96, skipReads: 32, weightReads: [16, 72, 16, 0], outputWrites: 32)
+    let traffic = SegmentTraffic(inputReads: 96, skipReads: [0, 0, 0, 32], weightReads: [16, 72, 16, 0], outputWrites: 32)
     let expected = SegmentCost(
       traffic: traffic, bits: 128 * 8 + 104 * 4 + 32 * 8, footprint: 148, macs: 896, haloMACs: 64, chunkMACs: 0)
     let walk = SegmentWalk(segment: Self.block, tiling: tiling, psumWidth: 2)
@@ -198,7 +198,7 @@ extension SegmentWalkTests {
   /// depthwise output 16, project output 1 x 8 x 2 = 16, weight tiles 4 + 18 + 2: 128.
   @Test func blockRecomputesTheHiddenStagePerOutputChunk() throws {
     let tiling = Self.blockTiling(chunks: [2, 2, 1])
-    let traffic = SegmentTraffic(inputReads: 32, skipReads: 0, weightReads: [32, 144, 16, 0], outputWrites: 32)
+    let traffic = SegmentTraffic(inputReads: 32, skipReads: [0, 0, 0, 0], weightReads: [32, 144, 16, 0], outputWrites: 32)
     let expected = SegmentCost(
       traffic: traffic, bits: 32 * 8 + 192 * 4 + 32 * 8, footprint: 128, macs: 1664, haloMACs: 64, chunkMACs: 768)
     #expect(SegmentWalk(segment: Self.block, tiling: tiling, psumWidth: 2).cost() == expected)

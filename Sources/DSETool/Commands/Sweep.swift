@@ -21,8 +21,9 @@ extension DSECommand {
 
         Coupling constraints (optimal only): --max-latency (roofline cycles of each segment: MACs over the \
         array or bytes over the DRAM bandwidth, whichever is slower; arch file: mac.array, mac.clock_mhz, \
-        dram.bandwidth_bytes_per_cycle), --max-segments. A constraint no plan meets is reported with the \
-        smallest value that works.
+        dram.bandwidth_bytes_per_cycle), --max-segments, and --error-budget with --error-table: each layer the \
+        table lists takes one of --widths for its weights and outputs, the summed error within the budget. A \
+        constraint no plan meets is reported with the smallest value that works.
 
         Writes OUT/<network>.csv, OUT/<network>-segments.csv (every unit of every plan: layers, tiles, order, \
         Scan, chunks, buffer split, traffic by operand, floor), OUT/<network>-<size>.dot (the best plan, fused \
@@ -38,6 +39,7 @@ extension DSECommand {
           dse sweep nets/mobilenetv2.yaml --buffers 16K..256K
           dse sweep nets/mobilenetv2.yaml nets/resnet50-cp.yaml --strategy all --jobs 2
           dse sweep nets/mobilenetv1.yaml --buffers 64K --max-latency 4ms --objective traffic
+          dse sweep nets/mobilenetv2.yaml --buffers 64K --error-table errors.csv --error-budget 0.05 --widths 4,8
           dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise --out out --plots out/plots
         """)
 
@@ -58,6 +60,15 @@ extension DSECommand {
 
     @Option(help: "Most segments (units) in an optimal plan; a layer alone counts as one.")
     var maxSegments: Int?
+
+    @Option(help: "Quantization-error budget: the summed error of the layers' chosen widths (needs --error-table).")
+    var errorBudget: Double?
+
+    @Option(help: "Per-layer error by width, CSV layer,bits,error (layers not listed keep their widths).")
+    var errorTable: String?
+
+    @Option(help: "Widths a layer in the error table may take, with --error-budget.")
+    var widths: String = "4,8,16"
 
     @Option(help: "Longest fused segment, in layers (1 = no fusion).")
     var maxSegmentLength: Int = 8
@@ -91,6 +102,21 @@ extension DSECommand {
       guard timeLimit.isFinite && timeLimit > 0 else { throw ValidationError("--time-limit \(timeLimit): expected seconds > 0") }
       guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): expected at least 1") }
       if let maxLatency { _ = try LatencyBudget.parse(maxLatency, clockMHz: Architecture.default.clockMHz) }
+      if let errorBudget, !(errorBudget.isFinite && errorBudget >= 0) {
+        throw ValidationError("--error-budget \(errorBudget): expected a number >= 0")
+      }
+      if (errorBudget == nil) != (errorTable == nil) {
+        throw ValidationError("--error-budget and --error-table go together: the budget limits the summed errors the table lists")
+      }
+      _ = try widthSet()
+    }
+
+    func widthSet() throws -> [Int] {
+      let parsed = widths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      guard !parsed.isEmpty, parsed.allSatisfy({ $0.map { (1...16).contains($0) } ?? false }) else {
+        throw ValidationError("--widths \(widths): expected bit widths from 1 to 16 separated by commas, e.g. 4,8,16")
+      }
+      return Array(Set(parsed.compactMap { $0 })).sorted()
     }
 
     func strategies() throws -> [SweepStrategy] {
@@ -119,10 +145,16 @@ extension DSECommand {
       let architecture = try self.architecture.architecture()
       var constraints = PlanConstraints(maxSegments: maxSegments)
       if let maxLatency { constraints.maxLatencyCycles = try LatencyBudget.parse(maxLatency, clockMHz: architecture.clockMHz) }
+      var precision: SweepSettings.Precision?
+      if let errorBudget, let errorTable {
+        precision = SweepSettings.Precision(
+          table: try ErrorTable.parse(csv: try readText(errorTable), file: errorTable), file: errorTable, widths: try widthSet(),
+          budget: errorBudget)
+      }
       let settings = SweepSettings(
         strategies: try strategies(), objective: PlanObjective(rawValue: objective) ?? .energy, constraints: constraints,
         maxSegmentLength: maxSegmentLength, psumWidth: self.architecture.psumWidth, architecture: architecture,
-        solverOptions: SolverOptions(timeLimit: timeLimit))
+        solverOptions: SolverOptions(timeLimit: timeLimit), precision: precision)
       let analyses: [NetworkAnalysis]
       if networks.isEmpty {
         progress("no network given: sweeping the bundled MobileNetV2 (\(Network.bundledDefaultFile))")

@@ -16,7 +16,8 @@ struct SweepOutputs {
     let metric: SweepMetric = settings.objective == .traffic ? .traffic : .energy
     let networkFloor = TrafficFloor.network(analysis)
     let energy = settings.architecture.energy
-    let tables = SweepTables(records: records, energy: energy, networkFloors: [name: networkFloor.entries], metric: metric)
+    let tables = SweepTables(records: records, energy: energy, networkFloors: [name: networkFloor.entries], metric: metric,
+      psumWidth: settings.psumWidth)
     var written: [String] = []
     func save(_ text: String, _ path: String) throws {
       try writeTextAtomically(text, to: path)

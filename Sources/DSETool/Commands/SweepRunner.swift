@@ -20,11 +20,30 @@ struct SweepSettings: Sendable {
   var psumWidth: Int
   var architecture: Architecture
   var solverOptions: SolverOptions
+  var precision: Precision? = nil
+
+  /// `--error-table`, `--widths`, `--error-budget`: made into `WidthChoices` per network.
+  struct Precision: Sendable {
+    var table: ErrorTable
+    var file: String
+    var widths: [Int]
+    var budget: Double
+  }
+
+  /// The constraints for one network (the width choice names its layers).
+  func constraints(for analysis: NetworkAnalysis) throws -> PlanConstraints {
+    var constraints = constraints
+    if let precision {
+      constraints.widths = try WidthChoices(
+        table: precision.table, widths: precision.widths, budget: precision.budget, analysis: analysis, file: precision.file)
+    }
+    return constraints
+  }
 
   var candidateOptions: CandidateOptions {
     CandidateOptions(
       maxLength: maxSegmentLength, maxStages: 3, psumWidth: psumWidth,
-      pruneLosing: !constraints.isCoupled && objective == .energy,
+      pruneLosing: !constraints.isCoupled && precision == nil && objective == .energy,
       recomputeFree: constraints.maxLatencyCycles != nil)
   }
 }
@@ -104,7 +123,7 @@ struct SweepRunner {
         found.problems.append(candidates.problem)
         let searchTime = milliseconds(since: started)
         let optimal = try OptimalPlanner.plan(
-          candidates, objective: settings.objective, constraints: settings.constraints,
+          candidates, objective: settings.objective, constraints: try settings.constraints(for: analysis),
           architecture: settings.architecture, solverOptions: settings.solverOptions)
         for warning in optimal.warnings { progress("warning: \(warning)") }
         record = SweepRecord(plan: optimal.plan, solver: optimal.solver, milliseconds: milliseconds(since: started))

@@ -46,7 +46,8 @@ public enum CandidateEnumerator {
       guard let best = schedules.first else {
         throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits")
       }
-      let candidate = PlanCandidate(layers: index..<(index + 1), unit: .layer(best), macs: layer.macs)
+      let candidate = PlanCandidate(
+        layers: index..<(index + 1), unit: .layer(best), macs: layer.macs, in: analysis, psumWidth: options.psumWidth)
       found.append(candidate)
       cover[index][1] = Double(candidate.figures.bits)
     }
@@ -66,7 +67,8 @@ public enum CandidateEnumerator {
         guard let segment = segments[range] else { continue }
         let cutoff = options.pruneLosing && shorter.isFinite ? Int(shorter.rounded(.up)) : nil
         for schedule in try search(segment, buffer: buffer, options: options, cutoff: cutoff) {
-          let candidate = PlanCandidate(layers: range, unit: .segment(schedule), macs: schedule.cost.macs)
+          let candidate = PlanCandidate(
+            layers: range, unit: .segment(schedule), macs: schedule.cost.macs, in: analysis, psumWidth: options.psumWidth)
           found.append(candidate)
           cover[start][length] = min(cover[start][length], Double(candidate.figures.bits))
         }
@@ -75,8 +77,7 @@ public enum CandidateEnumerator {
       }
     }
     return CandidateSet(
-      network: analysis.network.name, buffer: buffer, layerNames: analysis.layers.map(\.name), candidates: found,
-      pruned: options.pruneLosing)
+      analysis: analysis, buffer: buffer, psumWidth: options.psumWidth, candidates: found, pruned: options.pruneLosing)
   }
 
   /// The segment's least-bits schedule under the cut-off, and its recompute-free one when asked

@@ -12,13 +12,17 @@ public struct CandidateFigures: Hashable, Sendable {
   /// MACs executed, the layers' own plus what the schedule recomputes (halos, chunks).
   public var macs: Int
   public var extraMACs: Int
+  /// The tensors behind `bits`, so that other widths can re-price them (empty when read from a
+  /// candidate file, which then cannot be solved with a width choice).
+  public var moves: [TensorTraffic]
 
-  public init(layers: Range<Int>, bits: Int, traffic: Int, macs: Int, extraMACs: Int) {
+  public init(layers: Range<Int>, bits: Int, traffic: Int, macs: Int, extraMACs: Int, moves: [TensorTraffic] = []) {
     self.layers = layers
     self.bits = bits
     self.traffic = traffic
     self.macs = macs
     self.extraMACs = extraMACs
+    self.moves = moves
   }
 
   public var isFused: Bool { layers.count > 1 }
@@ -38,24 +42,31 @@ public struct PlanCandidate: Hashable, Sendable {
   public var unit: PlanUnit
   public var figures: CandidateFigures
 
-  public init(layers: Range<Int>, unit: PlanUnit, macs: Int) {
+  public init(layers: Range<Int>, unit: PlanUnit, macs: Int, in analysis: NetworkAnalysis, psumWidth: Int) {
     self.unit = unit
     figures = CandidateFigures(
       layers: layers, bits: Int(unit.bitsMoved), traffic: unit.traffic.total, macs: macs,
-      extraMACs: unit.haloMACs + unit.chunkMACs)
+      extraMACs: unit.haloMACs + unit.chunkMACs,
+      moves: TensorTraffic.moves(of: unit, layers: layers, in: analysis, psumWidth: psumWidth))
   }
 
   public var layers: Range<Int> { figures.layers }
 }
 
 /// Every candidate of one network at one buffer size.
-public struct CandidateSet: Hashable, Sendable {
+public struct CandidateSet: Sendable {
   /// Ordered by first layer, then length, then bits and MACs: a deterministic order the solvers keep.
   public var candidates: [PlanCandidate]
   /// The same candidates as the optimizer sees them.
   public var problem: PartitionProblem
+  public var analysis: NetworkAnalysis
+  public var psumWidth: Int
 
-  public init(network: String, buffer: Int, layerNames: [String], candidates: [PlanCandidate], pruned: Bool) {
+  public init(analysis: NetworkAnalysis, buffer: Int, psumWidth: Int, candidates: [PlanCandidate], pruned: Bool) {
+    self.analysis = analysis
+    self.psumWidth = psumWidth
+    let network = analysis.network.name
+    let layerNames = analysis.layers.map(\.name)
     self.candidates = candidates.sorted { a, b in
       let x = a.figures
       let y = b.figures

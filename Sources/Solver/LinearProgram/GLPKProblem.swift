@@ -113,6 +113,16 @@ extension GLPKProblem {
     parameters.presolve = presolve ? GLP_ON : GLP_OFF
     parameters.mip_gap = relativeGap
     parameters.tm_lim = milliseconds
+    // Partition problems with a knapsack-like budget row (the width choice) have weak
+    // relaxations: with GLPK's defaults a 1,000-column one ran 60 s without an integer point; the
+    // feasibility pump, pseudocost branching and MIR / Gomory cuts solve it in seconds. Cover
+    // cuts stay off: GLPK 5.0 dies in them on some small knapsacks ("glp_add_cols: ncs = 0",
+    // caught by the error guard; GLPKBruteForceTests found it).
+    parameters.fp_heur = GLP_ON
+    parameters.br_tech = GLP_BR_PCH
+    parameters.bt_tech = GLP_BT_BPH
+    parameters.mir_cuts = GLP_ON
+    parameters.gmi_cuts = GLP_ON
     return try guarded("glp_intopt") { cglpk_guarded_intopt($0, &parameters) }
   }
 

@@ -30,13 +30,16 @@ public struct PlanConstraints: Hashable, Sendable {
   public var maxLatencyCycles: Double?
   /// Most units (single layers and fused segments) in the plan.
   public var maxSegments: Int?
+  /// Per-layer bit widths within a quantization-error budget.
+  public var widths: WidthChoices?
 
-  public init(maxLatencyCycles: Double? = nil, maxSegments: Int? = nil) {
+  public init(maxLatencyCycles: Double? = nil, maxSegments: Int? = nil, widths: WidthChoices? = nil) {
     self.maxLatencyCycles = maxLatencyCycles
     self.maxSegments = maxSegments
+    self.widths = widths
   }
 
   public static let none = PlanConstraints()
 
-  public var isCoupled: Bool { maxLatencyCycles != nil || maxSegments != nil }
+  public var isCoupled: Bool { maxLatencyCycles != nil || maxSegments != nil || widths != nil }
 }

@@ -2,25 +2,26 @@
 public struct SegmentTraffic: Hashable, Sendable, Codable {
   /// The segment input.
   public var inputReads: Int
-  /// Skip operands of adds read from DRAM (external tensors, or the segment input when it is
-  /// no longer in the buffer).
-  public var skipReads: Int
+  /// Per layer: the skip operand an add reads from DRAM (an external tensor, or the segment
+  /// input when it is no longer in the buffer); 0 for other layers.
+  public var skipReads: [Int]
   /// Per layer (0 for adds).
   public var weightReads: [Int]
   public var outputWrites: Int
 
-  public init(inputReads: Int, skipReads: Int, weightReads: [Int], outputWrites: Int) {
+  public init(inputReads: Int, skipReads: [Int], weightReads: [Int], outputWrites: Int) {
     self.inputReads = inputReads
     self.skipReads = skipReads
     self.weightReads = weightReads
     self.outputWrites = outputWrites
   }
 
-  public var total: Int { inputReads + skipReads + weightReads.reduce(0, +) + outputWrites }
+  public var totalSkipReads: Int { skipReads.reduce(0, +) }
+  public var total: Int { inputReads + totalSkipReads + weightReads.reduce(0, +) + outputWrites }
 
   /// The layer model's operands: input reads include skip reads; no partial sums leave the chip.
   public var traffic: Traffic {
-    Traffic(inputReads: inputReads + skipReads, weightReads: weightReads.reduce(0, +), outputWrites: outputWrites)
+    Traffic(inputReads: inputReads + totalSkipReads, weightReads: weightReads.reduce(0, +), outputWrites: outputWrites)
   }
 }
 
@@ -126,7 +127,7 @@ public struct SegmentModel: Sendable {
     }
     let inputReads = loads(stage: 0, rows: rows.neededSummaries[0], columns: columns.neededSummaries[0], stages: [0])
     var bits = inputReads * segment.inputBits
-    var skipReads = 0
+    var skipReads = Array(repeating: 0, count: segment.layers.count)
     var weightReads: [Int] = []
     var macs = 0
     var haloMACs = 0
@@ -161,7 +162,7 @@ public struct SegmentModel: Sendable {
         }
         if let skipBits = fromDRAM {
           let reads = loads(stage: stage, rows: rows.computedSummaries[output], columns: columns.computedSummaries[output], stages: [stage])
-          skipReads += reads
+          skipReads[index] += reads
           bits += reads * skipBits
         }
       }
@@ -190,11 +191,37 @@ public struct SegmentModel: Sendable {
   /// The footprint part of `cost(of:rows:columns:inputSkipsFree:)` alone (it is what that
   /// reports): a few products, no traffic, for the search's many fit tests.
   func footprint(of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, inputSkipsFree: Bool = false) -> Int {
+    var footprint = 0
+    visitRegions(of: tiling, rows: rows, columns: columns, inputSkipsFree: inputSkipsFree) { _, entries in footprint += entries }
+    return footprint
+  }
+
+  /// The static buffer split of a schedule: its regions by kind.
+  public func split(of tiling: SegmentTiling) -> BufferSplit {
+    let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
+    let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
+    var regions: [(String, Int)] = []
+    visitRegions(of: tiling, rows: rows, columns: columns, inputSkipsFree: false) { kind, entries in
+      regions.append((kind.rawValue, entries))
+    }
+    return BufferSplit(regions)
+  }
+
+  /// The kinds of buffer region a segment schedule has.
+  enum BufferRegion: String {
+    case input, weights, activations, lines = "line buffers", skips
+  }
+
+  /// Every region of the static split, in a fixed order, with its entries.
+  private func visitRegions(
+    of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, inputSkipsFree: Bool,
+    _ visit: (BufferRegion, Int) -> Void
+  ) {
     func chunk(_ stage: Int) -> Int { min(tiling.chunks[stage], stageChannels[stage]) }
     func computedArea(_ tensor: Int) -> Int {
       rows.computedSummaries[tensor].maximumLength * columns.computedSummaries[tensor].maximumLength
     }
-    var footprint = chunk(0) * rows.neededSummaries[0].maximumLength * columns.neededSummaries[0].maximumLength
+    visit(.input, chunk(0) * rows.neededSummaries[0].maximumLength * columns.neededSummaries[0].maximumLength)
     for (index, layer) in segment.layers.enumerated() {
       let output = index + 1
       let stage = stageOfTensor[output]
@@ -203,19 +230,20 @@ public struct SegmentModel: Sendable {
       if layer.kind != .add {
         let window = layer.kernel.height * layer.kernel.width
         if tiling.resident[index] {
-          footprint += layer.weightCount
+          visit(.weights, layer.weightCount)
         } else if layer.kind == .mixing {
-          footprint += chunk(inputStage) * chunk(stage) * window
+          visit(.weights, chunk(inputStage) * chunk(stage) * window)
         } else {
-          footprint += chunk(stage) * window
+          visit(.weights, chunk(stage) * window)
         }
       }
-      // The output tensor's buffer (an add writes in place) and a line buffer on its input.
+      // The output tensor's buffer (an add writes in place; partial sums psumWidth wide) and a
+      // line buffer on its input.
       if layer.kind != .add {
-        footprint += chunk(stage) * computedArea(output) * (layer.kind == .mixing ? psumWidth : 1)
+        visit(.activations, chunk(stage) * computedArea(output) * (layer.kind == .mixing ? psumWidth : 1))
       }
       if tiling.lineBuffers[index] {
-        footprint += rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[inputStage]
+        visit(.lines, rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[inputStage])
       }
       // A skip read from DRAM has its own tile.
       if let skip = layer.skip {
@@ -227,10 +255,9 @@ public struct SegmentModel: Sendable {
           // The input stage is held whole (`inputHoldsSkip`) or the skip comes from DRAM.
           fromDRAM = !(inputSkipsFree || (tiling.chunks[0] >= stageChannels[0] && rows.inputCovers[output] && columns.inputCovers[output]))
         }
-        if fromDRAM { footprint += chunk(stage) * computedArea(output) }
+        if fromDRAM { visit(.skips, chunk(stage) * computedArea(output)) }
       }
     }
-    return footprint
   }
 
   /// Whether an add reading the segment input finds it in the input's buffer: the input stage

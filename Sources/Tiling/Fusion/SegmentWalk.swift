@@ -97,11 +97,13 @@ public struct SegmentWalk: Sendable {
   }
 
   static func traffic(of transfers: [SegmentTransfer], layers: Int) -> SegmentTraffic {
-    var traffic = SegmentTraffic(inputReads: 0, skipReads: 0, weightReads: Array(repeating: 0, count: layers), outputWrites: 0)
+    var traffic = SegmentTraffic(
+      inputReads: 0, skipReads: Array(repeating: 0, count: layers), weightReads: Array(repeating: 0, count: layers),
+      outputWrites: 0)
     for transfer in transfers {
       switch transfer.operand {
       case .input: traffic.inputReads += transfer.entries
-      case .skip: traffic.skipReads += transfer.entries
+      case .skip(let layer): traffic.skipReads[layer] += transfer.entries
       case .weights(let layer): traffic.weightReads[layer] += transfer.entries
       case .output: traffic.outputWrites += transfer.entries
       }
