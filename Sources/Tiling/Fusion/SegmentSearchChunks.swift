@@ -36,7 +36,9 @@ extension SegmentSearchRun {
   /// least that many chunks there (its footprint is at least that smallest one's, which does
   /// not fit with fewer), and bits and extra MACs never decrease with more chunks or a weight
   /// streamed, so the reference with those counts costs no more than any schedule.
-  func structures(of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) -> [Structure] {
+  func structures(
+    of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, evaluator: SegmentSearchCost
+  ) -> [Structure] {
     let stages = model.stageChannels
     var found: [Structure] = []
     for mask in 0..<(1 << stages.count) {
@@ -53,7 +55,7 @@ extension SegmentSearchRun {
         // The smallest fits with a chunk of 1, the last size: there is a first that fits.
         bounding.chunks[stage] = stageSizes[stage][firstFitting(smallest, stage: stage, rows: rows, columns: columns)]
       }
-      let bound = Self.key(model.cost(of: bounding, rows: rows, columns: columns))
+      let bound = Self.key(evaluator.evaluate(bounding))
       guard bound.1 <= maxExtraMACs else { continue }
       found.append(Structure(chunked: chunked, reference: reference, smallest: smallest, bound: bound))
     }
@@ -94,7 +96,7 @@ extension SegmentSearchRun {
       for (index, layer) in layers.enumerated() where layer.kind != .add {
         layersOfNest[nestIndex(model.stageOfTensor[index + 1])].append(index)
       }
-      let base = model.cost(of: reference, rows: spatial.rows, columns: spatial.columns)
+      let base = spatial.evaluator!.evaluate(reference)
       var combined = [Option(bits: base.bits, macs: base.extraMACs, footprint: base.footprint, chunks: [:], resident: [:])]
       for index in 0..<nestCount {
         let options = nestOptions(
@@ -127,10 +129,11 @@ extension SegmentSearchRun {
   /// (one size per count, two chunks or more) and every residency of its layers' weights,
   /// except those that cannot matter (below).
   private func nestOptions(
-    stages: [Int], layers: [Int], reference: SegmentTiling, smallest: SegmentTiling, base: SegmentCost,
+    stages: [Int], layers: [Int], reference: SegmentTiling, smallest: SegmentTiling, base: (bits: Int, extraMACs: Int, footprint: Int),
     spatial: SegmentSearchSpatial
   ) -> [Option] {
     var options: [Option] = []
+    let evaluator = spatial.evaluator!
     var tiling = reference
     var least = smallest
     func visit(_ position: Int) {
@@ -160,7 +163,7 @@ extension SegmentSearchRun {
           floorTiling.chunks[stage] = size
           // A lower bound on bits and extra MACs for all that follows, and for every larger
           // count here: more chunks only cost more.
-          if !promising(Self.key(model.cost(of: floorTiling, rows: spatial.rows, columns: spatial.columns))) { break }
+          if !promising(Self.key(evaluator.evaluate(floorTiling))) { break }
           // For this count alone: each deeper stage at the fewest chunks that fit with the
           // others at chunks of one.
           if deeper.count >= 1 {
@@ -176,7 +179,7 @@ extension SegmentSearchRun {
               bounding.chunks[next] = stageSizes[next][index]
             }
             guard feasible else { continue }
-            if !promising(Self.key(model.cost(of: bounding, rows: spatial.rows, columns: spatial.columns))) { continue }
+            if !promising(Self.key(evaluator.evaluate(bounding))) { continue }
           }
           visit(position + 1)
           // If the cheapest completion (deeper stages in two chunks, the weights as in the
@@ -197,12 +200,12 @@ extension SegmentSearchRun {
       // every weight that may be resident resident, then each one streamed alone, and add up.
       for layer in layers { tiling.resident[layer] = reference.resident[layer] }
       guard lineBuffersHold(tiling, stages: stages) else { return }
-      let resident = model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+      let resident = evaluator.evaluate(tiling)
       let switchable = layers.filter { reference.resident[$0] }
-      let streaming = switchable.map { layer -> SegmentCost in
+      let streaming = switchable.map { layer -> (bits: Int, extraMACs: Int, footprint: Int) in
         tiling.resident[layer] = false
         defer { tiling.resident[layer] = true }
-        return model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+        return evaluator.evaluate(tiling)
       }
       for mask in 0..<(1 << switchable.count) {
         var bits = resident.bits
