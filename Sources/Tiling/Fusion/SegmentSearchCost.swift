@@ -28,9 +28,28 @@ struct SegmentSearchCost {
     var loads: Int
   }
 
-  private let model: SegmentModel
+  /// What the evaluation needs of a layer, flat (copying `SegmentLayer`s costs more).
+  private struct Layer {
+    var kind: SegmentLayer.Kind
+    var stage: Int
+    var inputStage: Int
+    var window: Int
+    var weightCount: Int
+    var weightBits: Int
+    /// Footprint of the output buffer per channel of a chunk, and of a line buffer on the input.
+    var outputArea: Int
+    var lineBuffer: Int
+    /// 0: no skip or an on-chip one; else the bits of a skip read from DRAM (always for an
+    /// external one, unless the input is held whole for the segment input).
+    var skipBits: Int
+    var skipIsInput: Bool
+  }
+
+  private let layers: [Layer]
+  private let inputArea: Int
+  private let inputBits: Int
+  private let outputTraffic: Int
   private let channels: [Int]
-  private let stageOfTensor: [Int]
   private let input: Spatial
   /// Per layer: weights' spatial part (every tile the same region), the skip's (its computed
   /// region), the MACs over the computed regions and the halo part of them.
@@ -39,16 +58,10 @@ struct SegmentSearchCost {
   private let computedMACs: [Int]
   private let haloMACs: Int
   private let inputCovers: [Bool]
-  private let rows: SegmentRegions
-  private let columns: SegmentRegions
   private let outputBits: Int
 
   init(model: SegmentModel, scan: Bool, rows: SegmentRegions, columns: SegmentRegions) {
-    self.model = model
-    self.rows = rows
-    self.columns = columns
     channels = model.stageChannels
-    stageOfTensor = model.stageOfTensor
     let levels = [LoopLevel(count: rows.tileCount, scanned: false), LoopLevel(count: columns.tileCount, scanned: scan)]
     func spatial(_ row: AxisSummary, _ column: AxisSummary) -> Spatial {
       Spatial(
@@ -75,6 +88,59 @@ struct SegmentSearchCost {
     self.haloMACs = haloMACs
     inputCovers = layers.indices.map { rows.inputCovers[$0 + 1] && columns.inputCovers[$0 + 1] }
     outputBits = layers[layers.count - 1].outputBits
+    let stageOfTensor = model.stageOfTensor
+    func computedArea(_ tensor: Int) -> Int {
+      rows.computedSummaries[tensor].maximumLength * columns.computedSummaries[tensor].maximumLength
+    }
+    self.layers = layers.enumerated().map { index, layer in
+      var skipBits = 0
+      var skipIsInput = false
+      switch layer.skip {
+      case .external(_, let bits)?: skipBits = bits
+      case .segmentInput?:
+        skipBits = model.segment.inputBits
+        skipIsInput = true
+      case .layer?, nil: break
+      }
+      return Layer(
+        kind: layer.kind, stage: stageOfTensor[index + 1], inputStage: stageOfTensor[index],
+        window: layer.kernel.height * layer.kernel.width, weightCount: layer.weightCount, weightBits: layer.weightBits,
+        outputArea: layer.kind == .add ? 0 : computedArea(index + 1) * (layer.kind == .mixing ? model.psumWidth : 1),
+        lineBuffer: rows.retained[index] * columns.neededSummaries[index].maximumLength * model.stageChannels[stageOfTensor[index]],
+        skipBits: skipBits, skipIsInput: skipIsInput)
+    }
+    inputArea = rows.neededSummaries[0].maximumLength * columns.neededSummaries[0].maximumLength
+    inputBits = model.segment.inputBits
+    let output = model.segment.output
+    outputTraffic = output.channels * output.height * output.width * outputBits
+    skipAreas = layers.indices.map { computedArea($0 + 1) }
+  }
+
+  private let skipAreas: [Int]
+
+  /// `SegmentModel.footprint(of:rows:columns:)`, term by term.
+  func footprint(_ tiling: SegmentTiling) -> Int {
+    let chunks = tiling.chunks
+    @inline(__always) func chunk(_ stage: Int) -> Int { min(chunks[stage], channels[stage]) }
+    var footprint = chunk(0) * inputArea
+    for index in layers.indices {
+      let layer = layers[index]
+      if layer.kind != .add {
+        if tiling.resident[index] {
+          footprint += layer.weightCount
+        } else if layer.kind == .mixing {
+          footprint += chunk(layer.inputStage) * chunk(layer.stage) * layer.window
+        } else {
+          footprint += chunk(layer.stage) * layer.window
+        }
+        footprint += chunk(layer.stage) * layer.outputArea
+      }
+      if tiling.lineBuffers[index] { footprint += layer.lineBuffer }
+      if layer.skipBits > 0 && !(layer.skipIsInput && chunks[0] >= channels[0] && inputCovers[index]) {
+        footprint += chunk(layer.stage) * skipAreas[index]
+      }
+    }
+    return footprint
   }
 
   /// (bits, extra MACs, footprint) of the spatial tiling with these chunks and residency.
@@ -118,20 +184,18 @@ struct SegmentSearchCost {
       return wholeChannels * product
     }
 
-    let segment = model.segment
-    var bits = loads(input, stage: 0, 0, -1) * segment.inputBits
+    var bits = loads(input, stage: 0, 0, -1) * inputBits
     var extraMACs = haloMACs
-    for (index, layer) in segment.layers.enumerated() {
-      let output = index + 1
-      let stage = stageOfTensor[output]
+    for index in layers.indices {
+      let layer = layers[index]
+      let stage = layer.stage
       if layer.kind != .add {
-        let window = layer.kernel.height * layer.kernel.width
         if tiling.resident[index] {
           bits += layer.weightCount * layer.weightBits
         } else if layer.kind == .mixing {
-          bits += window * loads(weights, stage: stage, stageOfTensor[index], stage) * layer.weightBits
+          bits += layer.window * loads(weights, stage: stage, layer.inputStage, stage) * layer.weightBits
         } else {
-          bits += window * loads(weights, stage: stage, stage, -1) * layer.weightBits
+          bits += layer.window * loads(weights, stage: stage, stage, -1) * layer.weightBits
         }
         // Recomputations: once per iteration of the chunk loops above the stage in its nest.
         if !whole(stage) {
@@ -143,16 +207,12 @@ struct SegmentSearchCost {
           extraMACs += (repetitions - 1) * computedMACs[index]
         }
       }
-      if let skip = layer.skip {
-        switch skip {
-        case .layer: break
-        case .external(_, let skipBits): bits += loads(skips[index], stage: stage, stage, -1) * skipBits
-        case .segmentInput:
-          if !(whole(0) && inputCovers[index]) { bits += loads(skips[index], stage: stage, stage, -1) * segment.inputBits }
-        }
+      // A skip read from DRAM: an external one, or the segment input unless held whole.
+      if layer.skipBits > 0 && !(layer.skipIsInput && whole(0) && inputCovers[index]) {
+        bits += loads(skips[index], stage: stage, stage, -1) * layer.skipBits
       }
     }
-    bits += segment.output.channels * segment.output.height * segment.output.width * outputBits
-    return (bits, extraMACs, model.footprint(of: tiling, rows: rows, columns: columns))
+    bits += outputTraffic
+    return (bits, extraMACs, footprint(tiling))
   }
 }
