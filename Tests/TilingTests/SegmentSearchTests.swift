@@ -115,3 +115,72 @@ enum SmallSegments {
     #expect(compared > 200 && excluded > 100, "\(compared) compared, \(excluded) excluded")
   }
 }
+
+@Suite struct SegmentSearchCostTests {
+  /// The search's closed-form evaluation equals `SegmentModel.cost` (bits, extra MACs,
+  /// footprint) on random legal tilings of random small segments.
+  @Test func closedFormEqualsModel() throws {
+    var random = SplitMix64(seed: 47)
+    var compared = 0
+    for _ in 0..<300 {
+      let segment = SmallSegments.make(&random)
+      let model = SegmentModel(segment: segment, psumWidth: Int.random(in: 1...2, using: &random))
+      for _ in 0..<20 {
+        let layers = segment.layers.count
+        let tiling = SegmentTiling(
+          rows: Int.random(in: 1...segment.output.height, using: &random),
+          columns: Int.random(in: 1...segment.output.width, using: &random), scan: Bool.random(using: &random),
+          chunks: segment.stageChannels.map { Int.random(in: 1...$0, using: &random) },
+          resident: (0..<layers).map { _ in Bool.random(using: &random) },
+          lineBuffers: (0..<layers).map { _ in Int.random(in: 0..<3, using: &random) == 0 })
+        guard let cost = try? model.cost(of: tiling) else { continue }
+        let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
+        let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
+        let fast = SegmentSearchCost(model: model, scan: tiling.scan, rows: rows, columns: columns).evaluate(tiling)
+        #expect(
+          fast.bits == cost.bits && fast.extraMACs == cost.extraMACs && fast.footprint == cost.footprint,
+          "\(segment.layers.map(\.name)) \(segment.input) \(tiling): \(fast) vs \(cost.bits) \(cost.extraMACs) \(cost.footprint)")
+        compared += 1
+      }
+    }
+    #expect(compared > 2000)
+  }
+}
+
+extension SegmentSearchCostTests {
+  /// The same on the chains of real networks (many channels: long chunk loops, several nests).
+  @Test(arguments: ["mobilenetv2.yaml", "resnet50-cp.yaml"])
+  func closedFormEqualsModelOnNetworks(file: String) throws {
+    let analysis = try FusedGreedyPlannerTests.analysis(file, side: 32)
+    let chains = FusionChains(analysis)
+    var random = SplitMix64(seed: 53)
+    var compared = 0
+    for start in analysis.layers.indices {
+      let longest = chains.longestLegalChain(from: start, maxLength: 6)
+      guard longest.count >= 2 else { continue }
+      for length in 2...longest.count {
+        guard let segment = try? chains.segment(layers: start..<(start + length)) else { continue }
+        let model = SegmentModel(segment: segment)
+        for _ in 0..<10 {
+          let layers = segment.layers.count
+          let tiling = SegmentTiling(
+            rows: Int.random(in: 1...segment.output.height, using: &random),
+            columns: Bool.random(using: &random) ? segment.output.width : Int.random(in: 1...segment.output.width, using: &random),
+            scan: Bool.random(using: &random),
+            chunks: segment.stageChannels.map { Bool.random(using: &random) ? $0 : Int.random(in: 1...$0, using: &random) },
+            resident: (0..<layers).map { _ in Bool.random(using: &random) },
+            lineBuffers: (0..<layers).map { _ in Int.random(in: 0..<3, using: &random) == 0 })
+          guard let cost = try? model.cost(of: tiling) else { continue }
+          let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
+          let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
+          let fast = SegmentSearchCost(model: model, scan: tiling.scan, rows: rows, columns: columns).evaluate(tiling)
+          #expect(
+            fast.bits == cost.bits && fast.extraMACs == cost.extraMACs && fast.footprint == cost.footprint,
+            "\(segment.name) \(tiling): \(fast) vs \(cost.bits) \(cost.extraMACs) \(cost.footprint)")
+          compared += 1
+        }
+      }
+    }
+    #expect(compared > 300)
+  }
+}

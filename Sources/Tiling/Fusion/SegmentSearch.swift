@@ -126,6 +126,7 @@ struct SegmentSearchRun {
 
   /// The objective: bits moved, then extra MACs.
   static func key(_ cost: SegmentCost) -> (Int, Int) { (cost.bits, cost.extraMACs) }
+  static func key(_ cost: (bits: Int, extraMACs: Int, footprint: Int)) -> (Int, Int) { (cost.bits, cost.extraMACs) }
 
   private var segment: FusedSegment { model.segment }
 
@@ -162,7 +163,9 @@ struct SegmentSearchRun {
       if let incumbent, !(take.bound < incumbent) { break }
       if take.structures.isEmpty {
         var refined = take
-        refined.structures = structures(of: take.tiling, rows: take.rows, columns: take.columns)
+        let evaluator = SegmentSearchCost(model: model, scan: take.tiling.scan, rows: take.rows, columns: take.columns)
+        refined.evaluator = evaluator
+        refined.structures = structures(of: take.tiling, rows: take.rows, columns: take.columns, evaluator: evaluator)
         guard let cheapest = refined.structures.first else { continue }
         refined.bound = cheapest.bound
         let position = ready.firstIndex { $0.bound < refined.bound } ?? ready.count
@@ -270,4 +273,5 @@ struct SegmentSearchSpatial {
   var features: SegmentSpatialFeatures
   /// Empty until the search refines the bound (a refined candidate has at least one).
   var structures: [SegmentSearchRun.Structure]
+  var evaluator: SegmentSearchCost? = nil
 }

@@ -10,8 +10,9 @@ extension SegmentSearchRun {
     var bits: Int
     var macs: Int
     var footprint: Int
-    var chunks: [Int: Int]
-    var resident: [Int: Bool]
+    /// The whole tiling's chunks and residency: the reference's, with the nests chosen so far.
+    var chunks: [Int]
+    var resident: [Bool]
 
     func dominates(_ other: Option) -> Bool {
       bits <= other.bits && macs <= other.macs && footprint <= other.footprint
@@ -36,7 +37,9 @@ extension SegmentSearchRun {
   /// least that many chunks there (its footprint is at least that smallest one's, which does
   /// not fit with fewer), and bits and extra MACs never decrease with more chunks or a weight
   /// streamed, so the reference with those counts costs no more than any schedule.
-  func structures(of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) -> [Structure] {
+  func structures(
+    of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, evaluator: SegmentSearchCost
+  ) -> [Structure] {
     let stages = model.stageChannels
     var found: [Structure] = []
     for mask in 0..<(1 << stages.count) {
@@ -46,14 +49,14 @@ extension SegmentSearchRun {
       var smallest = reference
       for stage in chunked { smallest.chunks[stage] = 1 }
       smallest.resident = smallest.resident.map { _ in false }
-      guard model.footprint(of: smallest, rows: rows, columns: columns) <= buffer else { continue }
+      guard evaluator.footprint(smallest) <= buffer else { continue }
       var bounding = reference
       for stage in chunked {
         reference.chunks[stage] = (stages[stage] + 1) / 2
         // The smallest fits with a chunk of 1, the last size: there is a first that fits.
-        bounding.chunks[stage] = stageSizes[stage][firstFitting(smallest, stage: stage, rows: rows, columns: columns)]
+        bounding.chunks[stage] = stageSizes[stage][firstFitting(smallest, stage: stage, evaluator: evaluator)]
       }
-      let bound = Self.key(model.cost(of: bounding, rows: rows, columns: columns))
+      let bound = Self.key(evaluator.evaluate(bounding))
       guard bound.1 <= maxExtraMACs else { continue }
       found.append(Structure(chunked: chunked, reference: reference, smallest: smallest, bound: bound))
     }
@@ -62,7 +65,7 @@ extension SegmentSearchRun {
 
   /// The index of the first of `stage`'s sizes (fewest chunks first) with which `tiling` fits
   /// (`stageSizes[stage].count` if none): the footprint only shrinks with more chunks.
-  func firstFitting(_ tiling: SegmentTiling, stage: Int, rows: SegmentRegions, columns: SegmentRegions) -> Int {
+  func firstFitting(_ tiling: SegmentTiling, stage: Int, evaluator: SegmentSearchCost) -> Int {
     let sizes = stageSizes[stage]
     var tiling = tiling
     var low = 0
@@ -70,7 +73,7 @@ extension SegmentSearchRun {
     while low < high {
       let middle = (low + high) / 2
       tiling.chunks[stage] = sizes[middle]
-      if model.footprint(of: tiling, rows: rows, columns: columns) <= buffer {
+      if evaluator.footprint(tiling) <= buffer {
         high = middle
       } else {
         low = middle + 1
@@ -94,8 +97,12 @@ extension SegmentSearchRun {
       for (index, layer) in layers.enumerated() where layer.kind != .add {
         layersOfNest[nestIndex(model.stageOfTensor[index + 1])].append(index)
       }
-      let base = model.cost(of: reference, rows: spatial.rows, columns: spatial.columns)
-      var combined = [Option(bits: base.bits, macs: base.extraMACs, footprint: base.footprint, chunks: [:], resident: [:])]
+      let base = spatial.evaluator!.evaluate(reference)
+      var combined = [
+        Option(
+          bits: base.bits, macs: base.extraMACs, footprint: base.footprint, chunks: reference.chunks,
+          resident: reference.resident)
+      ]
       for index in 0..<nestCount {
         let options = nestOptions(
           stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, smallest: structure.smallest,
@@ -103,10 +110,12 @@ extension SegmentSearchRun {
         var next: [Option] = []
         for left in combined {
           for right in options {
-            next.append(
-              Option(
-                bits: left.bits + right.bits, macs: left.macs + right.macs, footprint: left.footprint + right.footprint,
-                chunks: left.chunks.merging(right.chunks) { $1 }, resident: left.resident.merging(right.resident) { $1 }))
+            var merged = Option(
+              bits: left.bits + right.bits, macs: left.macs + right.macs, footprint: left.footprint + right.footprint,
+              chunks: left.chunks, resident: left.resident)
+            for stage in stagesOfNest[index] { merged.chunks[stage] = right.chunks[stage] }
+            for layer in layersOfNest[index] { merged.resident[layer] = right.resident[layer] }
+            next.append(merged)
           }
         }
         // Every other nest's option adds bits and MACs to the base, never less: an option
@@ -115,8 +124,8 @@ extension SegmentSearchRun {
       }
       for option in combined.sorted(by: { ($0.bits, $0.macs) < ($1.bits, $1.macs) }) where option.footprint <= buffer {
         var tiling = reference
-        for (stage, size) in option.chunks { tiling.chunks[stage] = size }
-        for (layer, resident) in option.resident { tiling.resident[layer] = resident }
+        tiling.chunks = option.chunks
+        tiling.resident = option.resident
         consider(tiling, rows: spatial.rows, columns: spatial.columns)
         break
       }
@@ -127,10 +136,11 @@ extension SegmentSearchRun {
   /// (one size per count, two chunks or more) and every residency of its layers' weights,
   /// except those that cannot matter (below).
   private func nestOptions(
-    stages: [Int], layers: [Int], reference: SegmentTiling, smallest: SegmentTiling, base: SegmentCost,
+    stages: [Int], layers: [Int], reference: SegmentTiling, smallest: SegmentTiling, base: (bits: Int, extraMACs: Int, footprint: Int),
     spatial: SegmentSearchSpatial
   ) -> [Option] {
     var options: [Option] = []
+    let evaluator = spatial.evaluator!
     var tiling = reference
     var least = smallest
     func visit(_ position: Int) {
@@ -141,7 +151,7 @@ extension SegmentSearchRun {
         // Counts whose smallest completion (deeper stages in chunks of 1, every weight
         // streamed, and the other nests so too) does not fit fit in no schedule: those below
         // the first that fits.
-        let first = firstFitting(least, stage: stage, rows: spatial.rows, columns: spatial.columns)
+        let first = firstFitting(least, stage: stage, evaluator: evaluator)
         // Whatever this stage's count, each deeper stage needs at least as many chunks as it
         // needs with this stage in chunks of one: a bound that grows with this count.
         var floorTiling = tiling
@@ -150,7 +160,7 @@ extension SegmentSearchRun {
           var loosest = least
           loosest.chunks[stage] = 1
           for next in deeper {
-            let index = firstFitting(loosest, stage: next, rows: spatial.rows, columns: spatial.columns)
+            let index = firstFitting(loosest, stage: next, evaluator: evaluator)
             floorTiling.chunks[next] = index < stageSizes[next].count ? stageSizes[next][index] : 1
           }
         }
@@ -160,7 +170,7 @@ extension SegmentSearchRun {
           floorTiling.chunks[stage] = size
           // A lower bound on bits and extra MACs for all that follows, and for every larger
           // count here: more chunks only cost more.
-          if !promising(Self.key(model.cost(of: floorTiling, rows: spatial.rows, columns: spatial.columns))) { break }
+          if !promising(Self.key(evaluator.evaluate(floorTiling))) { break }
           // For this count alone: each deeper stage at the fewest chunks that fit with the
           // others at chunks of one.
           if deeper.count >= 1 {
@@ -168,7 +178,7 @@ extension SegmentSearchRun {
             bounding.resident = reference.resident
             var feasible = true
             for next in deeper {
-              let index = firstFitting(least, stage: next, rows: spatial.rows, columns: spatial.columns)
+              let index = firstFitting(least, stage: next, evaluator: evaluator)
               guard index < stageSizes[next].count else {
                 feasible = false
                 break
@@ -176,7 +186,7 @@ extension SegmentSearchRun {
               bounding.chunks[next] = stageSizes[next][index]
             }
             guard feasible else { continue }
-            if !promising(Self.key(model.cost(of: bounding, rows: spatial.rows, columns: spatial.columns))) { continue }
+            if !promising(Self.key(evaluator.evaluate(bounding))) { continue }
           }
           visit(position + 1)
           // If the cheapest completion (deeper stages in two chunks, the weights as in the
@@ -187,7 +197,7 @@ extension SegmentSearchRun {
           var cheapest = tiling
           for next in deeper { cheapest.chunks[next] = reference.chunks[next] }
           cheapest.resident = reference.resident
-          if model.footprint(of: cheapest, rows: spatial.rows, columns: spatial.columns) <= buffer { break }
+          if evaluator.footprint(cheapest) <= buffer { break }
         }
         tiling.chunks[stage] = reference.chunks[stage]
         least.chunks[stage] = smallest.chunks[stage]
@@ -197,17 +207,22 @@ extension SegmentSearchRun {
       // every weight that may be resident resident, then each one streamed alone, and add up.
       for layer in layers { tiling.resident[layer] = reference.resident[layer] }
       guard lineBuffersHold(tiling, stages: stages) else { return }
-      let resident = model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+      let resident = evaluator.evaluate(tiling)
       let switchable = layers.filter { reference.resident[$0] }
-      let streaming = switchable.map { layer -> SegmentCost in
+      let streaming = switchable.map { layer -> (bits: Int, extraMACs: Int, footprint: Int) in
         tiling.resident[layer] = false
         defer { tiling.resident[layer] = true }
-        return model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+        return evaluator.evaluate(tiling)
       }
+      // The least footprint of any schedule with this nest's chunks, whatever the other nests
+      // do (at their smallest) and with every weight of this nest streamed; a resident weight
+      // adds what it adds here.
+      let leastFootprint = evaluator.footprint(least)
+      let allStreamed = zip(streaming, switchable).reduce(resident.footprint) { $0 + $1.0.footprint - resident.footprint }
       for mask in 0..<(1 << switchable.count) {
         var bits = resident.bits
         var footprint = resident.footprint
-        var choice = Dictionary(uniqueKeysWithValues: layers.map { ($0, reference.resident[$0]) })
+        var choice = tiling.resident
         for (bit, layer) in switchable.enumerated() where mask & (1 << bit) != 0 {
           bits += streaming[bit].bits - resident.bits
           footprint += streaming[bit].footprint - resident.footprint
@@ -215,10 +230,12 @@ extension SegmentSearchRun {
         }
         // Other nests add nothing below their reference: an option as dear as the best is useless.
         if !promising((bits, resident.extraMACs)) { continue }
+        // Nor one that fits with no choice of the other nests.
+        if leastFootprint + footprint - allStreamed > buffer { continue }
         options.append(
           Option(
             bits: bits - base.bits, macs: resident.extraMACs - base.extraMACs, footprint: footprint - base.footprint,
-            chunks: Dictionary(uniqueKeysWithValues: stages.map { ($0, tiling.chunks[$0]) }), resident: choice))
+            chunks: tiling.chunks, resident: choice))
       }
     }
     visit(0)
