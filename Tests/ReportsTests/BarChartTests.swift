@@ -56,7 +56,8 @@ import Testing
   @Test func barsStackTheirComponentsEndToEndInCategoryOrder() throws {
     let chart = Self.charts[0]
     let svg = try SVGReader(chart.svg())
-    let rects = svg.elements(named: "rect", inGroup: "bar").filter { $0.attributes["fill"] != BarChart.emphasisColor }
+    let rects = svg.elements(named: "rect", inGroup: "bar")
+    #expect(svg.elements(named: "rect", inGroup: "emphasis").count == chart.categories.filter(\.emphasized).count)
     let names = rects.compactMap(\.dataName).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
     #expect(names == chart.categories.map(\.name))
     var pixelsPerUnit: [Double] = []

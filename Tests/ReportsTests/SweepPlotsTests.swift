@@ -58,8 +58,7 @@ import Tiling
     let bars = svg.elements(named: "g").filter { $0.attributes["class"] == "bar" }
     #expect(bars.map { $0.attributes["data-category"] ?? "" } == plan.units.map(\.name))
     #expect(svg.texts(inGroup: "legend") == SweepPlots.operandNames + ["fused segment"])
-    let bands = svg.elements(named: "rect").filter { $0.attributes["fill"] == BarChart.emphasisColor && $0.groupClasses.isEmpty }
-    #expect(bands.count == plan.segments.count)
+    #expect(svg.elements(named: "rect", inGroup: "emphasis").count == plan.segments.count)
     let title = try #require(svg.elements(named: "text").first?.text)
     #expect(title.contains(Self.network) && title.contains(plan.strategy) && title.contains("16K"))
     #expect(text == SweepPlots.layers(network: Self.network, plan: plan))

@@ -57,10 +57,12 @@ public struct BarChart: Hashable, Sendable {
     ChartStyle.title(title, in: &document)
     drawLegend(layout.legend, in: &document)
     // Bands first, so the grid and the bars show through them.
+    document.beginGroup([("class", "emphasis")])
     for (index, category) in categories.enumerated() where category.emphasized {
       let band = layout.band(index)
       document.rect(x: band.x, y: band.y, width: band.width, height: band.height, fill: Self.emphasisColor)
     }
+    document.endGroup()
     layout.drawValueAxis(valueLabel: valueLabel, in: &document)
     for (index, category) in categories.enumerated() {
       drawBar(category, index: index, layout: layout, in: &document)
