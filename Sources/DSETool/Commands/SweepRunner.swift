@@ -95,6 +95,7 @@ struct SweepRunner {
   /// One network at one buffer size, every strategy in turn.
   static func plan(_ analysis: NetworkAnalysis, size: Int, settings: SweepSettings) throws -> NetworkSweep {
     var found = NetworkSweep()
+    let memo = SearchMemo(buffer: size, psumWidth: settings.psumWidth)
     for strategy in settings.strategies {
       let label = "\(analysis.network.name) \(BufferSizes.label(size)) \(strategy.rawValue)"
       let started = Date()
@@ -109,15 +110,19 @@ struct SweepRunner {
       switch strategy {
       case .layerwiseRowMajor, .layerwiseScan:
         let layerwise: LayerwiseStrategy = strategy == .layerwiseScan ? .scan : .rowMajor
-        let plan = try LayerPlanner.plan(analysis, buffer: size, strategy: layerwise, psumWidth: settings.psumWidth)
+        let plan = try LayerPlanner.plan(
+          analysis, buffer: size, strategy: layerwise, psumWidth: settings.psumWidth, memo: memo)
         record = SweepRecord(plan: plan, solver: "per-layer search", milliseconds: milliseconds(since: started))
       case .fusedGreedy:
-        let plan = try FusedGreedyPlanner.plan(analysis, buffer: size, psumWidth: settings.psumWidth) { done, count in
+        let plan = try FusedGreedyPlanner.plan(analysis, buffer: size, psumWidth: settings.psumWidth, memo: memo) {
+          done, count in
           report("\(done)/\(count) layers")
         }
         record = SweepRecord(plan: plan, solver: "greedy", milliseconds: milliseconds(since: started))
       case .optimal:
-        let candidates = try CandidateEnumerator.candidates(analysis, buffer: size, options: settings.candidateOptions) {
+        let candidates = try CandidateEnumerator.candidates(
+          analysis, buffer: size, options: settings.candidateOptions, memo: memo
+        ) {
           searched, total in report("searched \(searched)/\(total) segments")
         }
         found.problems.append(candidates.problem)

@@ -32,20 +32,17 @@ public struct CandidateOptions: Hashable, Sendable {
 /// Pareto set; footprint is not an axis because every candidate already fits the buffer.
 public enum CandidateEnumerator {
   public static func candidates(
-    _ analysis: NetworkAnalysis, buffer: Int, options: CandidateOptions = .init(),
+    _ analysis: NetworkAnalysis, buffer: Int, options: CandidateOptions = .init(), memo: SearchMemo? = nil,
     progress: (_ searched: Int, _ total: Int) -> Void = { _, _ in }
   ) throws(PlanningError) -> CandidateSet {
+    let memo = memo ?? SearchMemo(buffer: buffer, psumWidth: options.psumWidth)
     let layerCount = analysis.layers.count
     var found: [PlanCandidate] = []
     // cover[i][length]: least bits of covering layers i..<(i + length) with the candidates found so far.
     let longest = max(1, options.maxLength)
     var cover = Array(repeating: Array(repeating: Double.infinity, count: longest + 1), count: layerCount)
     for (index, layer) in analysis.layers.enumerated() {
-      let schedules = try LayerPlanner.schedules(
-        for: layer, in: analysis, buffer: buffer, strategy: .scan, psumWidth: options.psumWidth)
-      guard let best = schedules.first else {
-        throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits")
-      }
+      let best = try memo.alone(index, in: analysis)
       let candidate = PlanCandidate(
         layers: index..<(index + 1), unit: .layer(best), macs: layer.macs, in: analysis, psumWidth: options.psumWidth)
       found.append(candidate)
@@ -66,7 +63,7 @@ public enum CandidateEnumerator {
         cover[start][length] = shorter
         guard let segment = segments[range] else { continue }
         let cutoff = options.pruneLosing && shorter.isFinite ? Int(shorter.rounded(.up)) : nil
-        for schedule in try search(segment, buffer: buffer, options: options, cutoff: cutoff) {
+        for schedule in try search(segment, layers: range, memo: memo, options: options, cutoff: cutoff) {
           let candidate = PlanCandidate(
             layers: range, unit: .segment(schedule), macs: schedule.cost.macs, in: analysis, psumWidth: options.psumWidth)
           found.append(candidate)
@@ -83,20 +80,17 @@ public enum CandidateEnumerator {
   /// The segment's least-bits schedule under the cut-off, and its recompute-free one when asked
   /// for and different.
   private static func search(
-    _ segment: FusedSegment, buffer: Int, options: CandidateOptions, cutoff: Int?
+    _ segment: FusedSegment, layers: Range<Int>, memo: SearchMemo, options: CandidateOptions, cutoff: Int?
   ) throws(PlanningError) -> [SegmentSchedule] {
     do {
-      guard
-        let best = try SegmentSearch.best(
-          segment, buffer: buffer, psumWidth: options.psumWidth, scan: .allowed, below: cutoff)
-      else { return [] }
+      guard let best = try memo.best(segment, layers: layers, below: cutoff) else { return [] }
       guard options.recomputeFree, best.cost.extraMACs > 0,
         let frugal = try SegmentSearch.best(
-          segment, buffer: buffer, psumWidth: options.psumWidth, scan: .allowed, below: cutoff, maxExtraMACs: 0)
+          segment, buffer: memo.buffer, psumWidth: options.psumWidth, scan: .allowed, below: cutoff, maxExtraMACs: 0)
       else { return [best] }
       return [best, frugal]
     } catch {
-      throw PlanningError(layer: segment.name, buffer: buffer, reason: "\(error)")
+      throw PlanningError(layer: segment.name, buffer: memo.buffer, reason: "\(error)")
     }
   }
 }

@@ -16,19 +16,12 @@ public enum FusedGreedyPlanner {
 
   public static func plan(
     _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3,
-    progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
+    memo: SearchMemo? = nil, progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
   ) throws(PlanningError) -> NetworkPlan {
+    let memo = memo ?? SearchMemo(buffer: buffer, psumWidth: psumWidth)
     let chains = Dictionary(
       grouping: FusionChains(analysis).legalSegments(maxLength: maxLength, maxStages: maxStages), by: \.layers.lowerBound)
-    var alone: [Int: PlanUnit] = [:]
-    func single(_ index: Int) throws(PlanningError) -> PlanUnit {
-      if let known = alone[index] { return known }
-      let layer = analysis.layers[index]
-      let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
-      guard let best = found.first else { throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits") }
-      alone[index] = .layer(best)
-      return .layer(best)
-    }
+    func single(_ index: Int) throws(PlanningError) -> PlanUnit { .layer(try memo.alone(index, in: analysis)) }
     var units: [PlanUnit] = []
     var start = 0
     while start < analysis.layers.count {
@@ -37,7 +30,7 @@ public enum FusedGreedyPlanner {
       for (layers, segment) in chains[start, default: []] {
         let found: SegmentSchedule?
         do {
-          found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed)
+          found = try memo.best(segment, layers: layers)
         } catch {
           throw PlanningError(layer: segment.name, buffer: buffer, reason: "\(error)")
         }

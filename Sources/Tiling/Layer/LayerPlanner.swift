@@ -53,9 +53,13 @@ public enum LayerPlanner {
 
   /// Every layer of a network with its best schedule at `buffer` entries.
   public static func plan(
-    _ analysis: NetworkAnalysis, buffer: Int, strategy: LayerwiseStrategy, psumWidth: Int = 1
+    _ analysis: NetworkAnalysis, buffer: Int, strategy: LayerwiseStrategy, psumWidth: Int = 1, memo: SearchMemo? = nil
   ) throws(PlanningError) -> NetworkPlan {
     var layers: [LayerSchedule] = []
+    if strategy == .scan, let memo {
+      layers = try analysis.layers.indices.map { index throws(PlanningError) in try memo.alone(index, in: analysis) }
+      return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategy.rawValue, layers: layers)
+    }
     for layer in analysis.layers {
       let found = try schedules(for: layer, in: analysis, buffer: buffer, strategy: strategy, psumWidth: psumWidth)
       guard let best = found.first else {
