@@ -23,10 +23,12 @@ let package = Package(
     .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
     // Candidate schedules, the MILP on GLPK, and the exact dynamic program that cross-checks it.
     .target(name: "Solver", dependencies: ["Tiling", "CGLPK"]),
+    // Layer-wise fixed-point quantization, integer kernels, and the executor that runs schedules.
+    .target(name: "FixedPoint", dependencies: ["Networks", "Tiling"]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks", "Tiling"]),
     // The public library facade a simulator calls.
-    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "Reports"]),
+    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "FixedPoint", "Reports"]),
     // The command-line tool `dse`.
     .executableTarget(
       name: "DSETool",
@@ -34,6 +36,7 @@ let package = Package(
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
     .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
     .testTarget(name: "SolverTests", dependencies: ["Solver"]),
+    .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
   ],

@@ -1,5 +1,6 @@
 // The public library facade: a simulator imports `DSE` and gets the network model and
 // the renderers without naming the inner modules.
+@_exported import FixedPoint
 @_exported import Networks
 @_exported import Reports
 @_exported import Solver

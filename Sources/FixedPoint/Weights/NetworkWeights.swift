@@ -1,0 +1,55 @@
+import Networks
+
+/// Floating-point parameters of one layer, batch norm already folded in.
+/// Layouts: convolution weights [outputChannel][inputChannel / groups][kernelRow][kernelColumn];
+/// fully connected [outputFeature][inputFeature] (inputs flattened in CHW order). One bias per
+/// output channel or feature (empty for layers without a bias); layers without parameters
+/// (pooling, add, concat, upsample) have none.
+public struct LayerWeights: Hashable, Sendable {
+  public var weights: [Float]
+  public var bias: [Float]
+
+  public init(weights: [Float], bias: [Float]) {
+    self.weights = weights
+    self.bias = bias
+  }
+}
+
+/// The parameters of every layer of a network, by layer name.
+public struct NetworkWeights: Sendable {
+  public var layers: [String: LayerWeights]
+
+  public init(layers: [String: LayerWeights]) { self.layers = layers }
+
+  /// Deterministic random weights (the default when no weights file is given): uniform in
+  /// +-sqrt(6 / fan-in) (He et al.'s range for ReLU networks, so activations neither vanish nor
+  /// explode through deep stacks), biases uniform in +-0.1; the same seed gives the same bits.
+  public static func seeded(_ analysis: NetworkAnalysis, seed: UInt64 = 1) -> NetworkWeights {
+    var generator = SeededGenerator(seed: seed)
+    var layers: [String: LayerWeights] = [:]
+    for layer in analysis.layers where layer.weightCount > 0 {
+      let outputs = layer.outputShape.channels
+      let fanIn = max(1, layer.weightCount / max(1, outputs))
+      let range = Float((6 / Double(fanIn)).squareRoot())
+      let weights = (0..<layer.weightCount).map { _ in Float.random(in: -range...range, using: &generator) }
+      let bias = (0..<layer.biasCount).map { _ in Float.random(in: -0.1...0.1, using: &generator) }
+      layers[layer.name] = LayerWeights(weights: weights, bias: bias)
+    }
+    return NetworkWeights(layers: layers)
+  }
+}
+
+/// SplitMix64: a small, fast, seeded generator, so that weights and inputs are the same on every run.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
