@@ -46,8 +46,9 @@ public enum ConvolutionTraffic {
     ])
   }
 
-  /// The intervals `operand` covers along loop `dimension`, one per tile index.
-  static func axis(
+  /// The intervals `operand` covers along loop `dimension`, one per tile index (the regions the
+  /// cost model charges, which the executor loads).
+  public static func axis(
     _ operand: Operand, _ dimension: ConvolutionDimension, _ problem: ConvolutionProblem, _ tiling: ConvolutionTiling
   ) -> AxisIntervals {
     let size = tiling.size(dimension, in: problem)
