@@ -24,7 +24,8 @@ import Testing
     for (computed, exact) in zip(conv.alpha, alpha) { #expect(abs(Double(computed) - exact) <= 1e-6 * exact) }
     let beta = BinaryScaling.meanAbsolute(input)
     let region = BinaryRegion(whole: geometry.output)
-    let output = conv.scaledOutput(conv.dotProducts(conv.packInput(input, for: region), region: region), region: region, beta: beta, bias: bias)
+    let dotProducts = conv.dotProducts(conv.packInput(input, for: region), region: region)
+    let output = conv.scaledOutput(dotProducts, region: region, beta: beta, bias: bias)
     let dots = BinaryReference.dots(input: input, weights: weights, geometry: geometry)
     let plane = geometry.output.height * geometry.output.width
     for (index, value) in output.enumerated() {

@@ -45,7 +45,9 @@ public struct DarknetWeightsHeader: Hashable, Sendable {
     guard bytes.count >= header.byteCount else {
       throw .unsupportedHeader(
         file: file,
-        reason: "version \(header.major).\(header.minor) needs a \(header.byteCount)-byte header, the file has \(bytes.count) bytes")
+        reason:
+          "version \(header.major).\(header.minor) needs a \(header.byteCount)-byte header, "
+          + "the file has \(bytes.count) bytes")
     }
     let low = UInt64(int32(at: 12))
     header.seen = header.hasWideSeen ? low | UInt64(int32(at: 16)) << 32 : low
