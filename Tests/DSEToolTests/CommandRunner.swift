@@ -29,6 +29,10 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 func dse(_ arguments: String..., in directory: URL = packageRoot) throws -> CommandResult {
+  try dse(arguments, in: directory)
+}
+
+func dse(_ arguments: [String], in directory: URL = packageRoot) throws -> CommandResult {
   let process = Process()
   process.executableURL = try dseExecutable()
   process.arguments = arguments

@@ -1,0 +1,66 @@
+import Networks
+
+/// The whole network, untiled, in float: the reference every fixed-point result is measured against.
+public enum FloatNetwork {
+  public struct Run: Sendable {
+    /// Every layer's output, by layer name.
+    public var outputs: [String: FloatBlock]
+    /// Largest |accumulator + bias| of each convolution and FC layer (see `CalibrationStatistics`).
+    public var accumulatorMaxAbs: [String: Double]
+  }
+
+  /// Runs every layer in network order on `inputs` (network input name -> tensor).
+  public static func run(_ analysis: NetworkAnalysis, weights: NetworkWeights, inputs: [String: FloatBlock])
+    throws(FixedPointError) -> Run
+  {
+    var tensors = inputs
+    var result = Run(outputs: [:], accumulatorMaxAbs: [:])
+    for layer in analysis.layers {
+      let sources = try gather(layer, from: tensors)
+      let (output, largest) = try FloatLayer.run(layer, inputs: sources, weights: weights.layers[layer.name])
+      tensors[layer.name] = output
+      result.outputs[layer.name] = output
+      if layer.weightCount > 0 { result.accumulatorMaxAbs[layer.name] = largest }
+    }
+    return result
+  }
+}
+
+/// The whole network, untiled, in fixed point: network inputs quantized to their formats, every
+/// layer through the integer kernels. The executor's tiled runs must match it bit for bit.
+public enum FixedPointNetwork {
+  /// Every layer's output (stored integers in the layer's output format), by layer name.
+  public static func run(
+    _ analysis: NetworkAnalysis, quantization: NetworkQuantization, inputs: [String: FloatBlock]
+  ) throws(FixedPointError) -> [String: IntegerBlock] {
+    var tensors: [String: IntegerBlock] = [:]
+    for (name, block) in inputs {
+      guard let format = quantization.inputs[name] else { throw FixedPointError("network input '\(name)' has no format") }
+      tensors[name] = IntegerBlock(region: block.region, values: format.quantize(block.values))
+    }
+    var outputs: [String: IntegerBlock] = [:]
+    for layer in analysis.layers {
+      try LayerQuantization.checkWidths(layer.name, layer.layer.precision)
+      guard let q = quantization.layers[layer.name] else { throw FixedPointError("layer '\(layer.name)' is not quantized") }
+      let output = IntegerLayer.run(layer, inputs: try gather(layer, from: tensors), quantization: q)
+      tensors[layer.name] = output
+      outputs[layer.name] = output
+    }
+    return outputs
+  }
+}
+
+/// The tensors a layer reads, in the order of its inputs.
+func gather<Scalar>(_ layer: LayerAnalysis, from tensors: [String: TensorBlock<Scalar>]) throws(FixedPointError)
+  -> [TensorBlock<Scalar>]
+{
+  var result: [TensorBlock<Scalar>] = []
+  for (index, name) in layer.layer.inputs.enumerated() {
+    guard let block = tensors[name] else { throw FixedPointError("layer '\(layer.name)': input '\(name)' was not computed") }
+    guard block.region == TensorRegion(layer.inputShapes[index]) else {
+      throw FixedPointError("layer '\(layer.name)': input '\(name)' is \(block.region), expected \(layer.inputShapes[index])")
+    }
+    result.append(block)
+  }
+  return result
+}

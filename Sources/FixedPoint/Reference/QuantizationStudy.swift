@@ -1,0 +1,69 @@
+import Networks
+
+/// The fixed-point network measured against the float one: calibrate on seeded inputs, quantize
+/// layer by layer, run both untiled on a held-out seeded input, and compare every layer's output.
+/// End to end: each run feeds each layer its own previous outputs, so errors accumulate.
+public struct QuantizationStudy: Sendable {
+  public struct Options: Sendable {
+    /// Calibration images (seeded inputs 1...count).
+    public var calibrationCount: Int
+    /// Seed of the inputs (the weights have their own).
+    public var seed: UInt64
+
+    public init(calibrationCount: Int = 4, seed: UInt64 = 1) {
+      self.calibrationCount = calibrationCount
+      self.seed = seed
+    }
+  }
+
+  /// One layer's formats and accuracy.
+  public struct LayerResult: Sendable {
+    public var name: String
+    public var kind: OperationKind
+    public var precision: Precision
+    public var weights: QFormat?
+    public var output: QFormat
+    /// SQNR of the dequantized fixed-point output against the float output, in dB.
+    public var sqnr: Double
+  }
+
+  public var layers: [LayerResult]
+  public var statistics: CalibrationStatistics
+  public var quantization: NetworkQuantization
+  /// The float run on the evaluation input: network inputs and every layer's output, by name.
+  public var reference: [String: FloatBlock]
+
+  public init(_ analysis: NetworkAnalysis, weights: NetworkWeights, options: Options = Options()) throws(FixedPointError) {
+    guard options.calibrationCount >= 1 else { throw FixedPointError("calibration needs at least one input, found \(options.calibrationCount)") }
+    for layer in analysis.layers { try LayerQuantization.checkWidths(layer.name, layer.layer.precision) }
+    let calibration = (1...options.calibrationCount).map { SeededInputs.image(analysis.network, seed: options.seed, index: $0) }
+    statistics = try CalibrationStatistics.collect(analysis, weights: weights, inputs: calibration)
+    quantization = try NetworkQuantization(analysis, weights: weights, statistics: statistics)
+    let evaluation = SeededInputs.image(analysis.network, seed: options.seed, index: 0)
+    let float = try FloatNetwork.run(analysis, weights: weights, inputs: evaluation).outputs
+    let fixed = try FixedPointNetwork.run(analysis, quantization: quantization, inputs: evaluation)
+    reference = float.merging(evaluation) { layer, _ in layer }
+    layers = []
+    for layer in analysis.layers {
+      guard let q = quantization.layers[layer.name], let expected = float[layer.name], let actual = fixed[layer.name] else {
+        throw FixedPointError("layer '\(layer.name)' was not run")
+      }
+      layers.append(
+        LayerResult(
+          name: layer.name, kind: layer.kind, precision: layer.layer.precision, weights: q.weights, output: q.output,
+          sqnr: SignalToNoise.decibels(reference: expected.values, measured: q.output.dequantize(actual.values))))
+    }
+  }
+
+  /// Minimum, median and mean SQNR (dB) over the layers, and the worst layer. The mean is taken
+  /// over finite values (an exact layer has infinite SQNR); nil for a network without layers.
+  public var summary: (minimum: Double, median: Double, mean: Double, worst: String)? {
+    guard let worst = layers.min(by: { $0.sqnr < $1.sqnr }) else { return nil }
+    let sorted = layers.map(\.sqnr).sorted()
+    let middle = sorted.count / 2
+    let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    let finite = sorted.filter(\.isFinite)
+    let mean = finite.isEmpty ? Double.infinity : finite.reduce(0, +) / Double(finite.count)
+    return (worst.sqnr, median, mean, worst.name)
+  }
+}
