@@ -16,7 +16,7 @@ struct DSECommand: ParsableCommand {
         dse convert nets/yolov3-tiny.cfg yolov3-tiny.yaml
       """,
     version: Engine.version,
-    subcommands: [Show.self, Layer.self, Sweep.self, Bench.self, Graph.self, Convert.self, Decompose.self, Prune.self, SetPrecision.self, Quantize.self])
+    subcommands: [Show.self, Layer.self, Sweep.self, Bench.self, Verify.self, Graph.self, Convert.self, Decompose.self, Prune.self, SetPrecision.self, Quantize.self])
 }
 
 /// Loads a network file, reporting where it went wrong.

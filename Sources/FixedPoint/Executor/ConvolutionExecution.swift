@@ -125,7 +125,7 @@ struct ConvolutionExecution {
       }
       // A dropped load leaves the previous step's input in the buffer.
       if !droppedInputLoads.contains(number) {
-        result.traffic.inputReads += buffer.hold(.input, inputNeeded) { input[$0] }
+        result.traffic.inputReads += buffer.hold("input", inputNeeded) { input[$0] }
       }
       var weightNeeded: [Int] = []
       let weightChannels = coordinates(weightRegions, step, .inputChannels)
@@ -135,7 +135,7 @@ struct ConvolutionExecution {
           for offset in 0..<kernelArea { weightNeeded.append(base + offset) }
         }
       }
-      result.traffic.weightReads += buffer.hold(.weight, weightNeeded) { weights[$0] }
+      result.traffic.weightReads += buffer.hold("weights", weightNeeded) { weights[$0] }
       let outputCount = outputIndices(step).count
       guard buffer.occupied + outputCount * psumWidth <= capacity else {
         throw failure(
@@ -155,14 +155,14 @@ struct ConvolutionExecution {
                 for j in 0..<problem.kernel.width {
                   let x = column * problem.stride.width - problem.padding.left + j
                   guard x >= 0 && x < inWidth else { continue }
-                  guard let value = buffer.value(.input, (channel * inHeight + y) * inWidth + x) else {
+                  guard let value = buffer.value("input", (channel * inHeight + y) * inWidth + x) else {
                     throw failure(number, step, "input", "element (c \(channel), y \(y), x \(x)) read but not in the buffer")
                   }
                   let weightIndex =
                     problem.isDepthwise
                     ? outputChannel * kernelArea + i * problem.kernel.width + j
                     : ((outputChannel * problem.input.channels + channel) * problem.kernel.height + i) * problem.kernel.width + j
-                  guard let weight = buffer.value(.weight, weightIndex) else {
+                  guard let weight = buffer.value("weights", weightIndex) else {
                     throw failure(number, step, "weights", "weight \(weightIndex) read but not in the buffer")
                   }
                   sum = sum &+ value &* weight

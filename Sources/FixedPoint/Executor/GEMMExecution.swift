@@ -63,9 +63,9 @@ struct GEMMExecution {
         current = (key, ms, ns)
       }
       if !droppedInputLoads.contains(number) {
-        result.traffic.inputReads += buffer.hold(.input, ms.flatMap { m in ks.map { inputIndex(m, $0) } }) { input[$0] }
+        result.traffic.inputReads += buffer.hold("input", ms.flatMap { m in ks.map { inputIndex(m, $0) } }) { input[$0] }
       }
-      result.traffic.weightReads += buffer.hold(.weight, ns.flatMap { n in ks.map { n * shape.k + $0 } }) { weights[$0] }
+      result.traffic.weightReads += buffer.hold("weights", ns.flatMap { n in ks.map { n * shape.k + $0 } }) { weights[$0] }
       let tile = "m\(step.m) k\(step.k) n\(step.n)"
       guard buffer.occupied + accumulators.count * psumWidth <= capacity else {
         throw ExecutionFailure(
@@ -77,11 +77,11 @@ struct GEMMExecution {
         for n in ns {
           var sum: Int32 = 0
           for k in ks {
-            guard let value = buffer.value(.input, inputIndex(m, k)) else {
+            guard let value = buffer.value("input", inputIndex(m, k)) else {
               throw ExecutionFailure(
                 unit: name, step: number, tile: tile, operand: "input", message: "element (m \(m), k \(k)) read but not in the buffer")
             }
-            guard let weight = buffer.value(.weight, n * shape.k + k) else {
+            guard let weight = buffer.value("weights", n * shape.k + k) else {
               throw ExecutionFailure(
                 unit: name, step: number, tile: tile, operand: "weights", message: "weight (k \(k), n \(n)) read but not in the buffer")
             }

@@ -1,13 +1,13 @@
 import Tiling
 
-/// The accelerator's buffer during one layer's execution: for each operand, the elements it
-/// holds (by flat index into the operand's tensor) and their values, within a capacity of B
-/// entries. Reading an element that was never loaded, or holding more than B entries, is a
+/// The accelerator's buffer during one layer's execution: for each operand slot ("input",
+/// "weights", "input 2", ...), the elements it holds (by flat index into the operand's tensor)
+/// and their values, within a capacity of B entries. Reading an element that was never loaded, or holding more than B entries, is a
 /// failure, not a crash: it names the step, the tile and the operand.
 struct OnChipBuffer {
   let capacity: Int
-  /// Held elements of each operand, flat index -> value.
-  private(set) var held: [Operand: [Int: Int32]] = [:]
+  /// Held elements of each operand slot, flat index -> value.
+  private(set) var held: [String: [Int: Int32]] = [:]
   /// Entries one held output element occupies (a partial sum may be wider than an output).
   let outputWidth: Int
 
@@ -17,12 +17,12 @@ struct OnChipBuffer {
   }
 
   var occupied: Int {
-    held.reduce(0) { total, entry in total + entry.value.count * (entry.key == .output ? outputWidth : 1) }
+    held.reduce(0) { total, entry in total + entry.value.count * (entry.key == "output" ? outputWidth : 1) }
   }
 
   /// Makes `needed` the operand's resident set: keeps what is already there, loads the rest with
   /// `load`, drops what is no longer needed. Returns how many elements were loaded.
-  mutating func hold(_ operand: Operand, _ needed: [Int], load: (Int) -> Int32) -> Int {
+  mutating func hold(_ operand: String, _ needed: [Int], load: (Int) -> Int32) -> Int {
     let previous = held[operand] ?? [:]
     var next: [Int: Int32] = [:]
     next.reserveCapacity(needed.count)
@@ -40,7 +40,7 @@ struct OnChipBuffer {
   }
 
   /// The value of a held element, or nil when it is not in the buffer.
-  func value(_ operand: Operand, _ index: Int) -> Int32? { held[operand]?[index] }
+  func value(_ operand: String, _ index: Int) -> Int32? { held[operand]?[index] }
 }
 
 /// Why an execution failed: where, and what.

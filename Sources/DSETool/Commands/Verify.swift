@@ -1,0 +1,120 @@
+import ArgumentParser
+import DSE
+import Foundation
+
+extension DSECommand {
+  struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run a network's schedule tile by tile and check it bit for bit and transfer for transfer.",
+      discussion: """
+        Quantizes the network (seeded weights, or --weights for a Darknet .cfg; seeded calibration inputs), \
+        runs the untiled fixed-point reference on a held-out seeded input, plans the network at --buffer with \
+        --strategy, and executes every unit of the plan tile by tile: DRAM holds the tensors, the on-chip \
+        buffer holds at most B entries (an overfull buffer or a read of an element never loaded is a failure \
+        naming the unit, step, tile and operand), every DRAM transfer is counted. Prints per layer or segment \
+        whether the output is bit-exact and the transfers counted against those the cost model predicts; \
+        exits 1 on any mismatch.
+
+        The executor runs single layers (convolutions, depthwise, pointwise, FC, pooling, add, concat, \
+        upsample); fused segments are not executed yet and are reported as failures, so verify plans of \
+        fused-greedy and optimal strategies only once they are.
+
+        Examples:
+          dse verify nets/mobilenetv2.yaml --buffer 64K --input-size 32
+          dse verify nets/resnet50.yaml --buffer 20K --strategy layerwise-rowmajor --input-size 64
+          dse verify nets/yolov3-tiny.cfg --buffer 32K --weights yolov3-tiny.weights
+        """)
+
+    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    var network: String
+
+    @Option(help: "Buffer size in entries (64K, 65536, 32KiB).")
+    var buffer: String = "64K"
+
+    @Option(help: "layerwise-scan, layerwise-rowmajor, fused-greedy or optimal.")
+    var strategy: String = "layerwise-scan"
+
+    @Option(help: "Input height and width (default: the network's).")
+    var inputSize: Int?
+
+    @Option(help: "Seed of the weights and inputs.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Number of seeded calibration inputs.")
+    var calibration: Int = 2
+
+    @Option(help: "Darknet .weights file for a .cfg network (default: seeded weights).")
+    var weights: String?
+
+    @Option(help: "Width of a partial sum in buffer entries.")
+    var psumWidth: Int = 1
+
+    func validate() throws {
+      guard ["layerwise-scan", "layerwise-rowmajor", "fused-greedy", "optimal"].contains(strategy) else {
+        throw ValidationError("--strategy \(strategy): accepted: layerwise-scan, layerwise-rowmajor, fused-greedy, optimal")
+      }
+      if let inputSize, !(1...8192).contains(inputSize) { throw ValidationError("--input-size \(inputSize): expected 1 to 8192") }
+      guard (1...1000).contains(calibration) else { throw ValidationError("--calibration \(calibration): expected 1 to 1000") }
+      guard (1...8).contains(psumWidth) else { throw ValidationError("--psum-width \(psumWidth): expected 1 to 8") }
+      if weights != nil && !network.hasSuffix(".cfg") {
+        throw ValidationError("--weights reads Darknet .weights files, which go with a .cfg network")
+      }
+    }
+
+    func run() throws {
+      let size = try parseBufferSize(buffer, option: "--buffer")
+      var network = try loadNetwork(self.network)
+      if let inputSize {
+        for index in network.inputs.indices {
+          network.inputs[index].shape.height = inputSize
+          network.inputs[index].shape.width = inputSize
+        }
+      }
+      let analysis = try network.analyze()
+      let started = Date()
+      let parameters =
+        try weights.map { path in try DarknetWeights.read(weightsPath: path, cfgPath: self.network, analysis: analysis) }
+        ?? NetworkWeights.seeded(analysis, seed: seed)
+      let study = try QuantizationStudy(analysis, weights: parameters, options: .init(calibrationCount: calibration, seed: seed))
+      let input = SeededInputs.image(analysis.network, seed: seed, index: 0)
+      let reference = try FixedPointNetwork.run(analysis, quantization: study.quantization, inputs: input)
+      let referenceTime = Date().timeIntervalSince(started)
+      let plan = try makePlan(analysis, buffer: size)
+      let executed = Date()
+      let verification = try PlanVerification(
+        plan: plan, analysis: analysis, quantization: study.quantization, inputs: input, reference: reference,
+        psumWidth: psumWidth)
+      let executionTime = Date().timeIntervalSince(executed)
+      print(Self.report(verification, plan: plan), terminator: "")
+      progress(
+        "quantization and reference \(formatFixed(referenceTime, decimals: 2)) s, scheduled execution \(formatFixed(executionTime, decimals: 2)) s")
+      guard verification.passed else { throw ExitCode(1) }
+    }
+
+    private func makePlan(_ analysis: NetworkAnalysis, buffer: Int) throws -> NetworkPlan {
+      switch strategy {
+      case "layerwise-rowmajor": return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .rowMajor, psumWidth: psumWidth)
+      case "fused-greedy": return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth)
+      case "optimal":
+        let options = CandidateOptions(psumWidth: psumWidth)
+        return try OptimalPlanner.plan(try CandidateEnumerator.candidates(analysis, buffer: buffer, options: options)).plan
+      default: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
+      }
+    }
+
+    static func report(_ verification: PlanVerification, plan: NetworkPlan) -> String {
+      let rows = verification.units.map { unit in
+        [
+          unit.unit, unit.failure == nil ? (unit.bitExact ? "yes" : "NO") : "-", String(unit.counted.total),
+          String(unit.predicted.total), unit.passed ? "ok" : (unit.failure ?? "MISMATCH"),
+        ]
+      }
+      var text = "\(plan.network) at \(plan.buffer) entries, \(plan.strategy): \(plan.units.count) units executed tile by tile\n\n"
+      text += TextTable(header: ["unit", "bit-exact", "transfers", "predicted", "result"], rows: rows).rendered()
+      let failed = verification.units.filter { !$0.passed }.count
+      text += "\ntotal: transfers \(verification.counted.total) counted, \(verification.predicted.total) predicted; "
+      text += failed == 0 ? "all \(verification.units.count) units bit-exact with equal transfers\n" : "\(failed) of \(verification.units.count) units FAILED\n"
+      return text
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import Networks
+import Tiling
+
+/// Runs a layer the tiling model streams (max / average / global pooling, add, concat, upsample)
+/// one output row of one channel at a time through an `OnChipBuffer`: each step holds the input
+/// elements that row reads (a pooling window's rows and columns, the same row of each addend, the
+/// source row of a concatenated or upsampled channel), keeps those the previous step already
+/// holds, computes the row with the region kernel and writes it. Every input element read once
+/// and every output written once is what the model charges (`LayerWorkload.streaming`).
+struct StreamingExecution {
+  let layer: LayerAnalysis
+  let quantization: LayerQuantization
+  let capacity: Int
+  /// The layer's input tensors, in `layer.layer.inputs` order, as stored in DRAM.
+  let inputs: [[Int32]]
+
+  func run() throws(ExecutionFailure) -> ConvolutionExecution.Result {
+    let output = layer.outputShape
+    let shapes = layer.inputShapes
+    var buffer = OnChipBuffer(capacity: capacity, outputWidth: 1)
+    var result = ConvolutionExecution.Result(output: Array(repeating: 0, count: output.elementCount ?? 0))
+    let geometry = [.maxpool, .avgpool, .globalavgpool].contains(layer.kind) ? WindowGeometry(layer) : nil
+    let concatOffsets = shapes.reduce(into: [0]) { $0.append(($0.last ?? 0) + $1.channels) }
+    var step = 0
+    for channel in 0..<output.channels {
+      for row in 0..<output.height {
+        let region = TensorRegion(channels: channel..<(channel + 1), rows: row..<(row + 1), columns: 0..<output.width)
+        // What each input holds for this row: its channel, rows and columns, in its own coordinates.
+        var reads: [(input: Int, region: TensorRegion)] = []
+        switch layer.kind {
+        case .maxpool, .avgpool, .globalavgpool:
+          if let geometry {
+            reads = [(0, TensorRegion(channels: region.channels, rows: geometry.inputRows(of: region.rows), columns: geometry.inputColumns(of: region.columns)))]
+          }
+        case .add:
+          reads = shapes.indices.map { ($0, region) }
+        case .concat:
+          let source = (concatOffsets.lastIndex { $0 <= channel } ?? 0)
+          let local = channel - concatOffsets[source]
+          reads = [(source, TensorRegion(channels: local..<(local + 1), rows: region.rows, columns: region.columns))]
+        case .upsample:
+          let factor = max(1, layer.stride.height)
+          let source = row / factor
+          reads = [(0, TensorRegion(channels: region.channels, rows: source..<(source + 1), columns: 0..<shapes[0].width))]
+        case .conv, .pointwise, .depthwise, .fc:
+          throw ExecutionFailure(unit: layer.name, step: 0, tile: "-", operand: "layer", message: "not a streaming layer")
+        }
+        var blocks = shapes.map { _ in IntegerBlock(region: TensorRegion(channels: 0..<0, rows: 0..<0, columns: 0..<0), values: []) }
+        for (input, box) in reads {
+          let shape = shapes[input]
+          let slot = input == 0 ? "input" : "input \(input + 1)"
+          let needed = Self.indices(box, shape)
+          result.traffic.inputReads += buffer.hold(slot, needed) { inputs[input][$0] }
+          var values: [Int32] = []
+          values.reserveCapacity(box.count)
+          for index in needed {
+            guard let value = buffer.value(slot, index) else {
+              throw ExecutionFailure(
+                unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: slot, message: "element \(index) read but not in the buffer")
+            }
+            values.append(value)
+          }
+          blocks[input] = IntegerBlock(region: box, values: values)
+        }
+        guard buffer.occupied + output.width <= capacity else {
+          throw ExecutionFailure(
+            unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: "buffer",
+            message: "holds \(buffer.occupied + output.width) entries, more than the \(capacity) it has")
+        }
+        var computed = IntegerBlock(region: region, repeating: 0)
+        compute(region, blocks, &computed, concatOffsets: concatOffsets)
+        for column in 0..<output.width { result.output[(channel * output.height + row) * output.width + column] = computed[channel, row, column] }
+        result.traffic.outputWrites += output.width
+        step += 1
+      }
+    }
+    return result
+  }
+
+  private func compute(_ region: TensorRegion, _ blocks: [IntegerBlock], _ computed: inout IntegerBlock, concatOffsets: [Int]) {
+    let q = quantization
+    switch layer.kind {
+    case .maxpool:
+      PoolingKernel.maxPool(input: blocks[0], geometry: WindowGeometry(layer), region: region, requantizer: q.requantizer, into: &computed)
+    case .avgpool, .globalavgpool:
+      PoolingKernel.averagePool(input: blocks[0], geometry: WindowGeometry(layer), region: region, requantizer: q.requantizer, into: &computed)
+    case .add:
+      ElementwiseKernel.add(blocks, formats: q.inputs, output: q.output, activation: q.activation, region: region, into: &computed)
+    case .concat:
+      // The kernel reads a concatenated channel from its source block in the source's coordinates.
+      ElementwiseKernel.concat(
+        blocks, channelCounts: layer.inputShapes.map(\.channels), formats: q.inputs, output: q.output, activation: q.activation,
+        region: region, into: &computed)
+    case .upsample:
+      ElementwiseKernel.upsample(
+        blocks[0], factor: layer.stride.height, format: q.inputs[0], output: q.output, activation: q.activation, region: region,
+        into: &computed)
+    case .conv, .pointwise, .depthwise, .fc:
+      break
+    }
+  }
+
+  /// Flat CHW indices of a box of a tensor, in the box's CHW order.
+  static func indices(_ box: TensorRegion, _ shape: TensorShape) -> [Int] {
+    var indices: [Int] = []
+    indices.reserveCapacity(box.count)
+    for channel in box.channels {
+      for row in box.rows {
+        for column in box.columns { indices.append((channel * shape.height + row) * shape.width + column) }
+      }
+    }
+    return indices
+  }
+}
