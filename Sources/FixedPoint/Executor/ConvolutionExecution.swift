@@ -50,12 +50,15 @@ struct ConvolutionExecution {
     let reduction = problem.isDepthwise ? nil : order.firstIndex(of: .inputChannels)
     let reductionTiles = reduction.map { levels[$0].count } ?? 1
 
-    var buffer = OnChipBuffer(capacity: capacity, outputWidth: psumWidth)
+    var buffer = OnChipBuffer(capacity: capacity)
     var result = Result(output: Array(repeating: 0, count: problem.output.elementCount ?? 0))
-    var partialSums: [[Int]: [Int: Int32]] = [:]  // in DRAM, by output tile
+    var partialSums: [[Int]: IntegerBlock] = [:]  // in DRAM, by output tile
     var contributions: [[Int]: Int] = [:]
-    var accumulators: [Int: Int32] = [:]
+    var accumulators = IntegerBlock(region: TensorRegion(channels: 0..<0, rows: 0..<0, columns: 0..<0), values: [])
     var previousKey: [Int]?
+    let geometry = WindowGeometry(
+      input: problem.input, output: problem.output, kernel: problem.kernel, stride: problem.stride, padding: problem.padding,
+      groups: problem.isDepthwise ? problem.input.channels : 1)
 
     func range(_ dimension: ConvolutionDimension, _ step: [Int]) -> Range<Int> {
       guard let level = order.firstIndex(of: dimension) else { return 0..<problem.extent(of: dimension) }
@@ -74,45 +77,40 @@ struct ConvolutionExecution {
       return range(.outputChannels, step)
     }
     func outputTile(_ step: [Int]) -> [Int] { step.indices.map { $0 == reduction ? 0 : step[$0] } }
-    func outputIndices(_ step: [Int]) -> [Int] {
-      var indices: [Int] = []
-      for channel in outputChannels(step) {
-        for row in range(.rows, step) {
-          for column in range(.columns, step) { indices.append((channel * outHeight + row) * outWidth + column) }
-        }
-      }
-      return indices
+    func outputRegion(_ step: [Int]) -> TensorRegion {
+      TensorRegion(channels: outputChannels(step), rows: range(.rows, step), columns: range(.columns, step))
     }
     func failure(_ step: Int, _ indices: [Int], _ operand: String, _ message: String) -> ExecutionFailure {
       let tile = zip(order, indices).map { "\($0.0.rawValue)\($0.1)" }.joined(separator: " ")
       return ExecutionFailure(unit: name, step: step, tile: tile, operand: operand, message: message)
     }
-    func leave(_ key: [Int], step: [Int]) {
-      let indices = outputIndices(step)
+    func leave(_ key: [Int]) {
+      let region = accumulators.region
       if contributions[key] == reductionTiles {
-        for index in indices {
-          let channel = index / (outHeight * outWidth)
-          result.output[index] = finish(channel, accumulators[index] ?? 0)
+        for channel in region.channels {
+          for row in region.rows {
+            for column in region.columns {
+              result.output[(channel * outHeight + row) * outWidth + column] = finish(channel, accumulators[channel, row, column])
+            }
+          }
         }
-        result.traffic.outputWrites += indices.count
+        result.traffic.outputWrites += region.count
       } else {
         partialSums[key] = accumulators
-        result.traffic.psumWrites += indices.count
+        result.traffic.psumWrites += region.count
       }
-      accumulators = [:]
     }
 
     let steps = LoopNestWalk(levels: levels).steps()
-    var previousStep: [Int]?
     for (number, step) in steps.enumerated() {
       let key = outputTile(step)
-      if let previousKey, previousKey != key, let previousStep { leave(previousKey, step: previousStep) }
+      if let previousKey, previousKey != key { leave(previousKey) }
       if previousKey != key {
         if let saved = partialSums.removeValue(forKey: key) {
           accumulators = saved
-          result.traffic.psumReads += saved.count
+          result.traffic.psumReads += saved.region.count
         } else {
-          accumulators = [:]
+          accumulators = IntegerBlock(region: outputRegion(step), repeating: 0)
         }
       }
       // Loads: the regions the model charges, keeping what the previous step holds.
@@ -125,7 +123,7 @@ struct ConvolutionExecution {
       }
       // A dropped load leaves the previous step's input in the buffer.
       if !droppedInputLoads.contains(number) {
-        result.traffic.inputReads += buffer.hold("input", inputNeeded) { input[$0] }
+        result.traffic.inputReads += buffer.hold("input", inputNeeded, from: input)
       }
       var weightNeeded: [Int] = []
       let weightChannels = coordinates(weightRegions, step, .inputChannels)
@@ -135,50 +133,61 @@ struct ConvolutionExecution {
           for offset in 0..<kernelArea { weightNeeded.append(base + offset) }
         }
       }
-      result.traffic.weightReads += buffer.hold("weights", weightNeeded) { weights[$0] }
-      let outputCount = outputIndices(step).count
+      result.traffic.weightReads += buffer.hold("weights", weightNeeded, from: weights)
+      let outputCount = accumulators.region.count
       guard buffer.occupied + outputCount * psumWidth <= capacity else {
         throw failure(
           number, step, "buffer", "holds \(buffer.occupied + outputCount * psumWidth) entries, more than the \(capacity) it has")
       }
-      // The arithmetic: every MAC of the step, operands read from the buffer.
-      let reductionChannels = problem.isDepthwise ? nil : range(.inputChannels, step)
-      for outputChannel in outputChannels(step) {
-        let sourceChannels = reductionChannels ?? (outputChannel / multiplier)..<(outputChannel / multiplier + 1)
-        for row in range(.rows, step) {
-          for column in range(.columns, step) {
-            var sum: Int32 = 0
-            for channel in sourceChannels {
-              for i in 0..<problem.kernel.height {
-                let y = row * problem.stride.height - problem.padding.top + i
-                guard y >= 0 && y < inHeight else { continue }
-                for j in 0..<problem.kernel.width {
-                  let x = column * problem.stride.width - problem.padding.left + j
-                  guard x >= 0 && x < inWidth else { continue }
-                  guard let value = buffer.value("input", (channel * inHeight + y) * inWidth + x) else {
-                    throw failure(number, step, "input", "element (c \(channel), y \(y), x \(x)) read but not in the buffer")
-                  }
-                  let weightIndex =
-                    problem.isDepthwise
-                    ? outputChannel * kernelArea + i * problem.kernel.width + j
-                    : ((outputChannel * problem.input.channels + channel) * problem.kernel.height + i) * problem.kernel.width + j
-                  guard let weight = buffer.value("weights", weightIndex) else {
-                    throw failure(number, step, "weights", "weight \(weightIndex) read but not in the buffer")
-                  }
-                  sum = sum &+ value &* weight
-                }
-              }
+      // The arithmetic reads, from the buffer, exactly the input elements the definition of
+      // convolution names (output o reads o*stride - padding + i, inside the tensor) and the
+      // step's weights; the region kernel then computes on the dense block gathered from them.
+      let region = accumulators.region
+      let sourceChannels =
+        problem.isDepthwise
+        ? (region.channels.lowerBound / multiplier)..<((region.channels.upperBound - 1) / multiplier + 1)
+        : range(.inputChannels, step)
+      let box = geometry.inputRegion(of: region, inputChannels: sourceChannels)
+      let readRows = Self.read(region.rows, stride: problem.stride.height, padding: problem.padding.top, kernel: problem.kernel.height, extent: inHeight)
+      let readColumns = Self.read(region.columns, stride: problem.stride.width, padding: problem.padding.left, kernel: problem.kernel.width, extent: inWidth)
+      var block = IntegerBlock(region: box, repeating: 0)
+      for channel in box.channels {
+        for row in box.rows where readRows.contains(row) {
+          for column in box.columns where readColumns.contains(column) {
+            guard let value = buffer.value("input", (channel * inHeight + row) * inWidth + column) else {
+              throw failure(number, step, "input", "element (c \(channel), y \(row), x \(column)) read but not in the buffer")
             }
-            let index = (outputChannel * outHeight + row) * outWidth + column
-            accumulators[index, default: 0] = accumulators[index, default: 0] &+ sum
+            block[channel, row, column] = value
           }
         }
       }
+      for outputChannel in region.channels {
+        let channels = problem.isDepthwise ? (outputChannel / multiplier)..<(outputChannel / multiplier + 1) : sourceChannels
+        for channel in channels {
+          let base = problem.isDepthwise ? outputChannel * kernelArea : (outputChannel * problem.input.channels + channel) * kernelArea
+          for offset in 0..<kernelArea where buffer.value("weights", base + offset) == nil {
+            throw failure(number, step, "weights", "weight \(base + offset) read but not in the buffer")
+          }
+        }
+      }
+      ConvolutionKernel.accumulate(
+        input: block, inputChannels: sourceChannels, weights: weights, geometry: geometry, region: region, into: &accumulators)
       contributions[key, default: 0] += 1
       previousKey = key
-      previousStep = step
     }
-    if let previousKey, let previousStep { leave(previousKey, step: previousStep) }
+    if let previousKey { leave(previousKey) }
     return result
+  }
+
+  /// Input coordinates some output in `outputs` reads along one axis, inside the tensor.
+  static func read(_ outputs: Range<Int>, stride: Int, padding: Int, kernel: Int, extent: Int) -> Set<Int> {
+    var coordinates = Set<Int>()
+    for output in outputs {
+      for offset in 0..<kernel {
+        let coordinate = output * stride - padding + offset
+        if coordinate >= 0 && coordinate < extent { coordinates.insert(coordinate) }
+      }
+    }
+    return coordinates
   }
 }

@@ -26,7 +26,7 @@ struct GEMMExecution {
       let size = max(1, min(tiling.tile[dimension], shape[dimension]))
       return (tile * size)..<min((tile + 1) * size, shape[dimension])
     }
-    var buffer = OnChipBuffer(capacity: capacity, outputWidth: psumWidth)
+    var buffer = OnChipBuffer(capacity: capacity)
     var result = ConvolutionExecution.Result(output: Array(repeating: 0, count: outputCount))
     let kTiles = (shape.k + max(1, min(tiling.tile.k, shape.k)) - 1) / max(1, min(tiling.tile.k, shape.k))
     var partialSums: [[Int]: [Int32]] = [:]
@@ -63,32 +63,48 @@ struct GEMMExecution {
         current = (key, ms, ns)
       }
       if !droppedInputLoads.contains(number) {
-        result.traffic.inputReads += buffer.hold("input", ms.flatMap { m in ks.map { inputIndex(m, $0) } }) { input[$0] }
+        result.traffic.inputReads += buffer.hold("input", ms.flatMap { m in ks.map { inputIndex(m, $0) } }, from: input)
       }
-      result.traffic.weightReads += buffer.hold("weights", ns.flatMap { n in ks.map { n * shape.k + $0 } }) { weights[$0] }
+      result.traffic.weightReads += buffer.hold("weights", ns.flatMap { n in ks.map { n * shape.k + $0 } }, from: weights)
       let tile = "m\(step.m) k\(step.k) n\(step.n)"
       guard buffer.occupied + accumulators.count * psumWidth <= capacity else {
         throw ExecutionFailure(
           unit: name, step: number, tile: tile, operand: "buffer",
           message: "holds \(buffer.occupied + accumulators.count * psumWidth) entries, more than the \(capacity) it has")
       }
-      var position = 0
-      for m in ms {
-        for n in ns {
-          var sum: Int32 = 0
-          for k in ks {
-            guard let value = buffer.value("input", inputIndex(m, k)) else {
-              throw ExecutionFailure(
-                unit: name, step: number, tile: tile, operand: "input", message: "element (m \(m), k \(k)) read but not in the buffer")
-            }
-            guard let weight = buffer.value("weights", n * shape.k + k) else {
-              throw ExecutionFailure(
-                unit: name, step: number, tile: tile, operand: "weights", message: "weight (k \(k), n \(n)) read but not in the buffer")
-            }
-            sum = sum &+ value &* weight
+      // Gather the step's operands from the buffer (each must be held), then multiply densely.
+      var inputTile = [Int32](repeating: 0, count: ms.count * ks.count)
+      var weightTile = [Int32](repeating: 0, count: ns.count * ks.count)
+      for (row, m) in ms.enumerated() {
+        for (column, k) in ks.enumerated() {
+          guard let value = buffer.value("input", inputIndex(m, k)) else {
+            throw ExecutionFailure(
+              unit: name, step: number, tile: tile, operand: "input", message: "element (m \(m), k \(k)) read but not in the buffer")
           }
-          accumulators[position] = accumulators[position] &+ sum
-          position += 1
+          inputTile[row * ks.count + column] = value
+        }
+      }
+      for (row, n) in ns.enumerated() {
+        for (column, k) in ks.enumerated() {
+          guard let weight = buffer.value("weights", n * shape.k + k) else {
+            throw ExecutionFailure(
+              unit: name, step: number, tile: tile, operand: "weights", message: "weight (k \(k), n \(n)) read but not in the buffer")
+          }
+          weightTile[row * ks.count + column] = weight
+        }
+      }
+      let depth = ks.count
+      inputTile.withUnsafeBufferPointer { inputs in
+        weightTile.withUnsafeBufferPointer { weights in
+          var position = 0
+          for m in 0..<ms.count {
+            for n in 0..<ns.count {
+              var sum: Int32 = 0
+              for k in 0..<depth { sum = sum &+ inputs[m * depth + k] &* weights[n * depth + k] }
+              accumulators[position] = accumulators[position] &+ sum
+              position += 1
+            }
+          }
         }
       }
       contributions[key, default: 0] += 1

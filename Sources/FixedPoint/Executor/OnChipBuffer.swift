@@ -1,46 +1,65 @@
-import Tiling
-
 /// The accelerator's buffer during one layer's execution: for each operand slot ("input",
 /// "weights", "input 2", ...), the elements it holds (by flat index into the operand's tensor)
-/// and their values, within a capacity of B entries. Reading an element that was never loaded, or holding more than B entries, is a
-/// failure, not a crash: it names the step, the tile and the operand.
+/// and their values, within a capacity of B entries. Reading an element that was never loaded,
+/// or holding more than B entries, is a failure, not a crash: it names the step, the tile and
+/// the operand.
 struct OnChipBuffer {
+  /// One operand's resident elements: values and presence indexed like the operand's tensor (so
+  /// a lookup is an array access), and the list of what is held (so a step replaces it in time
+  /// proportional to the tiles, not the tensor).
+  private struct Slot {
+    var values: [Int32]
+    var present: [Bool]
+    var held: [Int] = []
+    /// Marks of the elements the current step needs.
+    var mark: [UInt32]
+    var generation: UInt32 = 0
+
+    init(size: Int) {
+      values = Array(repeating: 0, count: size)
+      present = Array(repeating: false, count: size)
+      mark = Array(repeating: 0, count: size)
+    }
+  }
+
   let capacity: Int
-  /// Held elements of each operand slot, flat index -> value.
-  private(set) var held: [String: [Int: Int32]] = [:]
-  /// Entries one held output element occupies (a partial sum may be wider than an output).
-  let outputWidth: Int
+  private var slots: [String: Slot] = [:]
 
-  init(capacity: Int, outputWidth: Int) {
-    self.capacity = capacity
-    self.outputWidth = outputWidth
-  }
+  init(capacity: Int) { self.capacity = capacity }
 
-  var occupied: Int {
-    held.reduce(0) { total, entry in total + entry.value.count * (entry.key == "output" ? outputWidth : 1) }
-  }
+  /// Entries the operands hold (output tiles are counted by the executors, at their width).
+  var occupied: Int { slots.values.reduce(0) { $0 + $1.held.count } }
 
-  /// Makes `needed` the operand's resident set: keeps what is already there, loads the rest with
-  /// `load`, drops what is no longer needed. Returns how many elements were loaded.
-  mutating func hold(_ operand: String, _ needed: [Int], load: (Int) -> Int32) -> Int {
-    let previous = held[operand] ?? [:]
-    var next: [Int: Int32] = [:]
-    next.reserveCapacity(needed.count)
+  /// Makes `needed` the operand's resident set (indices into a tensor of `size` elements): keeps
+  /// what is already there, loads the rest from `source`, drops what is no longer needed. Returns
+  /// how many elements were loaded.
+  mutating func hold(_ operand: String, _ needed: [Int], from source: [Int32]) -> Int {
+    var slot = slots.removeValue(forKey: operand) ?? Slot(size: source.count)
+    slot.generation &+= 1
+    let generation = slot.generation
     var loaded = 0
-    for index in needed {
-      if let value = previous[index] {
-        next[index] = value
-      } else if next[index] == nil {
-        next[index] = load(index)
+    var held: [Int] = []
+    held.reserveCapacity(needed.count)
+    for index in needed where slot.mark[index] != generation {
+      slot.mark[index] = generation
+      held.append(index)
+      if !slot.present[index] {
+        slot.present[index] = true
+        slot.values[index] = source[index]
         loaded += 1
       }
     }
-    held[operand] = next
+    for index in slot.held where slot.mark[index] != generation { slot.present[index] = false }
+    slot.held = held
+    slots[operand] = slot
     return loaded
   }
 
   /// The value of a held element, or nil when it is not in the buffer.
-  func value(_ operand: String, _ index: Int) -> Int32? { held[operand]?[index] }
+  func value(_ operand: String, _ index: Int) -> Int32? {
+    guard let slot = slots[operand], index >= 0, index < slot.present.count, slot.present[index] else { return nil }
+    return slot.values[index]
+  }
 }
 
 /// Why an execution failed: where, and what.

@@ -17,7 +17,7 @@ struct StreamingExecution {
   func run() throws(ExecutionFailure) -> ConvolutionExecution.Result {
     let output = layer.outputShape
     let shapes = layer.inputShapes
-    var buffer = OnChipBuffer(capacity: capacity, outputWidth: 1)
+    var buffer = OnChipBuffer(capacity: capacity)
     var result = ConvolutionExecution.Result(output: Array(repeating: 0, count: output.elementCount ?? 0))
     let geometry = [.maxpool, .avgpool, .globalavgpool].contains(layer.kind) ? WindowGeometry(layer) : nil
     let concatOffsets = shapes.reduce(into: [0]) { $0.append(($0.last ?? 0) + $1.channels) }
@@ -50,7 +50,7 @@ struct StreamingExecution {
           let shape = shapes[input]
           let slot = input == 0 ? "input" : "input \(input + 1)"
           let needed = Self.indices(box, shape)
-          result.traffic.inputReads += buffer.hold(slot, needed) { inputs[input][$0] }
+          result.traffic.inputReads += buffer.hold(slot, needed, from: inputs[input])
           var values: [Int32] = []
           values.reserveCapacity(box.count)
           for index in needed {
