@@ -14,7 +14,7 @@ import Testing
       let input = BinaryReference.randomValues(channels * 20, using: &generator)
       let weights = BinaryReference.randomValues(3 * geometry.filterLength, using: &generator)
       let conv = BinaryConvolution(geometry: geometry, weights: weights)
-      let region = BinaryRegion(whole: geometry.output)
+      let region = TensorRegion(geometry.output)
       let dots = conv.dotProducts(conv.packInput(input, for: region), region: region)
       #expect(dots == BinaryReference.dots(input: input, weights: weights, geometry: geometry), "kernel \(kernel)")
     }
@@ -30,7 +30,7 @@ import Testing
       let weights = BinaryReference.randomValues(geometry.outputChannels * geometry.filterLength, using: &generator)
       let conv = BinaryConvolution(geometry: geometry, weights: weights)
       let expected = BinaryReference.dots(input: input, weights: weights, geometry: geometry)
-      let whole = BinaryRegion(whole: geometry.output)
+      let whole = TensorRegion(geometry.output)
       #expect(conv.dotProducts(conv.packInput(input, for: whole), region: whole) == expected, "trial \(trial) \(geometry)")
       for _ in 0..<4 {
         let region = Self.randomRegion(in: geometry.output, using: &generator)
@@ -47,7 +47,7 @@ import Testing
       input: TensorShape(channels: 2, height: 3, width: 3), outputChannels: 1, kernel: Extent2D(square: 3),
       padding: Padding(symmetric: 1, 1))
     let conv = BinaryConvolution(geometry: geometry, weights: [Float](repeating: 0.5, count: 18))
-    let region = BinaryRegion(whole: geometry.output)
+    let region = TensorRegion(geometry.output)
     let dots = conv.dotProducts(conv.packInput([Float](repeating: 1, count: 18), for: region), region: region)
     #expect(dots == [8, 12, 8, 12, 18, 12, 8, 12, 8])
   }
@@ -70,7 +70,7 @@ import Testing
     let input = BinaryReference.randomValues(features, using: &generator)
     let weights = BinaryReference.randomValues(outputs * features, using: &generator)
     let layer = BinaryConvolution(geometry: geometry, weights: weights)
-    let region = BinaryRegion(channels: 1..<outputs, rows: 0..<1, columns: 0..<1)
+    let region = TensorRegion(channels: 1..<outputs, rows: 0..<1, columns: 0..<1)
     let dots = layer.dotProducts(PackedActivations(vector: input), region: region)
     let expected = (1..<outputs).map { o in
       Int32((0..<features).reduce(0) { $0 + BinaryReference.sign(input[$1]) * BinaryReference.sign(weights[o * features + $1]) })
@@ -96,11 +96,11 @@ import Testing
       kernel: kernel, stride: stride, padding: padding, groups: groupCount)
   }
 
-  static func randomRegion(in output: TensorShape, using generator: inout SeededGenerator) -> BinaryRegion {
+  static func randomRegion(in output: TensorShape, using generator: inout SeededGenerator) -> TensorRegion {
     func range(_ size: Int) -> Range<Int> {
       let start = Int.random(in: 0..<size, using: &generator)
       return start..<Int.random(in: (start + 1)...size, using: &generator)
     }
-    return BinaryRegion(channels: range(output.channels), rows: range(output.height), columns: range(output.width))
+    return TensorRegion(channels: range(output.channels), rows: range(output.height), columns: range(output.width))
   }
 }

@@ -30,7 +30,7 @@ import Testing
       let parameters = try #require(weights.layers[layer.name])
       let input = BinaryReference.randomValues(geometry.input.elementCount ?? 0, using: &generator)
       let conv = BinaryConvolution(geometry: geometry, weights: parameters.weights)
-      let region = BinaryRegion(whole: geometry.output)
+      let region = TensorRegion(geometry.output)
       let dots = conv.dotProducts(conv.packInput(input, for: region), region: region)
       #expect(dots == BinaryReference.dots(input: input, weights: parameters.weights, geometry: geometry), "\(layer.name)")
     }

@@ -46,7 +46,7 @@ enum BinaryReference {
   }
 
   /// The values of `region` cut out of a whole [channel][row][column] output.
-  static func cut<T>(_ whole: [T], output: TensorShape, region: BinaryRegion) -> [T] {
+  static func cut<T>(_ whole: [T], output: TensorShape, region: TensorRegion) -> [T] {
     var result: [T] = []
     for c in region.channels {
       for y in region.rows {

@@ -23,7 +23,7 @@ import Testing
     let alpha = BinaryReference.alpha(weights: weights, geometry: geometry)
     for (computed, exact) in zip(conv.alpha, alpha) { #expect(abs(Double(computed) - exact) <= 1e-6 * exact) }
     let beta = BinaryScaling.meanAbsolute(input)
-    let region = BinaryRegion(whole: geometry.output)
+    let region = TensorRegion(geometry.output)
     let dotProducts = conv.dotProducts(conv.packInput(input, for: region), region: region)
     let output = conv.scaledOutput(dotProducts, region: region, beta: beta, bias: bias)
     let dots = BinaryReference.dots(input: input, weights: weights, geometry: geometry)
@@ -44,7 +44,7 @@ import Testing
     let beta: Float = 0.75
     let scale = BinaryFixedPointScale(
       alpha: conv.alpha, beta: beta, bias: bias, multiplierFractionBits: multiplierBits, outputFractionBits: outputBits)
-    let region = BinaryRegion(channels: 1..<4, rows: 1..<4, columns: 0..<3)
+    let region = TensorRegion(channels: 1..<4, rows: 1..<4, columns: 0..<3)
     let fixed = scale.apply(conv.dotProducts(conv.packInput(input, for: region), region: region), region: region)
     let whole = BinaryReference.dots(input: input, weights: weights, geometry: geometry)
     let dots = BinaryReference.cut(whole, output: geometry.output, region: region)

@@ -13,7 +13,7 @@
 //
 //   guard let geometry = BinaryGeometry(layer) else { ... }        // conv or FC only
 //   let conv = BinaryConvolution(geometry: geometry, weights: weights.weights)
-//   let region = BinaryRegion(whole: geometry.output)              // or a tile of it
+//   let region = TensorRegion(geometry.output)              // or a tile of it
 //   let packed = conv.packInput(input, for: region)                // once per input tile
 //   let dots = conv.dotProducts(packed, region: region)            // [Int32], [co][row][col]
 //   let floats = conv.scaledOutput(dots, region: region, beta: 1, bias: weights.bias)
@@ -69,7 +69,7 @@ public struct BinaryConvolution: Sendable {
   }
 
   /// Packs the input window `region` reads (CHW `input` of the whole layer input).
-  public func packInput<Value: Comparable & AdditiveArithmetic>(_ input: [Value], for region: BinaryRegion)
+  public func packInput<Value: Comparable & AdditiveArithmetic>(_ input: [Value], for region: TensorRegion)
     -> PackedActivations
   {
     let window = geometry.inputWindow(for: region)
@@ -79,7 +79,7 @@ public struct BinaryConvolution: Sendable {
 
   /// The ±1 dot products of `region`, [channel][row][column] within it. `input` must be
   /// packed with this layer's groups and cover `geometry.inputWindow(for: region)`.
-  public func dotProducts(_ input: PackedActivations, region: BinaryRegion) -> [Int32] {
+  public func dotProducts(_ input: PackedActivations, region: TensorRegion) -> [Int32] {
     check(input, covers: region)
     var dots = [Int32](repeating: 0, count: region.count)
     let g = geometry
@@ -128,7 +128,7 @@ public struct BinaryConvolution: Sendable {
     return dots
   }
 
-  private func check(_ input: PackedActivations, covers region: BinaryRegion) {
+  private func check(_ input: PackedActivations, covers region: TensorRegion) {
     let output = geometry.output
     precondition(
       region.channels.lowerBound >= 0 && region.channels.upperBound <= output.channels

@@ -63,7 +63,7 @@ public struct BinaryGeometry: Hashable, Sendable {
 
   /// The input rows and columns (clipped to the image) that the output `region` reads: the
   /// window to pack once before computing the region.
-  public func inputWindow(for region: BinaryRegion) -> (rows: Range<Int>, columns: Range<Int>) {
+  public func inputWindow(for region: TensorRegion) -> (rows: Range<Int>, columns: Range<Int>) {
     func window(_ outputs: Range<Int>, stride: Int, before: Int, kernel: Int, size: Int) -> Range<Int> {
       guard !outputs.isEmpty else { return 0..<0 }
       // A window wholly inside the padding reads nothing: an empty range inside the image.
@@ -78,23 +78,3 @@ public struct BinaryGeometry: Hashable, Sendable {
   }
 }
 
-/// A block of a layer's output: output channels x rows x columns, all half-open. Values
-/// computed for a region are laid out [channel][row][column] within it.
-public struct BinaryRegion: Hashable, Sendable {
-  public var channels: Range<Int>
-  public var rows: Range<Int>
-  public var columns: Range<Int>
-
-  public init(channels: Range<Int>, rows: Range<Int>, columns: Range<Int>) {
-    self.channels = channels
-    self.rows = rows
-    self.columns = columns
-  }
-
-  /// The whole output of a layer of that shape.
-  public init(whole output: TensorShape) {
-    self.init(channels: 0..<output.channels, rows: 0..<output.height, columns: 0..<output.width)
-  }
-
-  public var count: Int { channels.count * rows.count * columns.count }
-}

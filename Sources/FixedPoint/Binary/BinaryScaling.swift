@@ -11,7 +11,7 @@ public enum BinaryScaling {
 extension BinaryConvolution {
   /// Float outputs alpha[co] * beta * dot + bias[co], laid out like `dots` ([channel][row][column]
   /// of `region`). `bias` is empty (no bias) or has one value per output channel.
-  public func scaledOutput(_ dots: [Int32], region: BinaryRegion, beta: Float = 1, bias: [Float] = []) -> [Float] {
+  public func scaledOutput(_ dots: [Int32], region: TensorRegion, beta: Float = 1, bias: [Float] = []) -> [Float] {
     precondition(dots.count == region.count, "dots do not match the region")
     precondition(bias.isEmpty || bias.count == geometry.outputChannels, "one bias per output channel")
     let plane = region.rows.count * region.columns.count
@@ -59,7 +59,7 @@ public struct BinaryFixedPointScale: Hashable, Sendable {
   }
 
   /// Scales `dots` ([channel][row][column] of `region`) to Q(outputFractionBits).
-  public func apply(_ dots: [Int32], region: BinaryRegion) -> [Int32] {
+  public func apply(_ dots: [Int32], region: TensorRegion) -> [Int32] {
     precondition(dots.count == region.count, "dots do not match the region")
     precondition(region.channels.upperBound <= multipliers.count, "region outside the layer's channels")
     let plane = region.rows.count * region.columns.count
