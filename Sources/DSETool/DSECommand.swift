@@ -32,3 +32,26 @@ func emit(_ text: String, to path: String?) throws {
     print(text, terminator: "")
   }
 }
+
+/// Parses a list of bit widths (`4,8,16`) given as an option, each within `range`.
+func parseWidths(_ text: String, option: String, range: ClosedRange<Int>) throws -> [Int] {
+  let parsed = text.split(separator: ",", omittingEmptySubsequences: false).map {
+    Int($0.trimmingCharacters(in: .whitespaces))
+  }
+  guard !parsed.isEmpty, parsed.allSatisfy({ $0.map { range.contains($0) } ?? false }) else {
+    throw ValidationError(
+      "\(option) \(text): expected bit widths from \(range.lowerBound) to \(range.upperBound) separated by commas, e.g. 4,8,16")
+  }
+  return Array(Set(parsed.compactMap { $0 })).sorted()
+}
+
+/// `network` with every input `side` x `side` (`--input-size`), or unchanged when no side is given.
+func resizingInputs(_ network: Network, to side: Int?) -> Network {
+  guard let side else { return network }
+  var resized = network
+  for index in resized.inputs.indices {
+    resized.inputs[index].shape.height = side
+    resized.inputs[index].shape.width = side
+  }
+  return resized
+}

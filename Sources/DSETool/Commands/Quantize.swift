@@ -71,24 +71,10 @@ extension DSECommand {
       _ = try widthSet()
     }
 
-    func widthSet() throws -> [Int] {
-      let parsed = widths.split(separator: ",", omittingEmptySubsequences: false).map {
-        Int($0.trimmingCharacters(in: .whitespaces))
-      }
-      guard !parsed.isEmpty, parsed.allSatisfy({ $0.map { (2...16).contains($0) } ?? false }) else {
-        throw ValidationError("--widths \(widths): expected bit widths from 2 to 16 separated by commas, e.g. 4,8,16")
-      }
-      return Array(Set(parsed.compactMap { $0 })).sorted()
-    }
+    func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: 2...16) }
 
     func run() throws {
-      var network = try loadNetwork(self.network)
-      if let inputSize {
-        for index in network.inputs.indices {
-          network.inputs[index].shape.height = inputSize
-          network.inputs[index].shape.width = inputSize
-        }
-      }
+      var network = resizingInputs(try loadNetwork(self.network), to: inputSize)
       if let bits {
         network = try PrecisionAssignment.apply(to: network, options: .init(weightBits: bits, activationBits: bits))
       }

@@ -111,13 +111,7 @@ extension DSECommand {
       _ = try widthSet()
     }
 
-    func widthSet() throws -> [Int] {
-      let parsed = widths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-      guard !parsed.isEmpty, parsed.allSatisfy({ $0.map { (1...16).contains($0) } ?? false }) else {
-        throw ValidationError("--widths \(widths): expected bit widths from 1 to 16 separated by commas, e.g. 4,8,16")
-      }
-      return Array(Set(parsed.compactMap { $0 })).sorted()
-    }
+    func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: 1...16) }
 
     func strategies() throws -> [SweepStrategy] {
       switch strategy {

@@ -50,8 +50,8 @@ extension DSECommand {
     var psumWidth: Int = 1
 
     func validate() throws {
-      guard ["layerwise-scan", "layerwise-rowmajor", "fused-greedy", "optimal"].contains(strategy) else {
-        throw ValidationError("--strategy \(strategy): accepted: layerwise-scan, layerwise-rowmajor, fused-greedy, optimal")
+      guard SweepStrategy(rawValue: strategy) != nil else {
+        throw ValidationError("--strategy \(strategy): accepted: \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       if let inputSize, !(1...8192).contains(inputSize) { throw ValidationError("--input-size \(inputSize): expected 1 to 8192") }
       guard (1...1000).contains(calibration) else { throw ValidationError("--calibration \(calibration): expected 1 to 1000") }
@@ -63,14 +63,7 @@ extension DSECommand {
 
     func run() throws {
       let size = try parseBufferSize(buffer, option: "--buffer")
-      var network = try loadNetwork(self.network)
-      if let inputSize {
-        for index in network.inputs.indices {
-          network.inputs[index].shape.height = inputSize
-          network.inputs[index].shape.width = inputSize
-        }
-      }
-      let analysis = try network.analyze()
+      let analysis = try resizingInputs(try loadNetwork(self.network), to: inputSize).analyze()
       let started = Date()
       let parameters =
         try weights.map { path in try DarknetWeights.read(weightsPath: path, cfgPath: self.network, analysis: analysis) }
@@ -92,13 +85,13 @@ extension DSECommand {
     }
 
     private func makePlan(_ analysis: NetworkAnalysis, buffer: Int) throws -> NetworkPlan {
-      switch strategy {
-      case "layerwise-rowmajor": return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .rowMajor, psumWidth: psumWidth)
-      case "fused-greedy": return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth)
-      case "optimal":
+      switch SweepStrategy(rawValue: strategy) ?? .layerwiseScan {
+      case .layerwiseRowMajor: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .rowMajor, psumWidth: psumWidth)
+      case .layerwiseScan: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
+      case .fusedGreedy: return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth)
+      case .optimal:
         let options = CandidateOptions(psumWidth: psumWidth)
         return try OptimalPlanner.plan(try CandidateEnumerator.candidates(analysis, buffer: buffer, options: options)).plan
-      default: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
       }
     }
 
