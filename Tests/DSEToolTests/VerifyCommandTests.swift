@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// `dse verify`: a layerwise plan runs bit-exact with the predicted transfers; a plan with fused
-/// segments (not executed yet) and bad arguments fail with a message, never a crash.
+/// `dse verify`: plans of every strategy, fused segments included, run bit-exact with the
+/// predicted transfers; bad arguments fail with a message, never a crash.
 @Suite struct VerifyCommandTests {
   @Test func layerwisePlansVerify() throws {
     let directory = try temporaryDirectory()
@@ -14,19 +14,28 @@ import Testing
     }
   }
 
-  @Test func fusedSegmentsAreReportedNotExecuted() throws {
+  @Test func everyStrategyAtSeveralSizesVerifies() throws {
     let directory = try temporaryDirectory()
     let net = try writeFile(OptimalSweepCommandTests.smallNetwork, named: "tiny.yaml", in: directory)
-    let result = try dse("verify", net, "--buffer", "4K", "--strategy", "fused-greedy")
-    #expect(result.status == 1)
-    #expect(result.standardOutput.contains("fused segments are not executed yet"), "\(result.standardOutput)")
-    #expect(result.standardOutput.contains("FAILED"))
+    let result = try dse("verify", net, "--buffer", "1K,4K,20000", "--strategy", "all")
+    #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+    #expect(result.standardOutput.contains("fused-greedy: 5 units"), "\(result.standardOutput)")
+    #expect(result.standardOutput.contains("all 12 plans bit-exact with equal transfers"), "\(result.standardOutput)")
+    let listed = try dse("verify", net, "--buffer", "4K", "--strategy", "optimal,layerwise-scan")
+    #expect(listed.status == 0)
+    #expect(listed.standardOutput.contains("all 2 plans bit-exact"), "\(listed.standardOutput)")
   }
 
   @Test func badArguments() throws {
     let strategy = try dse("verify", "nets/mobilenetv2.yaml", "--strategy", "fastest")
     #expect(strategy.status != 0)
     #expect(strategy.standardError.contains("layerwise-scan"))
+    let list = try dse("verify", "nets/mobilenetv2.yaml", "--strategy", "optimal,,fused-greedy")
+    #expect(list.status != 0)
+    #expect(list.standardError.contains("separated by commas"), "\(list.standardError)")
+    let sizes = try dse("verify", "nets/mobilenetv2.yaml", "--buffer", "64Q")
+    #expect(sizes.status != 0)
+    #expect(sizes.standardError.contains("--buffer 64Q"), "\(sizes.standardError)")
     let weights = try dse("verify", "nets/mobilenetv2.yaml", "--weights", "x.weights")
     #expect(weights.status != 0)
     #expect(weights.standardError.contains(".cfg"))

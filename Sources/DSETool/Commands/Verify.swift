@@ -8,19 +8,22 @@ extension DSECommand {
       abstract: "Run a network's schedule tile by tile and check it bit for bit and transfer for transfer.",
       discussion: """
         Quantizes the network (seeded weights, or --weights for a Darknet .cfg; seeded calibration inputs), \
-        runs the untiled fixed-point reference on a held-out seeded input, plans the network at --buffer with \
-        --strategy, and executes every unit of the plan tile by tile: DRAM holds the tensors, the on-chip \
+        runs the untiled fixed-point reference on a held-out seeded input, plans the network at each --buffer \
+        size with each --strategy, and executes every unit of each plan tile by tile, on the reference's \
+        tensors (so a failing unit is reported alone; a unit two plans share runs once): DRAM holds the tensors, the on-chip \
         buffer holds at most B entries (an overfull buffer or a read of an element never loaded is a failure \
         naming the unit, step, tile and operand), every DRAM transfer is counted. Prints per layer or segment \
         whether the output is bit-exact and the transfers counted against those the cost model predicts; \
         exits 1 on any mismatch.
 
-        The executor runs single layers (convolutions, depthwise, pointwise, FC, pooling, add, concat, \
-        upsample); fused segments are not executed yet and are reported as failures, so verify plans of \
-        fused-greedy and optimal strategies only once they are.
+        Single layers run their loop nest (convolutions, depthwise, pointwise, FC) or stream (pooling, add, \
+        concat, upsample); fused segments run their spatial tiles and channel chunks with every intermediate \
+        tensor on chip only, line buffers and skip operands included, in a buffer split that must fit B.
 
         Examples:
           dse verify nets/mobilenetv2.yaml --buffer 64K --input-size 32
+          dse verify nets/mobilenetv2.yaml --buffer 20K --strategy optimal --input-size 64
+          dse verify nets/resnet50-cp.yaml --buffer 20K,32K,64K --strategy all --input-size 32
           dse verify nets/resnet50.yaml --buffer 20K --strategy layerwise-rowmajor --input-size 64
           dse verify nets/yolov3-tiny.cfg --buffer 32K --weights yolov3-tiny.weights
         """)
@@ -28,10 +31,10 @@ extension DSECommand {
     @Argument(help: "Network file (.yaml, .cfg or .csv).")
     var network: String
 
-    @Option(help: "Buffer size in entries (64K, 65536, 32KiB).")
+    @Option(help: "Buffer size in entries (64K, 65536, 32KiB), or a list or range of them (20K,32K,64K; 16K..256K).")
     var buffer: String = "64K"
 
-    @Option(help: "layerwise-scan, layerwise-rowmajor, fused-greedy or optimal.")
+    @Option(help: "layerwise-scan, layerwise-rowmajor, fused-greedy, optimal, a comma-separated list of them, or all.")
     var strategy: String = "layerwise-scan"
 
     @Option(help: "Input height and width (default: the network's).")
@@ -50,9 +53,7 @@ extension DSECommand {
     var psumWidth: Int = 1
 
     func validate() throws {
-      guard SweepStrategy(rawValue: strategy) != nil else {
-        throw ValidationError("--strategy \(strategy): accepted: \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
+      _ = try strategies()
       if let inputSize, !(1...8192).contains(inputSize) { throw ValidationError("--input-size \(inputSize): expected 1 to 8192") }
       guard (1...1000).contains(calibration) else { throw ValidationError("--calibration \(calibration): expected 1 to 1000") }
       guard (1...8).contains(psumWidth) else { throw ValidationError("--psum-width \(psumWidth): expected 1 to 8") }
@@ -61,8 +62,27 @@ extension DSECommand {
       }
     }
 
+    func strategies() throws -> [SweepStrategy] {
+      if strategy == "all" { return SweepStrategy.allCases }
+      let names = strategy.split(separator: ",", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      let parsed = names.compactMap(SweepStrategy.init(rawValue:))
+      guard parsed.count == names.count else {
+        throw ValidationError(
+          "--strategy \(strategy): accepted: all, or one or more (separated by commas) of \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      return parsed
+    }
+
     func run() throws {
-      let size = try parseBufferSize(buffer, option: "--buffer")
+      let sizes: [Int]
+      do {
+        sizes = try BufferSizes.parse(buffer)
+      } catch {
+        throw ValidationError("--buffer \(buffer): \(error)")
+      }
+      let strategies = try strategies()
       let analysis = try resizingInputs(try loadNetwork(self.network), to: inputSize).analyze()
       let started = Date()
       let parameters =
@@ -71,21 +91,29 @@ extension DSECommand {
       let study = try QuantizationStudy(analysis, weights: parameters, options: .init(calibrationCount: calibration, seed: seed))
       let input = SeededInputs.image(analysis.network, seed: seed, index: 0)
       let reference = try FixedPointNetwork.run(analysis, quantization: study.quantization, inputs: input)
-      let referenceTime = Date().timeIntervalSince(started)
-      let plan = try makePlan(analysis, buffer: size)
+      progress("quantization and reference: \(formatFixed(Date().timeIntervalSince(started), decimals: 2)) s")
+      var plans: [NetworkPlan] = []
+      for size in sizes {
+        for strategy in strategies { plans.append(try makePlan(analysis, strategy: strategy, buffer: size)) }
+      }
       let executed = Date()
-      let verification = try PlanVerification(
-        plan: plan, analysis: analysis, quantization: study.quantization, inputs: input, reference: reference,
+      let verifications = try PlanVerification.verify(
+        plans, analysis: analysis, quantization: study.quantization, inputs: input, reference: reference,
         psumWidth: psumWidth)
-      let executionTime = Date().timeIntervalSince(executed)
-      print(Self.report(verification, plan: plan), terminator: "")
-      progress(
-        "quantization and reference \(formatFixed(referenceTime, decimals: 2)) s, scheduled execution \(formatFixed(executionTime, decimals: 2)) s")
-      guard verification.passed else { throw ExitCode(1) }
+      progress("scheduled execution of \(plans.count) plans: \(formatFixed(Date().timeIntervalSince(executed), decimals: 2)) s")
+      print(zip(verifications, plans).map { Self.report($0, plan: $1) }.joined(separator: "\n"), terminator: "")
+      let failed = zip(verifications, plans).filter { !$0.0.passed }.map { "\($0.1.strategy) at \(BufferSizes.label($0.1.buffer))" }
+      if plans.count > 1 {
+        print(
+          failed.isEmpty
+            ? "\nall \(plans.count) plans bit-exact with equal transfers\n"
+            : "\n\(failed.count) of \(plans.count) plans FAILED: \(failed.joined(separator: ", "))\n")
+      }
+      guard failed.isEmpty else { throw ExitCode(1) }
     }
 
-    private func makePlan(_ analysis: NetworkAnalysis, buffer: Int) throws -> NetworkPlan {
-      switch SweepStrategy(rawValue: strategy) ?? .layerwiseScan {
+    private func makePlan(_ analysis: NetworkAnalysis, strategy: SweepStrategy, buffer: Int) throws -> NetworkPlan {
+      switch strategy {
       case .layerwiseRowMajor: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .rowMajor, psumWidth: psumWidth)
       case .layerwiseScan: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
       case .fusedGreedy: return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth)

@@ -151,10 +151,11 @@ struct ConvolutionExecution {
       let readRows = Self.read(region.rows, stride: problem.stride.height, padding: problem.padding.top, kernel: problem.kernel.height, extent: inHeight)
       let readColumns = Self.read(region.columns, stride: problem.stride.width, padding: problem.padding.left, kernel: problem.kernel.width, extent: inWidth)
       var block = IntegerBlock(region: box, repeating: 0)
+      let heldInput = buffer.held("input"), heldWeights = buffer.held("weights")
       for channel in box.channels {
         for row in box.rows where readRows.contains(row) {
           for column in box.columns where readColumns.contains(column) {
-            guard let value = buffer.value("input", (channel * inHeight + row) * inWidth + column) else {
+            guard let value = heldInput.value((channel * inHeight + row) * inWidth + column) else {
               throw failure(number, step, "input", "element (c \(channel), y \(row), x \(column)) read but not in the buffer")
             }
             block[channel, row, column] = value
@@ -165,7 +166,7 @@ struct ConvolutionExecution {
         let channels = problem.isDepthwise ? (outputChannel / multiplier)..<(outputChannel / multiplier + 1) : sourceChannels
         for channel in channels {
           let base = problem.isDepthwise ? outputChannel * kernelArea : (outputChannel * problem.input.channels + channel) * kernelArea
-          for offset in 0..<kernelArea where buffer.value("weights", base + offset) == nil {
+          for offset in 0..<kernelArea where heldWeights.value(base + offset) == nil {
             throw failure(number, step, "weights", "weight \(base + offset) read but not in the buffer")
           }
         }

@@ -73,11 +73,12 @@ struct GEMMExecution {
           message: "holds \(buffer.occupied + accumulators.count * psumWidth) entries, more than the \(capacity) it has")
       }
       // Gather the step's operands from the buffer (each must be held), then multiply densely.
+      let heldInput = buffer.held("input"), heldWeights = buffer.held("weights")
       var inputTile = [Int32](repeating: 0, count: ms.count * ks.count)
       var weightTile = [Int32](repeating: 0, count: ns.count * ks.count)
       for (row, m) in ms.enumerated() {
         for (column, k) in ks.enumerated() {
-          guard let value = buffer.value("input", inputIndex(m, k)) else {
+          guard let value = heldInput.value(inputIndex(m, k)) else {
             throw ExecutionFailure(
               unit: name, step: number, tile: tile, operand: "input", message: "element (m \(m), k \(k)) read but not in the buffer")
           }
@@ -86,7 +87,7 @@ struct GEMMExecution {
       }
       for (row, n) in ns.enumerated() {
         for (column, k) in ks.enumerated() {
-          guard let weight = buffer.value("weights", n * shape.k + k) else {
+          guard let weight = heldWeights.value(n * shape.k + k) else {
             throw ExecutionFailure(
               unit: name, step: number, tile: tile, operand: "weights", message: "weight (k \(k), n \(n)) read but not in the buffer")
           }

@@ -30,6 +30,9 @@ struct OnChipBuffer {
   /// Entries the operands hold (output tiles are counted by the executors, at their width).
   var occupied: Int { slots.values.reduce(0) { $0 + $1.held.count } }
 
+  /// Entries one operand holds.
+  func count(_ operand: String) -> Int { slots[operand]?.held.count ?? 0 }
+
   /// Makes `needed` the operand's resident set (indices into a tensor of `size` elements): keeps
   /// what is already there, loads the rest from `source`, drops what is no longer needed. Returns
   /// how many elements were loaded.
@@ -55,10 +58,21 @@ struct OnChipBuffer {
     return loaded
   }
 
-  /// The value of a held element, or nil when it is not in the buffer.
-  func value(_ operand: String, _ index: Int) -> Int32? {
-    guard let slot = slots[operand], index >= 0, index < slot.present.count, slot.present[index] else { return nil }
-    return slot.values[index]
+  /// What one operand holds, to read many elements with one lookup of the operand.
+  struct Held {
+    fileprivate let values: [Int32]
+    fileprivate let present: [Bool]
+
+    /// The value of a held element, or nil when it is not in the buffer.
+    func value(_ index: Int) -> Int32? {
+      guard index >= 0, index < present.count, present[index] else { return nil }
+      return values[index]
+    }
+  }
+
+  func held(_ operand: String) -> Held {
+    guard let slot = slots[operand] else { return Held(values: [], present: []) }
+    return Held(values: slot.values, present: slot.present)
   }
 }
 

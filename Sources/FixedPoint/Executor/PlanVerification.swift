@@ -25,47 +25,139 @@ public struct PlanVerification: Sendable {
   public var counted: Traffic { units.reduce(.zero) { $0 + $1.counted } }
   public var predicted: Traffic { units.reduce(.zero) { $0 + $1.predicted } }
 
-  /// Executes every unit of `plan` tile by tile with a buffer of `plan.buffer` entries, each unit
-  /// reading what the units before it wrote (the network inputs quantized as the reference does),
-  /// and compares each output with `reference`.
+  /// Executes every unit of `plan` tile by tile with a buffer of `plan.buffer` entries and
+  /// compares each output with `reference`.
+  ///
+  /// Each unit reads the reference's tensors from DRAM (the network inputs quantized as the
+  /// reference does them): a unit that fails is reported alone, not with every unit after it.
+  /// When every unit is bit-exact, this is the same as running the plan end to end.
   public init(
     plan: NetworkPlan, analysis: NetworkAnalysis, quantization: NetworkQuantization, inputs: [String: FloatBlock],
     reference: [String: IntegerBlock], psumWidth: Int = 1
   ) throws(FixedPointError) {
-    var dram: [String: [Int32]] = [:]
-    for (name, block) in inputs {
-      guard let format = quantization.inputs[name] else { throw FixedPointError("network input '\(name)' has no format") }
-      dram[name] = format.quantize(block.values)
+    var verifier = try Verifier(
+      analysis: analysis, quantization: quantization, inputs: inputs, reference: reference, psumWidth: psumWidth)
+    self = try verifier.verify(plan)
+  }
+
+  /// Several plans of one network: a unit two plans share (the same schedule at the same buffer
+  /// size, as a layer left alone by every strategy often is) runs once.
+  public static func verify(
+    _ plans: [NetworkPlan], analysis: NetworkAnalysis, quantization: NetworkQuantization, inputs: [String: FloatBlock],
+    reference: [String: IntegerBlock], psumWidth: Int = 1
+  ) throws(FixedPointError) -> [PlanVerification] {
+    var verifier = try Verifier(
+      analysis: analysis, quantization: quantization, inputs: inputs, reference: reference, psumWidth: psumWidth)
+    var verifications: [PlanVerification] = []
+    for plan in plans { verifications.append(try verifier.verify(plan)) }
+    return verifications
+  }
+
+  private init(units: [UnitVerification]) { self.units = units }
+
+  /// The reference's DRAM tensors, and the units already run.
+  private struct Verifier {
+    let layers: [String: LayerAnalysis]
+    let quantization: NetworkQuantization
+    let reference: [String: IntegerBlock]
+    let psumWidth: Int
+    var dram: [String: [Int32]]
+    var done: [UnitKey: UnitVerification] = [:]
+
+    struct UnitKey: Hashable {
+      var unit: PlanUnit
+      var buffer: Int
     }
-    let layers = Dictionary(uniqueKeysWithValues: analysis.layers.map { ($0.name, $0) })
-    units = []
-    for unit in plan.units {
+
+    init(
+      analysis: NetworkAnalysis, quantization: NetworkQuantization, inputs: [String: FloatBlock],
+      reference: [String: IntegerBlock], psumWidth: Int
+    ) throws(FixedPointError) {
+      layers = Dictionary(uniqueKeysWithValues: analysis.layers.map { ($0.name, $0) })
+      self.quantization = quantization
+      self.reference = reference
+      self.psumWidth = psumWidth
+      dram = reference.mapValues(\.values)
+      for (name, block) in inputs {
+        guard let format = quantization.inputs[name] else { throw FixedPointError("network input '\(name)' has no format") }
+        dram[name] = format.quantize(block.values)
+      }
+    }
+
+    mutating func verify(_ plan: NetworkPlan) throws(FixedPointError) -> PlanVerification {
+      var units: [UnitVerification] = []
+      for unit in plan.units {
+        let key = UnitKey(unit: unit, buffer: plan.buffer)
+        if let known = done[key] {
+          units.append(known)
+          continue
+        }
+        let verification = try run(unit, buffer: plan.buffer)
+        done[key] = verification
+        units.append(verification)
+      }
+      return PlanVerification(units: units)
+    }
+
+    private func run(_ unit: PlanUnit, buffer: Int) throws(FixedPointError) -> UnitVerification {
       var verification = UnitVerification(
         unit: unit.name, layers: unit.layerNames, bitExact: false, counted: .zero, predicted: unit.traffic, failure: nil)
-      guard case .layer(let schedule) = unit, let layer = layers[schedule.layer] else {
-        verification.failure = "fused segments are not executed yet (the executor runs single layers)"
-        for name in unit.layerNames { dram[name] = reference[name]?.values }
-        units.append(verification)
-        continue
+      let outcome: Result<ConvolutionExecution.Result, ExecutionFailure>
+      switch unit {
+      case .segment(let schedule):
+        outcome = try PlanVerification.execute(
+          schedule, layers: layers, quantization: quantization, dram: dram, buffer: buffer, psumWidth: psumWidth)
+      case .layer(let schedule):
+        guard let layer = layers[schedule.layer] else {
+          throw FixedPointError("unit '\(unit.name)' names a layer the network does not have")
+        }
+        guard let q = quantization.layers[layer.name] else { throw FixedPointError("layer '\(layer.name)' is not quantized") }
+        var sources: [[Int32]] = []
+        for name in layer.layer.inputs {
+          guard let tensor = dram[name] else { throw FixedPointError("layer '\(layer.name)' reads '\(name)', which is not a tensor of the network") }
+          sources.append(tensor)
+        }
+        outcome = PlanVerification.execute(
+          schedule, layer: layer, quantization: q, inputs: sources, buffer: buffer, psumWidth: psumWidth)
       }
-      guard let q = quantization.layers[layer.name] else { throw FixedPointError("layer '\(layer.name)' is not quantized") }
-      var sources: [[Int32]] = []
-      for name in layer.layer.inputs {
-        guard let tensor = dram[name] else { throw FixedPointError("layer '\(layer.name)' reads '\(name)', which no unit wrote") }
-        sources.append(tensor)
-      }
-      switch Self.execute(schedule, layer: layer, quantization: q, inputs: sources, buffer: plan.buffer, psumWidth: psumWidth) {
+      switch outcome {
       case .success(let result):
         verification.counted = result.traffic
-        verification.bitExact = reference[layer.name]?.values == result.output
-        dram[layer.name] = result.output
+        verification.bitExact = reference[unit.layerNames[unit.layerNames.count - 1]]?.values == result.output
       case .failure(let failure):
         verification.failure = failure.description
-        // Later units still run, on the reference's tensor for what this unit should have written.
-        dram[layer.name] = reference[layer.name]?.values
       }
-      units.append(verification)
+      return verification
     }
+  }
+
+  /// A fused segment, on the DRAM tensors it reads.
+  private static func execute(
+    _ schedule: SegmentSchedule, layers: [String: LayerAnalysis], quantization: NetworkQuantization,
+    dram: [String: [Int32]], buffer: Int, psumWidth: Int
+  ) throws(FixedPointError) -> Result<ConvolutionExecution.Result, ExecutionFailure> {
+    let segment = schedule.segment
+    var quantizations: [LayerQuantization] = []
+    var chainPositions: [Int] = []
+    var externalSkips: [Int: [Int32]] = [:]
+    for (index, layer) in segment.layers.enumerated() {
+      guard let q = quantization.layers[layer.name], let analysis = layers[layer.name] else {
+        throw FixedPointError("layer '\(layer.name)' of segment '\(segment.name)' is not quantized")
+      }
+      quantizations.append(q)
+      chainPositions.append(index == 0 ? 0 : analysis.layer.inputs.firstIndex(of: segment.layers[index - 1].name) ?? 0)
+      if case .external(let name, _)? = layer.skip {
+        guard let tensor = dram[name] else { throw FixedPointError("add '\(layer.name)' reads '\(name)', which is not a tensor of the network") }
+        externalSkips[index] = tensor
+      }
+    }
+    guard let input = dram[segment.inputName] else {
+      throw FixedPointError("segment '\(segment.name)' reads '\(segment.inputName)', which is not a tensor of the network")
+    }
+    let execution = SegmentExecution(
+      segment: segment, tiling: schedule.tiling, capacity: buffer, psumWidth: psumWidth, quantization: quantizations,
+      chainPositions: chainPositions, input: input, externalSkips: externalSkips)
+    return Result { () throws(ExecutionFailure) in try execution.run() }
   }
 
   private static func execute(

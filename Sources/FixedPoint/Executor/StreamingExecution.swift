@@ -53,8 +53,9 @@ struct StreamingExecution {
           result.traffic.inputReads += buffer.hold(slot, needed, from: inputs[input])
           var values: [Int32] = []
           values.reserveCapacity(box.count)
+          let held = buffer.held(slot)
           for index in needed {
-            guard let value = buffer.value(slot, index) else {
+            guard let value = held.value(index) else {
               throw ExecutionFailure(
                 unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: slot, message: "element \(index) read but not in the buffer")
             }

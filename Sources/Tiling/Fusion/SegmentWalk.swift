@@ -32,6 +32,47 @@ public struct SegmentTransfer: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
+/// What a segment schedule does, in order, as `SegmentWalk.events()` runs it: the script an
+/// executor follows (FixedPoint's segment executor computes on it and counts its own transfers).
+public enum SegmentWalkEvent: Hashable, Sendable {
+  /// A spatial tile begins.
+  case tile(SegmentTileRegions)
+  /// A DRAM operand makes this tile the one it holds, keeping what it already had; `entries` is
+  /// what it did not hold (0 when nothing is new).
+  case access(SegmentTransfer)
+  /// Layer `layer` runs on its output channels `outputs` over the tile's computed region of its
+  /// output, reading input channels `inputs` (a mixing layer's current input chunk; for other
+  /// layers the same channels as `outputs`). A mixing layer's outputs are complete once it has
+  /// run on the last input chunk.
+  case execute(layer: Int, outputs: Range<Int>, inputs: Range<Int>)
+  /// A complete output tile goes to DRAM.
+  case write(SegmentTransfer)
+}
+
+/// What each tensor of a segment has in one spatial tile (tensor 0 is the segment input, tensor
+/// i + 1 the output of layer i), coordinates ascending.
+public struct SegmentTileRegions: Hashable, Sendable {
+  /// The tile's index in visiting order.
+  public var tile: Int
+  /// The rows and columns of each tensor the tile's consumers read.
+  public var neededRows: [[Int]]
+  public var neededColumns: [[Int]]
+  /// The rows and columns of each tensor computed in this tile (needed less what a line buffer keeps).
+  public var computedRows: [[Int]]
+  public var computedColumns: [[Int]]
+  /// The rows of each tensor its line buffer keeps from earlier tiles (empty without one).
+  public var keptRows: [[Int]]
+
+  init(tile: Int, _ regions: WalkTileRegions) {
+    self.tile = tile
+    neededRows = regions.neededRows.map { $0.sorted() }
+    neededColumns = regions.neededColumns.map { $0.sorted() }
+    computedRows = regions.computedRows.map { $0.sorted() }
+    computedColumns = regions.computedColumns.map { $0.sorted() }
+    keptRows = regions.keptRows.map { $0.sorted() }
+  }
+}
+
 /// Enumerates a fused segment's schedule step by step from the definition
 /// (docs/fusion-model.md): spatial tiles in order, in each the nests of chunk loops, at each
 /// innermost step every DRAM operand of the nest accessing its tile and the layers whose inputs
@@ -64,6 +105,9 @@ public struct SegmentWalk: Sendable {
   /// Every DRAM transfer, in execution order.
   public func transfers() -> [SegmentTransfer] { record().transfers }
 
+  /// Every tile, operand access, layer execution and output write, in execution order.
+  public func events() -> [SegmentWalkEvent] { record(events: true).events }
+
   /// Entries moved per operand.
   public func traffic() -> SegmentTraffic { Self.traffic(of: record().transfers, layers: segment.layers.count) }
 
@@ -81,16 +125,16 @@ public struct SegmentWalk: Sendable {
   /// whole: a static buffer split either gives the skip its own slot or does not. So a first
   /// run, with those skips free, watches the input's held tile at each such add; the second
   /// reads from DRAM the skips that were not always found.
-  func record() -> WalkRecord {
+  func record(events: Bool = false) -> WalkRecord {
     let layers = segment.layers
     let external = Set(layers.indices.filter { if case .external? = layers[$0].skip { true } else { false } })
     let fromInput = Set(layers.indices.filter { layers[$0].skip == .segmentInput })
-    var probe = WalkRun(walk: self, skipsFromDRAM: external)
+    var probe = WalkRun(walk: self, skipsFromDRAM: external, recordsEvents: events && fromInput.isEmpty)
     guard !fromInput.isEmpty else { return probe.execute() }
     let observed = probe.execute()
     let stageZeroWhole = tiling.chunks[0] >= segment.input.channels
     let free = stageZeroWhole ? observed.inputSkipsAlwaysHeld : []
-    var run = WalkRun(walk: self, skipsFromDRAM: external.union(fromInput.subtracting(free)))
+    var run = WalkRun(walk: self, skipsFromDRAM: external.union(fromInput.subtracting(free)), recordsEvents: events)
     var record = run.execute()
     record.inputSkipsAlwaysHeld = observed.inputSkipsAlwaysHeld
     return record
@@ -139,6 +183,8 @@ struct WalkRecord {
   /// Adds reading the segment input that found their skip tile inside the input's held tile
   /// at every execution.
   var inputSkipsAlwaysHeld: Set<Int> = []
+  /// The run's events, when asked for.
+  var events: [SegmentWalkEvent] = []
 }
 
 /// The regions of the static buffer split.

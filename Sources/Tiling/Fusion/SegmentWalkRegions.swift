@@ -8,8 +8,8 @@ struct WalkTileRegions {
   /// Per tensor: the coordinates computed in this tile (needed, less what a line buffer keeps).
   var computedRows: [Set<Int>]
   var computedColumns: [Set<Int>]
-  /// Per tensor: the rows its line buffer keeps from earlier row bands for this tile (0 without one).
-  var keptRows: [Int]
+  /// Per tensor: the rows its line buffer keeps from earlier row bands for this tile (none without one).
+  var keptRows: [Set<Int>]
 }
 
 /// Propagates a tile's regions backwards through the chain, one tile after the other, keeping
@@ -34,7 +34,7 @@ struct WalkRegionTracker {
     var regions = WalkTileRegions(
       neededRows: Array(repeating: [], count: count), neededColumns: Array(repeating: [], count: count),
       computedRows: Array(repeating: [], count: count), computedColumns: Array(repeating: [], count: count),
-      keptRows: Array(repeating: 0, count: count))
+      keptRows: Array(repeating: [], count: count))
     regions.neededRows[count - 1] = rows
     regions.neededColumns[count - 1] = columns
     regions.computedRows[count - 1] = rows
@@ -63,7 +63,7 @@ struct WalkRegionTracker {
       if tensor >= 1 && lineBuffers[tensor] {
         // Layer `tensor` keeps its input in a line buffer: rows an earlier band computed are
         // still there, so only the others are computed now.
-        regions.keptRows[tensor] = neededRows.intersection(rowsComputedBefore[tensor]).count
+        regions.keptRows[tensor] = neededRows.intersection(rowsComputedBefore[tensor])
         regions.computedRows[tensor] = neededRows.subtracting(rowsComputedBefore[tensor])
       } else {
         regions.computedRows[tensor] = neededRows

@@ -29,6 +29,7 @@ struct WalkRun {
   let tiling: SegmentTiling
   let psumWidth: Int
   let skipsFromDRAM: Set<Int>
+  let recordsEvents: Bool
   let stageOfTensor: [Int]
   let stageChannels: [Int]
   let nests: [WalkNest]
@@ -45,11 +46,12 @@ struct WalkRun {
   /// Adds reading the segment input that once did not find it in the input's held tile.
   private var inputSkipMisses: Set<Int> = []
 
-  init(walk: SegmentWalk, skipsFromDRAM: Set<Int>) {
+  init(walk: SegmentWalk, skipsFromDRAM: Set<Int>, recordsEvents: Bool = false) {
     segment = walk.segment
     tiling = walk.tiling
     psumWidth = walk.psumWidth
     self.skipsFromDRAM = skipsFromDRAM
+    self.recordsEvents = recordsEvents
     var stages = [0]
     var channels = [segment.input.channels]
     for layer in segment.layers {
@@ -102,9 +104,10 @@ struct WalkRun {
 
   private mutating func visit(tile: Int, rows: Set<Int>, columns: Set<Int>) {
     let regions = tracker.regions(rows: rows, columns: columns)
+    if recordsEvents { record.events.append(.tile(SegmentTileRegions(tile: tile, regions))) }
     for layer in segment.layers.indices where tiling.lineBuffers[layer] {
       // The rows kept, at the width the band has of the tensor, for every channel of its stage.
-      let entries = regions.keptRows[layer] * regions.neededColumns[layer].count * stageChannels[stageOfTensor[layer]]
+      let entries = regions.keptRows[layer].count * regions.neededColumns[layer].count * stageChannels[stageOfTensor[layer]]
       hold(.lineBuffer(layer: layer), entries)
     }
     executedInTile = []
@@ -193,9 +196,10 @@ struct WalkRun {
     let entries = block.count - (held[transfer.operand].map { block.shared(with: $0) } ?? 0)
     held[transfer.operand] = block
     hold(buffer, block.count)
-    guard entries > 0 else { return }
     var transfer = transfer
     transfer.entries = entries
+    if recordsEvents { record.events.append(.access(transfer)) }
+    guard entries > 0 else { return }
     record.transfers.append(transfer)
   }
 
@@ -209,8 +213,12 @@ struct WalkRun {
     let rows = regions.computedRows[index + 1]
     let columns = regions.computedColumns[index + 1]
     let outputs = step.channels(ofStage: stageOfTensor[index + 1])
-    guard layer.kind != .add else { return checkInputSkip(index, channels: outputs, rows: rows, columns: columns) }
+    guard layer.kind != .add else {
+      if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
+      return checkInputSkip(index, channels: outputs, rows: rows, columns: columns)
+    }
     let inputs = layer.kind == .mixing ? step.channels(ofStage: stageOfTensor[index]) : outputs
+    if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: inputs)) }
     let perPixel = outputs.count * (layer.kind == .mixing ? inputs.count : 1) * layer.kernel.height * layer.kernel.width
     let pixels = rows.count * columns.count
     hold(.output(layer: index), outputs.count * pixels * (layer.kind == .mixing ? psumWidth : 1))
@@ -236,9 +244,10 @@ struct WalkRun {
 
   /// A complete output tile (one chunk of the last stage over the spatial tile) goes to DRAM.
   private mutating func writeOutput(_ channels: Range<Int>, tile: Int, rows: Set<Int>, columns: Set<Int>) {
-    record.transfers.append(
-      SegmentTransfer(
-        operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted(),
-        columns: columns.sorted(), entries: channels.count * rows.count * columns.count))
+    let transfer = SegmentTransfer(
+      operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted(),
+      columns: columns.sorted(), entries: channels.count * rows.count * columns.count)
+    record.transfers.append(transfer)
+    if recordsEvents { record.events.append(.write(transfer)) }
   }
 }

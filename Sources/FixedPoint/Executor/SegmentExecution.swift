@@ -1,0 +1,358 @@
+import Networks
+import Tiling
+
+/// Runs a fused segment as its `SegmentTiling` says, through a bounded buffer, counting every
+/// DRAM transfer.
+///
+/// The schedule's script is `SegmentWalk.events()`: spatial tiles, the tile each DRAM operand
+/// holds at each step, the layer executions on channel chunks, the output writes. The executor
+/// carries it out on data: a DRAM operand's tile is loaded into the buffer keeping what it holds
+/// already (the count is what the buffer did not have, not what the walk says), a layer computes
+/// its tile's region reading from the buffer exactly the inputs the definition of convolution
+/// names, intermediate tensors live only on chip (`OnChipTensor`), and an output tile is copied to
+/// DRAM. So a region the schedule gets wrong, a chunk dropped too early, a line buffer that does
+/// not hold what the next band reads, or a dropped load, fails the execution; the counts are
+/// compared with `SegmentModel`'s closed form by the caller.
+///
+/// The buffer is split statically, as the segment model assumes: every operand and tensor gets a
+/// region as large as the most it ever holds, and those regions together must fit B entries.
+struct SegmentExecution {
+  let segment: FusedSegment
+  let tiling: SegmentTiling
+  let capacity: Int
+  let psumWidth: Int
+  /// Per layer of the segment.
+  let quantization: [LayerQuantization]
+  /// Per layer: where the chain tensor is among the layer's network inputs (an add's other input
+  /// is its skip operand).
+  let chainPositions: [Int]
+  /// The segment input and the external skip operands (by layer index), as stored in DRAM.
+  let input: [Int32]
+  let externalSkips: [Int: [Int32]]
+  /// Access events (by number in `SegmentWalk.events()`) to skip, to prove a dropped load is caught.
+  var droppedAccesses: Set<Int> = []
+
+  func run() throws(ExecutionFailure) -> ConvolutionExecution.Result {
+    let events = SegmentWalk(segment: segment, tiling: tiling, psumWidth: psumWidth).events()
+    var state = State(execution: self)
+    // An add of the segment input reads it from the input's tile unless the schedule loads it apart.
+    for case .access(let transfer) in events {
+      if case .skip(let layer) = transfer.operand { state.skipsFromDRAM.insert(layer) }
+    }
+    for (number, event) in events.enumerated() {
+      state.event = number
+      switch event {
+      case .tile(let regions): state.begin(regions)
+      case .access(let transfer):
+        guard !droppedAccesses.contains(number) else { continue }
+        try state.access(transfer)
+      case .execute(let layer, let outputs, let inputs): try state.execute(layer, outputs: outputs, inputs: inputs)
+      case .write(let transfer): try state.write(transfer)
+      }
+    }
+    return state.result
+  }
+
+  /// The buffer and DRAM while the segment runs.
+  private struct State {
+    let execution: SegmentExecution
+    let layers: [SegmentLayer]
+    let lineBuffered: [Bool]
+    /// The tensor whose buffer region holds each tensor: an add writes in place over its chain input.
+    let regionOwner: [Int]
+    var buffer: OnChipBuffer
+    /// Tensors 1...n (index 0 unused: the segment input lives in the buffer's "input" slot).
+    var tensors: [OnChipTensor]
+    var result: ConvolutionExecution.Result
+    var regions: SegmentTileRegions?
+    var skipsFromDRAM: Set<Int> = []
+    var event = 0
+    /// The most entries each region of the static split held, and their sum.
+    var peaks: [String: Int] = [:]
+    var footprint = 0
+
+    init(execution: SegmentExecution) {
+      self.execution = execution
+      let segment = execution.segment
+      layers = segment.layers
+      lineBuffered = (0..<segment.tensorCount).map { $0 >= 1 && $0 < segment.layers.count && execution.tiling.lineBuffers[$0] }
+      regionOwner = (0..<segment.tensorCount).reduce(into: []) { owners, tensor in
+        owners.append(tensor >= 1 && segment.layers[tensor - 1].kind == .add ? owners[tensor - 1] : tensor)
+      }
+      buffer = OnChipBuffer(capacity: execution.capacity)
+      tensors = (0..<segment.tensorCount).map { OnChipTensor(shape: $0 == 0 ? TensorShape(channels: 0, height: 0, width: 0) : segment.shape(ofTensor: $0)) }
+      result = ConvolutionExecution.Result(output: Array(repeating: 0, count: segment.output.elementCount ?? 0))
+    }
+
+    func failure(_ operand: String, _ message: String) -> ExecutionFailure {
+      let tile = regions.map { regions in
+        let rows = regions.computedRows.last ?? [], columns = regions.computedColumns.last ?? []
+        return "\(regions.tile) (output rows \(Self.span(rows)), columns \(Self.span(columns)))"
+      } ?? "-"
+      return ExecutionFailure(unit: execution.segment.name, step: event, tile: tile, operand: operand, message: message)
+    }
+
+    static func span(_ coordinates: [Int]) -> String {
+      guard let first = coordinates.first, let last = coordinates.last else { return "none" }
+      return first == last ? "\(first)" : "\(first)...\(last)"
+    }
+
+    mutating func begin(_ regions: SegmentTileRegions) {
+      self.regions = regions
+      for tensor in 1..<tensors.count {
+        let kept = lineBuffered[tensor] ? Set(regions.keptRows[tensor]) : []
+        tensors[tensor].beginTile(keepingRows: kept, columns: Set(regions.neededColumns[tensor]))
+      }
+    }
+
+    /// Records a region's occupancy; the static split must fit the buffer.
+    mutating func occupy(_ region: String, _ entries: Int) throws(ExecutionFailure) {
+      let peak = peaks[region] ?? 0
+      guard entries > peak else { return }
+      peaks[region] = entries
+      footprint += entries - peak
+      guard footprint <= execution.capacity else {
+        throw failure(
+          region, "the buffer split needs \(footprint) entries (this region \(entries)), more than the \(execution.capacity) it has")
+      }
+    }
+
+    mutating func access(_ transfer: SegmentTransfer) throws(ExecutionFailure) {
+      let segment = execution.segment
+      switch transfer.operand {
+      case .input:
+        let loaded = hold("input", transfer, shape: segment.input, from: execution.input)
+        result.traffic.inputReads += loaded
+        try occupy("input", buffer.count("input"))
+      case .skip(let layer):
+        let source = segment.layers[layer].skip == .segmentInput ? execution.input : execution.externalSkips[layer]
+        guard let source else { throw failure("skip of '\(layers[layer].name)'", "the skip operand is not in DRAM") }
+        result.traffic.inputReads += hold("skip \(layer)", transfer, shape: layers[layer].output, from: source)
+        try occupy("skip \(layer)", buffer.count("skip \(layer)"))
+      case .weights(let layer):
+        let slot = "weights \(layer)"
+        let kernelArea = layers[layer].kernel.height * layers[layer].kernel.width
+        let inputChannels = layers[layer].input.channels
+        var needed: [Int] = []
+        for output in transfer.channels {
+          for input in transfer.inputChannels ?? 0..<1 {
+            let base = transfer.inputChannels == nil ? output * kernelArea : (output * inputChannels + input) * kernelArea
+            for offset in 0..<kernelArea { needed.append(base + offset) }
+          }
+        }
+        result.traffic.weightReads += buffer.hold(slot, needed, from: execution.quantization[layer].quantizedWeights)
+        try occupy(slot, buffer.count(slot))
+      case .output:
+        throw failure("output", "the output is written, not read")
+      }
+    }
+
+    private mutating func hold(_ slot: String, _ transfer: SegmentTransfer, shape: TensorShape, from source: [Int32]) -> Int {
+      var needed: [Int] = []
+      needed.reserveCapacity(transfer.channels.count * transfer.rows.count * transfer.columns.count)
+      for channel in transfer.channels {
+        for row in transfer.rows {
+          for column in transfer.columns { needed.append((channel * shape.height + row) * shape.width + column) }
+        }
+      }
+      return buffer.hold(slot, needed, from: source)
+    }
+
+    mutating func execute(_ index: Int, outputs: Range<Int>, inputs: Range<Int>) throws(ExecutionFailure) {
+      guard let regions else { throw failure("layer '\(layers[index].name)'", "runs before any tile") }
+      let layer = layers[index]
+      let tensor = index + 1
+      // Tensors sharing a buffer region (an add in place over its chain input) move to the new
+      // chunk together: the previous chunk's sums have been read by now, or a read will fail.
+      for shared in tensors.indices where shared >= 1 && regionOwner[shared] == regionOwner[tensor] {
+        tensors[shared].produce(outputs, keepsOtherChunks: lineBuffered[shared])
+      }
+      for rows in Self.runs(regions.computedRows[tensor]) {
+        for columns in Self.runs(regions.computedColumns[tensor]) {
+          let region = TensorRegion(channels: outputs, rows: rows, columns: columns)
+          switch layer.kind {
+          case .mixing, .depthwise: try convolve(index, region: region, inputs: inputs)
+          case .add: try add(index, region: region)
+          }
+        }
+      }
+      let owner = regionOwner[tensor]
+      let entries = tensors.indices.filter { regionOwner[$0] == owner && $0 >= 1 }.reduce(0) { total, shared in
+        let weight = layers[shared - 1].kind == .mixing ? execution.psumWidth : 1
+        return total + tensors[shared].retained + tensors[shared].current * weight
+      }
+      try occupy("tensor \(owner)", entries)
+    }
+
+    /// One rectangle of a convolution's output, on one chunk of its input channels.
+    private mutating func convolve(_ index: Int, region: TensorRegion, inputs: Range<Int>) throws(ExecutionFailure) {
+      let layer = layers[index]
+      let q = execution.quantization[index]
+      let depthwise = layer.kind == .depthwise
+      let geometry = WindowGeometry(
+        input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+        groups: depthwise ? layer.input.channels : 1)
+      let block = try gather(index, region: region, inputChannels: inputs, geometry: geometry)
+      let kernelArea = layer.kernel.height * layer.kernel.width
+      let heldWeights = buffer.held("weights \(index)")
+      for output in region.channels {
+        for input in depthwise ? output..<(output + 1) : inputs {
+          let base = depthwise ? output * kernelArea : (output * layer.input.channels + input) * kernelArea
+          for offset in 0..<kernelArea where heldWeights.value(base + offset) == nil {
+            throw failure("weights of '\(layer.name)'", "weight \(base + offset) read but not in the buffer")
+          }
+        }
+      }
+      let tensor = index + 1
+      let first = depthwise || inputs.lowerBound == 0
+      let last = depthwise || inputs.upperBound == layer.input.channels
+      var accumulators = IntegerBlock(region: region, repeating: 0)
+      if !first {
+        for channel in region.channels {
+          for row in region.rows {
+            for column in region.columns {
+              let element = tensors[tensor].index(channel, row, column)
+              guard tensors[tensor].state(element) == .partial else {
+                throw failure(
+                  "partial sums of '\(layer.name)'", "(c \(channel), y \(row), x \(column)) is not accumulating on chip")
+              }
+              accumulators[channel, row, column] = tensors[tensor].values[element]
+            }
+          }
+        }
+      }
+      ConvolutionKernel.accumulate(
+        input: block, inputChannels: depthwise ? region.channels : inputs, weights: q.quantizedWeights,
+        geometry: geometry, region: region, into: &accumulators)
+      var finished = accumulators
+      if last {
+        RequantizeKernel.requantize(accumulators, bias: q.quantizedBias, requantizer: q.requantizer, region: region, into: &finished)
+      }
+      store(finished, in: tensor, last ? .complete : .partial)
+    }
+
+    /// The input a convolution rectangle reads: from the buffer's input slot for layer 0, else from
+    /// the on-chip tensor; only the coordinates its windows read (a stride longer than the kernel
+    /// skips some), each of which must be held.
+    private func gather(_ index: Int, region: TensorRegion, inputChannels: Range<Int>, geometry: WindowGeometry)
+      throws(ExecutionFailure) -> IntegerBlock
+    {
+      let layer = layers[index]
+      let box = geometry.inputRegion(of: region, inputChannels: layer.kind == .depthwise ? region.channels : inputChannels)
+      let readRows = ConvolutionExecution.read(
+        region.rows, stride: layer.stride.height, padding: layer.padding.top, kernel: layer.kernel.height,
+        extent: layer.input.height)
+      let readColumns = ConvolutionExecution.read(
+        region.columns, stride: layer.stride.width, padding: layer.padding.left, kernel: layer.kernel.width,
+        extent: layer.input.width)
+      var block = IntegerBlock(region: box, repeating: 0)
+      let input = buffer.held("input")
+      let shape = layer.input
+      for channel in box.channels {
+        for row in box.rows where readRows.contains(row) {
+          for column in box.columns where readColumns.contains(column) {
+            let value = index == 0 ? input.value((channel * shape.height + row) * shape.width + column) : onChip(index, channel, row, column)
+            guard let value else { throw missing("input of '\(layer.name)'", tensor: index, channel, row, column) }
+            block[channel, row, column] = value
+          }
+        }
+      }
+      return block
+    }
+
+    /// A finished element of an on-chip tensor, or nil when it is not there.
+    private func onChip(_ tensor: Int, _ channel: Int, _ row: Int, _ column: Int) -> Int32? {
+      let element = tensors[tensor].index(channel, row, column)
+      return tensors[tensor].state(element) == .complete ? tensors[tensor].values[element] : nil
+    }
+
+    /// An element of tensor `tensor` read but not held (tensor 0 lives in DRAM and the buffer).
+    private func missing(_ operand: String, tensor: Int, _ channel: Int, _ row: Int, _ column: Int) -> ExecutionFailure {
+      let element = "element (c \(channel), y \(row), x \(column))"
+      guard tensor >= 1 else { return failure(operand, "\(element) read but not in the buffer") }
+      return failure(operand, "\(element) of '\(layers[tensor - 1].name)' read but not computed on chip")
+    }
+
+    /// One rectangle of an add: the chain tensor plus the skip operand, from wherever it lives.
+    private mutating func add(_ index: Int, region: TensorRegion) throws(ExecutionFailure) {
+      let layer = layers[index]
+      let q = execution.quantization[index]
+      var chain = IntegerBlock(region: region, repeating: 0)
+      var skip = chain
+      let shape = layer.output
+      let skipSlot = layer.skip == .segmentInput && !skipsFromDRAM.contains(index) ? "input" : "skip \(index)"
+      let skipHeld = buffer.held(skipSlot)
+      for channel in region.channels {
+        for row in region.rows {
+          for column in region.columns {
+            guard let value = onChip(index, channel, row, column) else {
+              throw missing("input of '\(layer.name)'", tensor: index, channel, row, column)
+            }
+            chain[channel, row, column] = value
+            let skipped: Int32?
+            if case .layer(let source)? = layer.skip {
+              skipped = onChip(source + 1, channel, row, column)
+            } else {
+              skipped = skipHeld.value((channel * shape.height + row) * shape.width + column)
+            }
+            guard let skipped else {
+              let tensor = if case .layer(let source)? = layer.skip { source + 1 } else { 0 }
+              throw missing("skip of '\(layer.name)'", tensor: tensor, channel, row, column)
+            }
+            skip[channel, row, column] = skipped
+          }
+        }
+      }
+      var operands = [chain, chain]
+      operands[execution.chainPositions[index]] = chain
+      operands[1 - execution.chainPositions[index]] = skip
+      var sum = chain
+      ElementwiseKernel.add(operands, formats: q.inputs, output: q.output, activation: q.activation, region: region, into: &sum)
+      tensors[index].consume(region)
+      store(sum, in: index + 1, .complete)
+    }
+
+    private mutating func store(_ block: IntegerBlock, in tensor: Int, _ state: OnChipTensor.State) {
+      let region = block.region
+      var position = 0
+      for channel in region.channels {
+        for row in region.rows {
+          for column in region.columns {
+            tensors[tensor].store(tensors[tensor].index(channel, row, column), block.values[position], state)
+            position += 1
+          }
+        }
+      }
+    }
+
+    /// A finished output tile to DRAM.
+    mutating func write(_ transfer: SegmentTransfer) throws(ExecutionFailure) {
+      let last = tensors.count - 1
+      let shape = execution.segment.output
+      for channel in transfer.channels {
+        for row in transfer.rows {
+          for column in transfer.columns {
+            guard let value = onChip(last, channel, row, column) else {
+              throw missing("output", tensor: last, channel, row, column)
+            }
+            result.output[(channel * shape.height + row) * shape.width + column] = value
+            result.traffic.outputWrites += 1
+          }
+        }
+      }
+    }
+
+    /// Ascending coordinates as maximal runs of consecutive ones.
+    static func runs(_ coordinates: [Int]) -> [Range<Int>] {
+      var runs: [Range<Int>] = []
+      for coordinate in coordinates {
+        if let last = runs.last, last.upperBound == coordinate {
+          runs[runs.count - 1] = last.lowerBound..<(coordinate + 1)
+        } else {
+          runs.append(coordinate..<(coordinate + 1))
+        }
+      }
+      return runs
+    }
+  }
+}
