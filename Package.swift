@@ -33,10 +33,12 @@ let package = Package(
     .executableTarget(
       name: "DSETool",
       dependencies: ["DSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    // Seeded randomness and random fused segments shared by the test targets.
+    .target(name: "TestSupport", dependencies: ["Networks", "Tiling"], path: "Tests/TestSupport"),
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
-    .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
-    .testTarget(name: "SolverTests", dependencies: ["Solver"]),
-    .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+    .testTarget(name: "TilingTests", dependencies: ["Tiling", "TestSupport"]),
+    .testTarget(name: "SolverTests", dependencies: ["Solver", "TestSupport"]),
+    .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "TestSupport"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
   ],

@@ -1,6 +1,7 @@
 import Testing
 
 import Solver
+import TestSupport
 
 /// Small random integer programs with integer data, against enumeration of every point: the
 /// objective must match exactly and the reported point must be feasible.

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import Solver
+import TestSupport
 
 /// What keeps GLPK from taking the process down or mixing up callers: the error hook, the time
 /// limit, the lock.

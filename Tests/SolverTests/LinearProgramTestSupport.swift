@@ -4,21 +4,7 @@
   import Darwin
 #endif
 import Solver
-
-/// SplitMix64: a small seeded generator, so every property test sees the same cases on every run.
-struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+import TestSupport
 
 extension LinearProgram {
   /// Whether `values` satisfies every bound, row and integrality requirement, within `tolerance`.

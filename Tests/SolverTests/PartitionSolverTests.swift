@@ -3,6 +3,7 @@ import Networks
 import Solver
 import Testing
 import Tiling
+import TestSupport
 
 /// The MILP against the exact dynamic program and against brute force over every cover.
 @Suite struct PartitionSolverTests {

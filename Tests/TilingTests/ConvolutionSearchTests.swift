@@ -2,6 +2,7 @@ import Networks
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 @Suite struct ConvolutionSearchTests {
   static let cases = 150

@@ -2,6 +2,7 @@ import Networks
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 /// Counts a tiled convolution's traffic from the definition of convolution: at every step the
 /// set of input elements the output tile's pixels read (every kernel position, padding skipped),

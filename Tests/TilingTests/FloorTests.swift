@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 @Suite struct FloorTests {
   /// DESIGN.md §1's counter-example to 2MNK/sqrt(B) + MN: with the whole weight matrix resident

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 @Suite struct GEMMClosedFormTests {
   static let allScans: [PerDimension<Bool>] = (0..<8).map {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 @Suite struct GEMMSearchTests {
   /// The search's preference, recomputed by brute force: every (Tm, Tk, Tn) in 1...D, every order,

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 @Suite struct LoopNestTests {
   /// The generic closed form reproduces the GEMM closed form operand by operand.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 /// Scan as a travelling-salesman walk (tiling issue, item 4): with one reduction tile the
 /// traffic of a schedule is the cost of a path through the output tiles, and Held-Karp

@@ -2,6 +2,7 @@ import Networks
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 /// Small random segments for the search oracle: every size of every tiling is enumerable.
 enum SmallSegments {

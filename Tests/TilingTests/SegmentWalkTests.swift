@@ -2,6 +2,7 @@ import Networks
 import Testing
 
 @testable import Tiling
+import TestSupport
 
 @Suite struct SegmentWalkTests {
   /// Closed form == walk, operand by operand, bits, MACs and footprint, on random chains and

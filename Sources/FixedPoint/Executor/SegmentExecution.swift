@@ -19,7 +19,7 @@ import Tiling
 struct SegmentExecution {
   let segment: FusedSegment
   let tiling: SegmentTiling
-  let capacity: Int
+  var capacity: Int
   let psumWidth: Int
   /// Per layer of the segment.
   let quantization: [LayerQuantization]
@@ -58,7 +58,8 @@ struct SegmentExecution {
     let execution: SegmentExecution
     let layers: [SegmentLayer]
     let lineBuffered: [Bool]
-    /// The tensor whose buffer region holds each tensor: an add writes in place over its chain input.
+    /// The tensor whose buffer region holds each tensor: an add writes in place over its chain
+    /// input when no later add reads that (`FusedSegment.addWritesInPlace`).
     let regionOwner: [Int]
     var buffer: OnChipBuffer
     /// Tensors 1...n (index 0 unused: the segment input lives in the buffer's "input" slot).
@@ -77,7 +78,7 @@ struct SegmentExecution {
       layers = segment.layers
       lineBuffered = (0..<segment.tensorCount).map { $0 >= 1 && $0 < segment.layers.count && execution.tiling.lineBuffers[$0] }
       regionOwner = (0..<segment.tensorCount).reduce(into: []) { owners, tensor in
-        owners.append(tensor >= 1 && segment.layers[tensor - 1].kind == .add ? owners[tensor - 1] : tensor)
+        owners.append(tensor >= 1 && segment.addWritesInPlace(tensor - 1) ? owners[tensor - 1] : tensor)
       }
       buffer = OnChipBuffer(capacity: execution.capacity)
       tensors = (0..<segment.tensorCount).map { OnChipTensor(shape: $0 == 0 ? TensorShape(channels: 0, height: 0, width: 0) : segment.shape(ofTensor: $0)) }
@@ -247,17 +248,23 @@ struct SegmentExecution {
         extent: layer.input.width)
       var block = IntegerBlock(region: box, repeating: 0)
       let input = buffer.held("input")
-      let shape = layer.input
       for channel in box.channels {
         for row in box.rows where readRows.contains(row) {
           for column in box.columns where readColumns.contains(column) {
-            let value = index == 0 ? input.value((channel * shape.height + row) * shape.width + column) : onChip(index, channel, row, column)
-            guard let value else { throw missing("input of '\(layer.name)'", tensor: index, channel, row, column) }
+            guard let value = element(index, channel, row, column, input: input) else { throw missing("input of '\(layer.name)'", tensor: index, channel, row, column) }
             block[channel, row, column] = value
           }
         }
       }
       return block
+    }
+
+    /// An element of tensor `tensor` as the buffer holds it: the segment input in its slot
+    /// (`input`, looked up once by the caller), any other tensor on chip.
+    private func element(_ tensor: Int, _ channel: Int, _ row: Int, _ column: Int, input: OnChipBuffer.Held) -> Int32? {
+      guard tensor == 0 else { return onChip(tensor, channel, row, column) }
+      let shape = execution.segment.input
+      return input.value((channel * shape.height + row) * shape.width + column)
     }
 
     /// A finished element of an on-chip tensor, or nil when it is not there.
@@ -281,11 +288,11 @@ struct SegmentExecution {
       var skip = chain
       let shape = layer.output
       let skipSlot = layer.skip == .segmentInput && !skipsFromDRAM.contains(index) ? "input" : "skip \(index)"
-      let skipHeld = buffer.held(skipSlot)
+      let skipHeld = buffer.held(skipSlot), input = buffer.held("input")
       for channel in region.channels {
         for row in region.rows {
           for column in region.columns {
-            guard let value = onChip(index, channel, row, column) else {
+            guard let value = element(index, channel, row, column, input: input) else {
               throw missing("input of '\(layer.name)'", tensor: index, channel, row, column)
             }
             chain[channel, row, column] = value
@@ -308,7 +315,7 @@ struct SegmentExecution {
       operands[1 - execution.chainPositions[index]] = skip
       var sum = chain
       ElementwiseKernel.add(operands, formats: q.inputs, output: q.output, activation: q.activation, region: region, into: &sum)
-      tensors[index].consume(region)
+      if execution.segment.addWritesInPlace(index) { tensors[index].consume(region) }
       store(sum, in: index + 1, .complete)
     }
 

@@ -120,6 +120,15 @@ public struct FusedSegment: Hashable, Sendable, Codable {
     Set(layers.compactMap { layer in if case .layer(let index)? = layer.skip { return index } else { return nil } })
   }
 
+  /// Whether the add at `index` writes its sum over its chain input (tensor `index`), needing no
+  /// buffer of its own: only when no later add reads that tensor as its skip operand.
+  public func addWritesInPlace(_ index: Int) -> Bool {
+    guard layers[index].kind == .add else { return false }
+    return !layers[(index + 1)...].contains { layer in
+      if case .layer(let source)? = layer.skip { source + 1 == index } else { false }
+    }
+  }
+
   public var macs: Int { layers.reduce(0) { $0 + $1.macs } }
   public var weightCount: Int { layers.reduce(0) { $0 + $1.weightCount } }
 
@@ -127,6 +136,10 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   /// adds keep their channels, skip operands have the add's shape and come from earlier layers.
   public func validate() throws(FusionError) {
     guard !layers.isEmpty else { throw FusionError(segment: name, reason: "a segment needs at least one layer") }
+    guard layers[0].kind != .add else {
+      // It would write in place over the segment input, which later tiles may still read.
+      throw FusionError(segment: name, reason: "add '\(layers[0].name)' cannot start a segment: the first layer reads the segment input alone")
+    }
     var previous = input
     for (index, layer) in layers.enumerated() {
       guard layer.input == previous else {

@@ -237,9 +237,9 @@ public struct SegmentModel: Sendable {
           visit(.weights, chunk(stage) * window)
         }
       }
-      // The output tensor's buffer (an add writes in place; partial sums psumWidth wide) and a
-      // line buffer on its input.
-      if layer.kind != .add {
+      // The output tensor's buffer (an add writes in place unless a later add still reads its
+      // chain input; partial sums psumWidth wide) and a line buffer on its input.
+      if !segment.addWritesInPlace(index) {
         visit(.activations, chunk(stage) * computedArea(output) * (layer.kind == .mixing ? psumWidth : 1))
       }
       if tiling.lineBuffers[index] {

@@ -105,7 +105,8 @@ struct SegmentSearchCost {
       return Layer(
         kind: layer.kind, stage: stageOfTensor[index + 1], inputStage: stageOfTensor[index],
         window: layer.kernel.height * layer.kernel.width, weightCount: layer.weightCount, weightBits: layer.weightBits,
-        outputArea: layer.kind == .add ? 0 : computedArea(index + 1) * (layer.kind == .mixing ? model.psumWidth : 1),
+        outputArea: model.segment.addWritesInPlace(index)
+          ? 0 : computedArea(index + 1) * (layer.kind == .mixing ? model.psumWidth : 1),
         lineBuffer: rows.retained[index] * columns.neededSummaries[index].maximumLength * model.stageChannels[stageOfTensor[index]],
         skipBits: skipBits, skipIsInput: skipIsInput)
     }
@@ -133,8 +134,8 @@ struct SegmentSearchCost {
         } else {
           footprint += chunk(layer.stage) * layer.window
         }
-        footprint += chunk(layer.stage) * layer.outputArea
       }
+      footprint += chunk(layer.stage) * layer.outputArea
       if tiling.lineBuffers[index] { footprint += layer.lineBuffer }
       if layer.skipBits > 0 && !(layer.skipIsInput && chunks[0] >= channels[0] && inputCovers[index]) {
         footprint += chunk(layer.stage) * skipAreas[index]

@@ -215,6 +215,8 @@ struct WalkRun {
     let outputs = step.channels(ofStage: stageOfTensor[index + 1])
     guard layer.kind != .add else {
       if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
+      // In place over its chain input, unless a later add still reads that.
+      if !segment.addWritesInPlace(index) { hold(.output(layer: index), outputs.count * rows.count * columns.count) }
       return checkInputSkip(index, channels: outputs, rows: rows, columns: columns)
     }
     let inputs = layer.kind == .mixing ? step.channels(ofStage: stageOfTensor[index]) : outputs

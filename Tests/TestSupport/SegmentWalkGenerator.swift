@@ -1,22 +1,27 @@
 import Networks
-
-@testable import Tiling
+import Tiling
 
 /// Random tiny fused segments and legal tilings for them, so that the walk of every schedule
 /// stays fast: 1-5 layers, 1-6 channels, 1-9 rows and columns at the input.
-enum SegmentWalkGenerator {
-  static func segment(using random: inout SplitMix64) -> FusedSegment {
+public enum SegmentWalkGenerator {
+  public static func segment(using random: inout SplitMix64) -> FusedSegment {
     let input = TensorShape(
       channels: Int.random(in: 1...6, using: &random), height: Int.random(in: 1...9, using: &random),
       width: Int.random(in: 1...9, using: &random))
     let count = Int.random(in: 1...5, using: &random)
     var layers: [SegmentLayer] = []
     var current = input
+    // Half the chains keep the input's shape (stride 1, "same" padding, mixing layers often
+    // back to the input's channels), as residual blocks do, so that adds can read the segment input.
+    let keepsShape = Bool.random(using: &random)
     while layers.count < count {
       let layer: SegmentLayer
-      switch Int.random(in: 0..<10, using: &random) {
-      case 0..<4: layer = window(.mixing, after: current, index: layers.count, using: &random)
-      case 4..<7: layer = window(.depthwise, after: current, index: layers.count, using: &random)
+      // An add cannot start a segment (it would write in place over the segment input).
+      switch Int.random(in: 0..<(layers.isEmpty ? 7 : 10), using: &random) {
+      case 0..<4:
+        layer = window(.mixing, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
+      case 4..<7:
+        layer = window(.depthwise, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
       default: layer = add(after: current, input: input, earlier: layers, using: &random)
       }
       layers.append(layer)
@@ -26,10 +31,20 @@ enum SegmentWalkGenerator {
   }
 
   /// A mixing (1x1 or KxK) or depthwise (KxK, Kx1, 1xK) layer, strides 1-2, padding per side
-  /// below the kernel, asymmetric.
+  /// below the kernel, asymmetric; or, keeping `shape`'s extent, 1x1 or 3x3 at stride 1.
   private static func window(
-    _ kind: SegmentLayer.Kind, after input: TensorShape, index: Int, using random: inout SplitMix64
+    _ kind: SegmentLayer.Kind, after input: TensorShape, index: Int, keeping shape: TensorShape?,
+    using random: inout SplitMix64
   ) -> SegmentLayer {
+    if let shape {
+      let size = [1, 3].randomElement(using: &random) ?? 1
+      let channels = kind == .depthwise || Int.random(in: 0..<4, using: &random) > 0 ? shape.channels : Int.random(in: 1...6, using: &random)
+      let side = (size - 1) / 2
+      return SegmentLayer(
+        name: "\(kind)\(index)", kind: kind, input: input,
+        output: TensorShape(channels: kind == .depthwise ? input.channels : channels, height: input.height, width: input.width),
+        kernel: Extent2D(square: size), padding: Padding(top: side, left: side, bottom: side, right: side), weightBits: 4)
+    }
     let size = Int.random(in: 1...3, using: &random)
     let kernel: Extent2D
     switch kind == .depthwise ? Int.random(in: 0..<3, using: &random) : 0 {
@@ -58,7 +73,7 @@ enum SegmentWalkGenerator {
     after input: TensorShape, input segmentInput: TensorShape, earlier: [SegmentLayer], using random: inout SplitMix64
   ) -> SegmentLayer {
     var skips: [SegmentLayer.Skip] = [.external(name: "outside", bits: 16)]
-    if segmentInput == input { skips += [.segmentInput, .segmentInput] }
+    if segmentInput == input { skips += [.segmentInput, .segmentInput, .segmentInput, .segmentInput] }
     for (index, layer) in earlier.enumerated() where layer.output == input { skips += [.layer(index), .layer(index)] }
     let skip = skips[Int.random(in: 0..<skips.count, using: &random)]
     return SegmentLayer(name: "add\(earlier.count)", kind: .add, input: input, output: input, skip: skip)
@@ -66,7 +81,7 @@ enum SegmentWalkGenerator {
 
   /// A random tiling that `SegmentModel.validate` accepts: any tile and chunk sizes, scan,
   /// residency; line buffers where legal. Stages read as skips on chip are made whole.
-  static func tiling(for segment: FusedSegment, using random: inout SplitMix64) -> SegmentTiling {
+  public static func tiling(for segment: FusedSegment, using random: inout SplitMix64) -> SegmentTiling {
     let model = SegmentModel(segment: segment)
     let stages = segment.stageChannels
     let output = segment.output
@@ -92,7 +107,7 @@ enum SegmentWalkGenerator {
   }
 
   /// e.g. `2x5x7 -> mixing 3x3 s1x2 t1 l0 b2 r1 -> 4 ... add(input)`.
-  static func describe(_ segment: FusedSegment) -> String {
+  public static func describe(_ segment: FusedSegment) -> String {
     var text = "\(segment.input)"
     for layer in segment.layers {
       switch layer.kind {
