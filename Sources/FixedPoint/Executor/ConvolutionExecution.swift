@@ -148,17 +148,20 @@ struct ConvolutionExecution {
         ? (region.channels.lowerBound / multiplier)..<((region.channels.upperBound - 1) / multiplier + 1)
         : range(.inputChannels, step)
       let box = geometry.inputRegion(of: region, inputChannels: sourceChannels)
-      let readRows = Self.read(region.rows, stride: problem.stride.height, padding: problem.padding.top, kernel: problem.kernel.height, extent: inHeight)
-      let readColumns = Self.read(region.columns, stride: problem.stride.width, padding: problem.padding.left, kernel: problem.kernel.width, extent: inWidth)
+      let readRows = Self.reads(region.rows, within: box.rows, stride: problem.stride.height, padding: problem.padding.top, kernel: problem.kernel.height)
+      let readColumns = Self.reads(region.columns, within: box.columns, stride: problem.stride.width, padding: problem.padding.left, kernel: problem.kernel.width)
       var block = IntegerBlock(region: box, repeating: 0)
       let heldInput = buffer.held("input"), heldWeights = buffer.held("weights")
+      var position = 0
       for channel in box.channels {
-        for row in box.rows where readRows.contains(row) {
-          for column in box.columns where readColumns.contains(column) {
+        for (row, rowRead) in zip(box.rows, readRows) {
+          for (column, columnRead) in zip(box.columns, readColumns) {
+            defer { position += 1 }
+            guard rowRead && columnRead else { continue }
             guard let value = heldInput.value((channel * inHeight + row) * inWidth + column) else {
               throw failure(number, step, "input", "element (c \(channel), y \(row), x \(column)) read but not in the buffer")
             }
-            block[channel, row, column] = value
+            block.values[position] = value
           }
         }
       }
@@ -180,15 +183,16 @@ struct ConvolutionExecution {
     return result
   }
 
-  /// Input coordinates some output in `outputs` reads along one axis, inside the tensor.
-  static func read(_ outputs: Range<Int>, stride: Int, padding: Int, kernel: Int, extent: Int) -> Set<Int> {
-    var coordinates = Set<Int>()
+  /// Along one axis, which coordinates of `box` (an input range) some output in `outputs` reads:
+  /// output o reads o*stride - padding + k for k in 0..<kernel (a stride longer than the kernel
+  /// skips some).
+  static func reads(_ outputs: Range<Int>, within box: Range<Int>, stride: Int, padding: Int, kernel: Int) -> [Bool] {
+    var read = Array(repeating: false, count: box.count)
     for output in outputs {
-      for offset in 0..<kernel {
-        let coordinate = output * stride - padding + offset
-        if coordinate >= 0 && coordinate < extent { coordinates.insert(coordinate) }
+      for offset in 0..<kernel where box.contains(output * stride - padding + offset) {
+        read[output * stride - padding + offset - box.lowerBound] = true
       }
     }
-    return coordinates
+    return read
   }
 }

@@ -67,6 +67,8 @@ struct SegmentExecution {
     var result: ConvolutionExecution.Result
     var regions: SegmentTileRegions?
     var skipsFromDRAM: Set<Int> = []
+    /// Each operand's last access, less its tile number and count.
+    var lastAccess: [SegmentTransfer.Operand: SegmentTransfer] = [:]
     var event = 0
     /// The most entries each region of the static split held, and their sum.
     var peaks: [String: Int] = [:]
@@ -119,6 +121,13 @@ struct SegmentExecution {
     }
 
     mutating func access(_ transfer: SegmentTransfer) throws(ExecutionFailure) {
+      // The same tile again (a resident weight at every step, a whole input over the chunk loops)
+      // leaves the buffer as it is: nothing to look up element by element.
+      var tile = transfer
+      tile.tile = 0
+      tile.entries = 0
+      guard lastAccess[transfer.operand] != tile else { return }
+      lastAccess[transfer.operand] = tile
       let segment = execution.segment
       switch transfer.operand {
       case .input:
@@ -240,19 +249,22 @@ struct SegmentExecution {
     {
       let layer = layers[index]
       let box = geometry.inputRegion(of: region, inputChannels: layer.kind == .depthwise ? region.channels : inputChannels)
-      let readRows = ConvolutionExecution.read(
-        region.rows, stride: layer.stride.height, padding: layer.padding.top, kernel: layer.kernel.height,
-        extent: layer.input.height)
-      let readColumns = ConvolutionExecution.read(
-        region.columns, stride: layer.stride.width, padding: layer.padding.left, kernel: layer.kernel.width,
-        extent: layer.input.width)
+      let readRows = ConvolutionExecution.reads(
+        region.rows, within: box.rows, stride: layer.stride.height, padding: layer.padding.top, kernel: layer.kernel.height)
+      let readColumns = ConvolutionExecution.reads(
+        region.columns, within: box.columns, stride: layer.stride.width, padding: layer.padding.left, kernel: layer.kernel.width)
       var block = IntegerBlock(region: box, repeating: 0)
       let input = buffer.held("input")
+      var position = 0
       for channel in box.channels {
-        for row in box.rows where readRows.contains(row) {
-          for column in box.columns where readColumns.contains(column) {
-            guard let value = element(index, channel, row, column, input: input) else { throw missing("input of '\(layer.name)'", tensor: index, channel, row, column) }
-            block[channel, row, column] = value
+        for (row, rowRead) in zip(box.rows, readRows) {
+          for (column, columnRead) in zip(box.columns, readColumns) {
+            defer { position += 1 }
+            guard rowRead && columnRead else { continue }
+            guard let value = element(index, channel, row, column, input: input) else {
+              throw missing("input of '\(layer.name)'", tensor: index, channel, row, column)
+            }
+            block.values[position] = value
           }
         }
       }
