@@ -84,22 +84,15 @@ extension DSECommand {
       }
       let strategies = try strategies()
       let analysis = try resizingInputs(try loadNetwork(self.network), to: inputSize).analyze()
-      let started = Date()
-      let parameters =
-        try weights.map { path in try DarknetWeights.read(weightsPath: path, cfgPath: self.network, analysis: analysis) }
-        ?? NetworkWeights.seeded(analysis, seed: seed)
-      let study = try QuantizationStudy(analysis, weights: parameters, options: .init(calibrationCount: calibration, seed: seed))
-      let input = SeededInputs.image(analysis.network, seed: seed, index: 0)
-      let reference = try FixedPointNetwork.run(analysis, quantization: study.quantization, inputs: input)
-      progress("quantization and reference: \(formatFixed(Date().timeIntervalSince(started), decimals: 2)) s")
+      let setup = try VerificationSetup(
+        analysis, darknetWeights: weights.map { ($0, self.network) }, seed: seed, calibration: calibration)
+      progress("quantization and reference: \(formatFixed(setup.seconds, decimals: 2)) s")
       var plans: [NetworkPlan] = []
       for size in sizes {
-        for strategy in strategies { plans.append(try makePlan(analysis, strategy: strategy, buffer: size)) }
+        for strategy in strategies { plans.append(try setup.plan(strategy, buffer: size, psumWidth: psumWidth)) }
       }
       let executed = Date()
-      let verifications = try PlanVerification.verify(
-        plans, analysis: analysis, quantization: study.quantization, inputs: input, reference: reference,
-        psumWidth: psumWidth)
+      let verifications = try setup.verify(plans, psumWidth: psumWidth)
       progress("scheduled execution of \(plans.count) plans: \(formatFixed(Date().timeIntervalSince(executed), decimals: 2)) s")
       print(zip(verifications, plans).map { Self.report($0, plan: $1) }.joined(separator: "\n"), terminator: "")
       let failed = zip(verifications, plans).filter { !$0.0.passed }.map { "\($0.1.strategy) at \(BufferSizes.label($0.1.buffer))" }
@@ -110,17 +103,6 @@ extension DSECommand {
             : "\n\(failed.count) of \(plans.count) plans FAILED: \(failed.joined(separator: ", "))\n")
       }
       guard failed.isEmpty else { throw ExitCode(1) }
-    }
-
-    private func makePlan(_ analysis: NetworkAnalysis, strategy: SweepStrategy, buffer: Int) throws -> NetworkPlan {
-      switch strategy {
-      case .layerwiseRowMajor: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .rowMajor, psumWidth: psumWidth)
-      case .layerwiseScan: return try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
-      case .fusedGreedy: return try FusedGreedyPlanner.plan(analysis, buffer: buffer, psumWidth: psumWidth)
-      case .optimal:
-        let options = CandidateOptions(psumWidth: psumWidth)
-        return try OptimalPlanner.plan(try CandidateEnumerator.candidates(analysis, buffer: buffer, options: options)).plan
-      }
     }
 
     static func report(_ verification: PlanVerification, plan: NetworkPlan) -> String {
