@@ -26,6 +26,26 @@ import Testing
     #expect(listed.standardOutput.contains("all 2 plans bit-exact"), "\(listed.standardOutput)")
   }
 
+  /// Windows with a stride longer than the kernel skip rows and columns, which are neither
+  /// loaded nor charged: pooling streams, a strided 1x1 convolution tiles, a fused chain with one.
+  @Test func stridesLongerThanTheKernelVerify() throws {
+    let directory = try temporaryDirectory()
+    let net = try writeFile(
+      """
+      name: gaps
+      input: [4, 20, 20]
+      layers:
+        - {name: pool, op: maxpool, kernel: 2, stride: 3}
+        - {name: conv, op: conv, out: 8, kernel: 3, padding: 1, activation: relu}
+        - {name: skip, op: conv, out: 8, kernel: 1, stride: 2}
+        - {name: dw, op: depthwise, kernel: 3, padding: 1}
+        - {name: average, op: avgpool, kernel: 1, stride: 2}
+      """, named: "gaps.yaml", in: directory)
+    let result = try dse("verify", net, "--buffer", "64,300,4K", "--strategy", "all")
+    #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+    #expect(result.standardOutput.contains("all 12 plans bit-exact with equal transfers"), "\(result.standardOutput)")
+  }
+
   @Test func badArguments() throws {
     let strategy = try dse("verify", "nets/mobilenetv2.yaml", "--strategy", "fastest")
     #expect(strategy.status != 0)

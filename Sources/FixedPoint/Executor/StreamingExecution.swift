@@ -49,19 +49,44 @@ struct StreamingExecution {
         for (input, box) in reads {
           let shape = shapes[input]
           let slot = input == 0 ? "input" : "input \(input + 1)"
-          let needed = Self.indices(box, shape)
-          result.traffic.inputReads += buffer.hold(slot, needed, from: inputs[input])
-          var values: [Int32] = []
-          values.reserveCapacity(box.count)
-          let held = buffer.held(slot)
-          for index in needed {
-            guard let value = held.value(index) else {
-              throw ExecutionFailure(
-                unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: slot, message: "element \(index) read but not in the buffer")
-            }
-            values.append(value)
+          // A pooling window with a stride longer than its kernel skips rows and columns: only
+          // what some window reads is loaded (and charged by the model).
+          var rowsRead = Array(repeating: true, count: box.rows.count)
+          var columnsRead = Array(repeating: true, count: box.columns.count)
+          if let geometry {
+            rowsRead = ConvolutionExecution.reads(
+              region.rows, within: box.rows, stride: geometry.stride.height, padding: geometry.padding.top,
+              kernel: geometry.kernel.height)
+            columnsRead = ConvolutionExecution.reads(
+              region.columns, within: box.columns, stride: geometry.stride.width, padding: geometry.padding.left,
+              kernel: geometry.kernel.width)
           }
-          blocks[input] = IntegerBlock(region: box, values: values)
+          var needed: [Int] = []
+          needed.reserveCapacity(box.count)
+          for channel in box.channels {
+            for (row, rowRead) in zip(box.rows, rowsRead) where rowRead {
+              for (column, columnRead) in zip(box.columns, columnsRead) where columnRead {
+                needed.append((channel * shape.height + row) * shape.width + column)
+              }
+            }
+          }
+          result.traffic.inputReads += buffer.hold(slot, needed, from: inputs[input])
+          var block = IntegerBlock(region: box, repeating: 0)
+          let held = buffer.held(slot)
+          for channel in box.channels {
+            for (row, rowRead) in zip(box.rows, rowsRead) where rowRead {
+              for (column, columnRead) in zip(box.columns, columnsRead) where columnRead {
+                let index = (channel * shape.height + row) * shape.width + column
+                guard let value = held.value(index) else {
+                  throw ExecutionFailure(
+                    unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: slot,
+                    message: "element \(index) read but not in the buffer")
+                }
+                block[channel, row, column] = value
+              }
+            }
+          }
+          blocks[input] = block
         }
         guard buffer.occupied + output.width <= capacity else {
           throw ExecutionFailure(
@@ -99,17 +124,5 @@ struct StreamingExecution {
     case .conv, .pointwise, .depthwise, .fc:
       break
     }
-  }
-
-  /// Flat CHW indices of a box of a tensor, in the box's CHW order.
-  static func indices(_ box: TensorRegion, _ shape: TensorShape) -> [Int] {
-    var indices: [Int] = []
-    indices.reserveCapacity(box.count)
-    for channel in box.channels {
-      for row in box.rows {
-        for column in box.columns { indices.append((channel * shape.height + row) * shape.width + column) }
-      }
-    }
-    return indices
   }
 }
