@@ -55,13 +55,14 @@ public struct PlanVerification: Sendable {
 
   private init(units: [UnitVerification]) { self.units = units }
 
-  /// The reference's DRAM tensors, and the units already run.
+  /// DRAM holding the reference's tensors and the weights, and the units already run.
   private struct Verifier {
     let layers: [String: LayerAnalysis]
+    /// The network's quantization with every layer's weights as read back from DRAM.
     let quantization: NetworkQuantization
     let reference: [String: IntegerBlock]
     let psumWidth: Int
-    var dram: [String: [Int32]]
+    let dram: DRAMImage
     var done: [UnitKey: UnitVerification] = [:]
 
     struct UnitKey: Hashable {
@@ -74,15 +75,30 @@ public struct PlanVerification: Sendable {
       reference: [String: IntegerBlock], psumWidth: Int
     ) throws(FixedPointError) {
       layers = Dictionary(uniqueKeysWithValues: analysis.layers.map { ($0.name, $0) })
-      self.quantization = quantization
       self.reference = reference
       self.psumWidth = psumWidth
-      dram = reference.mapValues(\.values)
-      for (name, block) in inputs {
+      // Inputs, then each layer's weights and output, in network order, each at its width.
+      var dram = DRAMImage()
+      for (name, block) in inputs.sorted(by: { $0.key < $1.key }) {
         guard let format = quantization.inputs[name] else { throw FixedPointError("network input '\(name)' has no format") }
-        dram[name] = format.quantize(block.values)
+        try dram.place(name, format.quantize(block.values), bits: format.bits)
       }
+      var stored = quantization
+      for layer in analysis.layers {
+        guard let q = quantization.layers[layer.name], let output = reference[layer.name] else {
+          throw FixedPointError("layer '\(layer.name)' is not quantized")
+        }
+        if let format = q.weights {
+          try dram.place(Self.weights(of: layer.name), q.quantizedWeights, bits: format.bits)
+          stored.layers[layer.name]?.quantizedWeights = dram.read(Self.weights(of: layer.name)) ?? []
+        }
+        try dram.place(layer.name, output.values, bits: q.output.bits)
+      }
+      self.dram = dram
+      self.quantization = stored
     }
+
+    static func weights(of layer: String) -> String { "\(layer) weights" }
 
     mutating func verify(_ plan: NetworkPlan) throws(FixedPointError) -> PlanVerification {
       var units: [UnitVerification] = []
@@ -114,16 +130,24 @@ public struct PlanVerification: Sendable {
         guard let q = quantization.layers[layer.name] else { throw FixedPointError("layer '\(layer.name)' is not quantized") }
         var sources: [[Int32]] = []
         for name in layer.layer.inputs {
-          guard let tensor = dram[name] else { throw FixedPointError("layer '\(layer.name)' reads '\(name)', which is not a tensor of the network") }
+          guard let tensor = dram.read(name) else { throw FixedPointError("layer '\(layer.name)' reads '\(name)', which is not a tensor of the network") }
           sources.append(tensor)
         }
         outcome = PlanVerification.execute(
           schedule, layer: layer, quantization: q, inputs: sources, buffer: buffer, psumWidth: psumWidth)
       }
+      let last = unit.layerNames[unit.layerNames.count - 1]
       switch outcome {
       case .success(let result):
         verification.counted = result.traffic
-        verification.bitExact = reference[unit.layerNames[unit.layerNames.count - 1]]?.values == result.output
+        // The output as DRAM stores it, at its width (a value that does not fit is a failure).
+        let bits = quantization.layers[last]?.output.bits ?? 32
+        do {
+          let stored = DRAMImage.decode(try DRAMImage.encode(result.output, bits: bits, tensor: last)[...], count: result.output.count, bits: bits)
+          verification.bitExact = reference[last]?.values == stored
+        } catch {
+          verification.failure = "writing the output to DRAM: \(error)"
+        }
       case .failure(let failure):
         verification.failure = failure.description
       }
@@ -134,7 +158,7 @@ public struct PlanVerification: Sendable {
   /// A fused segment, on the DRAM tensors it reads.
   private static func execute(
     _ schedule: SegmentSchedule, layers: [String: LayerAnalysis], quantization: NetworkQuantization,
-    dram: [String: [Int32]], buffer: Int, psumWidth: Int
+    dram: DRAMImage, buffer: Int, psumWidth: Int
   ) throws(FixedPointError) -> Result<ConvolutionExecution.Result, ExecutionFailure> {
     let segment = schedule.segment
     var quantizations: [LayerQuantization] = []
@@ -147,11 +171,11 @@ public struct PlanVerification: Sendable {
       quantizations.append(q)
       chainPositions.append(index == 0 ? 0 : analysis.layer.inputs.firstIndex(of: segment.layers[index - 1].name) ?? 0)
       if case .external(let name, _)? = layer.skip {
-        guard let tensor = dram[name] else { throw FixedPointError("add '\(layer.name)' reads '\(name)', which is not a tensor of the network") }
+        guard let tensor = dram.read(name) else { throw FixedPointError("add '\(layer.name)' reads '\(name)', which is not a tensor of the network") }
         externalSkips[index] = tensor
       }
     }
-    guard let input = dram[segment.inputName] else {
+    guard let input = dram.read(segment.inputName) else {
       throw FixedPointError("segment '\(segment.name)' reads '\(segment.inputName)', which is not a tensor of the network")
     }
     let execution = SegmentExecution(
