@@ -34,7 +34,7 @@ let package = Package(
       name: "DSETool",
       dependencies: ["DSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     // Seeded randomness and random fused segments shared by the test targets.
-    .target(name: "TestSupport", dependencies: ["Networks", "Tiling"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Networks", "Tiling", "FixedPoint"], path: "Tests/TestSupport"),
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
     .testTarget(name: "TilingTests", dependencies: ["Tiling", "TestSupport"]),
     .testTarget(name: "SolverTests", dependencies: ["Solver", "TestSupport"]),

@@ -1,14 +1,5 @@
-/// SplitMix64: a small seeded generator, so every property test sees the same cases on every run.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
+import FixedPoint
 
-  public init(seed: UInt64) { state = seed }
-
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+/// SplitMix64, the seeded generator of the weights (`FixedPoint.SeededGenerator`), so that every
+/// property test sees the same cases on every run.
+public typealias SplitMix64 = SeededGenerator
