@@ -191,7 +191,7 @@ struct SegmentExecution {
         let weight = layers[shared - 1].kind == .mixing ? execution.psumWidth : 1
         return total + tensors[shared].retained + tensors[shared].current * weight
       }
-      try occupy("tensor \(owner)", entries)
+      try occupy("output of '\(layers[owner - 1].name)'", entries)
     }
 
     /// One rectangle of a convolution's output, on one chunk of its input channels.
