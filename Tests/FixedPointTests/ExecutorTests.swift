@@ -5,8 +5,9 @@ import Tiling
 @testable import FixedPoint
 
 /// The layer executors on random convolutions and GEMMs with random tilings: outputs equal a
-/// naive convolution, transfers counted equal the cost model's closed form, a dropped reload
-/// and a buffer too small are caught as failures naming the step, tile and operand.
+/// naive convolution, transfers counted equal the cost model's closed form, in a buffer of the
+/// model's footprint (its static split); a dropped reload and a buffer too small are caught as
+/// failures naming the step, tile and operand.
 @Suite struct ExecutorTests {
   static func randomProblem(_ generator: inout SeededGenerator) -> ConvolutionProblem {
     let depthwise = Bool.random(using: &generator)
@@ -70,7 +71,8 @@ import Tiling
       let input = (0..<(problem.input.elementCount ?? 0)).map { _ in Int32.random(in: -128...127, using: &generator) }
       let weights = (0..<problem.weightCount).map { _ in Int32.random(in: -128...127, using: &generator) }
       let execution = ConvolutionExecution(
-        name: "layer\(round)", problem: problem, tiling: tiling, capacity: .max, psumWidth: 1, input: input, weights: weights,
+        name: "layer\(round)", problem: problem, tiling: tiling,
+        capacity: ConvolutionTraffic.footprint(problem: problem, tiling: tiling), psumWidth: 1, input: input, weights: weights,
         finish: { _, accumulator in accumulator })
       let result = try execution.run()
       #expect(result.output == Self.naive(problem, input: input, weights: weights), "round \(round): \(tiling)")
@@ -96,7 +98,7 @@ import Tiling
       let weights = (0..<(shape.k * shape.n)).map { _ in Int32.random(in: -128...127, using: &generator) }
       // Input stored channel-major (k, then m), output (n, then m): the CHW layout of a pointwise layer.
       let execution = GEMMExecution(
-        name: "gemm\(round)", shape: shape, tiling: tiling, capacity: .max, psumWidth: 2,
+        name: "gemm\(round)", shape: shape, tiling: tiling, capacity: tiling.footprint(for: shape, psumWidth: 2), psumWidth: 2,
         inputIndex: { m, k in k * shape.m + m }, outputIndex: { m, n in n * shape.m + m }, outputCount: shape.m * shape.n,
         input: input, weights: weights, finish: { _, accumulator in accumulator })
       let result = try execution.run()
@@ -146,7 +148,7 @@ import Tiling
       input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), finish: { _, accumulator in accumulator })
     #expect {
       _ = try execution.run()
-    } throws: { error in (error as? ExecutionFailure)?.operand == "buffer" }
+    } throws: { error in (error as? ExecutionFailure)?.message.contains("the buffer split needs \(footprint) entries") == true }
     let fits = ConvolutionExecution(
       name: "conv", problem: problem, tiling: tiling, capacity: footprint, psumWidth: 1,
       input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), finish: { _, accumulator in accumulator })

@@ -135,9 +135,11 @@ struct ConvolutionExecution {
       }
       result.traffic.weightReads += buffer.hold("weights", weightNeeded, from: weights)
       let outputCount = accumulators.region.count
-      guard buffer.occupied + outputCount * psumWidth <= capacity else {
-        throw failure(
-          number, step, "buffer", "holds \(buffer.occupied + outputCount * psumWidth) entries, more than the \(capacity) it has")
+      for (region, overflow) in [
+        ("input", buffer.occupyHeld("input")), ("weights", buffer.occupyHeld("weights")),
+        ("outputs", buffer.occupy("outputs", outputCount * psumWidth)),
+      ] {
+        if let overflow { throw failure(number, step, region, overflow) }
       }
       // The arithmetic reads, from the buffer, exactly the input elements the definition of
       // convolution names (output o reads o*stride - padding + i, inside the tensor) and the

@@ -67,10 +67,11 @@ struct GEMMExecution {
       }
       result.traffic.weightReads += buffer.hold("weights", ns.flatMap { n in ks.map { n * shape.k + $0 } }, from: weights)
       let tile = "m\(step.m) k\(step.k) n\(step.n)"
-      guard buffer.occupied + accumulators.count * psumWidth <= capacity else {
-        throw ExecutionFailure(
-          unit: name, step: number, tile: tile, operand: "buffer",
-          message: "holds \(buffer.occupied + accumulators.count * psumWidth) entries, more than the \(capacity) it has")
+      for (region, overflow) in [
+        ("input", buffer.occupyHeld("input")), ("weights", buffer.occupyHeld("weights")),
+        ("outputs", buffer.occupy("outputs", accumulators.count * psumWidth)),
+      ] {
+        if let overflow { throw ExecutionFailure(unit: name, step: number, tile: tile, operand: region, message: overflow) }
       }
       // Gather the step's operands from the buffer (each must be held), then multiply densely.
       let heldInput = buffer.held("input"), heldWeights = buffer.held("weights")

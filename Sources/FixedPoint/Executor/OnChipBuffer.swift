@@ -24,11 +24,26 @@ struct OnChipBuffer {
 
   let capacity: Int
   private var slots: [String: Slot] = [:]
+  /// The static split, as the cost models assume it: each region (an operand, an output tile, an
+  /// on-chip tensor) sized for the most it ever holds; the sum of those must fit the capacity.
+  private var peaks: [String: Int] = [:]
+  private(set) var splitEntries = 0
 
   init(capacity: Int) { self.capacity = capacity }
 
-  /// Entries the operands hold (output tiles are counted by the executors, at their width).
-  var occupied: Int { slots.values.reduce(0) { $0 + $1.held.count } }
+  /// Records that `region` holds `entries` now. Returns nil while the split fits, else why not.
+  mutating func occupy(_ region: String, _ entries: Int) -> String? {
+    let peak = peaks[region] ?? 0
+    guard entries > peak else { return nil }
+    peaks[region] = entries
+    splitEntries += entries - peak
+    guard splitEntries > capacity else { return nil }
+    let regions = peaks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: " + ")
+    return "the buffer split needs \(splitEntries) entries (\(regions)), more than the \(capacity) it has"
+  }
+
+  /// Records what an operand's slot holds now (`occupy` with its count).
+  mutating func occupyHeld(_ operand: String) -> String? { occupy(operand, count(operand)) }
 
   /// Entries one operand holds.
   func count(_ operand: String) -> Int { slots[operand]?.held.count ?? 0 }

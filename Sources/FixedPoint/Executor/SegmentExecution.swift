@@ -70,9 +70,6 @@ struct SegmentExecution {
     /// Each operand's last access, less its tile number and count.
     var lastAccess: [SegmentTransfer.Operand: SegmentTransfer] = [:]
     var event = 0
-    /// The most entries each region of the static split held, and their sum.
-    var peaks: [String: Int] = [:]
-    var footprint = 0
 
     init(execution: SegmentExecution) {
       self.execution = execution
@@ -110,14 +107,7 @@ struct SegmentExecution {
 
     /// Records a region's occupancy; the static split must fit the buffer.
     mutating func occupy(_ region: String, _ entries: Int) throws(ExecutionFailure) {
-      let peak = peaks[region] ?? 0
-      guard entries > peak else { return }
-      peaks[region] = entries
-      footprint += entries - peak
-      guard footprint <= execution.capacity else {
-        throw failure(
-          region, "the buffer split needs \(footprint) entries (this region \(entries)), more than the \(execution.capacity) it has")
-      }
+      if let overflow = buffer.occupy(region, entries) { throw failure(region, overflow) }
     }
 
     mutating func access(_ transfer: SegmentTransfer) throws(ExecutionFailure) {

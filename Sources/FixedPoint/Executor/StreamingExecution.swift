@@ -88,10 +88,11 @@ struct StreamingExecution {
           }
           blocks[input] = block
         }
-        guard buffer.occupied + output.width <= capacity else {
-          throw ExecutionFailure(
-            unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: "buffer",
-            message: "holds \(buffer.occupied + output.width) entries, more than the \(capacity) it has")
+        let regions = reads.map { $0.input == 0 ? "input" : "input \($0.input + 1)" }
+        for (region, overflow) in regions.map({ ($0, buffer.occupyHeld($0)) }) + [("output", buffer.occupy("output", output.width))] {
+          if let overflow {
+            throw ExecutionFailure(unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: region, message: overflow)
+          }
         }
         var computed = IntegerBlock(region: region, repeating: 0)
         compute(region, blocks, &computed, concatOffsets: concatOffsets)
