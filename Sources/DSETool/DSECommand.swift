@@ -45,6 +45,16 @@ func parseWidths(_ text: String, option: String, range: ClosedRange<Int>) throws
   return Array(Set(parsed.compactMap { $0 })).sorted()
 }
 
+/// Checks `--input-size` and `--calibration`, which quantize and verify share.
+func validateSeededInputs(inputSize: Int?, calibration: Int) throws {
+  if let inputSize, !(1...8192).contains(inputSize) {
+    throw ValidationError("--input-size \(inputSize): expected a size from 1 to 8192")
+  }
+  guard (1...1000).contains(calibration) else {
+    throw ValidationError("--calibration \(calibration): expected a number of images from 1 to 1000")
+  }
+}
+
 /// `network` with every input `side` x `side` (`--input-size`), or unchanged when no side is given.
 func resizingInputs(_ network: Network, to side: Int?) -> Network {
   guard let side else { return network }

@@ -62,12 +62,7 @@ extension DSECommand {
         let hint = bits == 1 ? " (1-bit layers are binarized: FixedPoint/Binary, not wired in yet)" : ""
         throw ValidationError("--bits \(bits) is out of range; expected an integer from 2 to 16\(hint)")
       }
-      guard (1...1000).contains(calibration) else {
-        throw ValidationError("--calibration \(calibration): expected a number of images from 1 to 1000")
-      }
-      if let inputSize, !(1...8192).contains(inputSize) {
-        throw ValidationError("--input-size \(inputSize): expected a size from 1 to 8192")
-      }
+      try validateSeededInputs(inputSize: inputSize, calibration: calibration)
       _ = try widthSet()
     }
 

@@ -54,8 +54,7 @@ extension DSECommand {
 
     func validate() throws {
       _ = try strategies()
-      if let inputSize, !(1...8192).contains(inputSize) { throw ValidationError("--input-size \(inputSize): expected 1 to 8192") }
-      guard (1...1000).contains(calibration) else { throw ValidationError("--calibration \(calibration): expected 1 to 1000") }
+      try validateSeededInputs(inputSize: inputSize, calibration: calibration)
       guard (1...8).contains(psumWidth) else { throw ValidationError("--psum-width \(psumWidth): expected 1 to 8") }
       if weights != nil && !network.hasSuffix(".cfg") {
         throw ValidationError("--weights reads Darknet .weights files, which go with a .cfg network")

@@ -129,7 +129,7 @@ struct ConvolutionExecution {
       let weightChannels = coordinates(weightRegions, step, .inputChannels)
       for outputChannel in outputChannels(step) {
         for channel in problem.isDepthwise ? [outputChannel / multiplier] : weightChannels {
-          let base = problem.isDepthwise ? outputChannel * kernelArea : (outputChannel * problem.input.channels + channel) * kernelArea
+          let base = geometry.weightOffset(outputChannel: outputChannel, inputChannel: channel)
           for offset in 0..<kernelArea { weightNeeded.append(base + offset) }
         }
       }
@@ -170,7 +170,7 @@ struct ConvolutionExecution {
       for outputChannel in region.channels {
         let channels = problem.isDepthwise ? (outputChannel / multiplier)..<(outputChannel / multiplier + 1) : sourceChannels
         for channel in channels {
-          let base = problem.isDepthwise ? outputChannel * kernelArea : (outputChannel * problem.input.channels + channel) * kernelArea
+          let base = geometry.weightOffset(outputChannel: outputChannel, inputChannel: channel)
           for offset in 0..<kernelArea where heldWeights.value(base + offset) == nil {
             throw failure(number, step, "weights", "weight \(base + offset) read but not in the buffer")
           }

@@ -58,6 +58,8 @@ struct SegmentExecution {
     let execution: SegmentExecution
     let layers: [SegmentLayer]
     let lineBuffered: [Bool]
+    /// Per layer: its window (an add's is 1x1).
+    let geometries: [WindowGeometry]
     /// The tensor whose buffer region holds each tensor: an add writes in place over its chain
     /// input when no later add reads that (`FusedSegment.addWritesInPlace`).
     let regionOwner: [Int]
@@ -76,6 +78,11 @@ struct SegmentExecution {
       let segment = execution.segment
       layers = segment.layers
       lineBuffered = (0..<segment.tensorCount).map { $0 >= 1 && $0 < segment.layers.count && execution.tiling.lineBuffers[$0] }
+      geometries = segment.layers.map { layer in
+        WindowGeometry(
+          input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+          groups: layer.kind == .depthwise ? layer.input.channels : 1)
+      }
       regionOwner = (0..<segment.tensorCount).reduce(into: []) { owners, tensor in
         owners.append(tensor >= 1 && segment.addWritesInPlace(tensor - 1) ? owners[tensor - 1] : tensor)
       }
@@ -110,6 +117,11 @@ struct SegmentExecution {
       if let overflow = buffer.occupy(region, entries) { throw failure(region, overflow) }
     }
 
+    /// `occupy` with what a DRAM operand's slot holds.
+    mutating func occupyHeld(_ slot: String) throws(ExecutionFailure) {
+      if let overflow = buffer.occupyHeld(slot) { throw failure(slot, overflow) }
+    }
+
     mutating func access(_ transfer: SegmentTransfer) throws(ExecutionFailure) {
       // The same tile again (a resident weight at every step, a whole input over the chunk loops)
       // leaves the buffer as it is: nothing to look up element by element.
@@ -121,27 +133,27 @@ struct SegmentExecution {
       let segment = execution.segment
       switch transfer.operand {
       case .input:
-        let loaded = hold("input", transfer, shape: segment.input, from: execution.input)
-        result.traffic.inputReads += loaded
-        try occupy("input", buffer.count("input"))
+        result.traffic.inputReads += hold("input", transfer, shape: segment.input, from: execution.input)
+        try occupyHeld("input")
       case .skip(let layer):
         let source = segment.layers[layer].skip == .segmentInput ? execution.input : execution.externalSkips[layer]
         guard let source else { throw failure("skip of '\(layers[layer].name)'", "the skip operand is not in DRAM") }
         result.traffic.inputReads += hold("skip \(layer)", transfer, shape: layers[layer].output, from: source)
-        try occupy("skip \(layer)", buffer.count("skip \(layer)"))
+        try occupyHeld("skip \(layer)")
       case .weights(let layer):
-        let slot = "weights \(layer)"
-        let kernelArea = layers[layer].kernel.height * layers[layer].kernel.width
-        let inputChannels = layers[layer].input.channels
+        // A mixing layer's tile names its input channels; a depthwise filter reads its own channel.
+        let geometry = geometries[layer]
+        let kernelArea = geometry.kernel.height * geometry.kernel.width
         var needed: [Int] = []
         for output in transfer.channels {
-          for input in transfer.inputChannels ?? 0..<1 {
-            let base = transfer.inputChannels == nil ? output * kernelArea : (output * inputChannels + input) * kernelArea
+          for input in transfer.inputChannels ?? output..<(output + 1) {
+            let base = geometry.weightOffset(outputChannel: output, inputChannel: input)
             for offset in 0..<kernelArea { needed.append(base + offset) }
           }
         }
-        result.traffic.weightReads += buffer.hold(slot, needed, from: execution.quantization[layer].quantizedWeights)
-        try occupy(slot, buffer.count(slot))
+        result.traffic.weightReads += buffer.hold(
+          "weights \(layer)", needed, from: execution.quantization[layer].quantizedWeights)
+        try occupyHeld("weights \(layer)")
       case .output:
         throw failure("output", "the output is written, not read")
       }
@@ -189,15 +201,13 @@ struct SegmentExecution {
       let layer = layers[index]
       let q = execution.quantization[index]
       let depthwise = layer.kind == .depthwise
-      let geometry = WindowGeometry(
-        input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
-        groups: depthwise ? layer.input.channels : 1)
+      let geometry = geometries[index]
       let block = try gather(index, region: region, inputChannels: inputs, geometry: geometry)
       let kernelArea = layer.kernel.height * layer.kernel.width
       let heldWeights = buffer.held("weights \(index)")
       for output in region.channels {
         for input in depthwise ? output..<(output + 1) : inputs {
-          let base = depthwise ? output * kernelArea : (output * layer.input.channels + input) * kernelArea
+          let base = geometry.weightOffset(outputChannel: output, inputChannel: input)
           for offset in 0..<kernelArea where heldWeights.value(base + offset) == nil {
             throw failure("weights of '\(layer.name)'", "weight \(base + offset) read but not in the buffer")
           }

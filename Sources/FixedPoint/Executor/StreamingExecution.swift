@@ -48,7 +48,7 @@ struct StreamingExecution {
         var blocks = shapes.map { _ in IntegerBlock(region: TensorRegion(channels: 0..<0, rows: 0..<0, columns: 0..<0), values: []) }
         for (input, box) in reads {
           let shape = shapes[input]
-          let slot = input == 0 ? "input" : "input \(input + 1)"
+          let slot = Self.slot(input)
           // A pooling window with a stride longer than its kernel skips rows and columns: only
           // what some window reads is loaded (and charged by the model).
           var rowsRead = Array(repeating: true, count: box.rows.count)
@@ -88,7 +88,7 @@ struct StreamingExecution {
           }
           blocks[input] = block
         }
-        let regions = reads.map { $0.input == 0 ? "input" : "input \($0.input + 1)" }
+        let regions = reads.map { Self.slot($0.input) }
         for (region, overflow) in regions.map({ ($0, buffer.occupyHeld($0)) }) + [("output", buffer.occupy("output", output.width))] {
           if let overflow {
             throw ExecutionFailure(unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: region, message: overflow)
@@ -103,6 +103,9 @@ struct StreamingExecution {
     }
     return result
   }
+
+  /// The buffer slot of the layer's input at this position: "input", "input 2", ...
+  private static func slot(_ input: Int) -> String { input == 0 ? "input" : "input \(input + 1)" }
 
   private func compute(_ region: TensorRegion, _ blocks: [IntegerBlock], _ computed: inout IntegerBlock, concatOffsets: [Int]) {
     let q = quantization

@@ -43,6 +43,14 @@ public struct WindowGeometry: Hashable, Sendable {
     return (group * inputChannelsPerGroup)..<((group + 1) * inputChannelsPerGroup)
   }
 
+  /// Where the weights of output channel `outputChannel` for input channel `inputChannel` (one
+  /// it reads) start in the layer's weights, [outputChannel][inputChannel / groups][kernelRow]
+  /// [kernelColumn]: the kernel's positions follow from there.
+  public func weightOffset(outputChannel: Int, inputChannel: Int) -> Int {
+    let first = inputChannels(ofOutputChannel: outputChannel).lowerBound
+    return (outputChannel * inputChannelsPerGroup + inputChannel - first) * kernel.height * kernel.width
+  }
+
   /// Input rows (inside the tensor) that output rows `rows` read.
   public func inputRows(of rows: Range<Int>) -> Range<Int> {
     guard !rows.isEmpty else { return 0..<0 }
