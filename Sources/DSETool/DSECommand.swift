@@ -1,5 +1,6 @@
 import ArgumentParser
 import DSE
+import Foundation
 
 @main
 struct DSECommand: ParsableCommand {
@@ -17,6 +18,29 @@ struct DSECommand: ParsableCommand {
       """,
     version: Engine.version,
     subcommands: [Show.self, Layer.self, Sweep.self, Bench.self, Verify.self, Graph.self, Convert.self, Decompose.self, Prune.self, SetPrecision.self, Quantize.self])
+
+  /// Longest error message printed, in characters: the readers quote user text in short
+  /// excerpts already; this bounds whatever else an error carries.
+  static let longestError = 2_000
+
+  /// Runs the command. A failure prints one line, `Error: ` and the message (no usage block:
+  /// `dse help COMMAND` shows that), and exits with 64 for bad arguments, 1 for the rest;
+  /// help and version requests print as ArgumentParser does.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      guard code != .success else { exit(withError: error) }
+      var message = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+      if message.count > longestError {
+        message = String(message.prefix(longestError)) + "… (\(message.count) characters)"
+      }
+      FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+      Foundation.exit(code.rawValue)
+    }
+  }
 }
 
 /// Loads a network file, reporting where it went wrong.
@@ -30,6 +54,14 @@ func emit(_ text: String, to path: String?) throws {
     try writeTextAtomically(text, to: path)
   } else {
     print(text, terminator: "")
+  }
+}
+
+/// Checks a bit-width option: one rule (`Precision.validBits`, 1 to 16) for every command.
+func validateBitWidth(_ value: Int, option: String) throws {
+  guard Precision.validBits.contains(value) else {
+    throw ValidationError(
+      "\(option) \(value) is out of range; expected an integer from \(Precision.validBits.lowerBound) to \(Precision.validBits.upperBound)")
   }
 }
 

@@ -17,8 +17,8 @@ struct ArchitectureOptions: ParsableArguments {
     if let dramPjPerByte, !(dramPjPerByte.isFinite && dramPjPerByte >= 0) {
       throw ValidationError("--dram-pj-per-byte \(dramPjPerByte): expected a number >= 0")
     }
-    guard (1...8).contains(psumWidth) else {
-      throw ValidationError("--psum-width \(psumWidth): expected an integer from 1 to 8")
+    guard (1...Limits.psumWidth).contains(psumWidth) else {
+      throw ValidationError("--psum-width \(psumWidth): expected an integer from 1 to \(Limits.psumWidth)")
     }
   }
 

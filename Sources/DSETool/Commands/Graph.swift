@@ -61,6 +61,10 @@ enum GraphvizRenderer {
         description: "\(path): Graphviz's `dot` is not installed (Debian: apt-get install graphviz); write .dot instead")
     }
     let temporary = temporaryPath(beside: path)
+    // Created here first, so that an unwritable place is reported as such rather than by dot.
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw Failure(description: "\(path): cannot write the file: \(fileSystemReason(errno))") }
+    close(descriptor)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = ["-T\(format)", "-o", temporary]

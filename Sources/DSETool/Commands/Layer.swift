@@ -35,14 +35,19 @@ extension DSECommand {
     enum LayerFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func validate() throws {
-      guard Precision.validBits.contains(bits) else { throw ValidationError("--bits \(bits): expected 1 to 16") }
-      guard top >= 1 else { throw ValidationError("--top \(top): expected at least 1") }
+      try validateBitWidth(bits, option: "--bits")
+      guard (1...1000).contains(top) else { throw ValidationError("--top \(top): expected 1 to 1000") }
       let gemm = [m, k, n].compactMap { $0 }
       guard (gemm.count == 3) != (conv != nil), gemm.isEmpty || gemm.count == 3 else {
         throw ValidationError("give either --m, --k and --n (a GEMM) or --conv CIN,COUT,H,W,K,STRIDE[,GROUPS]")
       }
       for (name, value) in [("--m", m), ("--k", k), ("--n", n)] {
-        if let value, value < 1 { throw ValidationError("\(name) \(value): expected a dimension of at least 1") }
+        if let value, !(1...Limits.extent).contains(value) {
+          throw ValidationError("\(name) \(value): expected a dimension from 1 to \(Limits.describe(Limits.extent))")
+        }
+      }
+      if let m, let k, let n, let problem = Limits.gemmProblem(GEMMShape(m: m, k: k, n: n)) {
+        throw ValidationError("--m \(m) --k \(k) --n \(n): \(problem)")
       }
       if let order, LoopOrder(name: order) == nil {
         throw ValidationError(

@@ -46,9 +46,7 @@ extension DSECommand {
 
     func options() throws -> PrecisionAssignment.Options {
       for (option, value) in [("--bits", bits), ("--weight-bits", weightBits), ("--activation-bits", activationBits)] {
-        if let value, !Precision.validBits.contains(value) {
-          throw ValidationError("\(option) \(value) is out of range; expected an integer from 1 to 16")
-        }
+        if let value { try validateBitWidth(value, option: option) }
       }
       let perLayer = try layerAssignments(
         layerWidths, option: "--layer", accepted: Self.acceptedLayerValue, parse: Self.parseLayerPrecision)

@@ -91,6 +91,7 @@ extension DSECommand {
     @OptionGroup var architecture: ArchitectureOptions
 
     func validate() throws {
+      try validateBitWidth(bits, option: "--bits")
       _ = try strategies()
       guard PlanObjective(rawValue: objective) != nil else {
         throw ValidationError("--objective \(objective): accepted: energy, traffic")
@@ -111,7 +112,7 @@ extension DSECommand {
       _ = try widthSet()
     }
 
-    func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: 1...16) }
+    func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: Precision.validBits) }
 
     func strategies() throws -> [SweepStrategy] {
       switch strategy {
@@ -156,9 +157,11 @@ extension DSECommand {
       } else {
         analyses = try networks.map { try loadNetwork($0).analyze() }
       }
-      let sweeps = try SweepRunner(settings: settings, jobs: jobs).run(analyses, sizes: sizes)
+      try checkDistinctFileNames(analyses)
       let plotFolder = plots ?? (out == "results" ? "plots" : (out.hasSuffix("/") ? out : out + "/") + "plots")
-      for folder in [out, plotFolder] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+      // Before any planning: a folder that cannot be written is reported at once.
+      for folder in [out, plotFolder] { try OutputFolder.prepare(folder) }
+      let sweeps = try SweepRunner(settings: settings, jobs: jobs).run(analyses, sizes: sizes)
       for (analysis, sweep) in zip(analyses, sweeps) {
         let written = try SweepOutputs(
           analysis: analysis, sweep: sweep, settings: settings, folder: out, plotFolder: plotFolder
@@ -166,6 +169,21 @@ extension DSECommand {
         progress("\(analysis.network.name): wrote \(written.joined(separator: ", "))")
       }
     }
+  }
+}
+
+/// Two networks whose files would have the same names (same or similar names) are refused
+/// before planning: the second would overwrite the first.
+private func checkDistinctFileNames(_ analyses: [NetworkAnalysis]) throws {
+  var seen: [String: String] = [:]
+  for analysis in analyses {
+    let name = analysis.network.name
+    let stem = OutputFolder.stem(for: name)
+    if let earlier = seen[stem] {
+      throw ValidationError(
+        "networks \(excerpt(earlier)) and \(excerpt(name)) would both write \(stem).csv and its companions: give them different names")
+    }
+    seen[stem] = name
   }
 }
 

@@ -13,6 +13,7 @@ struct SweepOutputs {
   func write() throws -> [String] {
     let records = sweep.records
     let name = analysis.network.name
+    let stem = OutputFolder.stem(for: name)
     let metric: SweepMetric = settings.objective == .traffic ? .traffic : .energy
     let networkFloor = TrafficFloor.network(analysis)
     let energy = settings.architecture.energy
@@ -23,20 +24,20 @@ struct SweepOutputs {
       try writeTextAtomically(text, to: path)
       written.append(path)
     }
-    try save(tables.summaryCSV(), path(folder, "\(name).csv"))
-    try save(tables.segmentCSV(), path(folder, "\(name)-segments.csv"))
-    if !sweep.problems.isEmpty { try save(PartitionProblem.csv(sweep.problems), path(folder, "\(name)-candidates.csv")) }
+    try save(tables.summaryCSV(), path(folder, "\(stem).csv"))
+    try save(tables.segmentCSV(), path(folder, "\(stem)-segments.csv"))
+    if !sweep.problems.isEmpty { try save(PartitionProblem.csv(sweep.problems), path(folder, "\(stem)-candidates.csv")) }
     let plans = records.map(\.plan)
     let plotMetric: SweepPlots.Metric = metric == .traffic ? .traffic : .energy(energy)
     let floor = metric == .traffic ? Double(networkFloor.entries) : Double(networkFloor.bits) / 8 * energy.dramPicojoulesPerByte
     try save(
       SweepPlots.traffic(network: name, plans: plans, floor: floor, metric: plotMetric),
-      path(plotFolder, "\(name)-traffic.svg"))
+      path(plotFolder, "\(stem)-traffic.svg"))
     for size in orderedSizes {
       guard let best = bestPlan(at: size) else { continue }
       let label = BufferSizes.label(size)
-      try save(PlanGraph(analysis: analysis, plan: best, energy: energy).dot(), path(folder, "\(name)-\(label).dot"))
-      try save(SweepPlots.layers(network: name, plan: best), path(plotFolder, "\(name)-layers-\(label).svg"))
+      try save(PlanGraph(analysis: analysis, plan: best, energy: energy).dot(), path(folder, "\(stem)-\(label).dot"))
+      try save(SweepPlots.layers(network: name, plan: best), path(plotFolder, "\(stem)-layers-\(label).svg"))
     }
     return written
   }

@@ -75,7 +75,14 @@ struct SweepRunner {
         }
         guard index < tasks.count else { return }
         let task = tasks[index]
-        let outcome = Result { try Self.plan(analyses[task.network], size: task.size, settings: settings) }
+        let analysis = analyses[task.network]
+        let outcome = Result {
+          do {
+            return try Self.plan(analysis, size: task.size, settings: settings)
+          } catch {
+            throw NetworkPlanningError(network: analysis.network, underlying: error)
+          }
+        }
         if case .failure = outcome { failed.withLock { $0 = true } }
         results.withLock { $0[index] = outcome }
       }
@@ -140,6 +147,17 @@ struct SweepRunner {
       found.records.append(record)
     }
     return found
+  }
+}
+
+/// A planning failure, named by the network and the file it came from.
+struct NetworkPlanningError: Error, CustomStringConvertible {
+  let network: Network
+  let underlying: any Error
+
+  var description: String {
+    let file = network.sourceFile.map { "\($0): " } ?? ""
+    return "\(file)network \(excerpt(network.name)): \(underlying)"
   }
 }
 

@@ -68,9 +68,21 @@ public enum NetworkFormat: String, Sendable, CaseIterable, CustomStringConvertib
 }
 
 /// The contents of a UTF-8 text file, or an error naming the file.
+/// Only regular files of at most `Limits.fileBytes` are read: a FIFO or a device would block or
+/// never end.
 public func readText(_ path: String) throws(NetworkError) -> String {
-  guard FileManager.default.fileExists(atPath: path) else {
-    throw NetworkError("no such file", location: FileLocation(file: path))
+  let location = FileLocation(file: path)
+  var status = stat()
+  guard stat(path, &status) == 0 else {
+    throw NetworkError(errno == ENOENT ? "no such file" : "cannot read the file: \(fileSystemReason(errno))", location: location)
+  }
+  guard status.st_mode & S_IFMT == S_IFREG else {
+    throw NetworkError("not a regular file (a folder, a device or a pipe); expected a text file", location: location)
+  }
+  guard status.st_size <= Limits.fileBytes else {
+    throw NetworkError(
+      "the file has \(Limits.describe(Int(status.st_size))) bytes; at most \(Limits.describe(Limits.fileBytes)) are read",
+      location: location)
   }
   guard let data = FileManager.default.contents(atPath: path) else {
     throw NetworkError("cannot read the file (is it a directory, or unreadable?)", location: FileLocation(file: path))
@@ -79,36 +91,4 @@ public func readText(_ path: String) throws(NetworkError) -> String {
     throw NetworkError("the file is not UTF-8 text", location: FileLocation(file: path))
   }
   return text
-}
-
-/// Writes `text` to a temporary file beside `path` and renames it into place, so that
-/// a failure never leaves a half-written output.
-public func writeTextAtomically(_ text: String, to path: String) throws(NetworkError) {
-  let temporary = temporaryPath(beside: path)
-  do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-  } catch {
-    try? FileManager.default.removeItem(atPath: temporary)
-    throw NetworkError("cannot write the file: \(error.localizedDescription)", location: FileLocation(file: path))
-  }
-  try moveIntoPlace(temporary, at: path)
-}
-
-/// A hidden path in the same folder as `path`, for writing new contents that `moveIntoPlace`
-/// then renames over `path` (a rename is atomic only within one file system).
-public func temporaryPath(beside path: String) -> String {
-  let url = URL(fileURLWithPath: path)
-  let name = ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
-  return url.deletingLastPathComponent().appendingPathComponent(name).path
-}
-
-/// Renames `temporary` over `path` atomically, removing `temporary` if that fails.
-public func moveIntoPlace(_ temporary: String, at path: String) throws(NetworkError) {
-  // POSIX rename replaces an existing file atomically. FileManager.replaceItemAt is not used:
-  // on Linux it fails and deletes both files (swift-corelibs-foundation issue 4655).
-  guard rename(temporary, path) == 0 else {
-    let reason = String(cString: strerror(errno))
-    try? FileManager.default.removeItem(atPath: temporary)
-    throw NetworkError("cannot write the file: \(reason)", location: FileLocation(file: path))
-  }
 }

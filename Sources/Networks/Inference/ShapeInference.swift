@@ -2,13 +2,26 @@ extension Network {
   /// Infers every tensor shape from the network inputs and counts MACs and parameters.
   ///
   /// Checks what a file format cannot: unique names, references to earlier layers only,
-  /// input counts, positive sizes, matching shapes at adds and concats, and 64-bit overflow.
+  /// input counts, positive sizes, matching shapes at adds and concats, and every limit of
+  /// `Limits` (sizes, names, layer and MAC counts), so that nothing planned from the analysis
+  /// can overflow a 64-bit count.
   public func analyze() throws(NetworkError) -> NetworkAnalysis {
+    let fileLocation = sourceFile.map { FileLocation(file: $0) }
+    if let problem = Limits.nameProblem(name) {
+      throw NetworkError("network name: \(problem)", location: fileLocation)
+    }
+    guard layers.count <= Limits.layers else {
+      throw NetworkError(
+        "the network has \(Limits.describe(layers.count)) layers; at most \(Limits.describe(Limits.layers)) are accepted",
+        location: fileLocation)
+    }
     var shapes: [String: TensorShape] = [:]
+    var networkMACs = 0
     for input in inputs {
       do throws(NetworkError) {
-        guard shapes[input.name] == nil else { throw NetworkError("duplicate network input name '\(input.name)'") }
-        try checkShape(input.shape, of: "network input '\(input.name)'")
+        if let problem = Limits.nameProblem(input.name) { throw NetworkError("network input name: \(problem)") }
+        guard shapes[input.name] == nil else { throw NetworkError("duplicate network input name \(excerpt(input.name))") }
+        try checkShape(input.shape, of: "network input \(excerpt(input.name))")
         try checkBits(input.bits, field: "bits", layer: nil)
       } catch {
         throw error.located(origin(of: input.name))
@@ -19,19 +32,29 @@ extension Network {
     results.reserveCapacity(layers.count)
     for layer in layers {
       do throws(NetworkError) {
+        if let problem = Limits.nameProblem(layer.name) { throw NetworkError(problem, field: "name") }
         guard shapes[layer.name] == nil else {
-          throw NetworkError("duplicate name: another layer or input is already called '\(layer.name)'", layer: layer.name, field: "name")
+          throw NetworkError("duplicate name: another layer or input is already called \(excerpt(layer.name))", layer: layer.name, field: "name")
         }
         let inputShapes = try layer.inputs.map { (name) throws(NetworkError) -> TensorShape in
           guard let shape = shapes[name] else {
             throw NetworkError(
-              "refers to '\(name)', which is not a network input or an earlier layer", field: "input")
+              "refers to \(excerpt(name)), which is not a network input or an earlier layer", field: "input")
           }
           return shape
         }
         var analysis = try LayerShapeRule.analyze(layer, inputShapes: inputShapes)
         analysis.layer = layer
         try checkShape(analysis.outputShape, of: "output")
+        guard analysis.weightCount <= Limits.tensorElements else {
+          throw NetworkError(
+            "the layer has \(Limits.describe(analysis.weightCount)) weights; at most \(Limits.describe(Limits.tensorElements)) are accepted")
+        }
+        guard let total = checkedSum([networkMACs, analysis.macs]), total <= Limits.networkMACs else {
+          throw NetworkError(
+            "the layer has \(Limits.describe(analysis.macs)) multiply-accumulates, which takes the network past \(Limits.describe(Limits.networkMACs)), the most accepted")
+        }
+        networkMACs = total
         try checkBits(layer.precision.weightBits, field: "bits.weights", layer: layer.name)
         try checkBits(layer.precision.activationBits, field: "bits.activations", layer: layer.name)
         shapes[layer.name] = analysis.outputShape
@@ -49,8 +72,12 @@ extension Network {
     guard shape.channels > 0, shape.height > 0, shape.width > 0 else {
       throw NetworkError("\(what) shape \(shape) is empty: every dimension must be at least 1")
     }
-    guard shape.elementCount != nil else {
-      throw NetworkError("\(what) shape \(shape) has more elements than a 64-bit count holds")
+    guard max(shape.channels, shape.height, shape.width) <= Limits.extent else {
+      throw NetworkError("\(what) shape \(shape) has a dimension above \(Limits.describe(Limits.extent)), the largest accepted")
+    }
+    guard let elements = shape.elementCount, elements <= Limits.tensorElements else {
+      throw NetworkError(
+        "\(what) shape \(shape) has more than \(Limits.describe(Limits.tensorElements)) elements, the most a tensor may have")
     }
   }
 
@@ -185,7 +212,7 @@ enum LayerShapeRule {
     for (index, shape) in inputShapes.enumerated().dropFirst() where shape != inputShapes[0] {
       let what = shape.channels != inputShapes[0].channels ? "channel counts do not match" : "shapes do not match"
       throw NetworkError(
-        "\(what): '\(layer.inputs[0])' is \(inputShapes[0]) but '\(layer.inputs[index])' is \(shape)",
+        "\(what): \(excerpt(layer.inputs[0])) is \(inputShapes[0]) but \(excerpt(layer.inputs[index])) is \(shape)",
         field: "inputs")
     }
     return elementwise(layer, .add, inputShapes, inputShapes[0])
@@ -199,7 +226,7 @@ enum LayerShapeRule {
     for (index, shape) in inputShapes.enumerated() {
       guard shape.height == first.height, shape.width == first.width else {
         throw NetworkError(
-          "spatial sizes do not match: '\(layer.inputs[0])' is \(first) but '\(layer.inputs[index])' is \(shape)",
+          "spatial sizes do not match: \(excerpt(layer.inputs[0])) is \(first) but \(excerpt(layer.inputs[index])) is \(shape)",
           field: "inputs")
       }
       guard let sum = checkedSum([channels, shape.channels]) else { throw overflow("channel count") }
@@ -229,6 +256,16 @@ enum LayerShapeRule {
     }
     guard padding.top >= 0, padding.left >= 0, padding.bottom >= 0, padding.right >= 0 else {
       throw NetworkError("padding must not be negative, found \(padding)", field: "padding")
+    }
+    guard max(kernel.height, kernel.width, stride.height, stride.width) <= Limits.extent else {
+      throw NetworkError(
+        "kernel \(kernel) and stride \(stride) must each be at most \(Limits.describe(Limits.extent))", field: "kernel")
+    }
+    // Wider padding only adds outputs whose windows read nothing but padding.
+    guard max(padding.top, padding.bottom) < kernel.height, max(padding.left, padding.right) < kernel.width else {
+      throw NetworkError(
+        "padding \(padding) is too wide for kernel \(kernel): each side pads at most kernel-1 (wider padding adds outputs that read only padding)",
+        field: "padding")
     }
     let height = try windowCount(
       size: input.height, before: padding.top, after: padding.bottom, kernel: kernel.height, stride: stride.height,

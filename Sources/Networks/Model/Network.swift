@@ -24,6 +24,9 @@ public struct Network: Sendable, Codable {
 
   public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
 
+  /// The file the network was read from, when it was read from one (for error messages).
+  public var sourceFile: String? { origins.values.map(\.file).min() }
+
   /// Names of the layers that consume each tensor (layer or input), in network order.
   public var consumers: [String: [String]] {
     var result: [String: [String]] = [:]

@@ -30,8 +30,8 @@ public struct NetworkError: Error, Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     var parts: [String] = []
     if let location { parts.append(location.description) }
-    if let layer { parts.append("layer '\(layer)'") }
-    if let field { parts.append("field '\(field)'") }
+    if let layer { parts.append("layer \(excerpt(layer, limit: 100))") }
+    if let field { parts.append("field \(excerpt(field))") }
     parts.append(message)
     return parts.joined(separator: ": ")
   }

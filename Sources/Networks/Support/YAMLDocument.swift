@@ -20,7 +20,7 @@ public enum YAMLDocument {
       return NetworkError("malformed YAML: \(problem)", location: FileLocation(file: file, line: mark.line))
     case .duplicatedKeysInMapping(let duplicates, let context):
       return NetworkError(
-        "duplicate key: a mapping gives \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) more than once",
+        "duplicate key: a mapping gives \(duplicates.prefix(5).map { excerpt($0) }.joined(separator: ", ")) more than once",
         location: FileLocation(file: file, line: context.mark.line), field: duplicates.first)
     default:
       return NetworkError("malformed YAML: \(error)", location: FileLocation(file: file))

@@ -49,7 +49,7 @@ public enum CPDecomposition {
     for (name, rank) in options.layerRanks.sorted(by: { $0.key < $1.key }) {
       try rank.validate(layer: name, field: "layer-rank")
       guard let layer = analysis.layer(named: name) else {
-        throw NetworkError("no layer is called '\(name)'", field: "layer-rank")
+        throw NetworkError("no layer is called \(excerpt(name))", field: "layer-rank")
       }
       guard isDecomposable(layer) else {
         throw NetworkError(
@@ -76,7 +76,7 @@ public enum CPDecomposition {
       for factor in factors.dropLast() {
         guard taken.insert(factor.name).inserted else {
           throw NetworkError(
-            "cannot decompose: the factor name '\(factor.name)' is already taken by another layer or input",
+            "cannot decompose: the factor name \(excerpt(factor.name)) is already taken by another layer or input",
             location: network.origins[layer.name], layer: layer.name)
         }
         result.origins[factor.name] = network.origins[layer.name]

@@ -37,7 +37,7 @@ public enum ChannelPruning {
     for (name, ratio) in options.layerKeep.sorted(by: { $0.key < $1.key }) {
       try checkRatio(ratio, layer: name, field: "layer")
       guard let layer = analysis.layer(named: name) else {
-        throw NetworkError("no layer is called '\(name)'", field: "layer")
+        throw NetworkError("no layer is called \(excerpt(name))", field: "layer")
       }
       guard let variable = coupling.variableOfLayer[name] else {
         throw NetworkError(

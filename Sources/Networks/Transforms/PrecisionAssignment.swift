@@ -28,7 +28,7 @@ public enum PrecisionAssignment {
     try check(options.activationBits, layer: nil, field: "activation-bits")
     let names = Set(network.layers.map(\.name))
     for (name, precision) in options.layers.sorted(by: { $0.key < $1.key }) {
-      guard names.contains(name) else { throw NetworkError("no layer is called '\(name)'", field: "layer") }
+      guard names.contains(name) else { throw NetworkError("no layer is called \(excerpt(name))", field: "layer") }
       try check(precision.weightBits, layer: name, field: "layer")
       try check(precision.activationBits, layer: name, field: "layer")
     }

@@ -1,3 +1,5 @@
+import Networks
+
 /// A `--buffers` value that does not parse.
 public struct BufferSizeError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The token at fault (the whole value when it is empty).
@@ -10,7 +12,7 @@ public struct BufferSizeError: Error, Hashable, Sendable, CustomStringConvertibl
   }
 
   public var description: String {
-    "buffer sizes: '\(token)': \(message); \(BufferSizes.syntax)"
+    "buffer sizes: \(excerpt(token)): \(message); \(BufferSizes.syntax)"
   }
 }
 
@@ -47,6 +49,9 @@ public enum BufferSizes {
   public static func parse(_ text: String, bits: Int = 8) throws(BufferSizeError) -> [Int] {
     let trimmed = trim(text)
     guard !trimmed.isEmpty else { throw BufferSizeError(token: trimmed, "no buffer size given") }
+    guard Precision.validBits.contains(bits) else {
+      throw BufferSizeError(token: trimmed, "entries of \(bits) bits: --bits is from \(Precision.validBits.lowerBound) to \(Precision.validBits.upperBound)")
+    }
     var sizes = Set<Int>()
     for item in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
       let token = trim(String(item))
@@ -102,11 +107,11 @@ public enum BufferSizes {
   private static func size(_ raw: String, bits: Int, within token: String, what: String = "size") throws(BufferSizeError) -> Int {
     let text = trim(raw)
     guard !text.isEmpty else { throw BufferSizeError(token: token, "missing \(what)") }
-    if text.hasPrefix("-") { throw BufferSizeError(token: token, "\(what) '\(text)' is negative; sizes are at least 1") }
+    if text.hasPrefix("-") { throw BufferSizeError(token: token, "\(what) \(excerpt(text)) is negative; sizes are at least 1") }
     let digits = text.prefix(while: { $0.isASCII && $0.isNumber })
     let unit = text.dropFirst(digits.count).lowercased()
-    guard !digits.isEmpty else { throw BufferSizeError(token: token, "\(what) '\(text)' is not a number") }
-    guard let number = Int(digits) else { throw BufferSizeError(token: token, "\(what) '\(text)' overflows") }
+    guard !digits.isEmpty else { throw BufferSizeError(token: token, "\(what) \(excerpt(text)) is not a number") }
+    guard let number = Int(digits) else { throw BufferSizeError(token: token, "\(what) \(excerpt(text)) overflows") }
     let multiplier: Int
     let isBytes: Bool
     switch unit {
@@ -115,21 +120,22 @@ public enum BufferSizes {
     case "m": (multiplier, isBytes) = (1 << 20, false)
     case "kib": (multiplier, isBytes) = (1 << 10, true)
     case "mib": (multiplier, isBytes) = (1 << 20, true)
-    default: throw BufferSizeError(token: token, "\(what) '\(text)' has an unknown unit '\(text.dropFirst(digits.count))'")
+    default: throw BufferSizeError(token: token, "\(what) \(excerpt(text)) has an unknown unit \(excerpt(text.dropFirst(digits.count)))")
     }
     let (scaled, overflow) = number.multipliedReportingOverflow(by: multiplier)
-    guard !overflow else { throw BufferSizeError(token: token, "\(what) '\(text)' overflows") }
+    guard !overflow else { throw BufferSizeError(token: token, "\(what) \(excerpt(text)) overflows") }
     var value = scaled
     if isBytes {
       guard bits >= 1 else { throw BufferSizeError(token: token, "entries of \(bits) bits cannot hold bytes") }
       let (bitCount, overflow) = scaled.multipliedReportingOverflow(by: 8)
-      guard !overflow else { throw BufferSizeError(token: token, "\(what) '\(text)' overflows") }
+      guard !overflow else { throw BufferSizeError(token: token, "\(what) \(excerpt(text)) overflows") }
       value = bitCount / bits
       guard value > 0 || scaled == 0 else {
-        throw BufferSizeError(token: token, "\(what) '\(text)' holds no \(bits)-bit entry")
+        throw BufferSizeError(token: token, "\(what) \(excerpt(text)) holds no \(bits)-bit entry")
       }
     }
-    guard value > 0 else { throw BufferSizeError(token: token, "\(what) '\(text)' is zero; sizes are at least 1") }
+    guard value > 0 else { throw BufferSizeError(token: token, "\(what) \(excerpt(text)) is zero; sizes are at least 1") }
+    if let problem = Limits.bufferProblem(value) { throw BufferSizeError(token: token, problem) }
     return value
   }
 

@@ -141,7 +141,24 @@ public struct FusedSegment: Hashable, Sendable, Codable {
       throw FusionError(segment: name, reason: "add '\(layers[0].name)' cannot start a segment: the first layer reads the segment input alone")
     }
     var previous = input
+    var macs = 0
     for (index, layer) in layers.enumerated() {
+      // First, so that nothing below (nor the models) can overflow on absurd sizes.
+      let limitProblem = Limits.layerProblem(
+        input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+        weights: { checkedProduct([layer.output.channels, layer.kernel.height, layer.kernel.width, layer.kind == .mixing ? layer.input.channels : 1]) },
+        macs: { checkedProduct([layer.output.channels, layer.output.height, layer.output.width, layer.kind == .mixing ? layer.input.channels : 1, layer.kernel.height, layer.kernel.width]) })
+      if let limitProblem { throw FusionError(segment: name, reason: "layer \(excerpt(layer.name)): \(limitProblem)") }
+      guard min(layer.kernel.height, layer.kernel.width, layer.stride.height, layer.stride.width) >= 1,
+        min(layer.padding.top, layer.padding.left, layer.padding.bottom, layer.padding.right) >= 0,
+        min(layer.input.channels, layer.input.height, layer.input.width) >= 1
+      else {
+        throw FusionError(segment: name, reason: "layer \(excerpt(layer.name)): sizes, kernel and stride must be at least 1, padding at least 0")
+      }
+      macs += layer.macs
+      guard macs <= Limits.networkMACs else {
+        throw FusionError(segment: name, reason: "more than \(Limits.describe(Limits.networkMACs)) multiply-accumulates, the most accepted")
+      }
       guard layer.input == previous else {
         throw FusionError(
           segment: name, reason: "layer '\(layer.name)' reads \(layer.input) but the chain gives it \(previous)")

@@ -1,3 +1,5 @@
+import Networks
+
 /// A fused segment's schedule at one buffer size, with its cost and floor.
 public struct SegmentSchedule: Hashable, Sendable {
   public var segment: FusedSegment
@@ -39,6 +41,10 @@ public enum SegmentSearch {
     maxExtraMACs: Int? = nil
   ) throws(FusionError) -> SegmentSchedule? {
     try segment.validate()
+    if let reason = Limits.bufferProblem(buffer) { throw FusionError(segment: segment.name, reason: reason) }
+    guard (0...Limits.psumWidth).contains(psumWidth) else {
+      throw FusionError(segment: segment.name, reason: "psum width \(psumWidth) is outside 0...\(Limits.psumWidth)")
+    }
     let model = SegmentModel(segment: segment, psumWidth: psumWidth)
     var run = SegmentSearchRun(model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs)
     run.search()

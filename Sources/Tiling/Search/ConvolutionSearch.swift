@@ -1,3 +1,5 @@
+import Networks
+
 /// A convolution tiling the search found, with its exact traffic and objective.
 public struct ConvolutionSchedule: Hashable, Sendable, Codable, CustomStringConvertible {
   public var tiling: ConvolutionTiling
@@ -51,10 +53,13 @@ public enum ConvolutionSearch {
     _ count: Int, problem: ConvolutionProblem, buffer: Int, options: SearchOptions = .init()
   ) throws(SearchError) -> [ConvolutionSchedule] {
     try validate(problem)
+    if let reason = Limits.bufferProblem(buffer) { throw .invalidOptions(reason) }
     guard count >= 1 else { throw .invalidOptions("top count \(count) is below 1") }
-    guard options.psumWidth >= 1 else { throw .invalidOptions("psum width \(options.psumWidth) is below 1") }
+    guard (1...Limits.psumWidth).contains(options.psumWidth) else {
+      throw .invalidOptions("psum width \(options.psumWidth) is outside 1...\(Limits.psumWidth)")
+    }
     guard options.objective.isValid else {
-      throw .invalidOptions("objective weights must not be negative")
+      throw .invalidOptions("objective weights must be from 0 to \(TrafficObjective.largestWeight)")
     }
     let model = ConvolutionSearchModel(problem: problem, options: options)
     let minimum = model.footprint(model.ones)
@@ -90,5 +95,6 @@ public enum ConvolutionSearch {
     if problem.isDepthwise && problem.output.channels % problem.input.channels != 0 {
       throw .invalidProblem("depthwise output channels must be a multiple of input channels")
     }
+    if let reason = Limits.convolutionProblem(problem) { throw .invalidProblem(reason) }
   }
 }

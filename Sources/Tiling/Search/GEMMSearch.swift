@@ -1,3 +1,5 @@
+import Networks
+
 /// Whether the search may make loops Scan (snake).
 public enum ScanOption: String, Hashable, Sendable, Codable, CaseIterable {
   /// Row-major loops only (the `layerwise-rowmajor` baseline).
@@ -85,12 +87,14 @@ public enum GEMMSearch {
     orders: [LoopOrder] = LoopOrder.allCases
   ) throws -> [GEMMSchedule] {
     guard shape.m >= 1, shape.k >= 1, shape.n >= 1 else { throw SearchError.invalidProblem("GEMM m \(shape.m) k \(shape.k) n \(shape.n) has a dimension below 1") }
+    if let problem = Limits.gemmProblem(shape) { throw SearchError.invalidProblem(problem) }
+    if let problem = Limits.bufferProblem(buffer) { throw SearchError.invalidOptions(problem) }
     guard count >= 1 else { throw SearchError.invalidOptions("top count \(count) is below 1") }
-    guard options.psumWidth >= 0 else {
-      throw SearchError.invalidOptions("psum width \(options.psumWidth) is negative")
+    guard (0...Limits.psumWidth).contains(options.psumWidth) else {
+      throw SearchError.invalidOptions("psum width \(options.psumWidth) is outside 0...\(Limits.psumWidth)")
     }
     guard options.objective.isValid else {
-      throw SearchError.invalidOptions("objective weights must not be negative")
+      throw SearchError.invalidOptions("objective weights must be from 0 to \(TrafficObjective.largestWeight)")
     }
     let minimum = minimumBuffer(psumWidth: options.psumWidth)
     guard buffer >= minimum else { throw SearchError.bufferTooSmall(buffer: buffer, minimum: minimum) }

@@ -20,7 +20,12 @@ public struct TrafficObjective: Hashable, Sendable, Codable {
   /// Total traffic in entries: every entry moved counts 1.
   public static let entries = TrafficObjective(input: 1, weight: 1, output: 1, psum: 1)
 
-  public var isValid: Bool { input >= 0 && weight >= 0 && output >= 0 && psum >= 0 }
+  /// Largest weight of one entry: a bit width (at most 16) times a psum width (at most
+  /// `Limits.psumWidth`), with room to spare; it keeps weighted traffic far inside 64 bits.
+  public static let largestWeight = 256
+
+  /// Every weight from 0 to `largestWeight`.
+  public var isValid: Bool { [input, weight, output, psum].allSatisfy { (0...Self.largestWeight).contains($0) } }
 
   public func cost(_ traffic: Traffic) -> Int {
     input * traffic.inputReads + weight * traffic.weightReads + output * traffic.outputWrites

@@ -28,20 +28,20 @@ struct CfgFields {
       let ignored =
         kind.ignoredKeys.isEmpty ? "" : "; ignored (training only): \(kind.ignoredKeys.joined(separator: ", "))"
       throw error(
-        "unknown key '\(entry.key)' in [\(section.header)]; accepted keys: \(accepted)\(ignored)", field: entry.key)
+        "unknown key \(excerpt(entry.key)) in [\(section.header.prefix(40))]; accepted keys: \(accepted)\(ignored)", field: entry.key)
     }
   }
 
   func string(_ key: String) throws(NetworkError) -> String? {
     guard let entry = entry(key) else { return nil }
-    guard !entry.value.isEmpty else { throw error("'\(key)' has no value", field: key) }
+    guard !entry.value.isEmpty else { throw error("\(excerpt(key)) has no value", field: key) }
     return entry.value
   }
 
   func int(_ key: String) throws(NetworkError) -> Int? {
     guard let text = try string(key) else { return nil }
-    guard let value = Int(text) else {
-      throw error("expected an integer, found '\(text)'", field: key)
+    guard let value = Int(text), value.magnitude <= Limits.extent else {
+      throw error("expected an integer from -\(Limits.describe(Limits.extent)) to \(Limits.describe(Limits.extent)), found \(excerpt(text))", field: key)
     }
     return value
   }
@@ -58,7 +58,7 @@ struct CfgFields {
   /// A required integer of at least `minimum`.
   func requiredInt(_ key: String, minimum: Int) throws(NetworkError) -> Int {
     guard let value = try int(key) else {
-      throw error("[\(section.header)] needs '\(key)'", field: key)
+      throw error("[\(section.header.prefix(40))] needs \(excerpt(key))", field: key)
     }
     guard value >= minimum else {
       throw error("must be at least \(minimum), found \(value)", field: key)
@@ -73,7 +73,7 @@ struct CfgFields {
     for item in text.split(separator: ",", omittingEmptySubsequences: false) {
       let trimmed = CfgText.trim(String(item))
       guard let value = Int(trimmed) else {
-        throw error("expected comma-separated integers, found '\(trimmed)' in '\(text)'", field: key)
+        throw error("expected comma-separated integers, found \(excerpt(trimmed)) in \(excerpt(text))", field: key)
       }
       values.append(value)
     }
@@ -86,7 +86,7 @@ struct CfgFields {
     guard let activation = Activation(rawValue: name.lowercased()) else {
       let accepted = Activation.allCases.map(\.rawValue).joined(separator: ", ")
       let defaulted = entry("activation") == nil ? " (Darknet's default when 'activation' is absent)" : ""
-      throw error("unsupported activation '\(name)'\(defaulted); accepted: \(accepted)", field: "activation")
+      throw error("unsupported activation \(excerpt(name))\(defaulted); accepted: \(accepted)", field: "activation")
     }
     return activation
   }

@@ -28,7 +28,7 @@ enum CfgText {
       if line.hasPrefix("[") {
         guard line.hasSuffix("]"), line.count >= 2 else {
           throw NetworkError(
-            "section header '\(line)' is not closed: write it as [name], e.g. [convolutional]", location: location)
+            "section header \(excerpt(line)) is not closed: write it as [name], e.g. [convolutional]", location: location)
         }
         let header = trim(String(line.dropFirst().dropLast())).lowercased()
         guard !header.isEmpty else {
@@ -39,22 +39,22 @@ enum CfgText {
       }
       guard let equals = line.firstIndex(of: "=") else {
         throw NetworkError(
-          "malformed line '\(line)': expected 'key=value', a [section] header, or a comment starting with # or ;",
+          "malformed line \(excerpt(line)): expected 'key=value', a [section] header, or a comment starting with # or ;",
           location: location)
       }
       let key = trim(String(line[..<equals]))
       let value = trim(String(line[line.index(after: equals)...]))
       guard !key.isEmpty else {
-        throw NetworkError("malformed line '\(line)': the key before '=' is empty", location: location)
+        throw NetworkError("malformed line \(excerpt(line)): the key before '=' is empty", location: location)
       }
       guard var section = sections.popLast() else {
         throw NetworkError(
-          "'\(key)' appears before any section: a Darknet cfg starts with [net]", location: location, field: key)
+          "\(excerpt(key)) appears before any section: a Darknet cfg starts with [net]", location: location, field: key)
       }
       if let earlier = section.entries.first(where: { $0.key == key }) {
         sections.append(section)
         throw NetworkError(
-          "'\(key)' is set twice in this [\(section.header)] section (first on line \(earlier.line))",
+          "\(excerpt(key)) is set twice in this [\(section.header.prefix(40))] section (first on line \(earlier.line))",
           location: location, field: key)
       }
       section.entries.append(CfgEntry(key: key, value: value, line: lineNumber))

@@ -25,7 +25,7 @@ struct DarknetReader {
     }
     guard DarknetSectionKind(header: first.header) == .net else {
       throw NetworkError(
-        "a Darknet cfg starts with [net] (or [network]), found [\(first.header)]",
+        "a Darknet cfg starts with [net] (or [network]), found [\(first.header.prefix(40))]",
         location: FileLocation(file: file, line: first.line))
     }
     network.name = Self.defaultName(for: file)
@@ -63,7 +63,7 @@ struct DarknetReader {
     guard let kind = DarknetSectionKind(header: section.header), kind != .net else {
       let what =
         DarknetSectionKind(header: section.header) == .net
-        ? "a second [net] section" : "unknown section [\(section.header)]"
+        ? "a second [net] section" : "unknown section [\(section.header.prefix(40))]"
       throw NetworkError(
         "\(what); accepted sections after [net]: \(DarknetSectionKind.layerHeaders)",
         location: FileLocation(file: file, line: section.line))
@@ -86,7 +86,7 @@ struct DarknetReader {
     case .outputMarker:
       guard let position = layerIndex[previous] else {
         throw fields.error(
-          "[\(section.header)] marks the layer before it as an output, but no layer precedes it", field: nil)
+          "[\(section.header.prefix(40))] marks the layer before it as an output, but no layer precedes it", field: nil)
       }
       network.layers[position].isMarkedOutput = true
       tensorAt.append(previous)
@@ -161,7 +161,7 @@ struct DarknetReader {
     -> [String]
   {
     guard let values = try fields.intList(key) else {
-      throw fields.error("[\(fields.section.header)] needs '\(key)' (Darknet layer indices)", field: key)
+      throw fields.error("[\(fields.section.header)] needs \(excerpt(key)) (Darknet layer indices)", field: key)
     }
     var names: [String] = []
     for value in values {

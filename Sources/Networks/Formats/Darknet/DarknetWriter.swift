@@ -40,7 +40,7 @@ struct DarknetWriter {
     }
     guard input.bits == 8 else {
       throw NetworkError(
-        "a Darknet cfg has no bit widths; input '\(input.name)' is \(input.bits)-bit (only 8-bit networks are written)",
+        "a Darknet cfg has no bit widths; input \(excerpt(input.name)) is \(input.bits)-bit (only 8-bit networks are written)",
         field: "bits")
     }
     self.analysis = try network.analyze()
@@ -156,7 +156,7 @@ struct DarknetWriter {
     guard let index = indexOf[tensor] else {
       throw refusal(
         layer,
-        "reads the network input '\(tensor)' after other layers; a Darknet cfg can only read the image in its first layer",
+        "reads the network input \(excerpt(tensor)) after other layers; a Darknet cfg can only read the image in its first layer",
         field: field)
     }
     return index - nextIndex

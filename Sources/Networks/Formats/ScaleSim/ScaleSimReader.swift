@@ -57,13 +57,13 @@ struct ScaleSimReader {
     let location = FileLocation(file: file, line: line)
     guard fields[0].lowercased() == ScaleSimTopology.columns[0].lowercased() else {
       throw NetworkError(
-        "missing header: expected '\(ScaleSimTopology.columns.joined(separator: ", ")),' before the first layer, found '\(fields.joined(separator: ", "))'",
+        "missing header: expected '\(ScaleSimTopology.columns.joined(separator: ", ")),' before the first layer, found \(excerpt(fields.joined(separator: ", ")))",
         location: location)
     }
     let classic = ScaleSimTopology.columns.count
     guard fields.count == classic || fields.count == classic + 1 else {
       throw NetworkError(
-        "the header has \(fields.count) columns; expected \(classic) (\(ScaleSimTopology.columns.joined(separator: ", "))) or \(classic + 1) (with '\(ScaleSimTopology.strideWidthColumn)')",
+        "the header has \(fields.count) columns; expected \(classic) (\(ScaleSimTopology.columns.joined(separator: ", "))) or \(classic + 1) (with \(excerpt(ScaleSimTopology.strideWidthColumn)))",
         location: location)
     }
     return fields.count
@@ -84,17 +84,19 @@ struct ScaleSimReader {
           field: names[fields.count])
       }
       throw NetworkError(
-        "expected \(columns) values, found \(fields.count): '\(fields[columns])' follows the last column, \(names[columns - 1])",
+        "expected \(columns) values, found \(fields.count): \(excerpt(fields[columns])) follows the last column, \(names[columns - 1])",
         location: location, layer: name)
     }
     var values: [Int] = []
     for column in 1..<columns {
       guard let value = Int(fields[column]) else {
         throw NetworkError(
-          "'\(fields[column])' is not an integer", location: location, layer: name, field: names[column])
+          "\(excerpt(fields[column])) is not an integer", location: location, layer: name, field: names[column])
       }
-      guard value >= 1 else {
-        throw NetworkError("must be at least 1, found \(value)", location: location, layer: name, field: names[column])
+      guard value >= 1, value <= Limits.extent else {
+        throw NetworkError(
+          "expected an integer from 1 to \(Limits.describe(Limits.extent)), found \(value)", location: location, layer: name,
+          field: names[column])
       }
       values.append(value)
     }
@@ -121,7 +123,7 @@ struct ScaleSimReader {
       for name in [row.name, inputName] {
         if let previous = taken[name] {
           throw NetworkError(
-            "duplicate name: line \(previous) already defines '\(name)'", location: FileLocation(file: file, line: row.line),
+            "duplicate name: line \(previous) already defines \(excerpt(name))", location: FileLocation(file: file, line: row.line),
             layer: row.name, field: ScaleSimTopology.columns[0])
         }
         taken[name] = row.line

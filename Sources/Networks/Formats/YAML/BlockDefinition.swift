@@ -16,7 +16,7 @@ struct BlockDefinition {
   init(name: String, node: Node, file: String) throws(NetworkError) {
     self.name = name
     self.file = file
-    let fields = try YAMLFields(node, file: file, layer: nil, what: "block '\(name)'")
+    let fields = try YAMLFields(node, file: file, layer: nil, what: "block \(excerpt(name))")
     try fields.rejectUnknownKeys(allowed: ["params", "layers"], context: "a block definition")
     var parameters: [(String, Node?)] = []
     switch fields.values["params"] {
@@ -29,7 +29,7 @@ struct BlockDefinition {
         parameters.append((scalar.string, nil))
       }
     case let value?:
-      let declared = try YAMLFields(value, file: file, layer: nil, what: "params of block '\(name)'")
+      let declared = try YAMLFields(value, file: file, layer: nil, what: "params of block \(excerpt(name))")
       for key in declared.order {
         let defaultValue = declared.values[key]
         if case .scalar(let scalar)? = defaultValue, scalar.string == "~" || scalar.string.isEmpty || scalar.string == "null" {
@@ -40,11 +40,11 @@ struct BlockDefinition {
       }
     }
     for (parameter, _) in parameters where Self.instanceKeys.contains(parameter) {
-      throw fields.error("'\(parameter)' cannot be a parameter name: it is a key of every block instance", field: "params")
+      throw fields.error("\(excerpt(parameter)) cannot be a parameter name: it is a key of every block instance", field: "params")
     }
     self.parameters = parameters
     guard case .sequence(let layers)? = fields.values["layers"], !layers.isEmpty else {
-      throw fields.error("block '\(name)' needs a non-empty list under 'layers'", field: "layers")
+      throw fields.error("block \(excerpt(name)) needs a non-empty list under 'layers'", field: "layers")
     }
     self.layers = Array(layers)
   }
@@ -53,11 +53,11 @@ struct BlockDefinition {
   func bind(_ instance: YAMLFields, instance instanceName: String) throws(NetworkError) -> [String: Node] {
     let names = parameters.map(\.name)
     try instance.rejectUnknownKeys(
-      allowed: Self.instanceKeys + names, context: "an instance of block '\(name)' (its parameters are: \(names.joined(separator: ", ")))")
+      allowed: Self.instanceKeys + names, context: "an instance of block \(excerpt(name)) (its parameters are: \(names.joined(separator: ", ")))")
     var values: [String: Node] = [:]
     for (parameter, defaultValue) in parameters {
       guard let value = try instance.node(parameter) ?? defaultValue else {
-        throw instance.missing(parameter, context: "block '\(name)' (instance '\(instanceName)')")
+        throw instance.missing(parameter, context: "block \(excerpt(name)) (instance \(excerpt(instanceName)))")
       }
       values[parameter] = value
     }
@@ -108,18 +108,18 @@ struct BlockDefinition {
       let name = String(text[nameStart..<nameEnd])
       if braced {
         guard nameEnd < text.endIndex, text[nameEnd] == "}" else {
-          throw NetworkError("unclosed '${' in '\(text)'", location: location, field: field)
+          throw NetworkError("unclosed '${' in \(excerpt(text))", location: location, field: field)
         }
         nameEnd = text.index(after: nameEnd)
       }
       guard let value = parameters[name] else {
         let known = parameters.keys.sorted().joined(separator: ", ")
         throw NetworkError(
-          "'\(text)' uses an unknown parameter '\(name)' (parameters here: \(known.isEmpty ? "none, outside a block" : known))",
+          "\(excerpt(text)) uses an unknown parameter \(excerpt(name)) (parameters here: \(known.isEmpty ? "none, outside a block" : known))",
           location: location, field: field)
       }
       guard case .scalar(let scalar) = value else {
-        throw NetworkError("parameter '\(name)' is a list or mapping and cannot be part of '\(text)'", location: location, field: field)
+        throw NetworkError("parameter \(excerpt(name)) is a list or mapping and cannot be part of \(excerpt(text))", location: location, field: field)
       }
       result += scalar.string
       index = nameEnd

@@ -66,12 +66,12 @@ struct LayerSyntax {
         operation: .upsample(factor: try fields.int("factor") ?? 2), activation: activation, keys: ["factor"],
         readsSeveralInputs: false)
     default:
-      throw fields.error("unknown op '\(op)'; accepted: \(ops.joined(separator: ", "))", field: "op")
+      throw fields.error("unknown op \(excerpt(op)); accepted: \(ops.joined(separator: ", "))", field: "op")
     }
   }
 
   private static func required<T>(_ value: T?, _ key: String, _ fields: YAMLFields, _ op: String) throws(NetworkError) -> T {
-    guard let value else { throw fields.missing(key, context: "an '\(op)' layer") }
+    guard let value else { throw fields.missing(key, context: "an \(excerpt(op)) layer") }
     return value
   }
 
@@ -80,7 +80,7 @@ struct LayerSyntax {
     let text = try required(fields.string("out"), "out", fields, op)
     if text.hasSuffix("x"), let factor = Int(text.dropLast()), factor >= 1 { return .timesInput(factor) }
     guard let count = Int(text), count >= 1 else {
-      throw fields.error("expected a channel count of at least 1 (64) or a multiple of the input channels (6x), found '\(text)'", field: "out")
+      throw fields.error("expected a channel count of at least 1 (64) or a multiple of the input channels (6x), found \(excerpt(text))", field: "out")
     }
     return .absolute(count)
   }
@@ -89,7 +89,7 @@ struct LayerSyntax {
     guard let name = try fields.string("activation") else { return .linear }
     guard let activation = Activation(name: name) else {
       throw fields.error(
-        "unknown activation '\(name)'; accepted: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))",
+        "unknown activation \(excerpt(name)); accepted: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))",
         field: "activation")
     }
     return activation

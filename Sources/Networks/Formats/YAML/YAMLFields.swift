@@ -32,7 +32,7 @@ struct YAMLFields {
       let key = keyScalar.string
       guard values[key] == nil else {
         throw NetworkError(
-          "duplicate key '\(key)' (first given on line \(lines[key].map(String.init) ?? "?"))",
+          "duplicate key \(excerpt(key)) (first given on line \(lines[key].map(String.init) ?? "?"))",
           location: FileLocation(file: file, line: keyNode.mark?.line), layer: layer, field: key)
       }
       values[key] = value
@@ -78,20 +78,22 @@ struct YAMLFields {
   }
 
   func missing(_ key: String, context: String) -> NetworkError {
-    NetworkError("\(context) needs the key '\(key)'", location: FileLocation(file: file, line: line), layer: layer, field: key)
+    NetworkError("\(context) needs the key \(excerpt(key))", location: FileLocation(file: file, line: line), layer: layer, field: key)
   }
 
-  func int(_ key: String, minimum: Int = 1) throws(NetworkError) -> Int? {
+  func int(_ key: String, minimum: Int = 1, maximum: Int = Limits.extent) throws(NetworkError) -> Int? {
     guard let value = try node(key) else { return nil }
-    return try integer(value, field: key, minimum: minimum)
+    return try integer(value, field: key, minimum: minimum, maximum: maximum)
   }
 
-  func integer(_ value: Node, field: String, minimum: Int) throws(NetworkError) -> Int {
+  /// An integer from `minimum` to `maximum` (by default the largest dimension dse accepts).
+  func integer(_ value: Node, field: String, minimum: Int, maximum: Int = Limits.extent) throws(NetworkError) -> Int {
+    let range = "from \(minimum) to \(Limits.describe(maximum))"
     guard case .scalar(let scalar) = value, let number = Int(scalar.string) else {
-      throw error("expected an integer of at least \(minimum) (fitting in 64 bits), found \(describe(value))", field: field)
+      throw error("expected an integer \(range), found \(describe(value))", field: field)
     }
-    guard number >= minimum else {
-      throw error("expected an integer of at least \(minimum), found \(number)", field: field)
+    guard number >= minimum, number <= maximum else {
+      throw error("expected an integer \(range), found \(number)", field: field)
     }
     return number
   }
@@ -101,7 +103,7 @@ struct YAMLFields {
     switch value.lowercased() {
     case "true", "yes", "on": return true
     case "false", "no", "off": return false
-    default: throw error("expected true or false, found '\(value)'", field: key)
+    default: throw error("expected true or false, found \(excerpt(value))", field: key)
     }
   }
 
@@ -165,7 +167,7 @@ struct YAMLFields {
 /// A short description of a node for error messages.
 func describe(_ node: Node) -> String {
   switch node {
-  case .scalar(let scalar): return scalar.string.isEmpty ? "an empty value" : "'\(scalar.string)'"
+  case .scalar(let scalar): return scalar.string.isEmpty ? "an empty value" : excerpt(scalar.string)
   case .mapping: return "a mapping"
   case .sequence: return "a list"
   case .alias: return "an alias"

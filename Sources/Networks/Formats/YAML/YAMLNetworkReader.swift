@@ -27,6 +27,7 @@ struct YAMLNetworkReader {
     let top = try YAMLFields(root, file: file, layer: nil, what: "a network file")
     try top.rejectUnknownKeys(allowed: Self.topLevelKeys, context: "a network file")
     network.name = try top.string("name") ?? Self.defaultName(for: file)
+    if let problem = Limits.nameProblem(network.name) { throw top.error(problem, field: "name") }
     network.defaultPrecision = try readPrecision(top, default: .int8) ?? .int8
     try readInputs(top)
     if let blockNode = try top.node("blocks") { try readBlocks(blockNode, top: top) }
@@ -53,10 +54,10 @@ struct YAMLNetworkReader {
       let bits = try YAMLFields(value, file: file, layer: fields.layer, what: "bits")
       try bits.rejectUnknownKeys(allowed: ["weights", "activations"], context: "bits")
       return Precision(
-        weightBits: try bits.int("weights") ?? fallback.weightBits,
-        activationBits: try bits.int("activations") ?? fallback.activationBits)
+        weightBits: try bits.int("weights", maximum: Precision.validBits.upperBound) ?? fallback.weightBits,
+        activationBits: try bits.int("activations", maximum: Precision.validBits.upperBound) ?? fallback.activationBits)
     }
-    return Precision(bits: try fields.integer(value, field: "bits", minimum: 1))
+    return Precision(bits: try fields.integer(value, field: "bits", minimum: 1, maximum: Precision.validBits.upperBound))
   }
 
   private mutating func readInputs(_ top: YAMLFields) throws(NetworkError) {
@@ -122,19 +123,23 @@ struct YAMLNetworkReader {
     var named = fields
     named.layer = scope.prefix + baseName
     let parsed = try LayerSyntax.parse(op: op, fields: named)
-    try named.rejectUnknownKeys(allowed: Self.commonLayerKeys + parsed.keys, context: "an '\(op)' layer")
+    try named.rejectUnknownKeys(allowed: Self.commonLayerKeys + parsed.keys, context: "an \(excerpt(op)) layer")
     let precision = try readPrecision(named, default: network.defaultPrecision) ?? network.defaultPrecision
-    let repeatCount = try named.int("repeat") ?? 1
+    let repeatCount = try named.int("repeat", maximum: Limits.layers) ?? 1
     if repeatCount > 1, parsed.readsSeveralInputs {
-      throw named.error("an '\(op)' layer cannot be repeated: each copy would need its own inputs", field: "repeat")
+      throw named.error("an \(excerpt(op)) layer cannot be repeated: each copy would need its own inputs", field: "repeat")
     }
     let explicitInputs = try readReferences(named, scope: scope)
     for copy in 1...repeatCount {
       let name = scope.prefix + (repeatCount > 1 ? "\(baseName)_\(copy)" : baseName)
       guard !defined.contains(name) else {
-        throw named.error("duplicate name: '\(name)' is already a layer or input", field: "name")
+        throw named.error("duplicate name: \(excerpt(name)) is already a layer or input", field: "name")
       }
       let inputs = copy == 1 ? (explicitInputs ?? [scope.previous ?? previous]) : [previous]
+      // Checked as layers are made: repeats of repeated blocks multiply.
+      guard network.layers.count < Limits.layers else {
+        throw named.error("the network would have more than \(Limits.describe(Limits.layers)) layers, the most accepted", field: "repeat")
+      }
       network.layers.append(
         Layer(
           name: name, operation: parsed.operation, inputs: inputs, activation: parsed.activation,
@@ -148,8 +153,9 @@ struct YAMLNetworkReader {
   }
 
   private func checkName(_ name: String, fields: YAMLFields) throws(NetworkError) {
-    guard !name.isEmpty, !name.contains(where: { $0.isWhitespace || $0 == "$" || $0 == "," || $0 == "\"" }) else {
-      throw fields.error("'\(name)' is not a usable name: no spaces, commas, quotes or '$'", field: "name")
+    if let problem = Limits.nameProblem(name) { throw fields.error(problem, field: "name") }
+    guard !name.contains(where: { $0.isWhitespace || $0 == "$" || $0 == "," || $0 == "\"" }) else {
+      throw fields.error("\(excerpt(name)) is not a usable name: no spaces, commas, quotes or '$'", field: "name")
     }
   }
 
@@ -165,7 +171,7 @@ struct YAMLNetworkReader {
     for name in names {
       guard let target = resolve(name, scope: scope) else {
         throw fields.error(
-          "refers to '\(name)', which is not a network input or an earlier layer", field: key)
+          "refers to \(excerpt(name)), which is not a network input or an earlier layer", field: key)
       }
       resolved.append(target)
     }
@@ -184,16 +190,16 @@ struct YAMLNetworkReader {
     let blockName = try fields.requiredString("block", context: "a block instance")
     guard let block = blocks[blockName] else {
       let known = blocks.keys.sorted().joined(separator: ", ")
-      throw fields.error("no block named '\(blockName)' is defined under 'blocks' (defined: \(known.isEmpty ? "none" : known))", field: "block")
+      throw fields.error("no block named \(excerpt(blockName)) is defined under 'blocks' (defined: \(known.isEmpty ? "none" : known))", field: "block")
     }
     guard !blockStack.contains(blockName) else {
-      throw fields.error("block '\(blockName)' uses itself (\((blockStack + [blockName]).joined(separator: " -> ")))", field: "block")
+      throw fields.error("block \(excerpt(blockName)) uses itself (\((blockStack + [blockName]).joined(separator: " -> ")))", field: "block")
     }
     instanceCount[blockName, default: 0] += 1
     let baseName = try fields.string("name") ?? "\(blockName)\(instanceCount[blockName] ?? 1)"
     try checkName(baseName, fields: fields)
     let parameters = try block.bind(fields, instance: scope.prefix + baseName)
-    let repeatCount = try fields.int("repeat") ?? 1
+    let repeatCount = try fields.int("repeat", maximum: Limits.layers) ?? 1
     var input = try readReferences(fields, scope: scope)?.first ?? scope.previous ?? previous
     for copy in 1...repeatCount {
       let instance = scope.prefix + (repeatCount > 1 ? "\(baseName)_\(copy)" : baseName)

@@ -1,0 +1,81 @@
+/// The largest inputs dse accepts, in one table (docs/limits.md).
+///
+/// Each limit is far above any real network and low enough that every count the models and
+/// searches form from accepted inputs (tile counts times tile sizes, MACs times bit widths,
+/// traffic summed over a network) stays below 2^63 with a wide margin, and that a small file
+/// cannot ask for unbounded work. The readers and `Network.analyze()` enforce them with errors
+/// that state the limit; nothing past them reaches the planner.
+public enum Limits {
+  /// Largest value of any one dimension a user writes: channels, height, width, kernel, stride,
+  /// padding, groups, upsampling factor, FC features, and a GEMM's m, k or n (2^24).
+  public static let extent = 1 << 24
+  /// Most elements of one tensor: a network input, a layer output, a weight tensor, or one
+  /// operand of a GEMM (2^36, about 68.7 G).
+  public static let tensorElements = 1 << 36
+  /// Most multiply-accumulates of a whole network, and so of any one layer (2^46, about 70 T;
+  /// YOLOv3 at 608x608 has 2^36).
+  public static let networkMACs = 1 << 46
+  /// Most layers in a network, counting each copy of a repeated layer or block.
+  public static let layers = 10_000
+  /// Most characters in a network, input or layer name.
+  public static let nameLength = 256
+  /// Widest partial sum, in buffer entries per output entry.
+  public static let psumWidth = 8
+  /// Largest on-chip buffer, in entries (2^32).
+  public static let bufferEntries = 1 << 32
+  /// Largest text file read (a network, an architecture, an error table), in bytes.
+  public static let fileBytes = 64 << 20
+
+  /// `value` with thousands separators and, for powers of two, the power: "16,777,216 (2^24)".
+  public static func describe(_ value: Int) -> String {
+    var digits = String(value)
+    var grouped = ""
+    while digits.count > 3 {
+      grouped = "," + digits.suffix(3) + grouped
+      digits.removeLast(3)
+    }
+    grouped = digits + grouped
+    guard value > 1024, value.nonzeroBitCount == 1 else { return grouped }
+    return "\(grouped) (2^\(value.trailingZeroBitCount))"
+  }
+
+  /// Why `name` is not usable as a network, input or layer name, or nil when it is: names are
+  /// 1 to `nameLength` characters with no control characters (they appear in messages, CSV
+  /// cells and Graphviz labels).
+  public static func nameProblem(_ name: String) -> String? {
+    if name.isEmpty { return "a name cannot be empty" }
+    if name.count > nameLength {
+      return "the name has \(describe(name.count)) characters; at most \(nameLength) are accepted"
+    }
+    if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+      return "\(excerpt(name)) contains a control character (such as NUL, a tab or a newline), which names cannot"
+    }
+    return nil
+  }
+}
+
+/// `text` quoted for a message: control characters escaped and, past `limit` characters, cut
+/// with the full length stated, so that an error never repeats a megabyte of input.
+public func excerpt(_ text: some StringProtocol, limit: Int = 60) -> String {
+  var shown = ""
+  var count = 0
+  for scalar in text.unicodeScalars {
+    if count == limit {
+      return "'\(shown)…' (\(Limits.describe(text.count)) characters)"
+    }
+    switch scalar {
+    case "\n": shown += "\\n"
+    case "\t": shown += "\\t"
+    case "\r": shown += "\\r"
+    case "'": shown += "\\'"
+    default:
+      if scalar.properties.generalCategory == .control {
+        shown += "\\u{\(String(scalar.value, radix: 16))}"
+      } else {
+        shown.unicodeScalars.append(scalar)
+      }
+    }
+    count += 1
+  }
+  return "'\(shown)'"
+}

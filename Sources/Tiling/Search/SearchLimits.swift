@@ -1,0 +1,73 @@
+import Networks
+
+/// The checks of `Limits` for problems handed to the searches directly (by `dse layer` or a
+/// library caller) rather than through `Network.analyze()`, which checks networks. Each returns
+/// what is wrong, or nil; a problem that passes cannot overflow a 64-bit count in the models.
+extension Limits {
+  /// Why `buffer` entries is not an accepted buffer size, or nil.
+  public static func bufferProblem(_ buffer: Int) -> String? {
+    guard buffer <= bufferEntries else {
+      return "buffer of \(describe(buffer)) entries is above \(describe(bufferEntries)), the largest accepted"
+    }
+    return nil
+  }
+
+  /// Why a GEMM of `shape` is outside the limits, or nil: each of m, k, n at most `extent`,
+  /// each operand (M x K, K x N, M x N) at most `tensorElements`, M*K*N at most `networkMACs`.
+  public static func gemmProblem(_ shape: GEMMShape) -> String? {
+    let (m, k, n) = (shape.m, shape.k, shape.n)
+    guard max(m, k, n) <= extent else {
+      return "GEMM m \(m) k \(k) n \(n) has a dimension above \(describe(extent)), the largest accepted"
+    }
+    for (name, size) in [("input (m x k)", m * k), ("weight (k x n)", k * n), ("output (m x n)", m * n)]
+    where size > tensorElements {
+      return "the GEMM's \(name) has \(describe(size)) elements; at most \(describe(tensorElements)) are accepted"
+    }
+    guard let macs = checkedProduct([m, k, n]), macs <= networkMACs else {
+      return "the GEMM has more than \(describe(networkMACs)) multiply-accumulates, the most accepted"
+    }
+    return nil
+  }
+
+  /// Why a layer of these sizes is outside the limits, or nil: every extent, kernel, stride and
+  /// padding at most `extent`, padding below the kernel, input, output and weights at most
+  /// `tensorElements` elements, and at most `networkMACs` multiply-accumulates.
+  static func layerProblem(
+    input: TensorShape, output: TensorShape, kernel: Extent2D, stride: Extent2D, padding: Padding, weights: () -> Int?,
+    macs: () -> Int?
+  ) -> String? {
+    let extents = [
+      input.channels, input.height, input.width, output.channels, output.height, output.width, kernel.height,
+      kernel.width, stride.height, stride.width,
+    ]
+    guard extents.allSatisfy({ $0 <= extent }) else {
+      return "an extent, kernel or stride is above \(describe(extent)), the largest accepted"
+    }
+    guard max(padding.top, padding.bottom) < kernel.height, max(padding.left, padding.right) < kernel.width else {
+      return "padding \(padding) is too wide for kernel \(kernel): each side pads at most kernel-1"
+    }
+    for (name, count) in [("input", input.elementCount), ("output", output.elementCount), ("weight tensor", weights())] {
+      guard let count, count <= tensorElements else {
+        return "the \(name) has more than \(describe(tensorElements)) elements, the most accepted"
+      }
+    }
+    guard let count = macs(), count <= networkMACs else {
+      return "more than \(describe(networkMACs)) multiply-accumulates, the most accepted"
+    }
+    return nil
+  }
+
+  /// Why a convolution problem is outside the limits, or nil.
+  public static func convolutionProblem(_ problem: ConvolutionProblem) -> String? {
+    layerProblem(
+      input: problem.input, output: problem.output, kernel: problem.kernel, stride: problem.stride,
+      padding: problem.padding,
+      weights: { checkedProduct([problem.isDepthwise ? problem.multiplier : problem.output.channels, problem.input.channels, problem.kernel.height, problem.kernel.width]) },
+      macs: {
+        checkedProduct([
+          problem.output.channels, problem.output.height, problem.output.width,
+          problem.isDepthwise ? 1 : problem.input.channels, problem.kernel.height, problem.kernel.width,
+        ])
+      })
+  }
+}
