@@ -42,13 +42,23 @@ func dse(_ arguments: [String], in directory: URL = packageRoot) throws -> Comma
   process.standardOutput = output
   process.standardError = errors
   try process.run()
-  // Read before waiting so a large output cannot fill the pipe and block the child.
+  // Both pipes are drained at once, before waiting, so that a child writing much to either
+  // cannot block on a full pipe.
+  let errorData = DataBox()
+  let reading = DispatchGroup()
+  DispatchQueue.global().async(group: reading) { errorData.data = errors.fileHandleForReading.readDataToEndOfFile() }
   let outData = output.fileHandleForReading.readDataToEndOfFile()
-  let errData = errors.fileHandleForReading.readDataToEndOfFile()
+  reading.wait()
+  let errData = errorData.data
   process.waitUntilExit()
   return CommandResult(
     status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
     standardError: String(decoding: errData, as: UTF8.self))
+}
+
+/// Bytes read on another thread; the dispatch group's wait orders the write before the read.
+private final class DataBox: @unchecked Sendable {
+  var data = Data()
 }
 
 /// A fresh empty directory for a test's output files.

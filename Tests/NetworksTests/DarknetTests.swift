@@ -284,10 +284,12 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
     #expect(network.layers.first?.convolution?.padding == Padding(symmetric: 2, 2))
   }
 
-  @Test func oversizedInputIsLocatedAtTheNetSection() throws {
+  @Test func oversizedInputIsLocatedAtItsKey() throws {
     let text = "[network]\nwidth=4611686018427387904\nheight=8\nchannels=3\n[maxpool]\nsize=2\nstride=2\n"
     let error = try #require(networkError { _ = try DarknetCfg.read(text, file: "big.cfg").analyze() })
-    #expect(error.location == FileLocation(file: "big.cfg", line: 1))
+    #expect(error.location == FileLocation(file: "big.cfg", line: 2))
+    #expect(error.field == "width")
+    #expect(error.message.contains("16,777,216 (2^24)"))
   }
 
   @Test func windowsLineEndsAndTrailingCommentsRead() throws {

@@ -190,7 +190,7 @@ import Testing
     #expect(failure.message.contains("zero or negative"))
     let zero = try #require(error("input: [3, 0, 4]\nlayers:\n  - {op: pointwise, out: 4}"))
     #expect(zero.field == "input")
-    #expect(zero.message.contains("at least 1"))
+    #expect(zero.message.contains("from 1 to"))
   }
 
   @Test func channelMismatchAtAnAdd() throws {
@@ -209,16 +209,64 @@ import Testing
     #expect(failure.message.contains("channel counts do not match"))
   }
 
+  /// Each limit of `Limits` is an error that states it, at the field or layer at fault.
   @Test func absurdSizesAreErrorsNotTraps() throws {
     let notAnInt = try #require(error("input: [3, 8, 8]\nlayers:\n  - {op: pointwise, out: 99999999999999999999}"))
     #expect(notAnInt.field == "out")
-    let overflow = try #require(
+    let dimension = try #require(
       error("input: [3000000000, 3000000000, 3000000000]\nlayers:\n  - {op: pointwise, out: 4}"))
-    #expect(overflow.message.contains("64-bit"))
+    #expect(dimension.field == "input")
+    #expect(dimension.message.contains("16,777,216 (2^24)"))
+    let tensor = try #require(error("input: [1, 3000000, 3000000]\nlayers:\n  - {op: pointwise, out: 4}"))
+    #expect(tensor.message.contains("68,719,476,736 (2^36) elements"))
+    let output = try #require(
+      error("input: [1, 4096, 4096]\nlayers:\n  - {name: huge, op: conv, out: 3000000, kernel: 1}"))
+    #expect(output.layer == "huge")
+    #expect(output.message.contains("(2^36) elements"))
     let macs = try #require(
-      error("input: [1, 3000000, 3000000]\nlayers:\n  - {name: huge, op: conv, out: 3000000, kernel: 1}"))
-    #expect(macs.layer == "huge")
-    #expect(macs.message.contains("64-bit"))
+      error("input: [8192, 1024, 1024]\nlayers:\n  - {name: heavy, op: conv, out: 8193, kernel: 1}"))
+    #expect(macs.layer == "heavy")
+    #expect(macs.message.contains("70,368,744,177,664 (2^46)"))
+    let padding = try #require(error("input: [3, 8, 8]\nlayers:\n  - {name: wide, op: conv, out: 8, kernel: 3, padding: 3}"))
+    #expect(padding.layer == "wide")
+    #expect(padding.field == "padding")
+    #expect(padding.message.contains("kernel-1"))
+    let repeats = try #require(error("input: [3, 8, 8]\nlayers:\n  - {op: conv, out: 8, kernel: 3, padding: 1, repeat: 100000}"))
+    #expect(repeats.field == "repeat")
+    #expect(repeats.message.contains("from 1 to 10,000"))
+  }
+
+  /// Repeats of repeated blocks multiply; the layer count is checked as layers are made.
+  @Test func nestedRepeatsStopAtTheLayerLimit() throws {
+    let text = """
+      input: [3, 8, 8]
+      blocks:
+        inner:
+          layers:
+            - {op: conv, out: 3, kernel: 3, padding: 1, repeat: 200}
+        outer:
+          layers:
+            - {block: inner, repeat: 200}
+      layers:
+        - {block: outer, repeat: 200}
+      """
+    let failure = try #require(error(text))
+    #expect(failure.message.contains("more than 10,000 layers"))
+  }
+
+  /// Names are bounded and free of control characters; messages quote user text in excerpts.
+  @Test func namesAreBoundedAndQuotedShort() throws {
+    let long = String(repeating: "n", count: 300)
+    let failure = try #require(error("name: \(long)\ninput: [3, 8, 8]\nlayers:\n  - {op: pointwise, out: 4}"))
+    #expect(failure.field == "name")
+    #expect(failure.message.contains("at most 256"))
+    let control = try #require(error("name: \"a\\u0000b\"\ninput: [3, 8, 8]\nlayers:\n  - {op: pointwise, out: 4}"))
+    #expect(control.message.contains("control character"))
+    #expect(!control.description.contains("\u{0}"))
+    let huge = String(repeating: "x", count: 100_000)
+    let unknown = try #require(error("input: [3, 8, 8]\nlayers:\n  - {name: a, op: \(huge), out: 4}"))
+    #expect(unknown.description.count < 1_000)
+    #expect(unknown.description.contains("100,000 characters"))
   }
 
   @Test func blockParameterErrors() throws {
@@ -253,7 +301,7 @@ import Testing
     #expect(duplicate.location?.line == 4)
     let bits = try #require(error("input: [3, 8, 8]\nlayers:\n  - {name: a, op: pointwise, out: 4, bits: 17}"))
     #expect(bits.layer == "a")
-    #expect(bits.message.contains("1...16"))
+    #expect(bits.message.contains("from 1 to 16"))
   }
 
   @Test func descriptionIsOneLineWithFileLineLayerAndField() throws {

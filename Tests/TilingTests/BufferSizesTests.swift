@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Tiling
+import Networks
 
 @Suite struct BufferSizesTests {
   @Test func plainNumbersAreEntries() throws {
@@ -49,11 +50,15 @@ import Testing
     #expect(try BufferSizes.parse("1M,8KiB,100..300/100", bits: 16) == [100, 200, 300, 4096, 1_048_576])
   }
 
-  @Test func theLargestRangesStayWithinInt() throws {
-    let sizes = try BufferSizes.parse("1..\(Int.max)")
-    #expect(sizes.count == 63)
-    #expect(sizes.last == 1 << 62)
-    #expect(try BufferSizes.parse("\(Int.max - 1)..\(Int.max)/2") == [Int.max - 1])
+  @Test func theLargestRangesStopAtTheBufferLimit() throws {
+    let sizes = try BufferSizes.parse("1..4096M")
+    #expect(sizes.count == 33)
+    #expect(sizes.last == Limits.bufferEntries)
+    #expect(try BufferSizes.parse("\(Limits.bufferEntries - 1)..\(Limits.bufferEntries)/2") == [Limits.bufferEntries - 1])
+    for text in ["1..\(Int.max)", "\(Int.max)", "4097M", "\(Limits.bufferEntries + 1)"] {
+      #expect(throws: BufferSizeError.self) { try BufferSizes.parse(text) }
+    }
+    #expect(throws: BufferSizeError.self) { try BufferSizes.parse("64KiB", bits: 33) }
   }
 
   /// Each malformed value, with the token the message must name.

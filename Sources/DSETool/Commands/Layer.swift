@@ -42,8 +42,8 @@ extension DSECommand {
         throw ValidationError("give either --m, --k and --n (a GEMM) or --conv CIN,COUT,H,W,K,STRIDE[,GROUPS]")
       }
       for (name, value) in [("--m", m), ("--k", k), ("--n", n)] {
-        if let value, !(1...Limits.extent).contains(value) {
-          throw ValidationError("\(name) \(value): expected a dimension from 1 to \(Limits.describe(Limits.extent))")
+        if let value, !(1...Limits.tensorElements).contains(value) {
+          throw ValidationError("\(name) \(value): expected a dimension from 1 to \(Limits.describe(Limits.tensorElements))")
         }
       }
       if let m, let k, let n, let problem = Limits.gemmProblem(GEMMShape(m: m, k: k, n: n)) {

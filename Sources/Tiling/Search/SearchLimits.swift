@@ -12,16 +12,18 @@ extension Limits {
     return nil
   }
 
-  /// Why a GEMM of `shape` is outside the limits, or nil: each of m, k, n at most `extent`,
-  /// each operand (M x K, K x N, M x N) at most `tensorElements`, M*K*N at most `networkMACs`.
+  /// Why a GEMM of `shape` is outside the limits, or nil: each operand (M x K, K x N, M x N),
+  /// and so each of m, k and n, at most `tensorElements`; M*K*N at most `networkMACs`. (A
+  /// layer's M is its output pixels, which may exceed `extent`.)
   public static func gemmProblem(_ shape: GEMMShape) -> String? {
     let (m, k, n) = (shape.m, shape.k, shape.n)
-    guard max(m, k, n) <= extent else {
-      return "GEMM m \(m) k \(k) n \(n) has a dimension above \(describe(extent)), the largest accepted"
+    guard max(m, k, n) <= tensorElements else {
+      return "GEMM m \(m) k \(k) n \(n) has a dimension above \(describe(tensorElements)), the largest accepted"
     }
-    for (name, size) in [("input (m x k)", m * k), ("weight (k x n)", k * n), ("output (m x n)", m * n)]
-    where size > tensorElements {
-      return "the GEMM's \(name) has \(describe(size)) elements; at most \(describe(tensorElements)) are accepted"
+    for (name, a, b) in [("input (m x k)", m, k), ("weight (k x n)", k, n), ("output (m x n)", m, n)] {
+      guard let size = checkedProduct([a, b]), size <= tensorElements else {
+        return "the GEMM's \(name) has more than \(describe(tensorElements)) elements, the most accepted"
+      }
     }
     guard let macs = checkedProduct([m, k, n]), macs <= networkMACs else {
       return "the GEMM has more than \(describe(networkMACs)) multiply-accumulates, the most accepted"
