@@ -61,6 +61,11 @@ public struct SegmentModel: Sendable {
   /// The cost of a tiling, or why it is not legal for this segment.
   public func cost(of tiling: SegmentTiling) throws(FusionError) -> SegmentCost {
     try validate(tiling)
+    guard segment.countBound != nil else {
+      throw FusionError(
+        segment: segment.name,
+        reason: "its schedules could count more than 2^62 bits or MACs (huge kernels stacked over huge tensors); it is not fused")
+    }
     let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
     let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
     return cost(of: tiling, rows: rows, columns: columns)

@@ -45,6 +45,8 @@ public enum SegmentSearch {
     guard (0...Limits.psumWidth).contains(psumWidth) else {
       throw FusionError(segment: segment.name, reason: "psum width \(psumWidth) is outside 0...\(Limits.psumWidth)")
     }
+    // A segment some schedule of which could count past 64 bits is not fused (countBound).
+    guard segment.countBound != nil else { return nil }
     let model = SegmentModel(segment: segment, psumWidth: psumWidth)
     var run = SegmentSearchRun(model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs)
     run.search()

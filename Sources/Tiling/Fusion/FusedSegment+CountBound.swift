@@ -1,0 +1,77 @@
+import Networks
+
+extension FusedSegment {
+  /// Largest count a segment's schedules may form (2^62): bits moved, MACs with recompute.
+  public static let largestCount = 1 << 62
+
+  /// An upper bound on every count the segment's models form for any of its schedules (bits
+  /// moved, MACs with halo and chunk recompute), or nil when that bound does not fit in
+  /// `largestCount`. Segments within `Limits` can still exceed it: recompute multiplies a
+  /// layer's work by its receptive field and by the chunk loops above it, so a deep stack of
+  /// huge kernels could count past 2^63. Such a segment is not fused (`SegmentSearch` finds no
+  /// schedule for it and its layers run alone), so that nothing in the models can overflow.
+  ///
+  /// The bound takes, on each axis, the rows a tensor's regions add up to over all tiles: at
+  /// most every output row times the tensor's extent, and at most 4 x the output rows times the
+  /// larger of the receptive field of one output row and the stride product (tiles of h rows
+  /// need (h-1)*S + R rows each, ceil(H/h) tiles). Every chunk loop may repeat every stage:
+  /// repetitions are at most the product of all stage channels. Widths are at most 16 bits.
+  public var countBound: Int? {
+    let reach = receptiveReach
+    let outputRows = output.height
+    let outputColumns = output.width
+    var repetitions = 1
+    for channels in stageChannels {
+      guard let product = checkedProduct([repetitions, channels]) else { return nil }
+      repetitions = product
+    }
+    /// All regions of tensor `tensor` over all tiles, in pixels.
+    func regionTotal(_ tensor: Int) -> Int? {
+      let shape = shape(ofTensor: tensor)
+      guard
+        let rows = checkedProduct([outputRows, min(shape.height, 4 * max(reach.rows[tensor], reach.rowStride[tensor]))]),
+        let columns = checkedProduct([
+          outputColumns, min(shape.width, 4 * max(reach.columns[tensor], reach.columnStride[tensor])),
+        ])
+      else { return nil }
+      return checkedProduct([rows, columns])
+    }
+    let widest = Precision.validBits.upperBound
+    guard let inputArea = regionTotal(0), let tiles = checkedProduct([outputRows, outputColumns]),
+      var total = checkedProduct([inputArea, input.channels, repetitions, widest])
+    else { return nil }
+    for (index, layer) in layers.enumerated() {
+      guard let area = regionTotal(index + 1),
+        // Computed MACs, halo and chunk recompute, each at most this.
+        let macs = checkedProduct([area, layer.output.channels, max(1, layer.macsPerOutput), repetitions, 2]),
+        let weights = checkedProduct([max(1, layer.weightCount), tiles, repetitions, widest]),
+        let skips = checkedProduct([area, layer.output.channels, repetitions, widest]),
+        let sum = checkedSum([total, macs, weights, skips])
+      else { return nil }
+      total = sum
+    }
+    guard let outputBits = checkedProduct([output.channels, outputRows, outputColumns, widest]),
+      let sum = checkedSum([total, outputBits]), sum <= Self.largestCount
+    else { return nil }
+    return sum
+  }
+
+  /// Per tensor, the rows (and columns) of it one output row (column) of the segment depends
+  /// on, and the product of the strides between it and the output; saturated at `Limits.extent`
+  /// times 4 (beyond any tensor's extent, which clips them).
+  private var receptiveReach: (rows: [Int], columns: [Int], rowStride: [Int], columnStride: [Int]) {
+    let cap = 4 * Limits.extent
+    var rows = Array(repeating: 1, count: tensorCount)
+    var columns = rows
+    var rowStride = rows
+    var columnStride = rows
+    for index in layers.indices.reversed() {
+      let layer = layers[index]
+      rows[index] = min(cap, (rows[index + 1] - 1) * layer.stride.height + layer.kernel.height)
+      columns[index] = min(cap, (columns[index + 1] - 1) * layer.stride.width + layer.kernel.width)
+      rowStride[index] = min(cap, rowStride[index + 1] * layer.stride.height)
+      columnStride[index] = min(cap, columnStride[index + 1] * layer.stride.width)
+    }
+    return (rows, columns, rowStride, columnStride)
+  }
+}
