@@ -217,7 +217,9 @@ import Testing
       error("input: [3000000000, 3000000000, 3000000000]\nlayers:\n  - {op: pointwise, out: 4}"))
     #expect(dimension.field == "input")
     #expect(dimension.message.contains("16,777,216 (2^24)"))
-    let tensor = try #require(error("input: [1, 3000000, 3000000]\nlayers:\n  - {op: pointwise, out: 4}"))
+    let side = try #require(error("input: [1, 3000000, 3000000]\nlayers:\n  - {op: pointwise, out: 4}"))
+    #expect(side.message.contains("65,536 (2^16) pixels on a side"))
+    let tensor = try #require(error("input: [16777216, 65536, 65536]\nlayers:\n  - {op: pointwise, out: 4}"))
     #expect(tensor.message.contains("68,719,476,736 (2^36) elements"))
     let output = try #require(
       error("input: [1, 4096, 4096]\nlayers:\n  - {name: huge, op: conv, out: 3000000, kernel: 1}"))

@@ -6,9 +6,13 @@
 /// cannot ask for unbounded work. The readers and `Network.analyze()` enforce them with errors
 /// that state the limit; nothing past them reaches the planner.
 public enum Limits {
-  /// Largest value of any one dimension a user writes: channels, height, width, kernel, stride,
-  /// padding, groups, upsampling factor, FC features, and a GEMM's m, k or n (2^24).
+  /// Largest value of any one number a network file gives a dimension: channels, groups, FC
+  /// features, and (further bounded by `spatialExtent`) sizes, kernels, strides, padding (2^24).
   public static let extent = 1 << 24
+  /// Largest height or width of a tensor, and so of a kernel, stride or padding (2^16). The
+  /// tiling searches take time roughly in proportion to a spatial extent, about 0.6 s at 2^16
+  /// rows; an image of 65,536 x 65,536 pixels is far beyond any network's input.
+  public static let spatialExtent = 1 << 16
   /// Most elements of one tensor: a network input, a layer output, a weight tensor, or one
   /// operand of a GEMM (2^36, about 68.7 G).
   public static let tensorElements = 1 << 36

@@ -14,16 +14,20 @@ extension FusedSegment {
   /// The bound takes, on each axis, the rows a tensor's regions add up to over all tiles: at
   /// most every output row times the tensor's extent, and at most 4 x the output rows times the
   /// larger of the receptive field of one output row and the stride product (tiles of h rows
-  /// need (h-1)*S + R rows each, ceil(H/h) tiles). Every chunk loop may repeat every stage:
-  /// repetitions are at most the product of all stage channels. Widths are at most 16 bits.
+  /// need (h-1)*S + R rows each, ceil(H/h) tiles). An operand of stages a <= b (or a layer's
+  /// computation in stage a) is repeated at most once per chunk of every later stage that it
+  /// does not span, as the nests order chunk loops (`SegmentSearchCost.evaluate`): at most the
+  /// product of those stages' channels. Widths are at most 16 bits.
   public var countBound: Int? {
     let reach = receptiveReach
     let outputRows = output.height
     let outputColumns = output.width
-    var repetitions = 1
-    for channels in stageChannels {
-      guard let product = checkedProduct([repetitions, channels]) else { return nil }
-      repetitions = product
+    let channels = stageChannels
+    let stages = stageOfTensor
+    /// The most times an operand of stages `low` and `high` (or a computation in stage `low`)
+    /// is repeated by the chunk loops of the stages after `low`.
+    func repetitions(_ low: Int, _ high: Int) -> Int? {
+      checkedProduct(channels.indices.filter { $0 > low && $0 != high }.map { channels[$0] })
     }
     /// All regions of tensor `tensor` over all tiles, in pixels.
     func regionTotal(_ tensor: Int) -> Int? {
@@ -38,14 +42,17 @@ extension FusedSegment {
     }
     let widest = Precision.validBits.upperBound
     guard let inputArea = regionTotal(0), let tiles = checkedProduct([outputRows, outputColumns]),
-      var total = checkedProduct([inputArea, input.channels, repetitions, widest])
+      let inputRepetitions = repetitions(0, 0),
+      var total = checkedProduct([inputArea, input.channels, inputRepetitions, widest])
     else { return nil }
     for (index, layer) in layers.enumerated() {
-      guard let area = regionTotal(index + 1),
+      let stage = stages[index + 1]
+      guard let area = regionTotal(index + 1), let repeated = repetitions(stage, stage),
+        let weightRepeated = repetitions(stages[index], stage),
         // Computed MACs, halo and chunk recompute, each at most this.
-        let macs = checkedProduct([area, layer.output.channels, max(1, layer.macsPerOutput), repetitions, 2]),
-        let weights = checkedProduct([max(1, layer.weightCount), tiles, repetitions, widest]),
-        let skips = checkedProduct([area, layer.output.channels, repetitions, widest]),
+        let macs = checkedProduct([area, layer.output.channels, max(1, layer.macsPerOutput), repeated, 2]),
+        let weights = checkedProduct([max(1, layer.weightCount), tiles, weightRepeated, widest]),
+        let skips = checkedProduct([area, layer.output.channels, repeated, widest]),
         let sum = checkedSum([total, macs, weights, skips])
       else { return nil }
       total = sum
