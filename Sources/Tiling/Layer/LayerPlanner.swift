@@ -55,17 +55,9 @@ public enum LayerPlanner {
   public static func plan(
     _ analysis: NetworkAnalysis, buffer: Int, strategy: LayerwiseStrategy, psumWidth: Int = 1, memo: SearchMemo? = nil
   ) throws(PlanningError) -> NetworkPlan {
-    var layers: [LayerSchedule] = []
-    if strategy == .scan, let memo {
-      layers = try analysis.layers.indices.map { index throws(PlanningError) in try memo.alone(index, in: analysis) }
-      return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategy.rawValue, layers: layers)
-    }
-    for layer in analysis.layers {
-      let found = try schedules(for: layer, in: analysis, buffer: buffer, strategy: strategy, psumWidth: psumWidth)
-      guard let best = found.first else {
-        throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits")
-      }
-      layers.append(best)
+    let memo = memo ?? SearchMemo(buffer: buffer, psumWidth: psumWidth)
+    let layers = try analysis.layers.indices.map { index throws(PlanningError) in
+      try memo.schedule(index, in: analysis, strategy: strategy)
     }
     return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategy.rawValue, layers: layers)
   }

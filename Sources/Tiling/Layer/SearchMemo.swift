@@ -1,52 +1,98 @@
 import Networks
 
-/// The searches of one network at one buffer size, remembered so that strategies planning the
-/// same things search each once: layers alone (layerwise-scan, which fused-greedy and the
-/// optimizer also fall back to) and fused segments (fused-greedy and the optimizer's candidates).
+/// The searches of one network at one buffer size, remembered so that each distinct problem is
+/// searched once: a layer alone (the layerwise strategies, which fused-greedy and the optimizer
+/// also fall back to) and a fused segment (fused-greedy and the optimizer's candidates).
 ///
-/// Results of `SegmentSearch.best` are a pure function of (segment, buffer, psum width, Scan),
-/// so remembering them changes nothing but time. A reference type: one memo is shared by the
-/// strategies of one sweep job, on one thread.
+/// Problems are keyed by what the models see, not by layer names or positions: a search's
+/// result is a pure function of the layer's workload and bit widths (or of the segment's shapes,
+/// kernels, skips and widths), the buffer, the psum width and Scan. So the copies of a repeated
+/// layer or block, and the strategies of a sweep job, share one search, and a network of 10,000
+/// identical layers costs about as much as one. Remembering changes nothing but time. A
+/// reference type: one memo is shared by the strategies of one sweep job, on one thread.
 public final class SearchMemo {
   public let buffer: Int
   public let psumWidth: Int
-  /// The exact best of a layer range, nil when nothing fits.
-  private var best: [Range<Int>: SegmentSchedule?] = [:]
-  /// Ranges known to have no schedule moving fewer bits than this.
-  private var noneBelow: [Range<Int>: Int] = [:]
-  private var alone: [Int: LayerSchedule] = [:]
+  /// The exact best of a segment (by `anonymous` key), nil when nothing fits.
+  private var best: [FusedSegment: SegmentSchedule?] = [:]
+  /// Segments known to have no schedule moving fewer bits than this.
+  private var noneBelow: [FusedSegment: Int] = [:]
+  private var layers: [LayerKey: LayerSchedule] = [:]
+
+  private struct LayerKey: Hashable {
+    var workload: LayerWorkload
+    var kind: OperationKind
+    var bits: OperandBits
+    var strategy: LayerwiseStrategy
+  }
 
   public init(buffer: Int, psumWidth: Int = 1) {
     self.buffer = buffer
     self.psumWidth = psumWidth
   }
 
-  /// `SegmentSearch.best(segment, below: cutoff)` for the layers `layers`, with Scan allowed.
+  /// `SegmentSearch.best(segment, below: cutoff)`, with Scan allowed; `layers` is the range
+  /// of network layers the segment covers (kept for callers; the key is the segment's content).
   public func best(_ segment: FusedSegment, layers: Range<Int>, below cutoff: Int? = nil) throws(FusionError)
     -> SegmentSchedule?
   {
-    if let known = best[layers] {
-      guard let known, cutoff.map({ known.cost.bits < $0 }) ?? true else { return nil }
+    let key = segment.anonymous
+    if let known = best[key] {
+      guard var known, cutoff.map({ known.cost.bits < $0 }) ?? true else { return nil }
+      known.segment = segment
       return known
     }
-    if let cutoff, let bound = noneBelow[layers], bound >= cutoff { return nil }
+    if let cutoff, let bound = noneBelow[key], bound >= cutoff { return nil }
     let found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed, below: cutoff)
     // Found under a cut-off, it is still the best of all; not found, only the cut-off is learnt.
     if found != nil || cutoff == nil {
-      best[layers] = .some(found)
+      best[key] = .some(found)
     } else if let cutoff {
-      noneBelow[layers] = max(noneBelow[layers] ?? 0, cutoff)
+      noneBelow[key] = max(noneBelow[key] ?? 0, cutoff)
     }
     return found
   }
 
   /// The layer's least-bits schedule alone (layerwise-scan).
   public func alone(_ index: Int, in analysis: NetworkAnalysis) throws(PlanningError) -> LayerSchedule {
-    if let known = alone[index] { return known }
+    try schedule(index, in: analysis, strategy: .scan)
+  }
+
+  /// The layer's least-bits schedule alone with `strategy`.
+  public func schedule(_ index: Int, in analysis: NetworkAnalysis, strategy: LayerwiseStrategy) throws(PlanningError)
+    -> LayerSchedule
+  {
     let layer = analysis.layers[index]
-    let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, strategy: .scan, psumWidth: psumWidth)
+    let bits = OperandBits(layer, in: analysis, psumWidth: psumWidth)
+    let workload: LayerWorkload
+    do {
+      workload = try LayerWorkload(layer)
+    } catch {
+      throw PlanningError(layer: layer.name, buffer: buffer, reason: "\(error)")
+    }
+    let key = LayerKey(workload: workload, kind: layer.kind, bits: bits, strategy: strategy)
+    if var known = layers[key] {
+      known.layer = layer.name
+      return known
+    }
+    let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, strategy: strategy, psumWidth: psumWidth)
     guard let schedule = found.first else { throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits") }
-    alone[index] = schedule
+    layers[key] = schedule
     return schedule
+  }
+}
+
+extension FusedSegment {
+  /// The segment without its names (segment, input, layers, external skip tensors): what the
+  /// models see, so that two segments with equal keys have the same schedules and costs.
+  var anonymous: FusedSegment {
+    var copy = self
+    copy.name = ""
+    copy.inputName = ""
+    for index in copy.layers.indices {
+      copy.layers[index].name = ""
+      if case .external(_, let bits)? = copy.layers[index].skip { copy.layers[index].skip = .external(name: "", bits: bits) }
+    }
+    return copy
   }
 }

@@ -1,0 +1,44 @@
+import Networks
+import Testing
+
+@testable import Tiling
+
+/// `SearchMemo` keys searches by content: copies of a repeated layer or block share one search,
+/// and each gets back its own names with exactly what a search of its own would find.
+@Suite struct SearchMemoTests {
+  static let yaml = """
+    input: [8, 12, 12]
+    blocks:
+      block:
+        layers:
+          - {name: expand, op: conv, out: 16, kernel: 1}
+          - {name: dw, op: depthwise, kernel: 3, padding: 1}
+          - {name: project, op: conv, out: 8, kernel: 1}
+          - {name: add, op: add, inputs: [input, project]}
+    layers:
+      - {block: block, repeat: 3}
+      - {op: conv, out: 8, kernel: 3, padding: 1, repeat: 3}
+    """
+
+  @Test(arguments: LayerwiseStrategy.allCases)
+  func repeatedLayersGetTheirOwnSearchesResults(strategy: LayerwiseStrategy) throws {
+    let analysis = try NetworkFormat.yaml.parse(Self.yaml, file: "memo.yaml").analyze()
+    let plan = try LayerPlanner.plan(analysis, buffer: 2048, strategy: strategy)
+    for (schedule, layer) in zip(plan.layers, analysis.layers) {
+      let own = try #require(
+        try LayerPlanner.schedules(for: layer, in: analysis, buffer: 2048, strategy: strategy).first)
+      #expect(schedule == own, "\(layer.name)")
+    }
+  }
+
+  @Test func repeatedSegmentsGetTheirOwnNames() throws {
+    let analysis = try NetworkFormat.yaml.parse(Self.yaml, file: "memo.yaml").analyze()
+    let chains = FusionChains(analysis)
+    let memo = SearchMemo(buffer: 2048)
+    for (layers, segment) in chains.legalSegments(maxLength: 4, maxStages: 3) {
+      let direct = try SegmentSearch.best(segment, buffer: 2048, scan: .allowed)
+      let remembered = try memo.best(segment, layers: layers)
+      #expect(remembered == direct, "\(segment.name)")
+    }
+  }
+}
