@@ -121,6 +121,16 @@ import Testing
     for name in kept { #expect(left.contains(name)) }
   }
 
+  /// Running a network on data allocates its tensors and weights: past the execution limits it
+  /// is refused before anything is allocated, with the way out.
+  @Test func networksTooLargeToRunAreRefusedFirst() throws {
+    let directory = try temporaryDirectory()
+    let file = try writeFile("input: [16, 65536, 65536]\nlayers:\n  - {op: depthwise, kernel: 3, padding: 1}\n", named: "big.yaml", in: directory)
+    for command in [["verify", file, "--buffer", "64K"], ["quantize", file]] {
+      Self.expectOneLineError(try dse(command), containing: "268,435,456 (2^28) elements, the most run on data; run it at a smaller input (--input-size)")
+    }
+  }
+
   /// Error messages quote user text in short excerpts: a 1 MB name makes a short line.
   @Test func messagesQuoteUserTextBriefly() throws {
     let directory = try temporaryDirectory()

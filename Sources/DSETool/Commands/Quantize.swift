@@ -74,6 +74,7 @@ extension DSECommand {
         network = try PrecisionAssignment.apply(to: network, options: .init(weightBits: bits, activationBits: bits))
       }
       let analysis = try network.analyze()
+      try ExecutionLimits.check(analysis)
       let weights = NetworkWeights.seeded(analysis, seed: seed)
       let study = try QuantizationStudy(
         analysis, weights: weights, options: .init(calibrationCount: calibration, seed: seed))

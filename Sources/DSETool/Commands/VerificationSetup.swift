@@ -16,6 +16,8 @@ struct VerificationSetup {
   init(_ analysis: NetworkAnalysis, darknetWeights: (weights: String, cfg: String)?, seed: UInt64, calibration: Int) throws {
     let started = Date()
     self.analysis = analysis
+    // Before the weights are drawn: they alone could be more than memory holds.
+    try ExecutionLimits.check(analysis)
     let parameters =
       try darknetWeights.map { try DarknetWeights.read(weightsPath: $0.weights, cfgPath: $0.cfg, analysis: analysis) }
       ?? NetworkWeights.seeded(analysis, seed: seed)

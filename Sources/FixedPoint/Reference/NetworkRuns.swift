@@ -1,5 +1,28 @@
 import Networks
 
+/// The limits of running a network on data, checked before anything is allocated.
+public enum ExecutionLimits {
+  /// Throws unless every tensor and weight tensor of the network has at most
+  /// `Limits.executedElements` elements and the network at most `Limits.executedMACs` MACs;
+  /// the message says to run at a smaller `--input-size`.
+  public static func check(_ analysis: NetworkAnalysis) throws(FixedPointError) {
+    let hint = "run it at a smaller input (--input-size)"
+    for input in analysis.network.inputs where (input.shape.elementCount ?? .max) > Limits.executedElements {
+      throw FixedPointError(
+        "network input \(excerpt(input.name)) has more than \(Limits.describe(Limits.executedElements)) elements, the most run on data; \(hint)")
+    }
+    for layer in analysis.layers
+    where max(layer.outputShape.elementCount ?? .max, layer.weightCount) > Limits.executedElements {
+      throw FixedPointError(
+        "layer \(excerpt(layer.name)): a tensor of more than \(Limits.describe(Limits.executedElements)) elements, the most run on data; \(hint)")
+    }
+    guard analysis.totalMACs <= Limits.executedMACs else {
+      throw FixedPointError(
+        "the network has \(Limits.describe(analysis.totalMACs)) multiply-accumulates; at most \(Limits.describe(Limits.executedMACs)) are run on data; \(hint)")
+    }
+  }
+}
+
 /// The whole network, untiled, in float: the reference every fixed-point result is measured against.
 public enum FloatNetwork {
   public struct Run: Sendable {
@@ -13,6 +36,7 @@ public enum FloatNetwork {
   public static func run(_ analysis: NetworkAnalysis, weights: NetworkWeights, inputs: [String: FloatBlock])
     throws(FixedPointError) -> Run
   {
+    try ExecutionLimits.check(analysis)
     var tensors = inputs
     var result = Run(outputs: [:], accumulatorMaxAbs: [:])
     for layer in analysis.layers {
@@ -33,6 +57,7 @@ public enum FixedPointNetwork {
   public static func run(
     _ analysis: NetworkAnalysis, quantization: NetworkQuantization, inputs: [String: FloatBlock]
   ) throws(FixedPointError) -> [String: IntegerBlock] {
+    try ExecutionLimits.check(analysis)
     var tensors: [String: IntegerBlock] = [:]
     for (name, block) in inputs {
       guard let format = quantization.inputs[name] else { throw FixedPointError("network input '\(name)' has no format") }

@@ -34,6 +34,7 @@ public struct QuantizationStudy: Sendable {
   public var reference: [String: FloatBlock]
 
   public init(_ analysis: NetworkAnalysis, weights: NetworkWeights, options: Options = Options()) throws(FixedPointError) {
+    try ExecutionLimits.check(analysis)
     guard options.calibrationCount >= 1 else { throw FixedPointError("calibration needs at least one input, found \(options.calibrationCount)") }
     for layer in analysis.layers { try LayerQuantization.checkWidths(layer.name, layer.layer.precision) }
     let calibration = (1...options.calibrationCount).map { SeededInputs.image(analysis.network, seed: options.seed, index: $0) }
