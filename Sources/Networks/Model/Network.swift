@@ -24,6 +24,15 @@ public struct Network: Sendable, Codable {
 
   public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
 
+  /// The name of a network whose file gives none: the file's base name up to its first '.',
+  /// without control characters and cut to `Limits.nameLength`; "network" when nothing is left.
+  public static func defaultName(forFile file: String) -> String {
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    let stem = base.split(separator: ".").first.map(String.init) ?? base
+    let clean = String(String.UnicodeScalarView(stem.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+    return clean.isEmpty ? "network" : String(clean.prefix(Limits.nameLength))
+  }
+
   /// The file the network was read from, when it was read from one (for error messages).
   public var sourceFile: String? { origins.values.map(\.file).min() }
 

@@ -28,7 +28,7 @@ struct DarknetReader {
         "a Darknet cfg starts with [net] (or [network]), found [\(first.header.prefix(40))]",
         location: FileLocation(file: file, line: first.line))
     }
-    network.name = Self.defaultName(for: file)
+    network.name = Network.defaultName(forFile: file)
     try readNet(first)
     let layerSections = sections.dropFirst()
     guard !layerSections.isEmpty else {
@@ -40,12 +40,6 @@ struct DarknetReader {
         "no computing layers: every section is a route, marker or pass-through", location: FileLocation(file: file))
     }
     return network
-  }
-
-  /// The file's base name without extension, as the YAML reader names networks.
-  static func defaultName(for file: String) -> String {
-    let base = file.split(separator: "/").last.map(String.init) ?? file
-    return base.split(separator: ".").first.map(String.init) ?? base
   }
 
   private mutating func readNet(_ section: CfgSection) throws(NetworkError) {

@@ -116,7 +116,7 @@ struct ScaleSimReader {
   }
 
   private func network(from rows: [Row]) throws(NetworkError) -> Network {
-    var network = Network(name: YAMLNetworkReader.defaultName(for: file), inputs: [], layers: [])
+    var network = Network(name: Network.defaultName(forFile: file), inputs: [], layers: [])
     var taken: [String: Int] = [:]
     for row in rows {
       let inputName = "\(row.name).ifmap"

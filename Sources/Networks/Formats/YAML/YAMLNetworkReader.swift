@@ -26,7 +26,7 @@ struct YAMLNetworkReader {
     }
     let top = try YAMLFields(root, file: file, layer: nil, what: "a network file")
     try top.rejectUnknownKeys(allowed: Self.topLevelKeys, context: "a network file")
-    network.name = try top.string("name") ?? Self.defaultName(for: file)
+    network.name = try top.string("name") ?? Network.defaultName(forFile: file)
     if let problem = Limits.nameProblem(network.name) { throw top.error(problem, field: "name") }
     network.defaultPrecision = try readPrecision(top, default: .int8) ?? .int8
     try readInputs(top)
@@ -39,11 +39,6 @@ struct YAMLNetworkReader {
     var scope = Scope()
     for entry in entries { try readEntry(entry, scope: &scope, blockStack: []) }
     return network
-  }
-
-  static func defaultName(for file: String) -> String {
-    let base = file.split(separator: "/").last.map(String.init) ?? file
-    return base.split(separator: ".").first.map(String.init) ?? base
   }
 
   // MARK: Network-level fields
