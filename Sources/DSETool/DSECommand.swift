@@ -33,7 +33,8 @@ struct DSECommand: ParsableCommand {
     } catch {
       let code = exitCode(for: error)
       guard code != .success else { exit(withError: error) }
-      var message = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+      // One line whatever user text the message carries (a path or an argument with a newline).
+      var message = printable(message(for: error).trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars)
       if message.count > longestError {
         message = String(message.prefix(longestError)) + "… (\(message.count) characters)"
       }

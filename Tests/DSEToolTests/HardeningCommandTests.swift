@@ -41,9 +41,10 @@ import Testing
   @Test func networksPastTheLimitsAreRefusedAtLoad() throws {
     let directory = try temporaryDirectory()
     let cases = [
-      ("input: [1, 65536, 65536]\nlayers:\n  - {op: fc, out: 2000000000}", "(2^24)"),
-      ("input: [1, 3037000499, 3037000499]\nlayers:\n  - {op: globalavgpool}", "(2^24)"),
-      ("input: [3, 8, 8]\nlayers:\n  - {op: conv, out: 8, kernel: 3, padding: 1000000}", "kernel-1"),
+      ("input: [1, 65536, 65536]\nlayers:\n  - {op: fc, out: 2000000000}", "65,536 (2^16)"),
+      ("input: [1, 3037000499, 3037000499]\nlayers:\n  - {op: globalavgpool}", "65,536 (2^16)"),
+      ("input: [3, 8, 8]\nlayers:\n  - {op: conv, out: 8, kernel: 3, padding: 1000000}", "65,536 (2^16)"),
+      ("input: [3, 8, 8]\nlayers:\n  - {op: conv, out: 8, kernel: 3, padding: 1000}", "kernel-1"),
       ("input: [3, 8, 8]\nlayers:\n  - {op: conv, out: 8, kernel: 3, padding: 1, repeat: 100000}", "from 1 to 10,000"),
     ]
     for (index, (text, message)) in cases.enumerated() {

@@ -289,7 +289,7 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
     let error = try #require(networkError { _ = try DarknetCfg.read(text, file: "big.cfg").analyze() })
     #expect(error.location == FileLocation(file: "big.cfg", line: 2))
     #expect(error.field == "width")
-    #expect(error.message.contains("16,777,216 (2^24)"))
+    #expect(error.message.contains("65,536 (2^16)"))
   }
 
   @Test func windowsLineEndsAndTrailingCommentsRead() throws {

@@ -189,5 +189,5 @@ private func checkDistinctFileNames(_ analyses: [NetworkAnalysis]) throws {
 
 /// A progress line on standard error, so standard output stays clean for data.
 func progress(_ line: String) {
-  FileHandle.standardError.write(Data((line + "\n").utf8))
+  FileHandle.standardError.write(Data((printable(line.unicodeScalars) + "\n").utf8))
 }

@@ -72,12 +72,9 @@ extension Network {
     guard shape.channels > 0, shape.height > 0, shape.width > 0 else {
       throw NetworkError("\(what) shape \(shape) is empty: every dimension must be at least 1")
     }
-    guard shape.channels <= Limits.extent else {
-      throw NetworkError("\(what) shape \(shape) has more than \(Limits.describe(Limits.extent)) channels, the most accepted")
-    }
-    guard max(shape.height, shape.width) <= Limits.spatialExtent else {
+    guard max(shape.channels, shape.height, shape.width) <= Limits.extent else {
       throw NetworkError(
-        "\(what) shape \(shape) is larger than \(Limits.describe(Limits.spatialExtent)) pixels on a side, the largest accepted")
+        "\(what) shape \(shape) has a dimension above \(Limits.describe(Limits.extent)) (channels or pixels on a side), the largest accepted")
     }
     guard let elements = shape.elementCount, elements <= Limits.tensorElements else {
       throw NetworkError(
@@ -261,9 +258,9 @@ enum LayerShapeRule {
     guard padding.top >= 0, padding.left >= 0, padding.bottom >= 0, padding.right >= 0 else {
       throw NetworkError("padding must not be negative, found \(padding)", field: "padding")
     }
-    guard max(kernel.height, kernel.width, stride.height, stride.width) <= Limits.spatialExtent else {
+    guard max(kernel.height, kernel.width, stride.height, stride.width) <= Limits.extent else {
       throw NetworkError(
-        "kernel \(kernel) and stride \(stride) must each be at most \(Limits.describe(Limits.spatialExtent))", field: "kernel")
+        "kernel \(kernel) and stride \(stride) must each be at most \(Limits.describe(Limits.extent))", field: "kernel")
     }
     // Wider padding only adds outputs whose windows read nothing but padding.
     guard max(padding.top, padding.bottom) < kernel.height, max(padding.left, padding.right) < kernel.width else {

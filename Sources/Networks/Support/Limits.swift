@@ -6,13 +6,11 @@
 /// cannot ask for unbounded work. The readers and `Network.analyze()` enforce them with errors
 /// that state the limit; nothing past them reaches the planner.
 public enum Limits {
-  /// Largest value of any one number a network file gives a dimension: channels, groups, FC
-  /// features, and (further bounded by `spatialExtent`) sizes, kernels, strides, padding (2^24).
-  public static let extent = 1 << 24
-  /// Largest height or width of a tensor, and so of a kernel, stride or padding (2^16). The
-  /// tiling searches take time roughly in proportion to a spatial extent, about 0.6 s at 2^16
-  /// rows; an image of 65,536 x 65,536 pixels is far beyond any network's input.
-  public static let spatialExtent = 1 << 16
+  /// Largest value of any one dimension: channels, height, width, kernel, stride, padding,
+  /// groups, upsampling factor, FC features (2^16). The tiling searches take time roughly in
+  /// proportion to a layer's extents (a 2^16-row or 2^16-channel convolution: under a second;
+  /// 2^20 channels: 6 s; 2^24 rows: minutes); real networks stay below 2^13.
+  public static let extent = 1 << 16
   /// Most elements of one tensor: a network input, a layer output, a weight tensor, or one
   /// operand of a GEMM (2^36, about 68.7 G).
   public static let tensorElements = 1 << 36
@@ -67,17 +65,21 @@ public enum Limits {
 /// `text` quoted for a message: control characters escaped and, past `limit` characters, cut
 /// with the full length stated, so that an error never repeats a megabyte of input.
 public func excerpt(_ text: some StringProtocol, limit: Int = 60) -> String {
+  let shown = printable(text.unicodeScalars.prefix(limit), escapingQuotes: true)
+  guard text.unicodeScalars.count > limit else { return "'\(shown)'" }
+  return "'\(shown)…' (\(Limits.describe(text.count)) characters)"
+}
+
+/// `scalars` with control characters escaped (`\n`, `\t`, `\u{0}`), so that a message stays on
+/// one line whatever file or name it shows.
+public func printable(_ scalars: some Sequence<Unicode.Scalar>, escapingQuotes: Bool = false) -> String {
   var shown = ""
-  var count = 0
-  for scalar in text.unicodeScalars {
-    if count == limit {
-      return "'\(shown)…' (\(Limits.describe(text.count)) characters)"
-    }
+  for scalar in scalars {
     switch scalar {
     case "\n": shown += "\\n"
     case "\t": shown += "\\t"
     case "\r": shown += "\\r"
-    case "'": shown += "\\'"
+    case "'" where escapingQuotes: shown += "\\'"
     default:
       if scalar.properties.generalCategory == .control {
         shown += "\\u{\(String(scalar.value, radix: 16))}"
@@ -85,7 +87,6 @@ public func excerpt(_ text: some StringProtocol, limit: Int = 60) -> String {
         shown.unicodeScalars.append(scalar)
       }
     }
-    count += 1
   }
-  return "'\(shown)'"
+  return shown
 }

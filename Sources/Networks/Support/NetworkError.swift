@@ -8,7 +8,11 @@ public struct FileLocation: Hashable, Sendable, Codable, CustomStringConvertible
     self.line = line
   }
 
-  public var description: String { line.map { "\(file):\($0)" } ?? file }
+  /// `file:line`, the file's control characters escaped (a file name may hold a newline).
+  public var description: String {
+    let shown = printable(file.unicodeScalars)
+    return line.map { "\(shown):\($0)" } ?? shown
+  }
 }
 
 /// Anything wrong with a network description or with what it computes.

@@ -31,19 +31,19 @@ extension Limits {
     return nil
   }
 
-  /// Why a layer of these sizes is outside the limits, or nil: channels at most `extent`, every
-  /// height, width, kernel and stride at most `spatialExtent`, padding below the kernel, input, output and weights at most
+  /// Why a layer of these sizes is outside the limits, or nil: every channel count, height,
+  /// width, kernel and stride at most `extent`, padding below the kernel, input, output and weights at most
   /// `tensorElements` elements, and at most `networkMACs` multiply-accumulates.
   static func layerProblem(
     input: TensorShape, output: TensorShape, kernel: Extent2D, stride: Extent2D, padding: Padding, weights: () -> Int?,
     macs: () -> Int?
   ) -> String? {
-    guard max(input.channels, output.channels) <= extent else {
-      return "more than \(describe(extent)) channels, the most accepted"
-    }
-    let spatial = [input.height, input.width, output.height, output.width, kernel.height, kernel.width, stride.height, stride.width]
-    guard spatial.allSatisfy({ $0 <= spatialExtent }) else {
-      return "a height, width, kernel or stride is above \(describe(spatialExtent)), the largest accepted"
+    let extents = [
+      input.channels, input.height, input.width, output.channels, output.height, output.width, kernel.height,
+      kernel.width, stride.height, stride.width,
+    ]
+    guard extents.allSatisfy({ $0 <= extent }) else {
+      return "a channel count, height, width, kernel or stride is above \(describe(extent)), the largest accepted"
     }
     guard max(padding.top, padding.bottom) < kernel.height, max(padding.left, padding.right) < kernel.width else {
       return "padding \(padding) is too wide for kernel \(kernel): each side pads at most kernel-1"
