@@ -2,23 +2,31 @@ import Networks
 
 /// The limits of running a network on data, checked before anything is allocated.
 public enum ExecutionLimits {
-  /// Throws unless every tensor and weight tensor of the network has at most
-  /// `Limits.executedElements` elements and the network at most `Limits.executedMACs` MACs;
-  /// the message says to run at a smaller `--input-size`.
+  /// Throws unless every layer holds at most `Limits.executedElements` elements at once (its
+  /// inputs, each as often as it reads it, its output and its weights) and the network's work
+  /// (MACs, plus one per element an element-wise or pooling layer reads) is at most
+  /// `Limits.executedMACs`; the message says to run at a smaller `--input-size`.
   public static func check(_ analysis: NetworkAnalysis) throws(FixedPointError) {
     let hint = "run it at a smaller input (--input-size)"
     for input in analysis.network.inputs where (input.shape.elementCount ?? .max) > Limits.executedElements {
       throw FixedPointError(
         "network input \(excerpt(input.name)) has more than \(Limits.describe(Limits.executedElements)) elements, the most run on data; \(hint)")
     }
-    for layer in analysis.layers
-    where max(layer.outputShape.elementCount ?? .max, layer.weightCount) > Limits.executedElements {
-      throw FixedPointError(
-        "layer \(excerpt(layer.name)): a tensor of more than \(Limits.describe(Limits.executedElements)) elements, the most run on data; \(hint)")
+    var work = 0
+    for layer in analysis.layers {
+      // Each tensor has at most 2^36 elements (Limits.tensorElements) and a layer names fewer
+      // than 2^26 inputs (a 64 MiB file), so the sum fits; `work` adds only checked layers.
+      let reads = layer.inputShapes.reduce(0) { $0 + ($1.elementCount ?? 0) }
+      let held = reads + (layer.outputShape.elementCount ?? 0) + layer.weightCount
+      guard held <= Limits.executedElements else {
+        throw FixedPointError(
+          "layer \(excerpt(layer.name)) holds \(Limits.describe(held)) elements (inputs, output and weights); at most \(Limits.describe(Limits.executedElements)) are run on data; \(hint)")
+      }
+      work += layer.macs + reads
     }
-    guard analysis.totalMACs <= Limits.executedMACs else {
+    guard work <= Limits.executedMACs else {
       throw FixedPointError(
-        "the network has \(Limits.describe(analysis.totalMACs)) multiply-accumulates; at most \(Limits.describe(Limits.executedMACs)) are run on data; \(hint)")
+        "the network's work is \(Limits.describe(work)) operations (multiply-accumulates and element reads); at most \(Limits.describe(Limits.executedMACs)) are run on data; \(hint)")
     }
   }
 }

@@ -25,11 +25,13 @@ public enum Limits {
   public static let psumWidth = 8
   /// Largest on-chip buffer, in entries (2^32).
   public static let bufferEntries = 1 << 32
-  /// Most elements of one tensor (input, output or weights) of a network run on data (`dse
-  /// quantize`, `dse verify`): 2^28, a gigabyte as 32-bit values.
+  /// Most elements one layer of a network run on data (`dse quantize`, `dse verify`) holds:
+  /// its inputs (each as often as it reads it), output and weights; 2^28, a gigabyte as 32-bit
+  /// values.
   public static let executedElements = 1 << 28
-  /// Most multiply-accumulates of a network run on data: 2^38 (ResNet-50 at 224x224 has 2^32
-  /// and verifies in under a minute a plan).
+  /// Most work of a network run on data: multiply-accumulates plus the elements element-wise
+  /// and pooling layers read (2^38; ResNet-50 at 224x224 has 2^32 and verifies a plan in under
+  /// a minute).
   public static let executedMACs = 1 << 38
   /// Largest text file read (a network, an architecture, an error table), in bytes.
   public static let fileBytes = 64 << 20
