@@ -93,9 +93,11 @@ public func humanCount(_ value: Int) -> String {
 }
 
 /// `value` with exactly `decimals` digits after the point, without Foundation's locale.
+/// Values past 2^53 (no exact fraction left) or not finite print as Swift prints a Double.
 public func formatFixed(_ value: Double, decimals: Int) -> String {
   var scale = 1.0
   for _ in 0..<decimals { scale *= 10 }
+  guard value.isFinite, abs(value) < 0x1p53, abs(value) * scale < 0x1p62 else { return "\(value)" }
   let scaled = (abs(value) * scale).rounded()
   let whole = Int(scaled / scale)
   let fraction = Int(scaled - Double(whole) * scale)

@@ -132,6 +132,14 @@ import Testing
     }
   }
 
+  /// A DRAM energy past 10^9 pJ per byte is refused (1e308 made the summary's figures infinite,
+  /// and converting them trapped).
+  @Test func absurdEnergiesAreErrors() throws {
+    Self.expectOneLineError(
+      try dse("sweep", "nets/alexnet.yaml", "--buffers", "32K", "--dram-pj-per-byte", "1e308"),
+      containing: "--dram-pj-per-byte 1e+308: expected a number from 0 to 1000000000.0")
+  }
+
   /// Error messages quote user text in short excerpts: a 1 MB name makes a short line.
   @Test func messagesQuoteUserTextBriefly() throws {
     let directory = try temporaryDirectory()

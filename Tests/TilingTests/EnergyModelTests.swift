@@ -191,12 +191,12 @@ import Testing
 
   @Test func aWordWhereANumberBelongs() {
     let message = failure("dram:\n  pj_per_byte: lots\n")
-    #expect(message == "arch.yaml:2: field 'dram.pj_per_byte': expected a number at least 0, found 'lots'")
+    #expect(message == "arch.yaml:2: field 'dram.pj_per_byte': expected a number at least 0 and at most 1000000000, found 'lots'")
   }
 
   @Test func aListWhereANumberBelongs() {
     let message = failure("mac:\n  add_pj_8bit: [1, 2]\n")
-    #expect(message == "arch.yaml:2: field 'mac.add_pj_8bit': expected a number at least 0, found a list")
+    #expect(message == "arch.yaml:2: field 'mac.add_pj_8bit': expected a number at least 0 and at most 1000000000, found a list")
   }
 
   @Test func aNumberWhereASectionBelongs() {
@@ -206,12 +206,12 @@ import Testing
 
   @Test func aNegativeEnergy() {
     let message = failure("buffer:\n  pj_per_byte: -1.5\n")
-    #expect(message == "arch.yaml:2: field 'buffer.pj_per_byte': expected a number at least 0, found -1.5")
+    #expect(message == "arch.yaml:2: field 'buffer.pj_per_byte': expected a number at least 0 and at most 1000000000, found -1.5")
   }
 
   @Test func aZeroBandwidth() {
     let message = failure("dram:\n  bandwidth_bytes_per_cycle: 0\n")
-    #expect(message == "arch.yaml:2: field 'dram.bandwidth_bytes_per_cycle': expected a number greater than 0, found 0")
+    #expect(message == "arch.yaml:2: field 'dram.bandwidth_bytes_per_cycle': expected a number greater than 0 and at most 1000000000, found 0")
   }
 
   @Test func aNegativeBandwidth() {
@@ -224,19 +224,26 @@ import Testing
     #expect(failure("dram: {pj_per_byte: inf}\n").contains("field 'dram.pj_per_byte': expected a number"))
   }
 
+  /// Numbers past 10^9 would make energies infinite (a DRAM energy of 1e308 pJ per byte once
+  /// trapped the sweep's summary).
+  @Test func hugeValuesAreRefused() {
+    #expect(failure("dram: {pj_per_byte: 1e308}\n").contains("field 'dram.pj_per_byte': expected a number at least 0 and at most 1000000000, found 1e308"))
+    #expect(failure("mac:\n  array: {rows: 99999999999, cols: 14}\n").contains("expected an integer from 1 to 1,000,000,000"))
+  }
+
   @Test func aFractionalArraySize() {
     let message = failure("mac:\n  array: {rows: 12.5, cols: 14}\n")
-    #expect(message.hasPrefix("arch.yaml:2: field 'mac.array.rows': expected an integer of at least 1"))
+    #expect(message.hasPrefix("arch.yaml:2: field 'mac.array.rows': expected an integer from 1 to 1,000,000,000"))
   }
 
   @Test func aZeroArraySize() {
     let message = failure("mac:\n  array:\n    rows: 12\n    cols: 0\n")
-    #expect(message == "arch.yaml:4: field 'mac.array.cols': expected an integer of at least 1, found 0")
+    #expect(message == "arch.yaml:4: field 'mac.array.cols': expected an integer from 1 to 1,000,000,000, found '0'")
   }
 
   @Test func aZeroReferenceCapacity() {
     let message = failure("buffer: {reference_bytes: 0}\n")
-    #expect(message.hasPrefix("arch.yaml:1: field 'buffer.reference_bytes': expected an integer of at least 1"))
+    #expect(message.hasPrefix("arch.yaml:1: field 'buffer.reference_bytes': expected an integer from 1 to 1,000,000,000"))
   }
 
   @Test func anUnknownBufferModel() {

@@ -14,8 +14,8 @@ struct ArchitectureOptions: ParsableArguments {
   var psumWidth: Int = 1
 
   func validate() throws {
-    if let dramPjPerByte, !(dramPjPerByte.isFinite && dramPjPerByte >= 0) {
-      throw ValidationError("--dram-pj-per-byte \(dramPjPerByte): expected a number >= 0")
+    if let dramPjPerByte, !(dramPjPerByte.isFinite && (0...Limits.architectureValue).contains(dramPjPerByte)) {
+      throw ValidationError("--dram-pj-per-byte \(dramPjPerByte): expected a number from 0 to \(Limits.architectureValue)")
     }
     guard (1...Limits.psumWidth).contains(psumWidth) else {
       throw ValidationError("--psum-width \(psumWidth): expected an integer from 1 to \(Limits.psumWidth)")

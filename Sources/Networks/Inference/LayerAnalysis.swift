@@ -63,16 +63,29 @@ public struct LayerAnalysis: Hashable, Sendable {
 
 /// Shape inference results for a whole network, with totals.
 public struct NetworkAnalysis: Sendable {
-  public var network: Network
+  public let network: Network
   /// One entry per layer, in network order.
-  public var layers: [LayerAnalysis]
+  public let layers: [LayerAnalysis]
   /// The shape of every tensor: network inputs and layer outputs, by name.
-  public var shapes: [String: TensorShape]
+  public let shapes: [String: TensorShape]
+  /// The position of every layer in `layers`, by name, so that lookups by name stay constant
+  /// time in networks of thousands of layers.
+  private let indices: [String: Int]
+
+  public init(network: Network, layers: [LayerAnalysis], shapes: [String: TensorShape]) {
+    self.network = network
+    self.layers = layers
+    self.shapes = shapes
+    indices = Dictionary(layers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+  }
 
   public var totalMACs: Int { layers.reduce(0) { $0 + $1.macs } }
   public var totalParameters: Int { layers.reduce(0) { $0 + $1.parameterCount } }
   /// Sum of the output activation sizes of all layers, in elements.
   public var totalActivations: Int { layers.reduce(0) { $0 + ($1.outputShape.elementCount ?? 0) } }
 
-  public func layer(named name: String) -> LayerAnalysis? { layers.first { $0.name == name } }
+  public func layer(named name: String) -> LayerAnalysis? { layerIndex(named: name).map { layers[$0] } }
+
+  /// The position of the layer called `name`, nil when no layer is (a network input, say).
+  public func layerIndex(named name: String) -> Int? { indices[name] }
 }

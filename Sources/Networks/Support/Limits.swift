@@ -33,6 +33,9 @@ public enum Limits {
   /// and pooling layers read (2^38; ResNet-50 at 224x224 has 2^32 and verifies a plan in under
   /// a minute).
   public static let executedMACs = 1 << 38
+  /// Largest number in an architecture (pJ per byte, MHz, bytes per cycle, ...): 10^9, so
+  /// that energies and times of any accepted plan stay finite.
+  public static let architectureValue = 1e9
   /// Largest text file read (a network, an architecture, an error table), in bytes.
   public static let fileBytes = 64 << 20
 

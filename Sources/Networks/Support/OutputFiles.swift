@@ -2,29 +2,48 @@ import Foundation
 import Synchronization
 
 /// Writes `text` to a temporary file beside `path` and renames it into place, so that
-/// a failure never leaves a half-written output.
+/// a failure never leaves a half-written output. A `path` that is a device, a pipe or a socket
+/// (`/dev/null`, `/dev/stdout`) is written straight into: renaming over it would replace the
+/// device with a file.
 public func writeTextAtomically(_ text: String, to path: String) throws(NetworkError) {
+  var status = stat()
+  if stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFREG {
+    guard status.st_mode & S_IFMT != S_IFDIR else {
+      throw NetworkError("cannot write the file: it is a folder", location: FileLocation(file: path))
+    }
+    try write(Array(text.utf8), into: path, flags: O_WRONLY | O_CLOEXEC, reportedAs: path)
+    return
+  }
   let temporary = temporaryPath(beside: path)
-  let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+  do {
+    try write(Array(text.utf8), into: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, reportedAs: path)
+  } catch {
+    unlink(temporary)
+    throw error
+  }
+  try moveIntoPlace(temporary, at: path)
+}
+
+/// Writes all of `bytes` into the file at `target`, opened with `flags`; errors name `path`.
+private func write(_ bytes: [UInt8], into target: String, flags: Int32, reportedAs path: String) throws(NetworkError) {
+  let descriptor = open(target, flags, 0o644)
   guard descriptor >= 0 else {
     throw NetworkError("cannot write the file: \(fileSystemReason(errno))", location: FileLocation(file: path))
   }
   var failure: Int32?
-  var bytes = Array(text.utf8)[...]
-  while !bytes.isEmpty && failure == nil {
-    let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+  var remaining = bytes[...]
+  while !remaining.isEmpty && failure == nil {
+    let written = remaining.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
     if written < 0 {
       if errno != EINTR { failure = errno }
     } else {
-      bytes = bytes.dropFirst(written)
+      remaining = remaining.dropFirst(written)
     }
   }
   if close(descriptor) != 0 && failure == nil { failure = errno }
   if let failure {
-    unlink(temporary)
     throw NetworkError("cannot write the file: \(fileSystemReason(failure))", location: FileLocation(file: path))
   }
-  try moveIntoPlace(temporary, at: path)
 }
 
 /// A file-system error number in words, with what usually causes it.
@@ -52,8 +71,19 @@ public func temporaryPath(beside path: String) -> String {
   return url.deletingLastPathComponent().appendingPathComponent(name).path
 }
 
-/// Renames `temporary` over `path` atomically, removing `temporary` if that fails.
+/// Renames `temporary` over `path` atomically, removing `temporary` if that fails. Over a
+/// device, a pipe or a socket, the contents are written into it instead (a rename would
+/// replace the device with a file).
 public func moveIntoPlace(_ temporary: String, at path: String) throws(NetworkError) {
+  var status = stat()
+  if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG, status.st_mode & S_IFMT != S_IFDIR {
+    defer { unlink(temporary) }
+    guard let data = FileManager.default.contents(atPath: temporary) else {
+      throw NetworkError("cannot write the file: its temporary copy is gone", location: FileLocation(file: path))
+    }
+    try write([UInt8](data), into: path, flags: O_WRONLY | O_CLOEXEC, reportedAs: path)
+    return
+  }
   // POSIX rename replaces an existing file atomically. FileManager.replaceItemAt is not used:
   // on Linux it fails and deletes both files (swift-corelibs-foundation issue 4655).
   guard rename(temporary, path) == 0 else {

@@ -172,27 +172,28 @@ struct StrictMapping {
     return scalar.string
   }
 
-  /// A finite decimal number at least `minimum` (above it when `exclusive`).
+  /// A finite decimal number at least `minimum` (above it when `exclusive`) and at most
+  /// `Limits.architectureValue`, so that energies and times computed from it stay finite.
   func number(_ key: String, minimum: Double, exclusive: Bool = false) throws(ArchitectureError) -> Double? {
-    let bound = exclusive ? "greater than \(Self.show(minimum))" : "at least \(Self.show(minimum))"
+    let bound =
+      (exclusive ? "greater than \(Self.show(minimum))" : "at least \(Self.show(minimum))")
+      + " and at most \(Self.show(Limits.architectureValue))"
     guard let text = try scalar(key, expected: "a number \(bound)") else { return nil }
     guard let number = Double(text.trimmingCharacters()), number.isFinite else {
-      throw error("expected a number \(bound), found '\(text)'", key: key)
+      throw error("expected a number \(bound), found \(excerpt(text))", key: key)
     }
-    guard exclusive ? number > minimum : number >= minimum else {
+    guard exclusive ? number > minimum : number >= minimum, number <= Limits.architectureValue else {
       throw error("expected a number \(bound), found \(text)", key: key)
     }
     return number
   }
 
-  /// A whole number at least `minimum`, fitting in 64 bits.
+  /// A whole number from `minimum` to `Limits.architectureValue`.
   func integer(_ key: String, minimum: Int) throws(ArchitectureError) -> Int? {
     guard let text = try scalar(key, expected: "an integer of at least \(minimum)") else { return nil }
-    guard let number = Int(text.trimmingCharacters()) else {
-      throw error("expected an integer of at least \(minimum) (fitting in 64 bits), found '\(text)'", key: key)
-    }
-    guard number >= minimum else {
-      throw error("expected an integer of at least \(minimum), found \(number)", key: key)
+    let largest = Int(Limits.architectureValue)
+    guard let number = Int(text.trimmingCharacters()), number >= minimum, number <= largest else {
+      throw error("expected an integer from \(minimum) to \(Limits.describe(largest)), found \(excerpt(text))", key: key)
     }
     return number
   }
