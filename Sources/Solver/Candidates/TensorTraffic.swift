@@ -70,7 +70,7 @@ extension TensorTraffic {
 
   /// Who owns a tensor's width: the layer that produces it, or the network input.
   static func owner(of tensor: String, in analysis: NetworkAnalysis) -> Owner {
-    if let index = analysis.layers.firstIndex(where: { $0.name == tensor }) { return .activations(index) }
+    if let index = analysis.layerIndex(named: tensor) { return .activations(index) }
     return .input(bits: analysis.network.inputs.first { $0.name == tensor }?.bits ?? 8)
   }
 }

@@ -59,7 +59,7 @@ public struct WidthChoices: Hashable, Sendable {
   public init(table: ErrorTable, widths: [Int], budget: Double, analysis: NetworkAnalysis, file: String) throws(OptimizationError) {
     var errors: [Int: [Int: Double]] = [:]
     for (name, rows) in table.errors.sorted(by: { $0.key < $1.key }) {
-      guard let index = analysis.layers.firstIndex(where: { $0.name == name }) else {
+      guard let index = analysis.layerIndex(named: name) else {
         throw OptimizationError(description: "\(file): layer '\(name)' is not in network \(analysis.network.name)")
       }
       for width in widths where rows[width] == nil {
