@@ -8,6 +8,7 @@ let package = Package(
   name: "dse",
   products: [
     .executable(name: "dse", targets: ["DSETool"]),
+    .executable(name: "dse-fuzz", targets: ["DSEFuzz"]),
     .library(name: "DSE", targets: ["DSE"]),
   ],
   dependencies: [
@@ -33,6 +34,8 @@ let package = Package(
     .executableTarget(
       name: "DSETool",
       dependencies: ["DSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    // The fuzz suite `dse-fuzz`: hostile networks and command lines run against the built dse.
+    .executableTarget(name: "DSEFuzz", dependencies: ["Networks"]),
     // Seeded randomness and random fused segments shared by the test targets.
     .target(name: "TestSupport", dependencies: ["Networks", "Tiling", "FixedPoint"], path: "Tests/TestSupport"),
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
