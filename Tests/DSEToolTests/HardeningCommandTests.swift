@@ -89,7 +89,7 @@ import Testing
   @Test func unwritableOutputFoldersFailFirst() throws {
     let directory = try temporaryDirectory()
     let file = try writeFile("not a folder", named: "file", in: directory)
-    for (out, message) in [(file, "is a file, not a folder"), (file + "/sub", "is a file, not a folder"), ("/dev/null", "is a file, not a folder"), ("/proc/dse-test", "cannot create the output folder")] {
+    for (out, message) in [(file, "is not a folder"), (file + "/sub", "is not a folder"), ("/dev/null", "is not a folder"), ("/proc/dse-test", "cannot create the output folder")] {
       Self.expectOneLineError(try dse("sweep", "nets/mobilenetv2.yaml", "--buffers", "64K", "--out", out), containing: message)
     }
   }

@@ -124,7 +124,7 @@ public enum OutputFolder {
       var isFolder: ObjCBool = false
       if FileManager.default.fileExists(atPath: prefix, isDirectory: &isFolder) {
         guard isFolder.boolValue else {
-          throw NetworkError("cannot use it as the output folder: \(prefix) is a file, not a folder", location: location)
+          throw NetworkError("cannot use it as the output folder: \(prefix) is not a folder", location: location)
         }
       } else if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
         throw NetworkError("cannot create the output folder \(prefix): \(fileSystemReason(errno))", location: location)
