@@ -35,6 +35,8 @@ struct DSECommand: ParsableCommand {
       guard code != .success else { exit(withError: error) }
       // One line whatever user text the message carries (a path or an argument with a newline).
       var message = printable(message(for: error).trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars)
+      // `ExitCode(1)` after a report already printed (a failed verification) says nothing more.
+      guard !message.isEmpty else { Foundation.exit(code.rawValue) }
       if message.count > longestError {
         message = String(message.prefix(longestError)) + "… (\(message.count) characters)"
       }

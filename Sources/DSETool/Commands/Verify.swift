@@ -87,8 +87,12 @@ extension DSECommand {
         analysis, darknetWeights: weights.map { ($0, self.network) }, seed: seed, calibration: calibration)
       progress("quantization and reference: \(formatFixed(setup.seconds, decimals: 2)) s")
       var plans: [NetworkPlan] = []
-      for size in sizes {
-        for strategy in strategies { plans.append(try setup.plan(strategy, buffer: size, psumWidth: psumWidth)) }
+      do {
+        for size in sizes {
+          for strategy in strategies { plans.append(try setup.plan(strategy, buffer: size, psumWidth: psumWidth)) }
+        }
+      } catch {
+        throw NetworkPlanningError(network: analysis.network, underlying: error)
       }
       let executed = Date()
       let verifications = try setup.verify(plans, psumWidth: psumWidth)
