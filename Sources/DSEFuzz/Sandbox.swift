@@ -58,29 +58,16 @@ struct FileTree: Equatable {
   }
 
   private mutating func walk(_ descriptor: Int32, prefix: String, depth: Int) {
-    guard let folder = fdopendir(descriptor) else {
-      close(descriptor)
-      return
-    }
-    defer { closedir(folder) }
-    while let item = readdir(folder) {
-      var raw = item.pointee.d_name
-      let name = withUnsafeBytes(of: &raw) { bytes in
-        String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if name == "." || name == ".." { continue }
+    forEachEntry(descriptor) { folder, cName in
       var info = stat()
-      let found = withUnsafeBytes(of: &raw) { bytes in
-        fstatat(dirfd(folder), bytes.baseAddress!.assumingMemoryBound(to: CChar.self), &info, AT_SYMLINK_NOFOLLOW)
-      }
-      guard found == 0 else { continue }
+      guard fstatat(folder, cName, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+      // Names that are not UTF-8 are repaired: they only need to compare equal between listings.
+      let name = String(decoding: UnsafeRawBufferPointer(start: cName, count: strlen(cName)), as: UTF8.self)
       let path = prefix.isEmpty ? name : prefix + "/" + name
       let entry = Entry(kind: info.st_mode & mode_t(S_IFMT), inode: UInt64(info.st_ino), size: Int64(info.st_size))
       entries[path] = entry
       if entry.isFolder && depth < 64 {
-        let child = withUnsafeBytes(of: &raw) { bytes in
-          openat(dirfd(folder), bytes.baseAddress!.assumingMemoryBound(to: CChar.self), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        }
+        let child = openat(folder, cName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         if child >= 0 { walk(child, prefix: path, depth: depth + 1) }
       }
     }
@@ -118,6 +105,18 @@ func removeTree(_ path: String) {
 
 /// Removes everything in the open folder `descriptor` (and closes it).
 private func removeContents(_ descriptor: Int32) {
+  forEachEntry(descriptor) { folder, name in
+    if unlinkat(folder, name, 0) != 0 {
+      let child = openat(folder, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      if child >= 0 { removeContents(child) }
+      unlinkat(folder, name, AT_REMOVEDIR)
+    }
+  }
+}
+
+/// Calls `body` with the folder's descriptor and the name of each entry of the open folder
+/// `descriptor` ("." and ".." skipped), then closes it. Names stay C strings: they need not be UTF-8.
+private func forEachEntry(_ descriptor: Int32, _ body: (_ folder: Int32, _ name: UnsafePointer<CChar>) -> Void) {
   guard let folder = fdopendir(descriptor) else {
     close(descriptor)
     return
@@ -126,13 +125,10 @@ private func removeContents(_ descriptor: Int32) {
   while let item = readdir(folder) {
     var raw = item.pointee.d_name
     withUnsafeBytes(of: &raw) { bytes in
-      let name = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
-      if strcmp(name, ".") == 0 || strcmp(name, "..") == 0 { return }
-      if unlinkat(dirfd(folder), name, 0) != 0 {
-        let child = openat(dirfd(folder), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        if child >= 0 { removeContents(child) }
-        unlinkat(dirfd(folder), name, AT_REMOVEDIR)
-      }
+      guard let name = bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
+        strcmp(name, ".") != 0, strcmp(name, "..") != 0
+      else { return }
+      body(dirfd(folder), name)
     }
   }
 }
