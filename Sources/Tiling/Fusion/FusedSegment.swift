@@ -146,8 +146,7 @@ public struct FusedSegment: Hashable, Sendable, Codable {
       // First, so that nothing below (nor the models) can overflow on absurd sizes.
       let limitProblem = Limits.layerProblem(
         input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
-        weights: { checkedProduct([layer.output.channels, layer.kernel.height, layer.kernel.width, layer.kind == .mixing ? layer.input.channels : 1]) },
-        macs: { checkedProduct([layer.output.channels, layer.output.height, layer.output.width, layer.kind == .mixing ? layer.input.channels : 1, layer.kernel.height, layer.kernel.width]) })
+        reduction: layer.kind == .mixing ? layer.input.channels : 1)
       if let limitProblem { throw FusionError(segment: name, reason: "layer \(excerpt(layer.name)): \(limitProblem)") }
       guard min(layer.kernel.height, layer.kernel.width, layer.stride.height, layer.stride.width) >= 1,
         min(layer.padding.top, layer.padding.left, layer.padding.bottom, layer.padding.right) >= 0,

@@ -32,15 +32,17 @@ extension Limits {
   }
 
   /// Why a layer of these sizes is outside the limits, or nil: every channel count, height,
-  /// width, kernel and stride at most `extent`, padding below the kernel, input, output and weights at most
-  /// `tensorElements` elements, and at most `networkMACs` multiply-accumulates.
+  /// width, kernel and stride at most `extent`, padding below the kernel, input, output and
+  /// weights at most `tensorElements` elements, and at most `networkMACs` multiply-accumulates.
+  /// `reduction` is the input channels each output reads at every kernel tap (the input
+  /// channels of a mixing convolution, 1 for a depthwise one), so that the layer has
+  /// output channels x reduction x kernel area weights and that times the output pixels MACs.
   static func layerProblem(
-    input: TensorShape, output: TensorShape, kernel: Extent2D, stride: Extent2D, padding: Padding, weights: () -> Int?,
-    macs: () -> Int?
+    input: TensorShape, output: TensorShape, kernel: Extent2D, stride: Extent2D, padding: Padding, reduction: Int
   ) -> String? {
     let extents = [
       input.channels, input.height, input.width, output.channels, output.height, output.width, kernel.height,
-      kernel.width, stride.height, stride.width,
+      kernel.width, stride.height, stride.width, reduction,
     ]
     guard extents.allSatisfy({ $0 <= extent }) else {
       return "a channel count, height, width, kernel or stride is above \(describe(extent)), the largest accepted"
@@ -48,12 +50,13 @@ extension Limits {
     guard max(padding.top, padding.bottom) < kernel.height, max(padding.left, padding.right) < kernel.width else {
       return "padding \(padding) is too wide for kernel \(kernel): each side pads at most kernel-1"
     }
-    for (name, count) in [("input", input.elementCount), ("output", output.elementCount), ("weight tensor", weights())] {
+    let weights = checkedProduct([output.channels, reduction, kernel.height, kernel.width])
+    for (name, count) in [("input", input.elementCount), ("output", output.elementCount), ("weight tensor", weights)] {
       guard let count, count <= tensorElements else {
         return "the \(name) has more than \(describe(tensorElements)) elements, the most accepted"
       }
     }
-    guard let count = macs(), count <= networkMACs else {
+    guard let macs = checkedProduct([output.height, output.width, weights ?? .max]), macs <= networkMACs else {
       return "more than \(describe(networkMACs)) multiply-accumulates, the most accepted"
     }
     return nil
@@ -63,13 +66,6 @@ extension Limits {
   public static func convolutionProblem(_ problem: ConvolutionProblem) -> String? {
     layerProblem(
       input: problem.input, output: problem.output, kernel: problem.kernel, stride: problem.stride,
-      padding: problem.padding,
-      weights: { checkedProduct([problem.isDepthwise ? problem.multiplier : problem.output.channels, problem.input.channels, problem.kernel.height, problem.kernel.width]) },
-      macs: {
-        checkedProduct([
-          problem.output.channels, problem.output.height, problem.output.width,
-          problem.isDepthwise ? 1 : problem.input.channels, problem.kernel.height, problem.kernel.width,
-        ])
-      })
+      padding: problem.padding, reduction: problem.isDepthwise ? 1 : problem.input.channels)
   }
 }
