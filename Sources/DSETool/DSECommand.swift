@@ -89,14 +89,3 @@ func validateSeededInputs(inputSize: Int?, calibration: Int) throws {
     throw ValidationError("--calibration \(calibration): expected a number of images from 1 to 1000")
   }
 }
-
-/// `network` with every input `side` x `side` (`--input-size`), or unchanged when no side is given.
-func resizingInputs(_ network: Network, to side: Int?) -> Network {
-  guard let side else { return network }
-  var resized = network
-  for index in resized.inputs.indices {
-    resized.inputs[index].shape.height = side
-    resized.inputs[index].shape.width = side
-  }
-  return resized
-}

@@ -67,7 +67,7 @@ public struct PlanGraph: Sendable {
 
   private var title: String {
     let traffic = plan.traffic.total
-    return "\(plan.network), \(plan.strategy), buffer \(TickLabel.bufferSize(Double(plan.buffer))) entries "
+    return "\(plan.network), \(plan.strategy.rawValue), buffer \(TickLabel.bufferSize(Double(plan.buffer))) entries "
       + "(\(plan.buffer))\nDRAM traffic \(TickLabel.compact(Double(traffic))) entries (\(traffic)), "
       + "floor \(TickLabel.compact(Double(plan.floor))) (\(ratio(plan.ratioToFloor))); "
       + "DRAM energy \(Self.energyText(plan.dramEnergy(energy)))"

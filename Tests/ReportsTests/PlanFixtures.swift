@@ -26,13 +26,13 @@ enum PlanFixtures {
     guard let analysis else { return [] }
     var plans: [NetworkPlan] = []
     for buffer in buffers {
-      for strategy in [LayerwiseStrategy.rowMajor, .scan] {
-        if let plan = try? LayerPlanner.plan(analysis, buffer: buffer, strategy: strategy) { plans.append(plan) }
+      for scan in [ScanOption.never, .allowed] {
+        if let plan = try? LayerPlanner.plan(analysis, buffer: buffer, scan: scan) { plans.append(plan) }
       }
     }
     if let fused = try? FusedGreedyPlanner.plan(analysis, buffer: 16 * 1024) { plans.append(fused) }
     return plans
   }()
 
-  static var fused: NetworkPlan? { plans.last { $0.strategy == FusedGreedyPlanner.strategyName } }
+  static var fused: NetworkPlan? { plans.last { $0.strategy == .fusedGreedy } }
 }

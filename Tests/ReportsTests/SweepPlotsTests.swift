@@ -10,7 +10,7 @@ import Tiling
     let plans = PlanFixtures.plans
     try #require(!plans.isEmpty, "the fixture network did not plan")
     let floor = Double(try #require(plans.map(\.floor).min()))
-    let svg = try SVGReader(SweepPlots.traffic(network: Self.network, plans: plans, floor: floor, metric: .traffic))
+    let svg = try SVGReader(SweepPlots.traffic(network: Self.network, plans: plans, floor: floor, objective: .traffic, energy: .default))
     let drawn = svg.seriesPolylines()
     // The legend keeps the order of first appearance; the dashed floor is drawn underneath, first.
     #expect(svg.texts(inGroup: "legend") == ["layerwise-rowmajor", "layerwise-scan", "fused-greedy", "network floor"])
@@ -19,9 +19,9 @@ import Tiling
     #expect(lines.map(\.name) == ["layerwise-rowmajor", "layerwise-scan", "fused-greedy", "network floor"])
     #expect(lines.map(\.points.count) == [3, 3, 1, 3])
     // Higher traffic is drawn higher: pixel y orders the plans as their totals do.
-    let layerwise = plans.filter { $0.strategy != FusedGreedyPlanner.strategyName }
+    let layerwise = plans.filter { $0.strategy != .fusedGreedy }
     let pixels = lines[0...1].flatMap(\.points).map(\.y)
-    let totals = ["layerwise-rowmajor", "layerwise-scan"].flatMap { strategy in
+    let totals = [Strategy.layerwiseRowMajor, .layerwiseScan].flatMap { strategy in
       layerwise.filter { $0.strategy == strategy }.sorted { $0.buffer < $1.buffer }.map { Double($0.traffic.total) }
     }
     for (i, j) in zip(totals.indices, totals.indices.dropFirst()) + [(0, 3), (1, 4), (2, 5)] {
@@ -35,18 +35,18 @@ import Tiling
   @Test func energyIsDrawnInAReadableUnit() throws {
     let plans = PlanFixtures.plans
     try #require(!plans.isEmpty)
-    let svgText = SweepPlots.traffic(network: Self.network, plans: plans, floor: nil, metric: .energy(.default))
+    let svgText = SweepPlots.traffic(network: Self.network, plans: plans, floor: nil, objective: .energy, energy: .default)
     let svg = try SVGReader(svgText)
     #expect(svg.seriesPolylines().map(\.name) == ["layerwise-rowmajor", "layerwise-scan", "fused-greedy"])
     let axisTitle = try #require(svg.texts(inGroup: "y-axis").last)
     #expect(["(nJ)", "(µJ)", "(mJ)", "(J)"].contains { axisTitle.hasSuffix($0) }, "\(axisTitle)")
     // The largest tick stays below 1000 of the chosen unit: no "1.2K µJ".
     #expect(!svg.texts(inGroup: "y-axis").dropLast().contains { $0.hasSuffix("K") || $0.hasSuffix("M") })
-    #expect(svgText == SweepPlots.traffic(network: Self.network, plans: plans, floor: nil, metric: .energy(.default)))
+    #expect(svgText == SweepPlots.traffic(network: Self.network, plans: plans, floor: nil, objective: .energy, energy: .default))
   }
 
   @Test func otherNetworksAreIgnoredAndNoPlanSaysNoData() throws {
-    let svg = try SVGReader(SweepPlots.traffic(network: "other", plans: PlanFixtures.plans, floor: 10, metric: .traffic))
+    let svg = try SVGReader(SweepPlots.traffic(network: "other", plans: PlanFixtures.plans, floor: 10, objective: .traffic, energy: .default))
     #expect(svg.seriesPolylines().isEmpty)
     #expect(svg.elements(named: "text").contains { $0.text == "no data" })
   }
@@ -60,7 +60,7 @@ import Tiling
     #expect(svg.texts(inGroup: "legend") == SweepPlots.operandNames + ["fused segment"])
     #expect(svg.elements(named: "rect", inGroup: "emphasis").count == plan.segments.count)
     let title = try #require(svg.elements(named: "text").first?.text)
-    #expect(title.contains(Self.network) && title.contains(plan.strategy) && title.contains("16K"))
+    #expect(title.contains(Self.network) && title.contains(plan.strategy.rawValue) && title.contains("16K"))
     #expect(text == SweepPlots.layers(network: Self.network, plan: plan))
   }
 }

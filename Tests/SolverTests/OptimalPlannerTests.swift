@@ -24,13 +24,13 @@ import Tiling
     #expect(optimal.solver == "milp")
     let exact = try #require(
       ChainProgram.cheapestCover(layerCount: analysis.layers.count, candidates: candidates.problem.candidates) {
-        PlanObjective.energy.cost($0, energy: .default)
+        Objective.energy.cost($0, energy: .default)
       })
     #expect(optimal.solution.objective == exact.cost)
     let plan = optimal.plan
     #expect(plan.units.flatMap(\.layerNames) == analysis.layers.map(\.name))
     let greedy = try FusedGreedyPlanner.plan(analysis, buffer: buffer)
-    let scan = try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan)
+    let scan = try LayerPlanner.plan(analysis, buffer: buffer, scan: .allowed)
     let bits = plan.units.reduce(0) { $0 + $1.bitsMoved }
     #expect(bits <= greedy.units.reduce(0) { $0 + $1.bitsMoved })
     #expect(bits <= scan.units.reduce(0) { $0 + $1.bitsMoved })

@@ -15,7 +15,7 @@ import TestSupport
       let solution = try PartitionSolver.solve(problem)
       let exact = try #require(
         ChainProgram.cheapestCover(layerCount: problem.layerCount, candidates: problem.candidates) {
-          PlanObjective.energy.cost($0, energy: .default)
+          Objective.energy.cost($0, energy: .default)
         })
       #expect(solution.solver == "milp")
       #expect(solution.objective == exact.cost)

@@ -18,7 +18,7 @@ import Testing
   func planCoversEveryLayerOnceAndNeverLosesToLayerwiseScan(file: String, side: Int, buffer: Int) throws {
     let analysis = try Self.analysis(file, side: side)
     let fused = try FusedGreedyPlanner.plan(analysis, buffer: buffer)
-    let scan = try LayerPlanner.plan(analysis, buffer: buffer, strategy: .scan)
+    let scan = try LayerPlanner.plan(analysis, buffer: buffer, scan: .allowed)
     #expect(fused.units.flatMap(\.layerNames) == analysis.layers.map(\.name))
     #expect(!fused.segments.isEmpty)
     // Each unit moves no more bits than its layers alone, so the plan never moves more.

@@ -20,13 +20,13 @@ import Testing
       - {op: conv, out: 8, kernel: 3, padding: 1, repeat: 3}
     """
 
-  @Test(arguments: LayerwiseStrategy.allCases)
-  func repeatedLayersGetTheirOwnSearchesResults(strategy: LayerwiseStrategy) throws {
+  @Test(arguments: ScanOption.allCases)
+  func repeatedLayersGetTheirOwnSearchesResults(scan: ScanOption) throws {
     let analysis = try NetworkFormat.yaml.parse(Self.yaml, file: "memo.yaml").analyze()
-    let plan = try LayerPlanner.plan(analysis, buffer: 2048, strategy: strategy)
+    let plan = try LayerPlanner.plan(analysis, buffer: 2048, scan: scan)
     for (schedule, layer) in zip(plan.layers, analysis.layers) {
       let own = try #require(
-        try LayerPlanner.schedules(for: layer, in: analysis, buffer: 2048, strategy: strategy).first)
+        try LayerPlanner.schedules(for: layer, in: analysis, buffer: 2048, scan: scan).first)
       #expect(schedule == own, "\(layer.name)")
     }
   }

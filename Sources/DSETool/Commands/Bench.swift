@@ -50,29 +50,21 @@ extension DSECommand {
       }
       if verify { return try benchVerification(sizes: sizes) }
       let files = try networks.isEmpty ? bundledNetworkFiles() : networks
-      let analyses = try files.map { try loadNetwork($0).analyze() }
-      let settings = SweepSettings(
-        strategies: SweepStrategy.allCases, objective: .energy, constraints: .none, maxSegmentLength: 8, psumWidth: 1,
-        architecture: .default, solverOptions: SolverOptions(timeLimit: 60))
+      let analyses = try files.map { try NetworkAnalysis(file: $0) }
+      let sweep = DSE.Sweep(
+        strategies: Strategy.allCases, buffers: sizes, context: PlanContext(buffer: sizes[0]), jobs: jobs)
       let started = Date()
-      let sweeps = try SweepRunner(settings: settings, jobs: jobs).run(analyses, sizes: sizes)
+      let results = try sweep.run(analyses, progress: progress)
       let wall = Date().timeIntervalSince(started)
-      var rows: [[String]] = []
-      for (analysis, sweep) in zip(analyses, sweeps) {
-        var row = [analysis.network.name]
-        for strategy in SweepStrategy.allCases {
-          let milliseconds = sweep.records.filter { $0.plan.strategy == strategy.rawValue }.reduce(0) { $0 + $1.milliseconds }
-          row.append(formatFixed(Double(milliseconds) / 1000, decimals: 2))
-        }
-        rows.append(row)
+      func seconds(_ plans: [Plan], _ strategy: Strategy) -> String {
+        let milliseconds = plans.filter { $0.strategy == strategy }.reduce(0) { $0 + $1.record.milliseconds }
+        return formatFixed(Double(milliseconds) / 1000, decimals: 2)
       }
-      let totals = SweepStrategy.allCases.map { strategy in
-        sweeps.flatMap(\.records).filter { $0.plan.strategy == strategy.rawValue }.reduce(0) { $0 + $1.milliseconds }
-      }
-      rows.append(["total"] + totals.map { formatFixed(Double($0) / 1000, decimals: 2) })
-      print(TextTable(header: ["network"] + SweepStrategy.allCases.map { "\($0.rawValue) s" }, rows: rows).rendered(), terminator: "")
+      var rows = results.map { result in [result.network.network.name] + Strategy.allCases.map { seconds(result.plans, $0) } }
+      rows.append(["total"] + Strategy.allCases.map { seconds(results.flatMap(\.plans), $0) })
+      print(TextTable(header: ["network"] + Strategy.allCases.map { "\($0.rawValue) s" }, rows: rows).rendered(), terminator: "")
       print(
-        "wall time: \(formatFixed(wall, decimals: 1)) s for \(analyses.count) networks x \(sizes.count) buffer sizes x \(SweepStrategy.allCases.count) strategies, \(jobs) jobs"
+        "wall time: \(formatFixed(wall, decimals: 1)) s for \(analyses.count) networks x \(sizes.count) buffer sizes x \(Strategy.allCases.count) strategies, \(jobs) jobs"
       )
     }
 
@@ -83,15 +75,15 @@ extension DSECommand {
       var failed: [String] = []
       let started = Date()
       for file in files {
-        let setup = try VerificationSetup(try loadNetwork(file).analyze(), darknetWeights: nil, seed: 1, calibration: 2)
-        let name = setup.analysis.network.name
+        let setup = try Verifier(try NetworkAnalysis(file: file))
+        let name = setup.network.network.name
         rows.append([name, "quantization and reference", "", "", formatFixed(setup.seconds, decimals: 2), ""])
         for size in sizes {
-          for strategy in SweepStrategy.allCases {
+          for strategy in Strategy.allCases {
             let planning = Date()
-            let plan = try setup.plan(strategy, buffer: size, psumWidth: 1)
+            let plan = try Planner.plan(setup.network, strategy: strategy, context: PlanContext(buffer: size)).plan
             let executing = Date()
-            let verification = try setup.verify([plan], psumWidth: 1)[0]
+            let verification = try setup.verify([plan])[0]
             let done = Date()
             if !verification.passed { failed.append("\(name) \(strategy.rawValue) at \(BufferSizes.label(size))") }
             rows.append([

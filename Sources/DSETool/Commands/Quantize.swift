@@ -69,7 +69,7 @@ extension DSECommand {
     func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: 2...16) }
 
     func run() throws {
-      var network = resizingInputs(try loadNetwork(self.network), to: inputSize)
+      var network = try loadNetwork(self.network).resizingInputs(to: inputSize)
       if let bits {
         network = try PrecisionAssignment.apply(to: network, options: .init(weightBits: bits, activationBits: bits))
       }

@@ -49,7 +49,7 @@ extension DSECommand {
     @Option(help: "Buffer sizes in entries (see above).")
     var buffers: String = "16K..256K"
 
-    @Option(help: "optimal, fused, layerwise, all, or one of \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "optimal, fused, layerwise, all, or one of \(Strategy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var strategy: String = "optimal"
 
     @Option(help: "What optimal minimizes: energy (DRAM pJ) or traffic (entries).")
@@ -92,8 +92,8 @@ extension DSECommand {
 
     func validate() throws {
       try validateBitWidth(bits, option: "--bits")
-      _ = try strategies()
-      guard PlanObjective(rawValue: objective) != nil else {
+      _ = try Self.strategies(strategy)
+      guard Objective(rawValue: objective) != nil else {
         throw ValidationError("--objective \(objective): accepted: energy, traffic")
       }
       if let maxSegments, maxSegments < 1 { throw ValidationError("--max-segments \(maxSegments): expected at least 1") }
@@ -114,19 +114,14 @@ extension DSECommand {
 
     func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: Precision.validBits) }
 
-    func strategies() throws -> [SweepStrategy] {
-      switch strategy {
-      case "optimal": return [.layerwiseRowMajor, .optimal]
-      case "layerwise": return [.layerwiseRowMajor, .layerwiseScan]
-      case "fused", SweepStrategy.fusedGreedy.rawValue: return [.layerwiseRowMajor, .fusedGreedy]
-      case "all": return SweepStrategy.allCases
-      default:
-        guard let one = SweepStrategy(rawValue: strategy) else {
-          throw ValidationError(
-            "--strategy \(strategy): accepted: optimal, fused, layerwise, all, \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", "))"
-          )
-        }
-        return [one]
+    /// `--strategy`: optimal and fused-greedy come with the baseline they are compared against.
+    static func strategies(_ text: String) throws -> [Strategy] {
+      do {
+        var found = try Strategy.parseList(text)
+        if found.contains(where: { !$0.isLayerwise }) && !found.contains(.baseline) { found.insert(.baseline, at: 0) }
+        return found
+      } catch {
+        throw ValidationError("--strategy \(text): \(error)")
       }
     }
 
@@ -138,35 +133,29 @@ extension DSECommand {
         throw ValidationError("--buffers \(buffers): \(error)")
       }
       let architecture = try self.architecture.architecture()
-      var constraints = PlanConstraints(maxSegments: maxSegments)
-      if let maxLatency { constraints.maxLatencyCycles = try LatencyBudget.parse(maxLatency, clockMHz: architecture.clockMHz) }
-      var precision: SweepSettings.Precision?
+      var context = PlanContext(
+        buffer: sizes[0], architecture: architecture, psumWidth: self.architecture.psumWidth,
+        objective: Objective(rawValue: objective) ?? .energy, maxSegments: maxSegments,
+        maxSegmentLength: maxSegmentLength, solver: SolverOptions(timeLimit: timeLimit))
+      if let maxLatency { context.maxLatencyCycles = try LatencyBudget.parse(maxLatency, clockMHz: architecture.clockMHz) }
       if let errorBudget, let errorTable {
-        precision = SweepSettings.Precision(
-          table: try ErrorTable.parse(csv: try readText(errorTable), file: errorTable), file: errorTable, widths: try widthSet(),
-          budget: errorBudget)
+        context.precision = try PrecisionBudget(tableFile: errorTable, widths: try widthSet(), budget: errorBudget)
       }
-      let settings = SweepSettings(
-        strategies: try strategies(), objective: PlanObjective(rawValue: objective) ?? .energy, constraints: constraints,
-        maxSegmentLength: maxSegmentLength, psumWidth: self.architecture.psumWidth, architecture: architecture,
-        solverOptions: SolverOptions(timeLimit: timeLimit), precision: precision)
       let analyses: [NetworkAnalysis]
       if networks.isEmpty {
         progress("no network given: sweeping the bundled MobileNetV2 (\(Network.bundledDefaultFile))")
-        analyses = [try NetworkFormat.yaml.parse(Network.bundledDefaultYAML, file: Network.bundledDefaultFile).analyze()]
+        analyses = [try NetworkAnalysis(text: Network.bundledDefaultYAML, format: .yaml, name: Network.bundledDefaultFile)]
       } else {
-        analyses = try networks.map { try loadNetwork($0).analyze() }
+        analyses = try networks.map { try NetworkAnalysis(file: $0) }
       }
       try checkDistinctFileNames(analyses)
       let plotFolder = plots ?? (out == "results" ? "plots" : (out.hasSuffix("/") ? out : out + "/") + "plots")
       // Before any planning: a folder that cannot be written is reported at once.
       for folder in [out, plotFolder] { try OutputFolder.prepare(folder) }
-      let sweeps = try SweepRunner(settings: settings, jobs: jobs).run(analyses, sizes: sizes)
-      for (analysis, sweep) in zip(analyses, sweeps) {
-        let written = try SweepOutputs(
-          analysis: analysis, sweep: sweep, settings: settings, folder: out, plotFolder: plotFolder
-        ).write()
-        progress("\(analysis.network.name): wrote \(written.joined(separator: ", "))")
+      let sweep = DSE.Sweep(strategies: try Self.strategies(strategy), buffers: sizes, context: context, jobs: jobs)
+      for result in try sweep.run(analyses, progress: progress) {
+        let written = try SweepOutputs(result: result, context: context, folder: out, plotFolder: plotFolder).write()
+        progress("\(result.network.network.name): wrote \(written.joined(separator: ", "))")
       }
     }
   }

@@ -3,22 +3,22 @@ import Foundation
 
 /// The files a sweep writes for one network, each atomically (temporary file, then rename).
 struct SweepOutputs {
-  let analysis: NetworkAnalysis
-  let sweep: NetworkSweep
-  let settings: SweepSettings
+  let result: DSE.Sweep.NetworkResult
+  let context: PlanContext
   let folder: String
   let plotFolder: String
 
   /// Writes every file; returns their paths.
   func write() throws -> [String] {
-    let records = sweep.records
+    let analysis = result.network
     let name = analysis.network.name
     let stem = OutputFolder.stem(for: name)
-    let metric: SweepMetric = settings.objective == .traffic ? .traffic : .energy
-    let networkFloor = TrafficFloor.network(analysis)
-    let energy = settings.architecture.energy
-    let tables = SweepTables(records: records, energy: energy, networkFloors: [name: networkFloor.entries], metric: metric,
-      psumWidth: settings.psumWidth)
+    let objective = context.objective
+    let networkFloor = NetworkFloor(analysis)
+    let energy = context.architecture.energy
+    let tables = SweepTables(
+      records: result.plans.map(\.record), energy: energy, networkFloors: [name: networkFloor.entries], objective: objective,
+      psumWidth: context.psumWidth)
     var written: [String] = []
     func save(_ text: String, _ path: String) throws {
       try writeTextAtomically(text, to: path)
@@ -26,12 +26,14 @@ struct SweepOutputs {
     }
     try save(tables.summaryCSV(), path(folder, "\(stem).csv"))
     try save(tables.segmentCSV(), path(folder, "\(stem)-segments.csv"))
-    if !sweep.problems.isEmpty { try save(PartitionProblem.csv(sweep.problems), path(folder, "\(stem)-candidates.csv")) }
-    let plans = records.map(\.plan)
-    let plotMetric: SweepPlots.Metric = metric == .traffic ? .traffic : .energy(energy)
-    let floor = metric == .traffic ? Double(networkFloor.entries) : Double(networkFloor.bits) / 8 * energy.dramPicojoulesPerByte
+    if !result.candidates.isEmpty {
+      try save(PartitionProblem.csv(result.candidates), path(folder, "\(stem)-candidates.csv"))
+    }
+    let plans = result.plans.map(\.record.plan)
+    let floor =
+      objective == .traffic ? Double(networkFloor.entries) : Double(networkFloor.bits) / 8 * energy.dramPicojoulesPerByte
     try save(
-      SweepPlots.traffic(network: name, plans: plans, floor: floor, metric: plotMetric),
+      SweepPlots.traffic(network: name, plans: plans, floor: floor, objective: objective, energy: energy),
       path(plotFolder, "\(stem)-traffic.svg"))
     for size in orderedSizes {
       guard let best = bestPlan(at: size) else { continue }
@@ -44,16 +46,14 @@ struct SweepOutputs {
 
   private var orderedSizes: [Int] {
     var seen: Set<Int> = []
-    return sweep.records.map(\.plan.buffer).filter { seen.insert($0).inserted }
+    return result.plans.map(\.buffer).filter { seen.insert($0).inserted }
   }
 
   /// The plan drawn for a buffer size: of the strategies run, the most capable.
   private func bestPlan(at size: Int) -> NetworkPlan? {
-    let preference: [SweepStrategy] = [.optimal, .fusedGreedy, .layerwiseScan, .layerwiseRowMajor]
+    let preference: [Strategy] = [.optimal, .fusedGreedy, .layerwiseScan, .layerwiseRowMajor]
     for strategy in preference {
-      if let record = sweep.records.first(where: { $0.plan.buffer == size && $0.plan.strategy == strategy.rawValue }) {
-        return record.plan
-      }
+      if let plan = result.plans.first(where: { $0.buffer == size && $0.strategy == strategy }) { return plan.record.plan }
     }
     return nil
   }

@@ -53,7 +53,7 @@ extension DSECommand {
     var psumWidth: Int = 1
 
     func validate() throws {
-      _ = try strategies()
+      _ = try Self.strategies(strategy)
       try validateSeededInputs(inputSize: inputSize, calibration: calibration)
       guard (1...8).contains(psumWidth) else { throw ValidationError("--psum-width \(psumWidth): expected 1 to 8") }
       if weights != nil && !network.hasSuffix(".cfg") {
@@ -61,17 +61,13 @@ extension DSECommand {
       }
     }
 
-    func strategies() throws -> [SweepStrategy] {
-      if strategy == "all" { return SweepStrategy.allCases }
-      let names = strategy.split(separator: ",", omittingEmptySubsequences: false).map {
-        $0.trimmingCharacters(in: .whitespaces)
+    /// `--strategy`: exactly the strategies named (no baseline added).
+    static func strategies(_ text: String) throws -> [Strategy] {
+      do {
+        return try Strategy.parseList(text)
+      } catch {
+        throw ValidationError("--strategy \(text): \(error)")
       }
-      let parsed = names.compactMap(SweepStrategy.init(rawValue:))
-      guard parsed.count == names.count else {
-        throw ValidationError(
-          "--strategy \(strategy): accepted: all, or one or more (separated by commas) of \(SweepStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
-      return parsed
     }
 
     func run() throws {
@@ -81,24 +77,23 @@ extension DSECommand {
       } catch {
         throw ValidationError("--buffer \(buffer): \(error)")
       }
-      let strategies = try strategies()
-      let analysis = try resizingInputs(try loadNetwork(self.network), to: inputSize).analyze()
-      let setup = try VerificationSetup(
-        analysis, darknetWeights: weights.map { ($0, self.network) }, seed: seed, calibration: calibration)
+      let strategies = try Self.strategies(strategy)
+      let analysis = try NetworkAnalysis(file: network, inputSize: inputSize)
+      let setup = try Verifier(
+        analysis, weights: weights.map { .darknet(weights: $0, cfg: network) } ?? .seeded, seed: seed, calibration: calibration)
       progress("quantization and reference: \(formatFixed(setup.seconds, decimals: 2)) s")
-      var plans: [NetworkPlan] = []
-      do {
-        for size in sizes {
-          for strategy in strategies { plans.append(try setup.plan(strategy, buffer: size, psumWidth: psumWidth)) }
-        }
-      } catch {
-        throw NetworkPlanningError(network: analysis.network, underlying: error)
+      var plans: [Plan] = []
+      for size in sizes {
+        let context = PlanContext(buffer: size, psumWidth: psumWidth)
+        for strategy in strategies { plans.append(try Planner.plan(analysis, strategy: strategy, context: context).plan) }
       }
       let executed = Date()
-      let verifications = try setup.verify(plans, psumWidth: psumWidth)
+      let verifications = try setup.verify(plans)
       progress("scheduled execution of \(plans.count) plans: \(formatFixed(Date().timeIntervalSince(executed), decimals: 2)) s")
       print(zip(verifications, plans).map { Self.report($0, plan: $1) }.joined(separator: "\n"), terminator: "")
-      let failed = zip(verifications, plans).filter { !$0.0.passed }.map { "\($0.1.strategy) at \(BufferSizes.label($0.1.buffer))" }
+      let failed = zip(verifications, plans).filter { !$0.0.passed }.map {
+        "\($0.1.strategy.rawValue) at \(BufferSizes.label($0.1.buffer))"
+      }
       if plans.count > 1 {
         print(
           failed.isEmpty
@@ -108,14 +103,14 @@ extension DSECommand {
       guard failed.isEmpty else { throw ExitCode(1) }
     }
 
-    static func report(_ verification: PlanVerification, plan: NetworkPlan) -> String {
+    static func report(_ verification: PlanVerification, plan: Plan) -> String {
       let rows = verification.units.map { unit in
         [
           unit.unit, unit.failure == nil ? (unit.bitExact ? "yes" : "NO") : "-", String(unit.counted.total),
           String(unit.predicted.total), unit.passed ? "ok" : (unit.failure ?? "MISMATCH"),
         ]
       }
-      var text = "\(plan.network) at \(plan.buffer) entries, \(plan.strategy): \(plan.units.count) units executed tile by tile\n\n"
+      var text = "\(plan.network) at \(plan.buffer) entries, \(plan.strategy.rawValue): \(plan.units.count) units executed tile by tile\n\n"
       text += TextTable(header: ["unit", "bit-exact", "transfers", "predicted", "result"], rows: rows).rendered()
       let failed = verification.units.filter { !$0.passed }.count
       text += "\ntotal: transfers \(verification.counted.total) counted, \(verification.predicted.total) predicted; "

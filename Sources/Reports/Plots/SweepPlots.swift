@@ -3,35 +3,31 @@ import Tiling
 /// The SVG charts of `dse sweep`: how a network's DRAM traffic or energy falls as the buffer
 /// grows, per strategy, and where one plan's traffic goes, per layer or fused segment.
 public enum SweepPlots {
-  /// What the sweep chart plots against buffer size.
-  public enum Metric: Hashable, Sendable {
-    /// DRAM traffic in entries (`NetworkPlan.traffic.total`).
-    case traffic
-    /// DRAM energy (`NetworkPlan.dramEnergy(_:)`), computed in pJ and drawn in the SI unit
-    /// (nJ, µJ, mJ, J) that keeps the largest value between 1 and 1000.
-    case energy(EnergyModel)
-  }
-
   /// One line per strategy (in order of first appearance in `plans`) against buffer size on a
-  /// log2 axis, plus `floor` as a dashed line named "network floor".
+  /// log2 axis, plus `floor` as a dashed line named "network floor". The chart plots the
+  /// objective: DRAM traffic in entries, or DRAM energy computed in pJ with `energy` and drawn
+  /// in the SI unit (nJ, µJ, mJ, J) that keeps the largest value between 1 and 1000.
   ///
   /// - Parameters:
   ///   - plans: plans of the network `network`; plans of other networks are ignored.
-  ///   - floor: the network's lower bound in the metric's base unit, the one `plans` are
+  ///   - floor: the network's lower bound in the objective's unit, the one `plans` are
   ///     measured in: entries for `.traffic`, pJ for `.energy` (the caller knows the bit
   ///     widths that turn entries into energy; the chart converts pJ to its display unit).
   ///     nil draws no floor.
-  public static func traffic(network: String, plans: [NetworkPlan], floor: Double?, metric: Metric) -> String {
+  public static func traffic(
+    network: String, plans: [NetworkPlan], floor: Double?, objective: Objective, energy: EnergyModel
+  ) -> String {
     let ours = plans.filter { $0.network == network }
-    let values = ours.map { value(of: $0, metric) } + (floor.map { [$0] } ?? [])
-    let unit = DisplayUnit(metric: metric, largest: values.max() ?? 0)
-    var strategies: [String] = []
+    func value(_ plan: NetworkPlan) -> Double { plan.cost(energy).value(objective) }
+    let values = ours.map(value) + (floor.map { [$0] } ?? [])
+    let unit = DisplayUnit(objective: objective, largest: values.max() ?? 0)
+    var strategies: [Strategy] = []
     for plan in ours where !strategies.contains(plan.strategy) { strategies.append(plan.strategy) }
     var series = strategies.map { strategy in
       LineChart.Series(
-        name: strategy,
+        name: strategy.rawValue,
         points: ours.filter { $0.strategy == strategy }.map { plan in
-          LineChart.Point(x: Double(plan.buffer), y: value(of: plan, metric) / unit.scale)
+          LineChart.Point(x: Double(plan.buffer), y: value(plan) / unit.scale)
         })
     }
     let buffers = Set(ours.map(\.buffer)).sorted()
@@ -61,19 +57,12 @@ public enum SweepPlots {
     }
     let total = TickLabel.compact(Double(plan.traffic.total))
     let title =
-      "\(network), \(plan.strategy), buffer \(TickLabel.bufferSize(Double(plan.buffer))) entries: "
+      "\(network), \(plan.strategy.rawValue), buffer \(TickLabel.bufferSize(Double(plan.buffer))) entries: "
       + "DRAM traffic \(total) entries by unit"
     let chart = BarChart(
       title: title, valueLabel: "DRAM traffic (entries)", components: operandNames, categories: categories,
       orientation: .horizontal, emphasisLabel: "fused segment")
     return chart.svg()
-  }
-
-  static func value(of plan: NetworkPlan, _ metric: Metric) -> Double {
-    switch metric {
-    case .traffic: return Double(plan.traffic.total)
-    case .energy(let model): return plan.dramEnergy(model)
-    }
   }
 
   /// The unit values are drawn in: entries as they are (tick labels add K, M, G), energy
@@ -98,8 +87,8 @@ public enum SweepPlots {
       self.scale = scale
     }
 
-    init(metric: Metric, largest: Double) {
-      switch metric {
+    init(objective: Objective, largest: Double) {
+      switch objective {
       case .traffic: self = .entries
       case .energy: self = .energy(largestPicojoules: largest)
       }

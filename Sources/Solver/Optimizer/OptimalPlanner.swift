@@ -12,10 +12,8 @@ public struct OptimalPlan: Hashable, Sendable {
 /// The `optimal` strategy: the plan of the candidates `PartitionSolver` chooses, its units
 /// re-priced at the chosen widths when the layers' widths were chosen too.
 public enum OptimalPlanner {
-  public static let strategyName = "optimal"
-
   public static func plan(
-    _ set: CandidateSet, objective: PlanObjective = .energy, constraints: PlanConstraints = .none,
+    _ set: CandidateSet, objective: Objective = .energy, constraints: PlanConstraints = .none,
     architecture: Architecture = .default, solverOptions: SolverOptions = .init(timeLimit: 60)
   ) throws(OptimizationError) -> OptimalPlan {
     let solution = try PartitionSolver.solve(
@@ -29,7 +27,7 @@ public enum OptimalPlanner {
         ) { owner in choices.width(of: owner, chosen: widths) }
       }
     }
-    let plan = NetworkPlan(network: set.problem.network, buffer: set.problem.buffer, strategy: strategyName, units: units)
+    let plan = NetworkPlan(network: set.problem.network, buffer: set.problem.buffer, strategy: .optimal, units: units)
     return OptimalPlan(plan: plan, solution: solution)
   }
 }

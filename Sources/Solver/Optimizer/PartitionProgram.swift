@@ -11,7 +11,7 @@ struct PartitionChoice: Hashable {
 /// choice that every answer is checked with.
 struct PartitionProgram {
   let set: PartitionProblem
-  let objective: PlanObjective
+  let objective: Objective
   let constraints: PlanConstraints
   let architecture: Architecture
 

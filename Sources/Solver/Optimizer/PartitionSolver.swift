@@ -32,7 +32,7 @@ public struct OptimizationError: Error, Hashable, Sendable, CustomStringConverti
 /// the exact dynamic program.
 public enum PartitionSolver {
   public static func solve(
-    _ set: PartitionProblem, objective: PlanObjective = .energy, constraints: PlanConstraints = .none,
+    _ set: PartitionProblem, objective: Objective = .energy, constraints: PlanConstraints = .none,
     architecture: Architecture = .default, solverOptions: SolverOptions = .init(timeLimit: 60)
   ) throws(OptimizationError) -> PartitionSolution {
     let place = "\(set.network) at \(set.buffer) entries"

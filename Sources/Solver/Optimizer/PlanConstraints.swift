@@ -1,24 +1,11 @@
 import Tiling
 
-/// What the optimizer minimizes over a network plan.
-public enum PlanObjective: String, Hashable, Sendable, CaseIterable {
-  /// DRAM energy in pJ: bits moved times the architecture's DRAM energy per byte.
-  case energy
-  /// DRAM traffic in entries, whatever their widths.
-  case traffic
-
+extension Objective {
   /// The candidate's contribution to the objective.
   public func cost(_ candidate: CandidateFigures, energy model: EnergyModel) -> Double {
     switch self {
     case .energy: return Double(candidate.bits) / 8 * model.dramPicojoulesPerByte
     case .traffic: return Double(candidate.traffic)
-    }
-  }
-
-  public var unit: String {
-    switch self {
-    case .energy: return "pJ"
-    case .traffic: return "entries"
     }
   }
 }

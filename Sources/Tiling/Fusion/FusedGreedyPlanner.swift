@@ -12,8 +12,6 @@ import Networks
 /// chains are legal and searched exactly, but their search time grows with every stage (two
 /// MobileNetV2 blocks at 16K entries: minutes), so the greedy rule does not try them.
 public enum FusedGreedyPlanner {
-  public static let strategyName = "fused-greedy"
-
   public static func plan(
     _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3,
     memo: SearchMemo? = nil, progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
@@ -46,6 +44,6 @@ public enum FusedGreedyPlanner {
       start += length
       progress(start, analysis.layers.count)
     }
-    return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategyName, units: units)
+    return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: .fusedGreedy, units: units)
   }
 }

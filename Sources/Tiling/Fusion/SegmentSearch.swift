@@ -1,7 +1,7 @@
 import Networks
 
 /// A fused segment's schedule at one buffer size, with its cost and floor.
-public struct SegmentSchedule: Hashable, Sendable {
+public struct SegmentSchedule: Hashable, Sendable, Codable {
   public var segment: FusedSegment
   public var tiling: SegmentTiling
   public var cost: SegmentCost

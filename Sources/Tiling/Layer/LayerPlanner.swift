@@ -5,14 +5,14 @@ public enum LayerPlanner {
   /// The `count` best schedules of one layer at `buffer` entries, best first. The objective is
   /// bits moved (DRAM energy); streaming layers have one schedule.
   public static func schedules(
-    for layer: LayerAnalysis, in analysis: NetworkAnalysis, buffer: Int, strategy: LayerwiseStrategy,
+    for layer: LayerAnalysis, in analysis: NetworkAnalysis, buffer: Int, scan: ScanOption,
     psumWidth: Int = 1, count: Int = 1
   ) throws(PlanningError) -> [LayerSchedule] {
     let bits = OperandBits(layer, in: analysis, psumWidth: psumWidth)
     do {
       return try schedules(
         for: try LayerWorkload(layer), name: layer.name, kind: layer.kind, bits: bits, buffer: buffer,
-        scan: strategy.scanOption, psumWidth: psumWidth, count: count)
+        scan: scan, psumWidth: psumWidth, count: count)
     } catch {
       throw PlanningError(layer: layer.name, buffer: buffer, reason: "\(error)")
     }
@@ -29,7 +29,7 @@ public enum LayerPlanner {
       let options = SearchOptions(psumWidth: psumWidth, scan: scan, objective: objective)
       return try GEMMSearch.top(count, shape: shape, buffer: buffer, options: options, orders: gemmOrders).map { found in
         LayerSchedule(
-          layer: name, kind: kind, choice: .gemm(found.tiling), traffic: found.traffic,
+          layer: name, kind: kind, workload: workload, choice: .gemm(found.tiling), traffic: found.traffic,
           floor: TrafficFloor.gemm(shape, buffer: buffer), footprint: found.footprint,
           split: found.tiling.split(for: shape, psumWidth: psumWidth), bits: bits)
       }
@@ -37,7 +37,7 @@ public enum LayerPlanner {
       let options = SearchOptions(psumWidth: psumWidth, scan: scan, objective: objective)
       return try ConvolutionSearch.top(count, problem: problem, buffer: buffer, options: options).map { found in
         LayerSchedule(
-          layer: name, kind: kind, choice: .convolution(found.tiling), traffic: found.traffic,
+          layer: name, kind: kind, workload: workload, choice: .convolution(found.tiling), traffic: found.traffic,
           floor: TrafficFloor.convolution(problem), footprint: found.footprint,
           split: ConvolutionTraffic.split(problem: problem, tiling: found.tiling, psumWidth: psumWidth), bits: bits)
       }
@@ -45,21 +45,23 @@ public enum LayerPlanner {
       let traffic = Traffic(inputReads: reads, outputWrites: writes)
       return [
         LayerSchedule(
-          layer: name, kind: kind, choice: .streaming, traffic: traffic,
+          layer: name, kind: kind, workload: workload, choice: .streaming, traffic: traffic,
           floor: TrafficFloor(compulsory: reads + writes), footprint: 0, split: .empty, bits: bits)
       ]
     }
   }
 
-  /// Every layer of a network with its best schedule at `buffer` entries.
+  /// Every layer of a network with its best schedule at `buffer` entries: `layerwise-scan` when
+  /// Scan is allowed, else `layerwise-rowmajor`.
   public static func plan(
-    _ analysis: NetworkAnalysis, buffer: Int, strategy: LayerwiseStrategy, psumWidth: Int = 1, memo: SearchMemo? = nil
+    _ analysis: NetworkAnalysis, buffer: Int, scan: ScanOption, psumWidth: Int = 1, memo: SearchMemo? = nil
   ) throws(PlanningError) -> NetworkPlan {
     let memo = memo ?? SearchMemo(buffer: buffer, psumWidth: psumWidth)
     let layers = try analysis.layers.indices.map { index throws(PlanningError) in
-      try memo.schedule(index, in: analysis, strategy: strategy)
+      try memo.schedule(index, in: analysis, scan: scan)
     }
-    return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategy.rawValue, layers: layers)
+    let strategy: Strategy = scan == .allowed ? .layerwiseScan : .layerwiseRowMajor
+    return NetworkPlan(network: analysis.network.name, buffer: buffer, strategy: strategy, layers: layers)
   }
 }
 

@@ -1,7 +1,7 @@
 import Networks
 
 /// What the tiling model sees of one layer.
-public enum LayerWorkload: Hashable, Sendable {
+public enum LayerWorkload: Hashable, Sendable, Codable {
   /// Pointwise (1x1, one group, no padding) and fully connected layers: a GEMM (DESIGN.md §1).
   case gemm(GEMMShape)
   /// KxK and depthwise convolutions, tiled with sliding-window halos.
@@ -10,6 +10,15 @@ public enum LayerWorkload: Hashable, Sendable {
   /// reads is read once and each output written once, which any buffer of a few rows achieves;
   /// their traffic is their compulsory traffic.
   case streaming(reads: Int, writes: Int)
+
+  /// Multiply-accumulates of the layer (none for streaming layers).
+  public var macs: Int {
+    switch self {
+    case .gemm(let shape): return shape.m * shape.k * shape.n
+    case .convolution(let problem): return problem.macs
+    case .streaming: return 0
+    }
+  }
 
   /// The workload of an analysed layer. Grouped convolutions with 1 < groups < channels are
   /// not modelled and are reported as such.

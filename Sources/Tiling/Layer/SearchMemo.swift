@@ -23,7 +23,7 @@ public final class SearchMemo {
     var workload: LayerWorkload
     var kind: OperationKind
     var bits: OperandBits
-    var strategy: LayerwiseStrategy
+    var scan: ScanOption
   }
 
   public init(buffer: Int, psumWidth: Int = 1) {
@@ -55,11 +55,11 @@ public final class SearchMemo {
 
   /// The layer's least-bits schedule alone (layerwise-scan).
   public func alone(_ index: Int, in analysis: NetworkAnalysis) throws(PlanningError) -> LayerSchedule {
-    try schedule(index, in: analysis, strategy: .scan)
+    try schedule(index, in: analysis, scan: .allowed)
   }
 
-  /// The layer's least-bits schedule alone with `strategy`.
-  public func schedule(_ index: Int, in analysis: NetworkAnalysis, strategy: LayerwiseStrategy) throws(PlanningError)
+  /// The layer's least-bits schedule alone, with or without Scan.
+  public func schedule(_ index: Int, in analysis: NetworkAnalysis, scan: ScanOption) throws(PlanningError)
     -> LayerSchedule
   {
     let layer = analysis.layers[index]
@@ -70,12 +70,12 @@ public final class SearchMemo {
     } catch {
       throw PlanningError(layer: layer.name, buffer: buffer, reason: "\(error)")
     }
-    let key = LayerKey(workload: workload, kind: layer.kind, bits: bits, strategy: strategy)
+    let key = LayerKey(workload: workload, kind: layer.kind, bits: bits, scan: scan)
     if var known = layers[key] {
       known.layer = layer.name
       return known
     }
-    let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, strategy: strategy, psumWidth: psumWidth)
+    let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, scan: scan, psumWidth: psumWidth)
     guard let schedule = found.first else { throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits") }
     layers[key] = schedule
     return schedule

@@ -1,0 +1,58 @@
+/// One DRAM transfer of a plan: the unit it belongs to and what moved.
+public struct PlanTransfer: Hashable, Sendable, Codable {
+  /// Index of the unit in `Plan.units`.
+  public var unit: Int
+  public var transfer: UnitTransfer
+}
+
+/// A plan's DRAM transfers in execution order, unit after unit. Lazy across units: only the
+/// unit being walked holds its transfers, so a whole network's stream (tens of millions of
+/// transfers for ResNet-50) is never in memory at once. Summed per unit, the transfers give
+/// each unit's traffic and bits.
+public struct PlanTransfers: Sequence, Sendable {
+  public let units: [PlanUnit]
+  public let psumWidth: Int
+  /// The index in the plan of `units[0]`.
+  public let firstUnit: Int
+
+  public init(units: [PlanUnit], psumWidth: Int, firstUnit: Int = 0) {
+    self.units = units
+    self.psumWidth = psumWidth
+    self.firstUnit = firstUnit
+  }
+
+  public struct Iterator: IteratorProtocol {
+    let units: [PlanUnit]
+    let psumWidth: Int
+    let firstUnit: Int
+    var unit = -1
+    var current: [UnitTransfer] = []
+    var position = 0
+
+    public mutating func next() -> PlanTransfer? {
+      while position == current.count {
+        unit += 1
+        guard unit < units.count else { return nil }
+        current = units[unit].transfers(psumWidth: psumWidth)
+        position = 0
+      }
+      defer { position += 1 }
+      return PlanTransfer(unit: firstUnit + unit, transfer: current[position])
+    }
+  }
+
+  public func makeIterator() -> Iterator { Iterator(units: units, psumWidth: psumWidth, firstUnit: firstUnit) }
+}
+
+extension Plan {
+  /// Every DRAM transfer of the plan, in execution order, lazily.
+  public var transfers: PlanTransfers { PlanTransfers(units: units, psumWidth: psumWidth) }
+
+  /// The transfers of one unit.
+  public func transfers(ofUnit index: Int) throws(DSEError) -> PlanTransfers {
+    guard units.indices.contains(index) else {
+      throw DSEError(.invalidArgument, field: "unit", "\(index): the plan has units 0 to \(units.count - 1)")
+    }
+    return PlanTransfers(units: [units[index]], psumWidth: psumWidth, firstUnit: index)
+  }
+}

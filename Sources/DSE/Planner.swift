@@ -1,0 +1,79 @@
+import Foundation
+
+/// Plans networks: the one place a strategy becomes a plan. The CLI's sweep, verify and bench,
+/// the C ABI and the Python module all plan through it, so a plan verified is a plan reported.
+public enum Planner {
+  /// What planning one network at one buffer size produced: the plan, and for the optimal
+  /// strategy the candidates it chose from.
+  public struct Outcome: Sendable {
+    public var plan: Plan
+    /// The optimizer's candidates (`candidates.csv`); nil for the other strategies.
+    public var candidates: PartitionProblem?
+  }
+
+  /// Plans `network` with `strategy` in `context`. `memo` shares searches between the
+  /// strategies of one network at one buffer size (it must have been made for the same buffer
+  /// and psum width); `progress` receives a line now and then on long plans.
+  public static func plan(
+    _ network: NetworkAnalysis, strategy: Strategy, context: PlanContext, memo: SearchMemo? = nil,
+    progress: (@Sendable (String) -> Void)? = nil
+  ) throws(DSEError) -> Outcome {
+    try context.validate()
+    let memo = memo ?? SearchMemo(buffer: context.buffer, psumWidth: context.psumWidth)
+    guard memo.buffer == context.buffer, memo.psumWidth == context.psumWidth else {
+      throw DSEError(.invalidArgument, field: "memo", "made for another buffer size or psum width")
+    }
+    let started = Date()
+    func milliseconds() -> Int { Int(Date().timeIntervalSince(started) * 1000) }
+    var reported = started
+    let report: (String) -> Void = { line in
+      guard let progress, Date().timeIntervalSince(reported) >= 5 else { return }
+      reported = Date()
+      progress(line)
+    }
+    do {
+      let record: PlanRecord
+      var warnings: [String] = []
+      var candidates: PartitionProblem?
+      switch strategy {
+      case .layerwiseRowMajor, .layerwiseScan:
+        let plan = try LayerPlanner.plan(
+          network, buffer: context.buffer, scan: strategy.scan, psumWidth: context.psumWidth, memo: memo)
+        record = PlanRecord(plan: plan, solver: "per-layer search", milliseconds: milliseconds())
+      case .fusedGreedy:
+        let plan = try FusedGreedyPlanner.plan(network, buffer: context.buffer, psumWidth: context.psumWidth, memo: memo) {
+          done, count in report("\(done)/\(count) layers")
+        }
+        record = PlanRecord(plan: plan, solver: "greedy", milliseconds: milliseconds())
+      case .optimal:
+        let set = try CandidateEnumerator.candidates(
+          network, buffer: context.buffer, options: context.candidateOptions, memo: memo
+        ) { searched, total in report("searched \(searched)/\(total) segments") }
+        let searchTime = milliseconds()
+        let optimal = try OptimalPlanner.plan(
+          set, objective: context.objective, constraints: try context.constraints(for: network),
+          architecture: context.architecture, solverOptions: context.solver)
+        record = PlanRecord(plan: optimal.plan, solver: optimal.solver, milliseconds: milliseconds())
+        warnings = optimal.warnings
+        candidates = set.problem
+        progress?(
+          "\(set.candidates.count) candidates (\(set.fusedCount) fused) in \(searchTime) ms, \(optimal.solver) in \(record.milliseconds - searchTime) ms"
+        )
+      }
+      let plan = Plan(
+        record: record, architecture: context.architecture, psumWidth: context.psumWidth,
+        networkFloor: NetworkFloor(network), warnings: warnings)
+      return Outcome(plan: plan, candidates: candidates)
+    } catch {
+      throw DSEError(planning: error, of: network)
+    }
+  }
+}
+
+extension DSEError {
+  /// A planning failure, named by the network and the file it came from.
+  init(planning error: any Error, of network: NetworkAnalysis) {
+    self.init(error, file: network.network.sourceFile)
+    if field == nil { field = "network \(excerpt(network.network.name))" }
+  }
+}

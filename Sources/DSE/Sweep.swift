@@ -1,0 +1,91 @@
+import Foundation
+import Synchronization
+
+/// Plans networks at several buffer sizes with several strategies, buffer sizes in parallel.
+public struct Sweep: Sendable {
+  /// What a sweep found for one network: a plan per (buffer size, strategy) in that order, and
+  /// the optimizer's candidates at each buffer size where `optimal` ran.
+  public struct NetworkResult: Sendable {
+    public var network: NetworkAnalysis
+    public var plans: [Plan] = []
+    public var candidates: [PartitionProblem] = []
+  }
+
+  /// Strategies planned at every buffer size, in order.
+  public var strategies: [Strategy]
+  /// Buffer sizes in entries.
+  public var buffers: [Int]
+  /// Everything but the buffer size; its `buffer` is replaced by each of `buffers`.
+  public var context: PlanContext
+  /// (network, buffer size) tasks planned at once.
+  public var jobs: Int
+
+  public init(strategies: [Strategy], buffers: [Int], context: PlanContext, jobs: Int = 1) {
+    self.strategies = strategies
+    self.buffers = buffers
+    self.context = context
+    self.jobs = jobs
+  }
+
+  /// Plans every network at every buffer size with every strategy. Results come back in a
+  /// fixed order (network, buffer size, strategy), whatever finished first, so the output is
+  /// the same for any `jobs`. The first failure in that order is thrown. `progress` receives
+  /// lines prefixed by network, buffer size and strategy, from any thread.
+  public func run(_ networks: [NetworkAnalysis], progress: (@Sendable (String) -> Void)? = nil) throws(DSEError)
+    -> [NetworkResult]
+  {
+    guard !strategies.isEmpty else { throw DSEError(.invalidArgument, field: "strategies", "none given") }
+    guard !buffers.isEmpty else { throw DSEError(.invalidArgument, field: "buffers", "none given") }
+    guard jobs >= 1 else { throw DSEError(.invalidArgument, field: "jobs", "\(jobs): expected at least 1") }
+    for buffer in buffers { try context.with(buffer: buffer).validate() }
+    let tasks = networks.indices.flatMap { network in buffers.map { (network: network, buffer: $0) } }
+    let next = Mutex(0)
+    let failed = Mutex(false)
+    let results = Mutex([Int: Result<[Planner.Outcome], DSEError>]())
+    let strategies = strategies
+    let context = context
+    DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, tasks.count))) { _ in
+      while !failed.withLock({ $0 }) {
+        let index: Int = next.withLock { value in
+          defer { value += 1 }
+          return value
+        }
+        guard index < tasks.count else { return }
+        let task = tasks[index]
+        let outcome = Result { () throws(DSEError) in
+          try Self.plan(networks[task.network], strategies: strategies, context: context.with(buffer: task.buffer), progress: progress)
+        }
+        if case .failure = outcome { failed.withLock { $0 = true } }
+        results.withLock { $0[index] = outcome }
+      }
+    }
+    let finished = results.withLock { $0 }
+    var found = networks.map { NetworkResult(network: $0) }
+    for index in tasks.indices {
+      guard let outcome = finished[index] else { continue }
+      for planned in try outcome.get() {
+        found[tasks[index].network].plans.append(planned.plan)
+        if let candidates = planned.candidates { found[tasks[index].network].candidates.append(candidates) }
+      }
+    }
+    return found
+  }
+
+  /// One network at one buffer size, every strategy in turn, sharing one search memo.
+  static func plan(
+    _ network: NetworkAnalysis, strategies: [Strategy], context: PlanContext, progress: (@Sendable (String) -> Void)?
+  ) throws(DSEError) -> [Planner.Outcome] {
+    let memo = SearchMemo(buffer: context.buffer, psumWidth: context.psumWidth)
+    var outcomes: [Planner.Outcome] = []
+    for strategy in strategies {
+      let label = "\(network.network.name) \(BufferSizes.label(context.buffer)) \(strategy.rawValue)"
+      var relay: (@Sendable (String) -> Void)?
+      if let progress { relay = { line in progress("\(label): \(line)") } }
+      let outcome = try Planner.plan(network, strategy: strategy, context: context, memo: memo, progress: relay)
+      for warning in outcome.plan.warnings { relay?("warning: \(warning)") }
+      relay?("\(outcome.plan.record.milliseconds) ms")
+      outcomes.append(outcome)
+    }
+    return outcomes
+  }
+}
