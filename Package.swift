@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // dse — design-space exploration for CNN inference accelerators.
-// Module DAG (README.md, "Layout"): Networks <- Tiling <- Reports <- DSE <- DSETool;
-// Tiling <- Solver, which links GLPK through the CGLPK system-library module.
+// Module DAG (docs/architecture.md): Networks <- Tiling <- {Solver, FixedPoint, Reports} <- DSE
+// <- {DSETool, CDSE}; Solver links GLPK through the CGLPK system-library module.
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,10 @@ let package = Package(
     .executable(name: "dse", targets: ["DSETool"]),
     .executable(name: "dse-fuzz", targets: ["DSEFuzz"]),
     .library(name: "DSE", targets: ["DSE"]),
+    // The C ABI (include/dse.h). SwiftPM names a library file after its product, and the name
+    // `dse` is the executable's, so the build writes libDSEC.so and scripts/build links
+    // libdse.so to it (README.md, "Calling dse from C and Python").
+    .library(name: "DSEC", type: .dynamic, targets: ["CDSE"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +34,10 @@ let package = Package(
     .target(name: "Reports", dependencies: ["Networks", "Tiling"]),
     // The public library facade a simulator calls.
     .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "FixedPoint", "Reports"]),
+    // include/dse.h as a Clang module, so the C ABI is written against the header's own types.
+    .systemLibrary(name: "CDSEHeader"),
+    // The C ABI over DSE: @_cdecl entry points behind opaque handles.
+    .target(name: "CDSE", dependencies: ["DSE", "CDSEHeader"]),
     // The command-line tool `dse`.
     .executableTarget(
       name: "DSETool",
@@ -44,6 +52,8 @@ let package = Package(
     .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "TestSupport"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+    // The Swift API, and the C ABI and Python module run the way their users run them.
+    .testTarget(name: "LibraryTests", dependencies: ["DSE"], exclude: ["C"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,7 @@
-// The public library facade: a simulator imports `DSE` and gets the network model and
-// the renderers without naming the inner modules.
+// The library a simulator calls (docs/library.md): load a network (Loading.swift), plan it with a
+// strategy in a context (Planner, PlanContext, Sweep), read the plan's units, costs and lazy
+// transfer stream (Plan, PlanTransfers), run it on data (Verifier); every error a DSEError. The
+// inner modules are re-exported for the CLI and for callers who want the models themselves.
 @_exported import FixedPoint
 @_exported import Networks
 @_exported import Reports
@@ -8,5 +10,6 @@
 
 /// Version and identity of the engine.
 public enum Engine {
-  public static let version = "0.1.0"
+  /// The library's version (`dse_version()` in C).
+  public static let version = "0.2.0"
 }

@@ -6,15 +6,13 @@ public struct DSEError: Error, Hashable, Sendable, CustomStringConvertible {
   public enum Kind: Int32, Hashable, Sendable, Codable {
     /// An argument out of range or unknown: a buffer of 0, an unknown strategy name.
     case invalidArgument = 1
-    /// A network, architecture or table that cannot be read, does not describe a valid model, or
-    /// is past one of the documented limits (docs/limits.md).
+    /// A network, architecture or table that cannot be read (a missing file included), does not
+    /// describe a valid model, or is past one of the documented limits (docs/limits.md).
     case invalidInput = 2
-    /// A file that cannot be read or written.
-    case io = 3
     /// A network that cannot be planned as asked: a layer no schedule fits, a constraint no plan meets.
-    case planning = 4
-    /// A plan whose execution failed, or that is not bit-exact with the reference.
-    case verification = 5
+    case planning = 3
+    /// Verification that could not run (a plan that runs but differs is a result, not an error).
+    case verification = 4
   }
 
   public var kind: Kind

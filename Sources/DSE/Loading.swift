@@ -29,7 +29,7 @@ extension NetworkFormat {
     case "cfg", "darknet": self = .darknet
     case "csv", "scalesim", "scale-sim": self = .scaleSim
     default:
-      throw DSEError(.invalidArgument, field: "format", "unknown network format '\(excerpt(name))': accepted: yaml, cfg, csv")
+      throw DSEError(.invalidArgument, field: "format", "unknown network format \(excerpt(name)): accepted: yaml, cfg, csv")
     }
   }
 }

@@ -50,6 +50,7 @@ public struct PlanContext: Hashable, Sendable {
 
   /// Checks every field against what the planners accept; the error names the field.
   public func validate() throws(DSEError) {
+    guard buffer >= 1 else { throw DSEError(.invalidArgument, field: "buffer", "\(buffer): expected at least 1 entry") }
     if let problem = Limits.bufferProblem(buffer) { throw DSEError(.invalidArgument, field: "buffer", problem) }
     guard (1...Limits.psumWidth).contains(psumWidth) else {
       throw DSEError(.invalidArgument, field: "psum_width", "\(psumWidth): expected an integer from 1 to \(Limits.psumWidth)")

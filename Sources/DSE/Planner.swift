@@ -77,3 +77,10 @@ extension DSEError {
     if field == nil { field = "network \(excerpt(network.network.name))" }
   }
 }
+
+extension NetworkAnalysis {
+  /// The network planned with `strategy` in `context` (`Planner.plan`).
+  public func plan(_ strategy: Strategy, context: PlanContext) throws(DSEError) -> Plan {
+    try Planner.plan(self, strategy: strategy, context: context).plan
+  }
+}

@@ -68,4 +68,11 @@ public struct Verifier: Sendable {
     for (position, index) in order.enumerated() { ordered[index] = verifications[position] }
     return ordered
   }
+
+  /// Executes one plan (`verify(_:)` of one).
+  public func verify(_ plan: Plan) throws(DSEError) -> PlanVerification {
+    let results = try verify([plan])
+    guard let result = results.first else { throw DSEError(.verification, "no verification was made") }
+    return result
+  }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 @Suite struct LayerCommandTests {
-  /// DESIGN.md's case: the search goes below the invalid bound 2MNK/sqrt(B) + MN = 3,612,672 and
+  /// The case of docs/tiling-model.md, "Floors": the search goes below the invalid bound 2MNK/sqrt(B) + MN = 3,612,672 and
   /// stays on or above the valid floor, 3,277,824 (compulsory).
   @Test func jsonHasTheDocumentedShapeAndRespectsTheFloor() throws {
     let result = try dse("layer", "--m", "3136", "--k", "16", "--n", "1024", "--buffer", "64K", "--format", "json", "--top", "3")

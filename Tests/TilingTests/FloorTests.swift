@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 @Suite struct FloorTests {
-  /// DESIGN.md §1's counter-example to 2MNK/sqrt(B) + MN: with the whole weight matrix resident
+  /// The counter-example of docs/tiling-model.md, "Floors", to 2MNK/sqrt(B) + MN: with the whole weight matrix resident
   /// the model moves exactly the compulsory traffic, below that "bound" and on the valid floor.
   @Test func residentWeightsUndercutTheInvalidBoundButNotTheFloor() throws {
     let shape = GEMMShape(m: 3136, k: 16, n: 1024)

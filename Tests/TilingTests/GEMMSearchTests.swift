@@ -114,7 +114,7 @@ import TestSupport
     #expect(found.map(\.tiling) == expected.map(\.tiling))
   }
 
-  /// DESIGN.md §1's case: the search does at least as well as keeping all weights resident,
+  /// The case of docs/tiling-model.md, "Floors": the search does at least as well as keeping all weights resident,
   /// stays on the valid floor and beats the invalid 2MNK/sqrt(B) + MN "bound".
   @Test func residentWeightsCase() throws {
     let shape = GEMMShape(m: 3136, k: 16, n: 1024)

@@ -2,7 +2,7 @@ import Networks
 import Tiling
 
 /// Runs a pointwise (no padding) or fully connected layer as the GEMM O[M x N] = I[M x K] . W[K x N]
-/// of its `GEMMTiling` (DESIGN.md §1), tile by tile through an `OnChipBuffer`, counting every
+/// of its `GEMMTiling` (docs/tiling-model.md), tile by tile through an `OnChipBuffer`, counting every
 /// transfer: one resident tile per operand, loaded when its tile index changes, an output tile
 /// written when left (complete, or as 32-bit partial sums read back on the next visit).
 struct GEMMExecution {

@@ -15,7 +15,7 @@ public enum OperationKind: String, Hashable, Sendable, Codable, CaseIterable {
   case upsample
 }
 
-/// The GEMM view of a convolution or FC layer (DESIGN.md §1):
+/// The GEMM view of a convolution or FC layer (docs/tiling-model.md):
 /// O[M x N] = I[M x K] . W[K x N], repeated once per group.
 ///
 /// Convolution: M = output pixels (Ho*Wo), K = (Cin/groups)*Kh*Kw, N = Cout/groups.

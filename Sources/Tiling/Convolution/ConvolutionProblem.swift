@@ -12,6 +12,10 @@ public enum ConvolutionDimension: String, Hashable, Sendable, Codable, CaseItera
   case columns = "w"
 }
 
+/// Keyed by name in JSON (`{"co": 16}`), so that a tiling encodes to the same bytes every time
+/// (a dictionary with other keys encodes as a list in hash order).
+extension ConvolutionDimension: CodingKeyRepresentable {}
+
 /// What the tiling model needs of a convolution layer: shapes, window and whether it is depthwise.
 public struct ConvolutionProblem: Hashable, Sendable, Codable {
   public var input: TensorShape

@@ -1,4 +1,4 @@
-/// A dimension of the GEMM view O[M x N] = I[M x K] . W[K x N] (DESIGN.md §1).
+/// A dimension of the GEMM view O[M x N] = I[M x K] . W[K x N] (docs/tiling-model.md).
 public enum GEMMDimension: String, Hashable, Sendable, Codable, CaseIterable {
   case m, k, n
 }

@@ -2,7 +2,7 @@ import Networks
 
 /// What the tiling model sees of one layer.
 public enum LayerWorkload: Hashable, Sendable, Codable {
-  /// Pointwise (1x1, one group, no padding) and fully connected layers: a GEMM (DESIGN.md §1).
+  /// Pointwise (1x1, one group, no padding) and fully connected layers: a GEMM (docs/tiling-model.md).
   case gemm(GEMMShape)
   /// KxK and depthwise convolutions, tiled with sliding-window halos.
   case convolution(ConvolutionProblem)

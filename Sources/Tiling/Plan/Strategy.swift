@@ -1,3 +1,5 @@
+import Networks
+
 /// How a network is planned: the one strategy type of the library, the CLI's `--strategy` and
 /// every CSV's `strategy` column.
 public enum Strategy: String, Hashable, Sendable, Codable, CaseIterable {
@@ -52,7 +54,7 @@ public struct StrategyNameError: Error, Hashable, Sendable, CustomStringConverti
   public static let accepted = Strategy.allCases.map(\.rawValue) + ["layerwise", "fused", "all"]
 
   public var description: String {
-    "unknown strategy '\(name)': accepted: \(Self.accepted.joined(separator: ", ")), or several separated by commas"
+    "unknown strategy \(excerpt(name)): accepted: \(Self.accepted.joined(separator: ", ")), or several separated by commas"
   }
 }
 

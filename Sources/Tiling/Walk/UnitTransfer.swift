@@ -87,10 +87,10 @@ extension LayerSchedule {
           entries: transfer.entries, bitsPerEntry: width)
       }
     case (.convolution(let problem), .convolution(let tiling)):
-      let walk = ConvolutionWalk(problem: problem, tiling: tiling)
-      return walk.transfers().map { transfer in
+      let regions = ConvolutionRegions(problem: problem, tiling: tiling)
+      return ConvolutionWalk(problem: problem, tiling: tiling).transfers().map { transfer in
         let (operand, direction, width) = role(transfer.operand, transfer.kind)
-        let region = walk.region(transfer)
+        let region = regions.region(transfer)
         return UnitTransfer(
           operand: operand, direction: direction, axes: region.axes, region: region.ranges, entries: transfer.entries,
           bitsPerEntry: width)
@@ -115,14 +115,30 @@ extension LayerSchedule {
   }
 }
 
-extension ConvolutionWalk {
+/// The coordinates a convolution's transfers cover, from the intervals the cost model charges
+/// (`ConvolutionTraffic.axis`), computed once per operand and loop.
+struct ConvolutionRegions {
+  let problem: ConvolutionProblem
+  private let axes: [Operand: [ConvolutionDimension: AxisIntervals]]
+
+  init(problem: ConvolutionProblem, tiling: ConvolutionTiling) {
+    self.problem = problem
+    var axes: [Operand: [ConvolutionDimension: AxisIntervals]] = [:]
+    for operand in Operand.allCases {
+      for dimension in problem.dimensions {
+        axes[operand, default: [:]][dimension] = ConvolutionTraffic.axis(operand, dimension, problem, tiling)
+      }
+    }
+    self.axes = axes
+  }
+
   /// The coordinates a transfer's tile covers: input `c h w` (the windows, clipped), weights
   /// `co ci kh kw`, output `c h w` (a depthwise layer's output channels are its input channels
   /// times the multiplier).
   func region(_ transfer: ConvolutionTransfer) -> (axes: [String], ranges: [[ClosedRange<Int>]]) {
     func along(_ operand: Operand, _ dimension: ConvolutionDimension) -> [ClosedRange<Int>] {
-      let index = transfer.tile[dimension] ?? 0
-      return ConvolutionTraffic.axis(operand, dimension, problem, tiling).tiles[index]
+      guard let axis = axes[operand]?[dimension] else { return [0...0] }
+      return axis.tiles[transfer.tile[dimension] ?? 0]
     }
     let multiplier = problem.multiplier
     func scaled(_ channels: [ClosedRange<Int>]) -> [ClosedRange<Int>] {

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// What a child process printed and how it ended.
+struct ProcessResult {
+  var status: Int32
+  var output: String
+  var errors: String
+}
+
+/// Runs `executable` with `arguments` (found on PATH when not a path), both pipes drained at once.
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil)
+  throws -> ProcessResult
+{
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = [executable] + arguments
+  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  if let directory { process.currentDirectoryURL = directory }
+  let output = Pipe()
+  let errors = Pipe()
+  process.standardOutput = output
+  process.standardError = errors
+  try process.run()
+  let box = ErrorBox()
+  let reading = DispatchGroup()
+  DispatchQueue.global().async(group: reading) { box.data = errors.fileHandleForReading.readDataToEndOfFile() }
+  let out = output.fileHandleForReading.readDataToEndOfFile()
+  reading.wait()
+  process.waitUntilExit()
+  return ProcessResult(
+    status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+    errors: String(decoding: box.data, as: UTF8.self))
+}
+
+private final class ErrorBox: @unchecked Sendable {
+  var data = Data()
+}
+
+/// A folder holding `libdse.so`, linked to the libDSEC.so of this build, as scripts/build
+/// links it: C programs link it with -ldse and Python loads it, the way users do.
+/// `strippingDebugInformation`: a copy without its DWARF 5 debug information instead, which
+/// valgrind 3.19 cannot read (it gives up on the whole run).
+func libraryFolder(strippingDebugInformation: Bool = false) throws -> URL {
+  let candidates = [
+    Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+    packageRoot.appendingPathComponent(".build/debug"),
+  ].map { $0.appendingPathComponent("libDSEC.so") }
+  guard let library = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+    throw TestFailure("libDSEC.so is not built; run scripts/build debug --build-tests (scripts/test does)")
+  }
+  let folder = try scratchFolder()
+  let link = folder.appendingPathComponent("libdse.so")
+  if strippingDebugInformation {
+    let stripped = try run("strip", ["--strip-debug", "-o", link.path, library.resolvingSymlinksInPath().path])
+    guard stripped.status == 0 else { throw TestFailure("strip: \(stripped.errors)") }
+  } else {
+    try FileManager.default.createSymbolicLink(at: link, withDestinationURL: library.resolvingSymlinksInPath())
+  }
+  return folder
+}
+
+/// A fresh empty folder.
+func scratchFolder() throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("dse-library-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// A small network with a fusable MobileNet block, for runs under valgrind and from threads.
+let smallNetworkYAML = """
+  name: small
+  input: [8, 8, 8]
+  layers:
+    - {name: stem, op: conv, out: 16, kernel: 3, padding: 1}
+    - {name: expand, op: pointwise, out: 48}
+    - {name: dw, op: depthwise, kernel: 3, padding: 1}
+    - {name: project, op: pointwise, out: 16}
+    - {name: add, op: add, inputs: [stem, project]}
+    - {name: head, op: pointwise, out: 32}
+  """

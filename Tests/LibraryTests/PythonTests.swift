@@ -1,0 +1,80 @@
+import DSE
+import Foundation
+import Testing
+
+/// The Python module over libdse.so, run by python3 as a user runs it.
+@Suite struct PythonTests {
+  static let module = packageRoot.appendingPathComponent("python").path
+
+  static func python(_ script: String, library: URL, arguments: [String] = []) throws -> ProcessResult {
+    try run(
+      "python3", ["-c", script] + arguments,
+      environment: ["DSE_LIBRARY": library.appendingPathComponent("libdse.so").path, "PYTHONPATH": module])
+  }
+
+  @Test func totalsUnitsAndTransfersEqualTheSwiftAPIs() throws {
+    let library = try libraryFolder()
+    let file = try writeSmallNetwork(in: library)
+    let script = """
+      import json, sys, dse
+      net = dse.load(sys.argv[1])
+      plan = net.plan(buffer=4096, strategy="optimal")
+      bits = sum(t.bits for t in plan.transfers())
+      print(json.dumps({"totals": plan.totals, "units": [u.name for u in plan.units], "bits": bits,
+                        "first": repr(next(iter(plan.transfers(unit=0)))), "verified": plan.verify(seed=1)}))
+      """
+    let result = try Self.python(script, library: library, arguments: [file])
+    try #require(result.status == 0, "\(result.errors)")
+    let found = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let totals = try #require(found["totals"] as? [String: Any])
+    let plan = try NetworkAnalysis(file: file).plan(.optimal, context: PlanContext(buffer: 4096))
+    let cost = plan.cost
+    #expect(totals["dram_traffic"] as? Int == cost.entries)
+    #expect(totals["dram_bytes"] as? Int == cost.bytes)
+    #expect(totals["dram_bits"] as? Int == cost.bits)
+    #expect(totals["floor"] as? Int == cost.floor)
+    #expect(totals["network_floor"] as? Int == plan.networkFloor.entries)
+    #expect(totals["segments"] as? Int == plan.units.count)
+    #expect(totals["strategy"] as? String == "optimal")
+    #expect(abs((totals["dram_energy_pj"] as? Double ?? 0) - cost.dramEnergyPicojoules) < 1e-6)
+    #expect(found["units"] as? [String] == plan.units.map(\.name))
+    #expect(found["bits"] as? Int == cost.bits)
+    #expect((found["first"] as? String)?.hasPrefix("<dse.Transfer unit 0 read") == true)
+    #expect(found["verified"] as? Bool == true)
+  }
+
+  @Test func errorsAreRaisedAsDseErrorWithTheMessage() throws {
+    let library = try libraryFolder()
+    let script = """
+      import dse
+      for call in (lambda: dse.load("/nonexistent/net.yaml"),
+                   lambda: dse.parse("name: x\\ninput: [3, 8, 8]\\nlayers:\\n  - {op: conv, kernel: 0}\\n", name="bad.yaml"),
+                   lambda: dse.parse("name: x\\ninput: [3, 8, 8]\\nlayers:\\n  - {op: pointwise, out: 4}\\n").plan(buffer=0),
+                   lambda: dse.parse("name: x\\ninput: [3, 8, 8]\\nlayers:\\n  - {op: pointwise, out: 4}\\n").plan(strategy="best")):
+          try:
+              call()
+              print("no error")
+          except dse.Error as error:
+              print(error.status, error)
+      """
+    let result = try Self.python(script, library: library)
+    #expect(result.status == 0, "\(result.errors)")
+    let lines = result.output.split(separator: "\n").map(String.init)
+    #expect(lines.count == 4, "\(result.output)")
+    #expect(lines.first?.hasPrefix("2 /nonexistent/net.yaml") == true, "\(result.output)")
+    #expect(lines.dropFirst().first?.hasPrefix("2 bad.yaml:4:") == true, "\(result.output)")
+    #expect(lines.dropFirst(2).first?.hasPrefix("1 buffer: 0") == true, "\(result.output)")
+    #expect(lines.last?.hasPrefix("1 strategy: unknown strategy 'best'") == true, "\(result.output)")
+  }
+
+  @Test func thePythonExampleAddsUpTheStream() throws {
+    let library = try libraryFolder()
+    let file = try writeSmallNetwork(in: library)
+    let result = try run(
+      "python3", [packageRoot.appendingPathComponent("examples/python/simulator.py").path, file, "4096", "fused-greedy"],
+      environment: ["DSE_LIBRARY": library.appendingPathComponent("libdse.so").path])
+    #expect(result.status == 0, "\(result.errors)")
+    let plan = try NetworkAnalysis(file: file).plan(.fusedGreedy, context: PlanContext(buffer: 4096))
+    #expect(result.output.contains("total: \(plan.cost.bits) bits"), "\(result.output)")
+  }
+}

@@ -1,0 +1,115 @@
+/*
+ * A toy accelerator model driven by dse's C ABI: plans a single layer and a whole network at
+ * one buffer size, replays each plan's DRAM transfer stream, and adds up time per unit as the
+ * slower of DRAM (bytes over a bandwidth) and compute (MACs over an array), printing a table.
+ *
+ *   simulator NETWORK.yaml [BUFFER_ENTRIES [STRATEGY [BYTES_PER_CYCLE [MACS_PER_CYCLE]]]]
+ *
+ * Defaults: 65536 entries, optimal, 8 bytes/cycle, 168 MACs/cycle. Prints, last, the totals
+ * the stream added up beside the plan's own (they must be equal) and exits 1 on any error.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dse.h"
+
+/* What the stream adds up for one unit. */
+typedef struct {
+  int64_t transfers, entries, bits;
+} tally;
+
+static int simulate(const dse_network *network, int64_t buffer, const char *strategy, double bytes_per_cycle,
+                    double macs_per_cycle) {
+  char error[512];
+  dse_plan_options options;
+  dse_plan_options_init(&options);
+  options.strategy = strategy;
+  dse_plan *plan = NULL;
+  if (dse_plan_create(network, buffer, &options, &plan, error, sizeof error) != DSE_OK) {
+    fprintf(stderr, "simulator: %s\n", error);
+    return 1;
+  }
+  dse_plan_info info;
+  dse_plan_info_get(plan, &info, error, sizeof error);
+  printf("%s at %" PRId64 " entries, %s (%s): %" PRId64 " units\n", info.network, info.buffer_entries, info.strategy,
+         info.solver, info.unit_count);
+
+  tally *units = calloc((size_t)info.unit_count, sizeof *units);
+  dse_transfers *stream = NULL;
+  if (units == NULL || dse_transfers_create(plan, -1, &stream, error, sizeof error) != DSE_OK) {
+    fprintf(stderr, "simulator: %s\n", units == NULL ? "out of memory" : error);
+    free(units);
+    dse_plan_free(plan);
+    return 1;
+  }
+  dse_transfer transfer;
+  while (dse_transfers_next(stream, &transfer) == 1) {
+    units[transfer.unit].transfers += 1;
+    units[transfer.unit].entries += transfer.entries;
+    units[transfer.unit].bits += transfer.bits;
+  }
+  dse_transfers_free(stream);
+
+  printf("%-28s %10s %12s %12s %12s %12s\n", "unit", "transfers", "entries", "MACs", "DRAM cycles", "cycles");
+  double total_cycles = 0;
+  tally total = {0, 0, 0};
+  for (int64_t index = 0; index < info.unit_count; index++) {
+    dse_unit unit;
+    dse_plan_unit(plan, index, &unit, error, sizeof error);
+    double dram = (double)units[index].bits / 8.0 / bytes_per_cycle;
+    double compute = (double)(unit.cost.macs + unit.cost.halo_macs + unit.cost.chunk_macs) / macs_per_cycle;
+    double cycles = dram > compute ? dram : compute;
+    total_cycles += cycles;
+    total.transfers += units[index].transfers;
+    total.entries += units[index].entries;
+    total.bits += units[index].bits;
+    printf("%-28.28s %10" PRId64 " %12" PRId64 " %12" PRId64 " %12.0f %12.0f\n", unit.name, units[index].transfers,
+           units[index].entries, unit.cost.macs, dram, cycles);
+  }
+  printf("total: %" PRId64 " transfers, %" PRId64 " entries, %" PRId64 " bits, %.0f cycles\n", total.transfers,
+         total.entries, total.bits, total_cycles);
+  printf("plan:  dram_traffic %" PRId64 ", dram_bits %" PRId64 ", dram_bytes %" PRId64 ", dram_energy_pj %.1f\n\n",
+         info.totals.dram_traffic, info.totals.dram_bits, info.totals.dram_bytes, info.totals.dram_energy_pj);
+  int agree = total.entries == info.totals.dram_traffic && total.bits == info.totals.dram_bits;
+  free(units);
+  dse_plan_free(plan);
+  if (!agree) fprintf(stderr, "simulator: the stream and the plan's totals differ\n");
+  return agree ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: simulator NETWORK [BUFFER_ENTRIES [STRATEGY [BYTES_PER_CYCLE [MACS_PER_CYCLE]]]]\n");
+    return 2;
+  }
+  if (dse_api_version() != DSE_API_VERSION) {
+    fprintf(stderr, "simulator: libdse implements API %u, dse.h is %d\n", dse_api_version(), DSE_API_VERSION);
+    return 1;
+  }
+  int64_t buffer = argc > 2 ? strtoll(argv[2], NULL, 10) : 65536;
+  const char *strategy = argc > 3 ? argv[3] : "optimal";
+  double bytes_per_cycle = argc > 4 ? strtod(argv[4], NULL) : 8;
+  double macs_per_cycle = argc > 5 ? strtod(argv[5], NULL) : 168;
+  char error[512];
+
+  /* One layer, given as text: a 3x3 convolution of a 16-channel 14x14 tensor. */
+  const char *layer = "name: one-layer\ninput: [16, 14, 14]\nlayers:\n"
+                      "  - {name: conv, op: conv, out: 16, kernel: 3, padding: 1}\n";
+  dse_network *single = NULL;
+  if (dse_network_parse(layer, "yaml", "one-layer.yaml", &single, error, sizeof error) != DSE_OK) {
+    fprintf(stderr, "simulator: %s\n", error);
+    return 1;
+  }
+  int failed = simulate(single, buffer, strategy, bytes_per_cycle, macs_per_cycle);
+  dse_network_free(single);
+
+  dse_network *network = NULL;
+  if (dse_network_load(argv[1], &network, error, sizeof error) != DSE_OK) {
+    fprintf(stderr, "simulator: %s\n", error);
+    return 1;
+  }
+  failed |= simulate(network, buffer, strategy, bytes_per_cycle, macs_per_cycle);
+  dse_network_free(network);
+  return failed;
+}

@@ -1,0 +1,215 @@
+/*
+ * dse.h — the C ABI of dse, the design-space exploration engine for CNN inference accelerators.
+ *
+ * Load a network, plan it at a buffer size with a strategy, read the plan's units and totals,
+ * iterate its DRAM transfers, verify it on data, and free everything. C99, fixed-width types,
+ * no Swift types across the boundary. Link with -L<dir> -ldse (libdse.so, see README.md).
+ *
+ * Errors. Every function that can fail returns a dse_status (DSE_OK = 0) and, when `error` is
+ * not NULL, writes a NUL-terminated message of at most `error_size` bytes (truncated to fit)
+ * into the caller's buffer: what is wrong, naming the file, line or field at fault and what is
+ * accepted. No message is kept in a process-wide global. No call traps on bad arguments: null
+ * pointers, unknown names, a buffer of 0 and malformed networks return an error code.
+ *
+ * Ownership and lifetime. Handles (dse_network, dse_plan, dse_transfers) are opaque. Each is
+ * created by one function and must be released by its dse_*_free function; freeing NULL is a
+ * no-op. A plan does not depend on the network it was made from (it carries its own shapes):
+ * the network may be freed first. An iterator holds its plan's data: the plan may be freed
+ * first. Strings returned by the library (names, descriptions) belong to the handle they came
+ * from and stay valid until that handle is freed. Handles are never reused: a handle used after
+ * it was freed is detected and returns DSE_INVALID_HANDLE.
+ *
+ * Threads. Networks and plans are immutable once created: any number of threads may plan,
+ * query, iterate and verify with them at once, and planning from several threads gives the
+ * same results as planning serially. A transfer iterator is mutable: use each one from one
+ * thread at a time.
+ *
+ * Units. Buffer sizes and traffic are in entries (one element at any width); bytes and bits
+ * are DRAM bytes and bits; energy is DRAM energy in picojoules.
+ */
+#ifndef DSE_H
+#define DSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of this header's ABI. dse_api_version() returns the library's; they must be equal. */
+#define DSE_API_VERSION 1
+
+typedef enum dse_status {
+  DSE_OK = 0,
+  /* An argument out of range, unknown or NULL: a buffer of 0, an unknown strategy name. */
+  DSE_INVALID_ARGUMENT = 1,
+  /* A network or architecture file that cannot be read (or is missing), is not a valid model, or
+   * is past one of the documented limits (docs/limits.md). */
+  DSE_INVALID_INPUT = 2,
+  /* Planning failed: no schedule of a layer fits the buffer, or a constraint cannot be met. */
+  DSE_PLANNING = 3,
+  /* Verification could not run. (A plan that runs but differs is reported by `passed`.) */
+  DSE_VERIFICATION = 4,
+  /* A handle that was freed, or that the library never returned. */
+  DSE_INVALID_HANDLE = 5
+} dse_status;
+
+/* The API version the library implements (DSE_API_VERSION of the header it was built with). */
+uint32_t dse_api_version(void);
+
+/* The library's version, e.g. "0.2.0". A static string. */
+const char *dse_version(void);
+
+typedef struct dse_network dse_network;
+typedef struct dse_plan dse_plan;
+typedef struct dse_transfers dse_transfers;
+
+/* ---- Networks ---------------------------------------------------------------------------- */
+
+/* Reads a network file (.yaml/.yml, Darknet .cfg, SCALE-Sim .csv, by extension). */
+dse_status dse_network_load(const char *path, dse_network **network, char *error, size_t error_size);
+
+/* Parses a network from `text`. `format`: "yaml", "cfg" or "csv". `name` stands for a file name
+ * in messages and names the network when the text does not (NULL: "<string>"). */
+dse_status dse_network_parse(
+  const char *text, const char *format, const char *name, dse_network **network, char *error, size_t error_size);
+
+/* Releases a network. */
+void dse_network_free(dse_network *network);
+
+/* The network's name and its number of layers, through out-parameters. */
+dse_status dse_network_info(
+  const dse_network *network, const char **name, int64_t *layer_count, char *error, size_t error_size);
+
+/* ---- Plans -------------------------------------------------------------------------------- */
+
+/* How to plan. Initialise with dse_plan_options_init, then set what differs from the defaults. */
+typedef struct dse_plan_options {
+  /* "optimal" (default), "fused-greedy", "layerwise-scan" or "layerwise-rowmajor". */
+  const char *strategy;
+  /* What optimal minimises: "energy" (default) or "traffic". */
+  const char *objective;
+  /* Architecture YAML file (NULL: the default architecture, see arch/default.yaml). */
+  const char *architecture_file;
+  /* Width of a partial sum in buffer entries, 1 to 8 (default 1). */
+  int32_t psum_width;
+  /* Longest fused segment in layers, 1 to 16 (default 8; 1: no fusion). */
+  int32_t max_segment_length;
+  /* GLPK's time limit per MILP in seconds (default 60). */
+  double time_limit_seconds;
+} dse_plan_options;
+
+/* Sets every field of `options` to its default. */
+void dse_plan_options_init(dse_plan_options *options);
+
+/* Plans `network` at `buffer_entries` entries (1 to 2^32). `options` NULL: the defaults. */
+dse_status dse_plan_create(
+  const dse_network *network, int64_t buffer_entries, const dse_plan_options *options, dse_plan **plan, char *error,
+  size_t error_size);
+
+/* Releases a plan. */
+void dse_plan_free(dse_plan *plan);
+
+/* What a unit or a whole plan moves and costs. A plan's cost is the sum of its units' costs
+ * (footprint: the largest). */
+typedef struct dse_cost {
+  int64_t dram_reads;      /* entries read from DRAM */
+  int64_t dram_writes;     /* entries written to DRAM */
+  int64_t dram_traffic;    /* dram_reads + dram_writes, entries */
+  int64_t dram_bytes;      /* bytes */
+  int64_t dram_bits;       /* bits: each entry at its tensor's width */
+  double dram_energy_pj;   /* DRAM energy, pJ */
+  int64_t floor;           /* entries no schedule of the same units avoids */
+  int64_t input_reads;     /* entries of input activations read (skip reads included) */
+  int64_t skip_reads;      /* entries read for residual adds inside fused segments */
+  int64_t weight_reads;
+  int64_t output_writes;   /* complete outputs written */
+  int64_t psum_reads;      /* partial sums read back */
+  int64_t psum_writes;     /* partial sums written */
+  int64_t macs;            /* multiply-accumulates of the layers, once */
+  int64_t halo_macs;       /* MACs recomputing halos in fused segments */
+  int64_t chunk_macs;      /* MACs recomputing chunked stages in fused segments */
+  int64_t footprint;       /* buffer entries occupied at most */
+} dse_cost;
+
+/* A plan's identity and totals. Strings belong to the plan. */
+typedef struct dse_plan_info {
+  const char *network;     /* the network's name */
+  const char *strategy;    /* the strategy's name */
+  const char *solver;      /* what made it: "per-layer search", "greedy", "milp", "dp", ... */
+  int64_t buffer_entries;
+  int64_t unit_count;      /* layers run alone plus fused segments */
+  int64_t network_floor;   /* entries every plan of the network moves at least */
+  dse_cost totals;
+} dse_plan_info;
+
+dse_status dse_plan_info_get(const dse_plan *plan, dse_plan_info *info, char *error, size_t error_size);
+
+/* One unit of a plan: a layer run alone or a fused segment. Strings belong to the plan. */
+typedef struct dse_unit {
+  const char *name;        /* the layer's name, or the segment's "first..last" */
+  const char *operation;   /* the layer's operation (conv, depthwise, ...) or "segment" */
+  const char *layers;      /* the layers run, joined by '+' */
+  const char *schedule;    /* one line: tiles, loop order, Scan (and chunks for segments) */
+  int64_t layer_count;
+  dse_cost cost;
+} dse_unit;
+
+/* Unit `index` (0 to unit_count - 1) of a plan. */
+dse_status dse_plan_unit(const dse_plan *plan, int64_t index, dse_unit *unit, char *error, size_t error_size);
+
+/* ---- Transfers ---------------------------------------------------------------------------- */
+
+typedef enum dse_operand {
+  DSE_OPERAND_INPUT = 0,   /* the unit's input activations */
+  DSE_OPERAND_SKIP = 1,    /* the skip operand of a residual add inside a fused segment */
+  DSE_OPERAND_WEIGHTS = 2,
+  DSE_OPERAND_OUTPUT = 3,  /* complete outputs */
+  DSE_OPERAND_PSUM = 4     /* partial sums written and read back */
+} dse_operand;
+
+typedef enum dse_direction { DSE_READ = 0, DSE_WRITE = 1 } dse_direction;
+
+#define DSE_MAX_AXES 4
+
+/* One DRAM transfer, filled in by dse_transfers_next. */
+typedef struct dse_transfer {
+  int64_t unit;            /* index of the unit in the plan */
+  int32_t operand;         /* a dse_operand */
+  int32_t direction;       /* a dse_direction */
+  int32_t layer;           /* layer within the unit whose weights or skip operand move (0 alone) */
+  int32_t axis_count;      /* axes of the region, 0 for streaming layers (whole tensors) */
+  char axes[DSE_MAX_AXES][4];  /* axis names: "c" "h" "w"; "co" "ci" "kh" "kw"; "m" "k" "n" */
+  int64_t lower[DSE_MAX_AXES]; /* the region's bounding box along each axis, inclusive */
+  int64_t upper[DSE_MAX_AXES];
+  int64_t region_entries;  /* entries in the region (a strided window may skip rows of its box) */
+  int64_t entries;         /* entries moved: the region less what the buffer already held */
+  int32_t bits_per_entry;
+  int64_t bits;            /* entries * bits_per_entry */
+} dse_transfer;
+
+/* An iterator over a plan's transfers in execution order: every unit (`unit` = -1) or one. */
+dse_status dse_transfers_create(
+  const dse_plan *plan, int64_t unit, dse_transfers **transfers, char *error, size_t error_size);
+
+/* Fills `transfer` with the next transfer and returns 1, or returns 0 at the end; returns -1
+ * (and leaves `transfer` untouched) for a NULL or freed iterator or a NULL `transfer`. */
+int dse_transfers_next(dse_transfers *transfers, dse_transfer *transfer);
+
+void dse_transfers_free(dse_transfers *transfers);
+
+/* ---- Verification ------------------------------------------------------------------------- */
+
+/* Runs `plan` on data: `network` quantized with weights drawn from `seed`, its untiled
+ * fixed-point reference on a seeded input, and every unit of the plan executed tile by tile.
+ * `*passed` is 1 when every unit is bit-exact and moves exactly the transfers the model
+ * predicts, else 0. The plan must be of this network. Takes seconds for a full-size network. */
+dse_status dse_plan_verify(
+  const dse_network *network, const dse_plan *plan, uint64_t seed, int32_t *passed, char *error, size_t error_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DSE_H */

@@ -1,0 +1,316 @@
+"""dse from Python: load a network, plan it at a buffer size, read its units, totals and DRAM
+transfers, and verify it, in-process, through the C library (libdse.so) with ctypes.
+
+    import dse
+    net = dse.load("nets/mobilenetv2.yaml")
+    plan = net.plan(buffer=65536, strategy="optimal")
+    print(plan.totals["dram_bytes"], plan.totals["dram_energy_pj"])
+    for t in plan.transfers():
+        ...
+
+The library is found through the DSE_LIBRARY environment variable (a path to libdse.so), else
+in the repository's .build/release or .build/debug (scripts/build makes it), else on the
+system's library path. Errors are raised as dse.Error with the library's message. Traffic is in
+entries (one element at any width), bytes and bits are DRAM bytes and bits, energy is in pJ.
+"""
+
+import ctypes
+import ctypes.util
+import os
+
+__all__ = ["Error", "Network", "Plan", "Unit", "Transfer", "load", "parse", "library_version", "STRATEGIES"]
+
+API_VERSION = 1
+STRATEGIES = ("layerwise-rowmajor", "layerwise-scan", "fused-greedy", "optimal")
+OPERANDS = ("input", "skip", "weights", "output", "psum")
+DIRECTIONS = ("read", "write")
+_MAX_AXES = 4
+_ERROR_SIZE = 1024
+
+
+class Error(Exception):
+    """An error the library reported: `status` is its dse_status code, the message says what
+    is wrong and names the file, line or field at fault."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+class _Cost(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_int64) for name in (
+        "dram_reads", "dram_writes", "dram_traffic", "dram_bytes", "dram_bits")] + [
+        ("dram_energy_pj", ctypes.c_double)] + [(name, ctypes.c_int64) for name in (
+            "floor", "input_reads", "skip_reads", "weight_reads", "output_writes", "psum_reads", "psum_writes",
+            "macs", "halo_macs", "chunk_macs", "footprint")]
+
+
+class _PlanOptions(ctypes.Structure):
+    _fields_ = [("strategy", ctypes.c_char_p), ("objective", ctypes.c_char_p), ("architecture_file", ctypes.c_char_p),
+                ("psum_width", ctypes.c_int32), ("max_segment_length", ctypes.c_int32),
+                ("time_limit_seconds", ctypes.c_double)]
+
+
+class _PlanInfo(ctypes.Structure):
+    _fields_ = [("network", ctypes.c_char_p), ("strategy", ctypes.c_char_p), ("solver", ctypes.c_char_p),
+                ("buffer_entries", ctypes.c_int64), ("unit_count", ctypes.c_int64), ("network_floor", ctypes.c_int64),
+                ("totals", _Cost)]
+
+
+class _Unit(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("operation", ctypes.c_char_p), ("layers", ctypes.c_char_p),
+                ("schedule", ctypes.c_char_p), ("layer_count", ctypes.c_int64), ("cost", _Cost)]
+
+
+class _Transfer(ctypes.Structure):
+    _fields_ = [("unit", ctypes.c_int64), ("operand", ctypes.c_int32), ("direction", ctypes.c_int32),
+                ("layer", ctypes.c_int32), ("axis_count", ctypes.c_int32), ("axes", (ctypes.c_char * 4) * _MAX_AXES),
+                ("lower", ctypes.c_int64 * _MAX_AXES), ("upper", ctypes.c_int64 * _MAX_AXES),
+                ("region_entries", ctypes.c_int64), ("entries", ctypes.c_int64), ("bits_per_entry", ctypes.c_int32),
+                ("bits", ctypes.c_int64)]
+
+
+def _find_library():
+    explicit = os.environ.get("DSE_LIBRARY")
+    if explicit:
+        return explicit
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for configuration in ("release", "debug"):
+        candidate = os.path.join(root, ".build", configuration, "libdse.so")
+        if os.path.exists(candidate):
+            return candidate
+    found = ctypes.util.find_library("dse")
+    if found:
+        return found
+    raise OSError("libdse.so not found: run scripts/build, or set DSE_LIBRARY to its path")
+
+
+def _load_library():
+    library = ctypes.CDLL(_find_library())
+    handle = ctypes.c_void_p
+    out_handle = ctypes.POINTER(ctypes.c_void_p)
+    error = (ctypes.c_char_p, ctypes.c_size_t)
+    signatures = {
+        "dse_api_version": (ctypes.c_uint32, []),
+        "dse_version": (ctypes.c_char_p, []),
+        "dse_network_load": (ctypes.c_int, [ctypes.c_char_p, out_handle, *error]),
+        "dse_network_parse": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, out_handle, *error]),
+        "dse_network_free": (None, [handle]),
+        "dse_network_info": (ctypes.c_int, [handle, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_int64),
+                                            *error]),
+        "dse_plan_options_init": (None, [ctypes.POINTER(_PlanOptions)]),
+        "dse_plan_create": (ctypes.c_int, [handle, ctypes.c_int64, ctypes.POINTER(_PlanOptions), out_handle, *error]),
+        "dse_plan_free": (None, [handle]),
+        "dse_plan_info_get": (ctypes.c_int, [handle, ctypes.POINTER(_PlanInfo), *error]),
+        "dse_plan_unit": (ctypes.c_int, [handle, ctypes.c_int64, ctypes.POINTER(_Unit), *error]),
+        "dse_transfers_create": (ctypes.c_int, [handle, ctypes.c_int64, out_handle, *error]),
+        "dse_transfers_next": (ctypes.c_int, [handle, ctypes.POINTER(_Transfer)]),
+        "dse_transfers_free": (None, [handle]),
+        "dse_plan_verify": (ctypes.c_int, [handle, handle, ctypes.c_uint64, ctypes.POINTER(ctypes.c_int32), *error]),
+    }
+    for name, (result, arguments) in signatures.items():
+        function = getattr(library, name)
+        function.restype = result
+        function.argtypes = arguments
+    if library.dse_api_version() != API_VERSION:
+        raise OSError("libdse implements API %d; this module speaks %d" % (library.dse_api_version(), API_VERSION))
+    return library
+
+
+_lib = _load_library()
+
+
+def _call(function, *arguments):
+    """Calls a function whose last two parameters are the error buffer; raises Error on failure."""
+    message = ctypes.create_string_buffer(_ERROR_SIZE)
+    status = function(*arguments, message, _ERROR_SIZE)
+    if status != 0:
+        raise Error(status, message.value.decode("utf-8", "replace"))
+
+
+def _text(value):
+    return value.decode("utf-8", "replace") if value is not None else None
+
+
+def library_version():
+    """The library's version string."""
+    return _lib.dse_version().decode()
+
+
+_COST_KEYS = ("dram_reads", "dram_writes", "dram_traffic", "dram_bytes", "dram_bits", "dram_energy_pj", "floor",
+              "input_reads", "skip_reads", "weight_reads", "output_writes", "psum_reads", "psum_writes", "macs",
+              "halo_macs", "chunk_macs", "footprint")
+
+
+def _cost(cost):
+    figures = {key: getattr(cost, key) for key in _COST_KEYS}
+    # As in the CSVs: input_reads without the skip reads, which have their own column.
+    figures["input_reads"] -= figures["skip_reads"]
+    figures["ratio_to_floor"] = figures["dram_traffic"] / figures["floor"] if figures["floor"] > 0 else 1.0
+    return figures
+
+
+class Network:
+    """A network read and analysed by the library. Make one with load() or parse()."""
+
+    def __init__(self, handle):
+        self._handle = ctypes.c_void_p(handle)
+        name = ctypes.c_char_p()
+        count = ctypes.c_int64()
+        _call(_lib.dse_network_info, self._handle, ctypes.byref(name), ctypes.byref(count))
+        self.name = _text(name.value)
+        self.layer_count = count.value
+
+    def plan(self, buffer=65536, strategy="optimal", objective="energy", psum_width=1, max_segment_length=8,
+             time_limit=60.0, architecture=None):
+        """Plans the network at `buffer` entries with `strategy` (one of STRATEGIES); the other
+        arguments are those of `dse sweep` (architecture: a YAML file path)."""
+        options = _PlanOptions()
+        _lib.dse_plan_options_init(ctypes.byref(options))
+        options.strategy = str(strategy).encode()
+        options.objective = str(objective).encode()
+        options.architecture_file = architecture.encode() if architecture is not None else None
+        options.psum_width = int(psum_width)
+        options.max_segment_length = int(max_segment_length)
+        options.time_limit_seconds = float(time_limit)
+        handle = ctypes.c_void_p()
+        _call(_lib.dse_plan_create, self._handle, int(buffer), ctypes.byref(options), ctypes.byref(handle))
+        return Plan(handle.value, self)
+
+    def close(self):
+        """Releases the library's network now (also done when the object is collected)."""
+        if self._handle is not None:
+            _lib.dse_network_free(self._handle)
+            self._handle = None
+
+    def __del__(self):
+        if _lib is not None:
+            self.close()
+
+    def __repr__(self):
+        return "<dse.Network %s: %d layers>" % (self.name, self.layer_count)
+
+
+class Unit:
+    """One unit of a plan: a layer run alone or a fused segment, with its figures in `cost`
+    (keyed like the segment CSV's columns)."""
+
+    def __init__(self, unit):
+        self.name = _text(unit.name)
+        self.op = _text(unit.operation)
+        self.layers = _text(unit.layers).split("+")
+        self.schedule = _text(unit.schedule)
+        self.cost = _cost(unit.cost)
+
+    def __repr__(self):
+        return "<dse.Unit %s (%s): %d entries>" % (self.name, self.op, self.cost["dram_traffic"])
+
+
+class Transfer:
+    """One DRAM transfer: unit index, operand (OPERANDS), direction ("read"/"write"), the layer
+    within the unit, the region's axes with inclusive bounds, and the entries and bits moved."""
+
+    __slots__ = ("unit", "operand", "direction", "layer", "axes", "lower", "upper", "region_entries", "entries",
+                 "bits_per_entry", "bits")
+
+    def __init__(self, transfer):
+        count = transfer.axis_count
+        self.unit = transfer.unit
+        self.operand = OPERANDS[transfer.operand]
+        self.direction = DIRECTIONS[transfer.direction]
+        self.layer = transfer.layer
+        self.axes = tuple(transfer.axes[i].value.decode() for i in range(count))
+        self.lower = tuple(transfer.lower[i] for i in range(count))
+        self.upper = tuple(transfer.upper[i] for i in range(count))
+        self.region_entries = transfer.region_entries
+        self.entries = transfer.entries
+        self.bits_per_entry = transfer.bits_per_entry
+        self.bits = transfer.bits
+
+    def __repr__(self):
+        box = " ".join("%s %d..%d" % axis for axis in zip(self.axes, self.lower, self.upper))
+        return "<dse.Transfer unit %d %s %s [%s]: %d entries>" % (
+            self.unit, self.direction, self.operand, box, self.entries)
+
+
+class Plan:
+    """A network planned at one buffer size with one strategy."""
+
+    def __init__(self, handle, network):
+        self._handle = ctypes.c_void_p(handle)
+        self._network = network
+        info = _PlanInfo()
+        _call(_lib.dse_plan_info_get, self._handle, ctypes.byref(info))
+        self.network = _text(info.network)
+        self.strategy = _text(info.strategy)
+        self.solver = _text(info.solver)
+        self.buffer = info.buffer_entries
+        self._unit_count = info.unit_count
+        totals = _cost(info.totals)
+        totals.update(network=self.network, buffer_entries=self.buffer, strategy=self.strategy,
+                      network_floor=info.network_floor, segments=self._unit_count, solver=self.solver)
+        #: The plan's figures as plain numbers, keyed by the sweep CSV's column names.
+        self.totals = totals
+
+    @property
+    def units(self):
+        """The plan's units in execution order."""
+        found = []
+        for index in range(self._unit_count):
+            unit = _Unit()
+            _call(_lib.dse_plan_unit, self._handle, index, ctypes.byref(unit))
+            found.append(Unit(unit))
+        return found
+
+    def transfers(self, unit=None):
+        """The DRAM transfers of the whole plan (or of unit index `unit`) in execution order, lazily."""
+        iterator = ctypes.c_void_p()
+        _call(_lib.dse_transfers_create, self._handle, -1 if unit is None else int(unit), ctypes.byref(iterator))
+        transfer = _Transfer()
+        try:
+            while True:
+                status = _lib.dse_transfers_next(iterator, ctypes.byref(transfer))
+                if status == 0:
+                    return
+                if status < 0:
+                    raise Error(5, "transfers: the iterator is no longer valid")
+                yield Transfer(transfer)
+        finally:
+            _lib.dse_transfers_free(iterator)
+
+    def verify(self, seed=1):
+        """Runs the plan tile by tile on seeded data: True when every unit is bit-exact with the
+        untiled fixed-point reference and moves exactly the transfers the model predicts."""
+        passed = ctypes.c_int32()
+        _call(_lib.dse_plan_verify, self._network._handle, self._handle, int(seed), ctypes.byref(passed))
+        return passed.value == 1
+
+    def close(self):
+        """Releases the library's plan now (also done when the object is collected)."""
+        if self._handle is not None:
+            _lib.dse_plan_free(self._handle)
+            self._handle = None
+
+    def __del__(self):
+        if _lib is not None:
+            self.close()
+
+    def __repr__(self):
+        return "<dse.Plan %s at %d entries, %s: %d units>" % (
+            self.network, self.buffer, self.strategy, self._unit_count)
+
+
+def load(path):
+    """Reads a network file (.yaml, .cfg, .csv)."""
+    handle = ctypes.c_void_p()
+    _call(_lib.dse_network_load, os.fspath(path).encode(), ctypes.byref(handle))
+    return Network(handle.value)
+
+
+def parse(text, format="yaml", name=None):
+    """Parses a network from text in `format` ("yaml", "cfg" or "csv"); `name` stands for a file
+    name in messages."""
+    handle = ctypes.c_void_p()
+    _call(_lib.dse_network_parse, text.encode(), format.encode(), name.encode() if name else None,
+          ctypes.byref(handle))
+    return Network(handle.value)
