@@ -65,6 +65,9 @@ typedef struct dse_network dse_network;
 typedef struct dse_plan dse_plan;
 typedef struct dse_transfers dse_transfers;
 
+/* Most axes of a tile or a transfer's region. */
+#define DSE_MAX_AXES 4
+
 /* ---- Networks ---------------------------------------------------------------------------- */
 
 /* Reads a network file (.yaml/.yml, Darknet .cfg, SCALE-Sim .csv, by extension). */
@@ -153,6 +156,16 @@ typedef struct dse_unit {
   const char *layers;      /* the layers run, joined by '+' */
   const char *schedule;    /* one line: tiles, loop order, Scan (and chunks for segments) */
   int64_t layer_count;
+  /* The tile loops: axes "m" "k" "n" for a GEMM; a convolution's loops outermost first ("co" "ci"
+   * "h" "w"; depthwise "ci" "h" "w"); "h" "w" for a fused segment's spatial tile of its output;
+   * none (0) for a streaming layer. tile[i] is the tile size along axes[i], in elements. */
+  int32_t tile_axis_count;
+  char tile_axes[DSE_MAX_AXES][4];
+  int64_t tile[DSE_MAX_AXES];
+  const char *order;       /* loop order, outermost first, axis names separated by spaces */
+  const char *scan;        /* the loops that Scan, separated by spaces ("" for none) */
+  const char *chunks;      /* a segment's channel chunk per stage, "24/48/32" ("" for a layer) */
+  const char *buffer_split; /* entries per operand region, "input 1024 + weights 288 + outputs 512" */
   dse_cost cost;
 } dse_unit;
 
@@ -170,8 +183,6 @@ typedef enum dse_operand {
 } dse_operand;
 
 typedef enum dse_direction { DSE_READ = 0, DSE_WRITE = 1 } dse_direction;
-
-#define DSE_MAX_AXES 4
 
 /* One DRAM transfer, filled in by dse_transfers_next. */
 typedef struct dse_transfer {

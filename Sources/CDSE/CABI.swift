@@ -42,16 +42,19 @@ private func string(_ pointer: UnsafePointer<CChar>?, field: String) throws(DSEE
 
 private let invalidHandle = "a handle that was freed, or that the library never returned"
 
+/// The API version the library implements (dse.h).
 @_cdecl("dse_api_version")
 public func dse_api_version() -> UInt32 { UInt32(DSE_API_VERSION) }
 
 private let versionString = OwnedCString(Engine.version)
 
+/// The library's version string (dse.h).
 @_cdecl("dse_version")
 public func dse_version() -> UnsafePointer<CChar> { versionString.constant }
 
 // MARK: Networks
 
+/// Reads a network file (dse.h).
 @_cdecl("dse_network_load")
 public func dse_network_load(
   _ path: UnsafePointer<CChar>?, _ network: UnsafeMutablePointer<OpaquePointer?>?, _ message: UnsafeMutablePointer<CChar>?,
@@ -68,6 +71,7 @@ public func dse_network_load(
   }
 }
 
+/// Parses a network from text (dse.h).
 @_cdecl("dse_network_parse")
 public func dse_network_parse(
   _ text: UnsafePointer<CChar>?, _ format: UnsafePointer<CChar>?, _ name: UnsafePointer<CChar>?,
@@ -86,11 +90,13 @@ public func dse_network_parse(
   }
 }
 
+/// Releases a network handle; NULL, freed and unknown handles are ignored.
 @_cdecl("dse_network_free")
 public func dse_network_free(_ network: OpaquePointer?) {
   HandleRegistry.shared.release(network, as: NetworkHandle.self)
 }
 
+/// A network's name and layer count (dse.h).
 @_cdecl("dse_network_info")
 public func dse_network_info(
   _ network: OpaquePointer?, _ name: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ layerCount: UnsafeMutablePointer<Int64>?,
@@ -106,6 +112,7 @@ public func dse_network_info(
 
 // MARK: Plans
 
+/// Sets plan options to their defaults (dse.h).
 @_cdecl("dse_plan_options_init")
 public func dse_plan_options_init(_ options: UnsafeMutablePointer<dse_plan_options>?) {
   guard let options else { return }
@@ -143,6 +150,7 @@ private func settings(_ options: UnsafePointer<dse_plan_options>?, buffer: Int64
   return (strategy, context)
 }
 
+/// Plans a network at a buffer size (dse.h).
 @_cdecl("dse_plan_create")
 public func dse_plan_create(
   _ network: OpaquePointer?, _ buffer: Int64, _ options: UnsafePointer<dse_plan_options>?,
@@ -163,6 +171,7 @@ public func dse_plan_create(
   }
 }
 
+/// Releases a plan handle; NULL, freed and unknown handles are ignored.
 @_cdecl("dse_plan_free")
 public func dse_plan_free(_ plan: OpaquePointer?) {
   HandleRegistry.shared.release(plan, as: PlanHandle.self)
@@ -179,6 +188,7 @@ private func cCost(_ cost: Cost) -> dse_cost {
     halo_macs: Int64(cost.haloMACs), chunk_macs: Int64(cost.chunkMACs), footprint: Int64(cost.footprint))
 }
 
+/// A plan's identity and totals (dse.h).
 @_cdecl("dse_plan_info_get")
 public func dse_plan_info_get(
   _ plan: OpaquePointer?, _ info: UnsafeMutablePointer<dse_plan_info>?, _ message: UnsafeMutablePointer<CChar>?,
@@ -196,6 +206,7 @@ public func dse_plan_info_get(
   return succeed(message, messageSize)
 }
 
+/// One unit of a plan (dse.h).
 @_cdecl("dse_plan_unit")
 public func dse_plan_unit(
   _ plan: OpaquePointer?, _ index: Int64, _ unit: UnsafeMutablePointer<dse_unit>?, _ message: UnsafeMutablePointer<CChar>?,
@@ -211,15 +222,32 @@ public func dse_plan_unit(
   }
   let position = Int(index)
   let strings = handle.units[position]
-  unit.pointee = dse_unit(
-    name: strings.name.constant, operation: strings.operation.constant, layers: strings.layers.constant,
-    schedule: strings.schedule.constant, layer_count: Int64(units[position].layerNames.count),
-    cost: cCost(units[position].cost(handle.plan.architecture.energy)))
+  let loops = units[position].loops
+  var filled = dse_unit()
+  filled.name = strings.name.constant
+  filled.operation = strings.operation.constant
+  filled.layers = strings.layers.constant
+  filled.schedule = strings.schedule.constant
+  filled.layer_count = Int64(units[position].layerNames.count)
+  filled.tile_axis_count = Int32(min(loops.axes.count, Int(DSE_MAX_AXES)))
+  withUnsafeMutableBytes(of: &filled.tile_axes) { copyAxisNames(loops.axes, into: $0) }
+  withUnsafeMutableBytes(of: &filled.tile) { sizes in
+    for (axis, size) in loops.tile.prefix(Int(DSE_MAX_AXES)).enumerated() {
+      sizes.storeBytes(of: Int64(size), toByteOffset: axis * 8, as: Int64.self)
+    }
+  }
+  filled.order = strings.order.constant
+  filled.scan = strings.scan.constant
+  filled.chunks = strings.chunks.constant
+  filled.buffer_split = strings.split.constant
+  filled.cost = cCost(units[position].cost(handle.plan.architecture.energy))
+  unit.pointee = filled
   return succeed(message, messageSize)
 }
 
 // MARK: Transfers
 
+/// An iterator over a plan's transfers (dse.h).
 @_cdecl("dse_transfers_create")
 public func dse_transfers_create(
   _ plan: OpaquePointer?, _ unit: Int64, _ transfers: UnsafeMutablePointer<OpaquePointer?>?,
@@ -241,6 +269,7 @@ public func dse_transfers_create(
   }
 }
 
+/// The next transfer: 1, 0 at the end, -1 for a bad iterator or destination (dse.h).
 @_cdecl("dse_transfers_next")
 public func dse_transfers_next(_ transfers: OpaquePointer?, _ transfer: UnsafeMutablePointer<dse_transfer>?) -> Int32 {
   guard let transfer, let handle = HandleRegistry.shared.lookup(transfers, as: TransfersHandle.self) else { return -1 }
@@ -252,11 +281,7 @@ public func dse_transfers_next(_ transfers: OpaquePointer?, _ transfer: UnsafeMu
   filled.direction = Int32((moved.direction == .read ? DSE_READ : DSE_WRITE).rawValue)
   filled.layer = Int32(moved.layer)
   filled.axis_count = Int32(min(moved.axes.count, Int(DSE_MAX_AXES)))
-  withUnsafeMutableBytes(of: &filled.axes) { names in
-    for (axis, name) in moved.axes.prefix(Int(DSE_MAX_AXES)).enumerated() {
-      for (offset, byte) in name.utf8.prefix(3).enumerated() { names[axis * 4 + offset] = byte }
-    }
-  }
+  withUnsafeMutableBytes(of: &filled.axes) { copyAxisNames(moved.axes, into: $0) }
   withUnsafeMutableBytes(of: &filled.lower) { lower in
     withUnsafeMutableBytes(of: &filled.upper) { upper in
       for (axis, ranges) in moved.region.prefix(Int(DSE_MAX_AXES)).enumerated() {
@@ -273,6 +298,14 @@ public func dse_transfers_next(_ transfers: OpaquePointer?, _ transfer: UnsafeMu
   return 1
 }
 
+/// Axis names into a `char [DSE_MAX_AXES][4]` that starts zeroed: at most 3 bytes each, so
+/// each stays NUL-terminated.
+private func copyAxisNames(_ axes: [String], into names: UnsafeMutableRawBufferPointer) {
+  for (axis, name) in axes.prefix(Int(DSE_MAX_AXES)).enumerated() {
+    for (offset, byte) in name.utf8.prefix(3).enumerated() { names[axis * 4 + offset] = byte }
+  }
+}
+
 private func operandCode(_ operand: UnitTransfer.Operand) -> dse_operand {
   switch operand {
   case .input: return DSE_OPERAND_INPUT
@@ -283,6 +316,7 @@ private func operandCode(_ operand: UnitTransfer.Operand) -> dse_operand {
   }
 }
 
+/// Releases an iterator; NULL, freed and unknown handles are ignored.
 @_cdecl("dse_transfers_free")
 public func dse_transfers_free(_ transfers: OpaquePointer?) {
   HandleRegistry.shared.release(transfers, as: TransfersHandle.self)
@@ -290,6 +324,7 @@ public func dse_transfers_free(_ transfers: OpaquePointer?) {
 
 // MARK: Verification
 
+/// Runs a plan on data and reports whether it is bit-exact with the predicted transfers (dse.h).
 @_cdecl("dse_plan_verify")
 public func dse_plan_verify(
   _ network: OpaquePointer?, _ plan: OpaquePointer?, _ seed: UInt64, _ passed: UnsafeMutablePointer<Int32>?,

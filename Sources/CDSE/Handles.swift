@@ -80,6 +80,10 @@ final class PlanHandle: Sendable {
     let operation: OwnedCString
     let layers: OwnedCString
     let schedule: OwnedCString
+    let order: OwnedCString
+    let scan: OwnedCString
+    let chunks: OwnedCString
+    let split: OwnedCString
   }
 
   init(_ plan: Plan) {
@@ -88,9 +92,13 @@ final class PlanHandle: Sendable {
     strategy = OwnedCString(plan.strategy.rawValue)
     solver = OwnedCString(plan.record.solver)
     units = plan.units.map { unit in
-      UnitStrings(
+      let loops = unit.loops
+      return UnitStrings(
         name: OwnedCString(unit.name), operation: OwnedCString(unit.operation),
-        layers: OwnedCString(unit.layerNames.joined(separator: "+")), schedule: OwnedCString(unit.scheduleDescription))
+        layers: OwnedCString(unit.layerNames.joined(separator: "+")), schedule: OwnedCString(unit.scheduleDescription),
+        order: OwnedCString(loops.order.joined(separator: " ")), scan: OwnedCString(loops.scanned.joined(separator: " ")),
+        chunks: OwnedCString(loops.chunks.map(String.init).joined(separator: "/")),
+        split: OwnedCString(unit.split(psumWidth: plan.psumWidth).description))
     }
   }
 }

@@ -15,6 +15,7 @@ public struct DSEError: Error, Hashable, Sendable, CustomStringConvertible {
     case verification = 4
   }
 
+  /// What failed.
   public var kind: Kind
   /// The file at fault, as the caller named it.
   public var file: String?
@@ -25,6 +26,7 @@ public struct DSEError: Error, Hashable, Sendable, CustomStringConvertible {
   /// What is wrong and what is accepted.
   public var message: String
 
+  /// An error of `kind` at a place, with its message.
   public init(_ kind: Kind, file: String? = nil, line: Int? = nil, field: String? = nil, _ message: String) {
     self.kind = kind
     self.file = file

@@ -18,6 +18,7 @@ public struct Plan: Hashable, Sendable, Codable {
   public var network: String { record.plan.network }
   /// On-chip buffer capacity in entries.
   public var buffer: Int { record.plan.buffer }
+  /// The strategy that made the plan.
   public var strategy: Strategy { record.plan.strategy }
   /// Layers and fused segments in execution order.
   public var units: [PlanUnit] { record.plan.units }
@@ -34,6 +35,7 @@ public struct NetworkFloor: Hashable, Sendable, Codable {
   /// The same entries, each at its tensor's width.
   public var bits: Int
 
+  /// A floor of `entries` entries and `bits` bits.
   public init(entries: Int, bits: Int) {
     self.entries = entries
     self.bits = bits

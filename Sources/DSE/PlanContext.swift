@@ -114,6 +114,7 @@ public struct PrecisionBudget: Hashable, Sendable {
   /// The most summed error allowed.
   public var budget: Double
 
+  /// A budget over `table` (read from `file`), choosing among `widths` bits, summed error at most `budget`.
   public init(table: ErrorTable, file: String, widths: [Int], budget: Double) {
     self.table = table
     self.file = file

@@ -2,6 +2,7 @@
 public struct PlanTransfer: Hashable, Sendable, Codable {
   /// Index of the unit in `Plan.units`.
   public var unit: Int
+  /// What moved.
   public var transfer: UnitTransfer
 }
 
@@ -10,17 +11,21 @@ public struct PlanTransfer: Hashable, Sendable, Codable {
 /// transfers for ResNet-50) is never in memory at once. Summed per unit, the transfers give
 /// each unit's traffic and bits.
 public struct PlanTransfers: Sequence, Sendable {
+  /// The units walked, in order.
   public let units: [PlanUnit]
+  /// Width of a partial sum in buffer entries, as the plan was made.
   public let psumWidth: Int
   /// The index in the plan of `units[0]`.
   public let firstUnit: Int
 
+  /// The transfers of `units`, numbered from `firstUnit`.
   public init(units: [PlanUnit], psumWidth: Int, firstUnit: Int = 0) {
     self.units = units
     self.psumWidth = psumWidth
     self.firstUnit = firstUnit
   }
 
+  /// Walks one unit at a time, holding only that unit's transfers.
   public struct Iterator: IteratorProtocol {
     let units: [PlanUnit]
     let psumWidth: Int
@@ -29,6 +34,7 @@ public struct PlanTransfers: Sequence, Sendable {
     var current: [UnitTransfer] = []
     var position = 0
 
+    /// The next transfer, walking the next unit when this one is done; nil after the last.
     public mutating func next() -> PlanTransfer? {
       while position == current.count {
         unit += 1
@@ -41,6 +47,7 @@ public struct PlanTransfers: Sequence, Sendable {
     }
   }
 
+  /// An iterator from the first transfer of the first unit.
   public func makeIterator() -> Iterator { Iterator(units: units, psumWidth: psumWidth, firstUnit: firstUnit) }
 }
 

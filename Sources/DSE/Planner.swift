@@ -6,6 +6,7 @@ public enum Planner {
   /// What planning one network at one buffer size produced: the plan, and for the optimal
   /// strategy the candidates it chose from.
   public struct Outcome: Sendable {
+    /// The plan.
     public var plan: Plan
     /// The optimizer's candidates (`candidates.csv`); nil for the other strategies.
     public var candidates: PartitionProblem?

@@ -6,8 +6,11 @@ public struct Sweep: Sendable {
   /// What a sweep found for one network: a plan per (buffer size, strategy) in that order, and
   /// the optimizer's candidates at each buffer size where `optimal` ran.
   public struct NetworkResult: Sendable {
+    /// The network planned.
     public var network: NetworkAnalysis
+    /// Plans by buffer size, then strategy, in the order given.
     public var plans: [Plan] = []
+    /// The optimizer's candidates at each buffer size where `optimal` ran.
     public var candidates: [PartitionProblem] = []
   }
 
@@ -20,6 +23,7 @@ public struct Sweep: Sendable {
   /// (network, buffer size) tasks planned at once.
   public var jobs: Int
 
+  /// A sweep of `strategies` at `buffers` entries, `jobs` tasks at a time.
   public init(strategies: [Strategy], buffers: [Int], context: PlanContext, jobs: Int = 1) {
     self.strategies = strategies
     self.buffers = buffers

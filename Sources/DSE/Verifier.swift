@@ -13,6 +13,7 @@ public struct Verifier: Sendable {
     case darknet(weights: String, cfg: String)
   }
 
+  /// The network the plans must be of.
   public let network: NetworkAnalysis
   let study: QuantizationStudy
   let input: [String: FloatBlock]

@@ -42,7 +42,7 @@ struct UnitLayout {
       streamedWeights = Self.names(layers.indices.filter { layers[$0].kind != .add && !tiling.resident[$0] }, layers)
       lineBuffers = Self.names(layers.indices.filter { tiling.lineBuffers[$0] }, layers)
       widths = layers.map { "\($0.weightBits)/\($0.outputBits)" }.joined(separator: "+")
-      split = SegmentModel(segment: schedule.segment, psumWidth: psumWidth).split(of: tiling).description
+      split = unit.split(psumWidth: psumWidth).description
     }
   }
 

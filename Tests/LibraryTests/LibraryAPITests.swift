@@ -231,3 +231,35 @@ final class Results: @unchecked Sendable {
 
   func get(_ index: Int) throws -> NetworkPlan? { try lock.withLock { values[index] }?.get() }
 }
+
+@Suite struct UnitLoopsTests {
+  /// The loops a simulator reads name the tiling the cost was priced for: every tile within its
+  /// extent, the order a permutation of the axes, Scan only on them.
+  @Test func loopsDescribeEveryUnitsTiling() throws {
+    let network = try bundled("resnet50-cp.yaml", side: 32)
+    for strategy in Strategy.allCases {
+      let plan = try network.plan(strategy, context: PlanContext(buffer: 16 * 1024))
+      for unit in plan.units {
+        let loops = unit.loops
+        #expect(loops.axes.count == loops.tile.count && Set(loops.order) == Set(loops.axes), "\(unit.name)")
+        #expect(Set(loops.scanned).isSubset(of: loops.axes))
+        #expect(loops.tile.allSatisfy { $0 >= 1 })
+        switch unit {
+        case .layer(let schedule):
+          switch schedule.workload {
+          case .gemm(let shape):
+            #expect(loops.axes == ["m", "k", "n"] && zip(loops.tile, [shape.m, shape.k, shape.n]).allSatisfy { $0 <= $1 })
+          case .convolution(let problem):
+            #expect(Set(loops.axes) == Set(problem.dimensions.map(\.rawValue)))
+          case .streaming:
+            #expect(loops.axes.isEmpty)
+          }
+          #expect(unit.split(psumWidth: 1) == schedule.split)
+        case .segment(let schedule):
+          #expect(loops.tile == [schedule.tiling.rows, schedule.tiling.columns] && loops.chunks == schedule.tiling.chunks)
+          #expect(unit.split(psumWidth: 1).total == schedule.cost.footprint)
+        }
+      }
+    }
+  }
+}

@@ -21,6 +21,8 @@ import Testing
       plan = net.plan(buffer=4096, strategy="optimal")
       bits = sum(t.bits for t in plan.transfers())
       print(json.dumps({"totals": plan.totals, "units": [u.name for u in plan.units], "bits": bits,
+                        "tiles": [u.tile for u in plan.units], "orders": [u.order for u in plan.units],
+                        "chunks": [u.chunks for u in plan.units],
                         "first": repr(next(iter(plan.transfers(unit=0)))), "verified": plan.verify(seed=1)}))
       """
     let result = try Self.python(script, library: library, arguments: [file])
@@ -38,6 +40,12 @@ import Testing
     #expect(totals["strategy"] as? String == "optimal")
     #expect(abs((totals["dram_energy_pj"] as? Double ?? 0) - cost.dramEnergyPicojoules) < 1e-6)
     #expect(found["units"] as? [String] == plan.units.map(\.name))
+    let loops = plan.units.map(\.loops)
+    let tiles = loops.map { Dictionary(uniqueKeysWithValues: zip($0.axes, $0.tile)) }
+    #expect(found["tiles"] as? [[String: Int]] == tiles)
+    #expect(found["orders"] as? [[String]] == loops.map(\.order))
+    #expect(found["chunks"] as? [[Int]] == loops.map(\.chunks))
+    #expect(plan.units.contains { if case .segment = $0 { true } else { false } }, "the small network fuses a block")
     #expect(found["bits"] as? Int == cost.bits)
     #expect((found["first"] as? String)?.hasPrefix("<dse.Transfer unit 0 read") == true)
     #expect(found["verified"] as? Bool == true)

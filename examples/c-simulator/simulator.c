@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dse.h"
 
@@ -51,7 +52,8 @@ static int simulate(const dse_network *network, int64_t buffer, const char *stra
   }
   dse_transfers_free(stream);
 
-  printf("%-28s %10s %12s %12s %12s %12s\n", "unit", "transfers", "entries", "MACs", "DRAM cycles", "cycles");
+  printf("%-28s %-22s %10s %12s %12s %12s %12s\n", "unit", "tile", "transfers", "entries", "MACs", "DRAM cycles",
+         "cycles");
   double total_cycles = 0;
   tally total = {0, 0, 0};
   for (int64_t index = 0; index < info.unit_count; index++) {
@@ -60,12 +62,17 @@ static int simulate(const dse_network *network, int64_t buffer, const char *stra
     double dram = (double)units[index].bits / 8.0 / bytes_per_cycle;
     double compute = (double)(unit.cost.macs + unit.cost.halo_macs + unit.cost.chunk_macs) / macs_per_cycle;
     double cycles = dram > compute ? dram : compute;
+    char tile[64] = "";
+    for (int axis = 0; axis < unit.tile_axis_count; axis++) {
+      size_t used = strlen(tile);
+      snprintf(tile + used, sizeof tile - used, "%s%s%" PRId64, axis ? " " : "", unit.tile_axes[axis], unit.tile[axis]);
+    }
     total_cycles += cycles;
     total.transfers += units[index].transfers;
     total.entries += units[index].entries;
     total.bits += units[index].bits;
-    printf("%-28.28s %10" PRId64 " %12" PRId64 " %12" PRId64 " %12.0f %12.0f\n", unit.name, units[index].transfers,
-           units[index].entries, unit.cost.macs, dram, cycles);
+    printf("%-28.28s %-22.22s %10" PRId64 " %12" PRId64 " %12" PRId64 " %12.0f %12.0f\n", unit.name, tile,
+           units[index].transfers, units[index].entries, unit.cost.macs, dram, cycles);
   }
   printf("total: %" PRId64 " transfers, %" PRId64 " entries, %" PRId64 " bits, %.0f cycles\n", total.transfers,
          total.entries, total.bits, total_cycles);

@@ -59,7 +59,10 @@ class _PlanInfo(ctypes.Structure):
 
 class _Unit(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("operation", ctypes.c_char_p), ("layers", ctypes.c_char_p),
-                ("schedule", ctypes.c_char_p), ("layer_count", ctypes.c_int64), ("cost", _Cost)]
+                ("schedule", ctypes.c_char_p), ("layer_count", ctypes.c_int64), ("tile_axis_count", ctypes.c_int32),
+                ("tile_axes", (ctypes.c_char * 4) * _MAX_AXES), ("tile", ctypes.c_int64 * _MAX_AXES),
+                ("order", ctypes.c_char_p), ("scan", ctypes.c_char_p), ("chunks", ctypes.c_char_p),
+                ("buffer_split", ctypes.c_char_p), ("cost", _Cost)]
 
 
 class _Transfer(ctypes.Structure):
@@ -192,14 +195,22 @@ class Network:
 
 
 class Unit:
-    """One unit of a plan: a layer run alone or a fused segment, with its figures in `cost`
-    (keyed like the segment CSV's columns)."""
+    """One unit of a plan: a layer run alone or a fused segment. `tile` maps each tiled axis to
+    its tile size ("m" "k" "n" for a GEMM, "co" "ci" "h" "w" for a convolution, "h" "w" for a
+    segment's spatial tile), `order` lists the loops outermost first, `scan` the loops that Scan,
+    `chunks` a segment's channel chunk per stage; figures are in `cost`, keyed like the segment
+    CSV's columns."""
 
     def __init__(self, unit):
         self.name = _text(unit.name)
         self.op = _text(unit.operation)
         self.layers = _text(unit.layers).split("+")
         self.schedule = _text(unit.schedule)
+        self.tile = {unit.tile_axes[i].value.decode(): unit.tile[i] for i in range(unit.tile_axis_count)}
+        self.order = _text(unit.order).split()
+        self.scan = _text(unit.scan).split()
+        self.chunks = [int(chunk) for chunk in _text(unit.chunks).split("/") if chunk]
+        self.buffer_split = _text(unit.buffer_split)
         self.cost = _cost(unit.cost)
 
     def __repr__(self):

@@ -5,10 +5,12 @@ public struct NetworkPlan: Hashable, Sendable, Codable {
   public var network: String
   /// On-chip buffer capacity in entries.
   public var buffer: Int
+  /// The strategy that made the plan.
   public var strategy: Strategy
   /// Layers and fused segments in execution order.
   public var units: [PlanUnit]
 
+  /// A plan of `units` in execution order.
   public init(network: String, buffer: Int, strategy: Strategy, units: [PlanUnit]) {
     self.network = network
     self.buffer = buffer
@@ -16,6 +18,7 @@ public struct NetworkPlan: Hashable, Sendable, Codable {
     self.units = units
   }
 
+  /// A plan that runs every layer alone.
   public init(network: String, buffer: Int, strategy: Strategy, layers: [LayerSchedule]) {
     self.init(network: network, buffer: buffer, strategy: strategy, units: layers.map(PlanUnit.layer))
   }

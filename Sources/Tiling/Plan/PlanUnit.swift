@@ -1,7 +1,9 @@
 /// One unit of a network plan: a layer run alone, or a fused segment. Each carries its own
 /// shapes, so a unit can be walked, priced and executed without the network beside it.
 public enum PlanUnit: Hashable, Sendable, Codable {
+  /// A layer run alone.
   case layer(LayerSchedule)
+  /// Consecutive layers fused: their intermediate tensors never leave the chip.
   case segment(SegmentSchedule)
 
   /// The layer's name, or the segment's ("first..last").
@@ -118,6 +120,61 @@ public enum PlanUnit: Hashable, Sendable, Codable {
     switch self {
     case .layer(let schedule): return schedule.scheduleDescription
     case .segment(let schedule): return schedule.tiling.description
+    }
+  }
+}
+
+/// A unit's tile loops as plain names and numbers, whatever kind of schedule it has: what a
+/// simulator needs to drive an address generator, and what the CSV and the C ABI print.
+public struct UnitLoops: Hashable, Sendable, Codable {
+  /// The tiled axes: `m k n` for a GEMM, the loops of a convolution outermost first (`co ci h w`;
+  /// `ci h w` for a depthwise one), `h w` for a fused segment's spatial tile of its last output;
+  /// none for a streaming layer.
+  public var axes: [String]
+  /// Tile size along each axis, in elements (clamped to the extent: a tile never exceeds it).
+  public var tile: [Int]
+  /// The loop order, outermost first (a segment visits rows of tiles, then tiles along a row).
+  public var order: [String]
+  /// The loops that Scan (reverse direction at each restart).
+  public var scanned: [String]
+  /// A segment's channel chunk per stage (a chunk equal to the stage's channels: whole); empty for a layer.
+  public var chunks: [Int]
+}
+
+extension PlanUnit {
+  /// The unit's tile loops.
+  public var loops: UnitLoops {
+    switch self {
+    case .layer(let schedule):
+      switch (schedule.workload, schedule.choice) {
+      case (.gemm(let shape), .gemm(let tiling)):
+        let axes = GEMMDimension.allCases
+        return UnitLoops(
+          axes: axes.map(\.rawValue), tile: axes.map { min(tiling.tile[$0], shape[$0]) },
+          order: tiling.order.outerToInner.map(\.rawValue), scanned: axes.filter { tiling.scan[$0] }.map(\.rawValue),
+          chunks: [])
+      case (.convolution(let problem), .convolution(let tiling)):
+        return UnitLoops(
+          axes: tiling.order.map(\.rawValue), tile: tiling.order.map { tiling.size($0, in: problem) },
+          order: tiling.order.map(\.rawValue), scanned: tiling.order.filter { tiling.scan.contains($0) }.map(\.rawValue),
+          chunks: [])
+      default:
+        return UnitLoops(axes: [], tile: [], order: [], scanned: [], chunks: [])
+      }
+    case .segment(let schedule):
+      let tiling = schedule.tiling
+      return UnitLoops(
+        axes: ["h", "w"], tile: [tiling.rows, tiling.columns], order: ["h", "w"], scanned: tiling.scan ? ["w"] : [],
+        chunks: tiling.chunks)
+    }
+  }
+
+  /// How the unit divides the buffer between operands, for a plan made with partial sums
+  /// `psumWidth` entries wide.
+  public func split(psumWidth: Int) -> BufferSplit {
+    switch self {
+    case .layer(let schedule): return schedule.split
+    case .segment(let schedule): return SegmentModel(segment: schedule.segment, psumWidth: psumWidth).split(of: schedule.tiling)
     }
   }
 }

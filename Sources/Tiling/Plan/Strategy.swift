@@ -53,6 +53,7 @@ public struct StrategyNameError: Error, Hashable, Sendable, CustomStringConverti
   /// Every name `Strategy.parseList` accepts.
   public static let accepted = Strategy.allCases.map(\.rawValue) + ["layerwise", "fused", "all"]
 
+  /// The message: the name given and every name accepted.
   public var description: String {
     "unknown strategy \(excerpt(name)): accepted: \(Self.accepted.joined(separator: ", ")), or several separated by commas"
   }

@@ -21,7 +21,9 @@ public struct UnitTransfer: Hashable, Sendable, Codable {
     case read, write
   }
 
+  /// The role of what moved.
   public var operand: Operand
+  /// Read from DRAM or written to it.
   public var direction: Direction
   /// Index of the layer within the unit whose weights or skip operand move (0 for a layer alone).
   public var layer: Int
@@ -38,6 +40,7 @@ public struct UnitTransfer: Hashable, Sendable, Codable {
   /// Width of one entry in bits.
   public var bitsPerEntry: Int
 
+  /// A transfer from its parts.
   public init(
     operand: Operand, direction: Direction, layer: Int = 0, axes: [String], region: [[ClosedRange<Int>]], entries: Int,
     bitsPerEntry: Int
