@@ -9,7 +9,7 @@ public enum Planner {
     /// The plan.
     public var plan: Plan
     /// The optimizer's candidates (`candidates.csv`); nil for the other strategies.
-    public var candidates: PartitionProblem?
+    package var candidates: PartitionProblem?
   }
 
   /// Plans `network` with `strategy` in `context`. `memo` shares searches between the

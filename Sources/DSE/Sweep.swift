@@ -11,7 +11,7 @@ public struct Sweep: Sendable {
     /// Plans by buffer size, then strategy, in the order given.
     public var plans: [Plan] = []
     /// The optimizer's candidates at each buffer size where `optimal` ran.
-    public var candidates: [PartitionProblem] = []
+    package var candidates: [PartitionProblem] = []
   }
 
   /// Strategies planned at every buffer size, in order.

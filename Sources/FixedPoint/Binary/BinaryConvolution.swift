@@ -34,16 +34,16 @@
 
 /// A binarized convolution (KxK, stride, asymmetric padding, groups incl. depthwise) or fully
 /// connected layer, with its weights packed to sign bits once.
-public struct BinaryConvolution: Sendable {
-  public let geometry: BinaryGeometry
+package struct BinaryConvolution: Sendable {
+  package let geometry: BinaryGeometry
   /// Per output channel: mean |w| of the filter's float weights.
-  public let alpha: [Float]
+  package let alpha: [Float]
   /// Sign bits [outputChannel][kernelRow][kernelColumn][word], bit 1 for w >= 0.
-  public let weightWords: [UInt64]
+  package let weightWords: [UInt64]
 
   /// Packs float weights laid out [outputChannel][inputChannel / groups][kernelRow][kernelColumn]
   /// (FC: [output][input]), the layout of `LayerWeights`.
-  public init(geometry: BinaryGeometry, weights: [Float]) {
+  package init(geometry: BinaryGeometry, weights: [Float]) {
     precondition(weights.count == geometry.outputChannels * geometry.filterLength, "weight count does not match")
     self.geometry = geometry
     let perGroup = geometry.channelsPerGroup
@@ -69,7 +69,7 @@ public struct BinaryConvolution: Sendable {
   }
 
   /// Packs the input window `region` reads (CHW `input` of the whole layer input).
-  public func packInput<Value: Comparable & AdditiveArithmetic>(_ input: [Value], for region: TensorRegion)
+  package func packInput<Value: Comparable & AdditiveArithmetic>(_ input: [Value], for region: TensorRegion)
     -> PackedActivations
   {
     let window = geometry.inputWindow(for: region)
@@ -79,7 +79,7 @@ public struct BinaryConvolution: Sendable {
 
   /// The ±1 dot products of `region`, [channel][row][column] within it. `input` must be
   /// packed with this layer's groups and cover `geometry.inputWindow(for: region)`.
-  public func dotProducts(_ input: PackedActivations, region: TensorRegion) -> [Int32] {
+  package func dotProducts(_ input: PackedActivations, region: TensorRegion) -> [Int32] {
     check(input, covers: region)
     var dots = [Int32](repeating: 0, count: region.count)
     let g = geometry

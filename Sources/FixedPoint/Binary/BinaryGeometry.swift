@@ -3,15 +3,15 @@ import Networks
 /// The shape of a binarized convolution or fully connected layer: everything the XNOR kernel
 /// needs to know besides the weights. A fully connected layer is the 1x1 convolution of a 1x1
 /// image whose channels are the flattened (CHW) input features, so one kernel serves both.
-public struct BinaryGeometry: Hashable, Sendable {
-  public var input: TensorShape
-  public var outputChannels: Int
-  public var kernel: Extent2D
-  public var stride: Extent2D
-  public var padding: Padding
-  public var groups: Int
+package struct BinaryGeometry: Hashable, Sendable {
+  package var input: TensorShape
+  package var outputChannels: Int
+  package var kernel: Extent2D
+  package var stride: Extent2D
+  package var padding: Padding
+  package var groups: Int
 
-  public init(
+  package init(
     input: TensorShape, outputChannels: Int, kernel: Extent2D, stride: Extent2D = Extent2D(square: 1),
     padding: Padding = .zero, groups: Int = 1
   ) {
@@ -26,14 +26,14 @@ public struct BinaryGeometry: Hashable, Sendable {
   }
 
   /// A fully connected layer over `inputFeatures` features (the flattened CHW input).
-  public static func fullyConnected(inputFeatures: Int, outputFeatures: Int) -> BinaryGeometry {
+  package static func fullyConnected(inputFeatures: Int, outputFeatures: Int) -> BinaryGeometry {
     BinaryGeometry(
       input: TensorShape(channels: inputFeatures, height: 1, width: 1), outputChannels: outputFeatures,
       kernel: Extent2D(square: 1))
   }
 
   /// The geometry of an analysed convolution or FC layer; nil for layers without weights.
-  public init?(_ layer: LayerAnalysis) {
+  package init?(_ layer: LayerAnalysis) {
     switch layer.layer.operation {
     case .convolution:
       self.init(
@@ -48,14 +48,14 @@ public struct BinaryGeometry: Hashable, Sendable {
   }
 
   /// Input channels one filter reads: the length of the reduction at each kernel position.
-  public var channelsPerGroup: Int { input.channels / groups }
-  public var outputChannelsPerGroup: Int { outputChannels / groups }
+  package var channelsPerGroup: Int { input.channels / groups }
+  package var outputChannelsPerGroup: Int { outputChannels / groups }
   /// 64-bit words holding one group's channels at one pixel (the last one possibly partial).
-  public var wordsPerGroup: Int { (channelsPerGroup + 63) / 64 }
+  package var wordsPerGroup: Int { (channelsPerGroup + 63) / 64 }
   /// Weights of one filter: channelsPerGroup x kernel area.
-  public var filterLength: Int { channelsPerGroup * kernel.height * kernel.width }
+  package var filterLength: Int { channelsPerGroup * kernel.height * kernel.width }
 
-  public var output: TensorShape {
+  package var output: TensorShape {
     let height = (input.height + padding.top + padding.bottom - kernel.height) / stride.height + 1
     let width = (input.width + padding.left + padding.right - kernel.width) / stride.width + 1
     return TensorShape(channels: outputChannels, height: height, width: width)
@@ -63,7 +63,7 @@ public struct BinaryGeometry: Hashable, Sendable {
 
   /// The input rows and columns (clipped to the image) that the output `region` reads: the
   /// window to pack once before computing the region.
-  public func inputWindow(for region: TensorRegion) -> (rows: Range<Int>, columns: Range<Int>) {
+  package func inputWindow(for region: TensorRegion) -> (rows: Range<Int>, columns: Range<Int>) {
     func window(_ outputs: Range<Int>, stride: Int, before: Int, kernel: Int, size: Int) -> Range<Int> {
       guard !outputs.isEmpty else { return 0..<0 }
       // A window wholly inside the padding reads nothing: an empty range inside the image.

@@ -1,8 +1,8 @@
 /// Input scale helpers for binarized layers.
-public enum BinaryScaling {
+package enum BinaryScaling {
   /// Mean |x|: XNOR-Net's beta when one scalar scales the whole input (the paper's per-pixel
   /// K map is not modelled), and alpha when applied to one filter's weights.
-  public static func meanAbsolute(_ values: [Float]) -> Float {
+  package static func meanAbsolute(_ values: [Float]) -> Float {
     guard !values.isEmpty else { return 0 }
     return values.reduce(0) { $0 + abs($1) } / Float(values.count)
   }
@@ -11,7 +11,7 @@ public enum BinaryScaling {
 extension BinaryConvolution {
   /// Float outputs alpha[co] * beta * dot + bias[co], laid out like `dots` ([channel][row][column]
   /// of `region`). `bias` is empty (no bias) or has one value per output channel.
-  public func scaledOutput(_ dots: [Int32], region: TensorRegion, beta: Float = 1, bias: [Float] = []) -> [Float] {
+  package func scaledOutput(_ dots: [Int32], region: TensorRegion, beta: Float = 1, bias: [Float] = []) -> [Float] {
     precondition(dots.count == region.count, "dots do not match the region")
     precondition(bias.isEmpty || bias.count == geometry.outputChannels, "one bias per output channel")
     let plane = region.rows.count * region.columns.count
@@ -40,13 +40,13 @@ extension BinaryConvolution {
 /// toward +infinity, which is what an add-then-shift datapath does), v * 2^-s for s <= 0.
 /// Against the exact alpha * beta * dot * 2^f + bias * 2^f the result is off by at most
 /// |dot| * 2^(f - m - 1) (multiplier rounding) + 1/2 (shift) + 1/2 (bias rounding).
-public struct BinaryFixedPointScale: Hashable, Sendable {
-  public let multipliers: [Int32]
-  public let biases: [Int32]
-  public let multiplierFractionBits: Int
-  public let outputFractionBits: Int
+package struct BinaryFixedPointScale: Hashable, Sendable {
+  package let multipliers: [Int32]
+  package let biases: [Int32]
+  package let multiplierFractionBits: Int
+  package let outputFractionBits: Int
 
-  public init(alpha: [Float], beta: Float = 1, bias: [Float] = [], multiplierFractionBits: Int = 16, outputFractionBits: Int) {
+  package init(alpha: [Float], beta: Float = 1, bias: [Float] = [], multiplierFractionBits: Int = 16, outputFractionBits: Int) {
     precondition(bias.isEmpty || bias.count == alpha.count, "one bias per output channel")
     precondition((0...30).contains(multiplierFractionBits) && (0...30).contains(outputFractionBits))
     self.multiplierFractionBits = multiplierFractionBits
@@ -59,7 +59,7 @@ public struct BinaryFixedPointScale: Hashable, Sendable {
   }
 
   /// Scales `dots` ([channel][row][column] of `region`) to Q(outputFractionBits).
-  public func apply(_ dots: [Int32], region: TensorRegion) -> [Int32] {
+  package func apply(_ dots: [Int32], region: TensorRegion) -> [Int32] {
     precondition(dots.count == region.count, "dots do not match the region")
     precondition(region.channels.upperBound <= multipliers.count, "region outside the layer's channels")
     let plane = region.rows.count * region.columns.count
@@ -80,7 +80,7 @@ public struct BinaryFixedPointScale: Hashable, Sendable {
   }
 
   /// (value + 2^(shift-1)) >> shift for shift > 0; value * 2^-shift (saturating) otherwise.
-  public static func roundingShift(_ value: Int64, by shift: Int) -> Int64 {
+  package static func roundingShift(_ value: Int64, by shift: Int) -> Int64 {
     if shift > 0 { return (value + (Int64(1) << Int64(shift - 1))) >> Int64(shift) }
     let (product, overflow) = value.multipliedReportingOverflow(by: Int64(1) << Int64(-shift))
     return overflow ? (value < 0 ? .min : .max) : product

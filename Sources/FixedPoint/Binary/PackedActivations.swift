@@ -12,20 +12,20 @@ import Networks
 /// input tile serve every kernel position and every overlapping window, so the input is
 /// packed once per tile instead of once per output pixel; the cost is a partly empty word when
 /// a group has few channels (depthwise layers use 1 bit of each word).
-public struct PackedActivations: Sendable {
+package struct PackedActivations: Sendable {
   /// The whole tensor this window was cut from.
-  public let shape: TensorShape
-  public let groups: Int
-  public let rows: Range<Int>
-  public let columns: Range<Int>
-  public private(set) var words: [UInt64]
+  package let shape: TensorShape
+  package let groups: Int
+  package let rows: Range<Int>
+  package let columns: Range<Int>
+  package private(set) var words: [UInt64]
 
-  public var channelsPerGroup: Int { shape.channels / groups }
-  public var wordsPerGroup: Int { (channelsPerGroup + 63) / 64 }
+  package var channelsPerGroup: Int { shape.channels / groups }
+  package var wordsPerGroup: Int { (channelsPerGroup + 63) / 64 }
 
   /// Packs the signs of `values` (CHW, `shape`) inside `rows` x `columns`. `Value` is any
   /// signed number: Float activations or fixed-point integers (only the sign matters).
-  public init<Value: Comparable & AdditiveArithmetic>(
+  package init<Value: Comparable & AdditiveArithmetic>(
     _ values: [Value], shape: TensorShape, groups: Int = 1, rows: Range<Int>? = nil, columns: Range<Int>? = nil
   ) {
     precondition(values.count == shape.channels * shape.height * shape.width, "values do not match the shape")
@@ -64,7 +64,7 @@ public struct PackedActivations: Sendable {
   }
 
   /// The signs of a flat vector (a fully connected layer's input, CHW-flattened).
-  public init<Value: Comparable & AdditiveArithmetic>(vector values: [Value]) {
+  package init<Value: Comparable & AdditiveArithmetic>(vector values: [Value]) {
     self.init(values, shape: TensorShape(channels: values.count, height: 1, width: 1))
   }
 }

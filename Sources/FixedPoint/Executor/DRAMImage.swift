@@ -6,23 +6,23 @@
 ///
 /// Placing a value that does not fit its width is an error naming the tensor and the element: a
 /// quantization bug, not something to wrap silently.
-public struct DRAMImage: Sendable {
-  public struct Placement: Hashable, Sendable {
+package struct DRAMImage: Sendable {
+  package struct Placement: Hashable, Sendable {
     /// Byte address of the first element.
-    public var address: Int
-    public var count: Int
-    public var bits: Int
+    package var address: Int
+    package var count: Int
+    package var bits: Int
 
-    public var byteCount: Int { (count * bits + 7) / 8 }
+    package var byteCount: Int { (count * bits + 7) / 8 }
   }
 
-  public private(set) var bytes: [UInt8] = []
-  public private(set) var placements: [String: Placement] = [:]
+  package private(set) var bytes: [UInt8] = []
+  package private(set) var placements: [String: Placement] = [:]
 
-  public init() {}
+  package init() {}
 
   /// Appends a tensor at the next free byte.
-  public mutating func place(_ name: String, _ values: [Int32], bits: Int) throws(FixedPointError) {
+  package mutating func place(_ name: String, _ values: [Int32], bits: Int) throws(FixedPointError) {
     guard placements[name] == nil else { throw FixedPointError("DRAM already holds '\(name)'") }
     let encoded = try Self.encode(values, bits: bits, tensor: name)
     placements[name] = Placement(address: bytes.count, count: values.count, bits: bits)
@@ -30,13 +30,13 @@ public struct DRAMImage: Sendable {
   }
 
   /// A tensor's elements, sign-extended; nil when it is not in DRAM.
-  public func read(_ name: String) -> [Int32]? {
+  package func read(_ name: String) -> [Int32]? {
     guard let placement = placements[name] else { return nil }
     return Self.decode(bytes[placement.address..<(placement.address + placement.byteCount)], count: placement.count, bits: placement.bits)
   }
 
   /// `values` packed at `bits` each (1...32).
-  public static func encode(_ values: [Int32], bits: Int, tensor: String) throws(FixedPointError) -> [UInt8] {
+  package static func encode(_ values: [Int32], bits: Int, tensor: String) throws(FixedPointError) -> [UInt8] {
     guard (1...32).contains(bits) else { throw FixedPointError("'\(tensor)': \(bits)-bit elements, expected 1 to 32") }
     let low = bits == 32 ? Int64(Int32.min) : -(Int64(1) << (bits - 1))
     let high = bits == 32 ? Int64(Int32.max) : (Int64(1) << (bits - 1)) - 1
@@ -72,7 +72,7 @@ public struct DRAMImage: Sendable {
   }
 
   /// `count` elements of `bits` each from packed bytes, sign-extended.
-  public static func decode(_ bytes: ArraySlice<UInt8>, count: Int, bits: Int) -> [Int32] {
+  package static func decode(_ bytes: ArraySlice<UInt8>, count: Int, bits: Int) -> [Int32] {
     let base = bytes.startIndex
     switch bits {
     case 8:

@@ -92,14 +92,14 @@ struct OnChipBuffer {
 }
 
 /// Why an execution failed: where, and what.
-public struct ExecutionFailure: Error, Hashable, Sendable, CustomStringConvertible {
+package struct ExecutionFailure: Error, Hashable, Sendable, CustomStringConvertible {
   /// The layer or segment.
-  public var unit: String
+  package var unit: String
   /// The step (0-based) and its tile indices, as the schedule's loops name them.
-  public var step: Int
-  public var tile: String
-  public var operand: String
-  public var message: String
+  package var step: Int
+  package var tile: String
+  package var operand: String
+  package var message: String
 
-  public var description: String { "\(unit): step \(step), tile \(tile), \(operand): \(message)" }
+  package var description: String { "\(unit): step \(step), tile \(tile), \(operand): \(message)" }
 }

@@ -31,7 +31,7 @@ public struct PlanVerification: Sendable {
   /// Each unit reads the reference's tensors from DRAM (the network inputs quantized as the
   /// reference does them): a unit that fails is reported alone, not with every unit after it.
   /// When every unit is bit-exact, this is the same as running the plan end to end.
-  public init(
+  package init(
     plan: NetworkPlan, analysis: NetworkAnalysis, quantization: NetworkQuantization, inputs: [String: FloatBlock],
     reference: [String: IntegerBlock], psumWidth: Int = 1
   ) throws(FixedPointError) {
@@ -42,7 +42,7 @@ public struct PlanVerification: Sendable {
 
   /// Several plans of one network: a unit two plans share (the same schedule at the same buffer
   /// size, as a layer left alone by every strategy often is) runs once.
-  public static func verify(
+  package static func verify(
     _ plans: [NetworkPlan], analysis: NetworkAnalysis, quantization: NetworkQuantization, inputs: [String: FloatBlock],
     reference: [String: IntegerBlock], psumWidth: Int = 1
   ) throws(FixedPointError) -> [PlanVerification] {

@@ -18,8 +18,8 @@ import Networks
 /// - No bias, no shift: `RequantizeKernel` finishes a complete accumulator.
 ///
 /// The untiled reference is one call with the whole output as region and every input channel.
-public enum ConvolutionKernel {
-  public static func accumulate<Scalar: KernelScalar>(
+package enum ConvolutionKernel {
+  package static func accumulate<Scalar: KernelScalar>(
     input: TensorBlock<Scalar>, inputChannels: Range<Int>, weights: [Scalar], geometry: WindowGeometry,
     region: TensorRegion, into accumulator: inout TensorBlock<Scalar>
   ) {

@@ -11,8 +11,8 @@ import Networks
 /// Rescaling: add aligns every input exactly to the finest input fraction (left shifts, in 64
 /// bits), sums, and rounds once into the output format; concat and upsample requantize each value
 /// from its input's format into the output format. The layer's activation applies in that step.
-public enum ElementwiseKernel {
-  public static func add(
+package enum ElementwiseKernel {
+  package static func add(
     _ inputs: [IntegerBlock], formats: [QFormat], output format: QFormat, activation: Activation, region: TensorRegion,
     into output: inout IntegerBlock
   ) {
@@ -35,7 +35,7 @@ public enum ElementwiseKernel {
     }
   }
 
-  public static func concat(
+  package static func concat(
     _ inputs: [IntegerBlock], channelCounts: [Int], formats: [QFormat], output format: QFormat, activation: Activation,
     region: TensorRegion, into output: inout IntegerBlock
   ) {
@@ -50,7 +50,7 @@ public enum ElementwiseKernel {
     }
   }
 
-  public static func upsample(
+  package static func upsample(
     _ input: IntegerBlock, factor: Int, format inputFormat: QFormat, output format: QFormat, activation: Activation,
     region: TensorRegion, into output: inout IntegerBlock
   ) {
@@ -64,7 +64,7 @@ public enum ElementwiseKernel {
     }
   }
 
-  public static func add(_ inputs: [FloatBlock], activation: Activation, region: TensorRegion, into output: inout FloatBlock) {
+  package static func add(_ inputs: [FloatBlock], activation: Activation, region: TensorRegion, into output: inout FloatBlock) {
     for channel in region.channels {
       for row in region.rows {
         for column in region.columns {
@@ -76,7 +76,7 @@ public enum ElementwiseKernel {
     }
   }
 
-  public static func concat(
+  package static func concat(
     _ inputs: [FloatBlock], channelCounts: [Int], activation: Activation, region: TensorRegion, into output: inout FloatBlock
   ) {
     forEachConcatenated(channelCounts, region) { index, outputChannel, inputChannel in
@@ -88,7 +88,7 @@ public enum ElementwiseKernel {
     }
   }
 
-  public static func upsample(
+  package static func upsample(
     _ input: FloatBlock, factor: Int, activation: Activation, region: TensorRegion, into output: inout FloatBlock
   ) {
     for channel in region.channels {

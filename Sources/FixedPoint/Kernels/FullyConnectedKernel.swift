@@ -7,8 +7,8 @@ import Networks
 /// (the output is a features x 1 x 1 tensor). `input` must hold `inputChannels` x every row x every
 /// column; `weights` is the whole layer, [outputFeature][inputFeature]. Splitting the input
 /// channels into ranges accumulates exactly the untiled sum (Int32 wraps).
-public enum FullyConnectedKernel {
-  public static func accumulate<Scalar: KernelScalar>(
+package enum FullyConnectedKernel {
+  package static func accumulate<Scalar: KernelScalar>(
     input: TensorBlock<Scalar>, inputShape: TensorShape, inputChannels: Range<Int>, weights: [Scalar],
     outputFeatures: Range<Int>, into accumulator: inout TensorBlock<Scalar>
   ) {

@@ -14,8 +14,8 @@ import Networks
 ///   rounding (half up) into the output format (`Requantizer.apply(_:dividedBy:)`).
 /// - Global average pooling is average pooling with the whole input as window (what shape
 ///   inference records for it), so the divisor is H * W.
-public enum PoolingKernel {
-  public static func maxPool(
+package enum PoolingKernel {
+  package static func maxPool(
     input: IntegerBlock, geometry: WindowGeometry, region: TensorRegion, requantizer: Requantizer,
     into output: inout IntegerBlock
   ) {
@@ -29,7 +29,7 @@ public enum PoolingKernel {
     }
   }
 
-  public static func averagePool(
+  package static func averagePool(
     input: IntegerBlock, geometry: WindowGeometry, region: TensorRegion, requantizer: Requantizer,
     into output: inout IntegerBlock
   ) {
@@ -47,7 +47,7 @@ public enum PoolingKernel {
     }
   }
 
-  public static func maxPool(
+  package static func maxPool(
     input: FloatBlock, geometry: WindowGeometry, region: TensorRegion, activation: Activation, into output: inout FloatBlock
   ) {
     check(input: input, geometry: geometry, region: region, output: output)
@@ -60,7 +60,7 @@ public enum PoolingKernel {
     }
   }
 
-  public static func averagePool(
+  package static func averagePool(
     input: FloatBlock, geometry: WindowGeometry, region: TensorRegion, activation: Activation, into output: inout FloatBlock
   ) {
     check(input: input, geometry: geometry, region: region, output: output)

@@ -3,10 +3,10 @@ import Networks
 /// Finishes complete accumulators of a convolution or FC layer: output = saturate(activation(
 /// round((accumulator + bias[channel]) * 2^-shift))), the sum taken in 64 bits (the accumulator
 /// is 32-bit; the bias, in the accumulator's format, is a 32-bit value too).
-public enum RequantizeKernel {
+package enum RequantizeKernel {
   /// Writes `region` of `output` from the same region of `accumulator`; `bias` has one value per
   /// output channel of the whole layer (empty: no bias).
-  public static func requantize(
+  package static func requantize(
     _ accumulator: IntegerBlock, bias: [Int32], requantizer: Requantizer, region: TensorRegion,
     into output: inout IntegerBlock
   ) {
@@ -29,7 +29,7 @@ public enum RequantizeKernel {
   }
 
   /// The float counterpart: output = activation(accumulator + bias[channel]).
-  public static func finish(
+  package static func finish(
     _ accumulator: FloatBlock, bias: [Float], activation: Activation, region: TensorRegion, into output: inout FloatBlock
   ) {
     precondition(accumulator.region.contains(region) && output.region.contains(region), "region outside the blocks")
@@ -47,7 +47,7 @@ public enum RequantizeKernel {
 extension Activation {
   /// The activation on a real value (Leaky ReLU: slope 0.1).
   @inlinable
-  public func apply(_ value: Float) -> Float {
+  package func apply(_ value: Float) -> Float {
     switch self {
     case .linear: return value
     case .relu: return max(value, 0)

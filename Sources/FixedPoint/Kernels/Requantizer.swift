@@ -8,14 +8,14 @@ import Networks
 ///   (6 * 2^fraction, rounded half up, then saturated with everything else).
 /// - Leaky ReLU (slope 0.1): a negative value is multiplied by 6554 and shifted 16 bits further,
 ///   so it is rounded once: y = round(v * 6554 / 2^(shift + 16)).
-public struct Requantizer: Hashable, Sendable {
-  public var shift: Int
-  public var output: QFormat
-  public var activation: Activation
+package struct Requantizer: Hashable, Sendable {
+  package var shift: Int
+  package var output: QFormat
+  package var activation: Activation
   /// 6 in the output format (ReLU6's cap).
-  public let six: Int64
+  package let six: Int64
 
-  public init(shift: Int, output: QFormat, activation: Activation) {
+  package init(shift: Int, output: QFormat, activation: Activation) {
     self.shift = shift
     self.output = output
     self.activation = activation
@@ -23,13 +23,13 @@ public struct Requantizer: Hashable, Sendable {
   }
 
   /// From values at `sourceFractionBits` to `output`.
-  public init(from sourceFractionBits: Int, to output: QFormat, activation: Activation) {
+  package init(from sourceFractionBits: Int, to output: QFormat, activation: Activation) {
     self.init(shift: sourceFractionBits - output.fractionBits, output: output, activation: activation)
   }
 
   /// The stored output for `value`.
   @inlinable
-  public func apply(_ value: Int64) -> Int32 {
+  package func apply(_ value: Int64) -> Int32 {
     var rounded: Int64
     switch activation {
     case .linear:
@@ -53,7 +53,7 @@ public struct Requantizer: Hashable, Sendable {
   /// The stored output for `value / divisor` (average pooling), rounded once; divisor > 0.
   /// Very coarse outputs (a shift over 40 bits) round twice, first the quotient, then the shift.
   @inlinable
-  public func apply(_ value: Int64, dividedBy divisor: Int64) -> Int32 {
+  package func apply(_ value: Int64, dividedBy divisor: Int64) -> Int32 {
     var numerator = value
     var denominator = divisor
     var extra = 0

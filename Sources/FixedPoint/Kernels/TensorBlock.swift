@@ -2,40 +2,40 @@ import Networks
 
 /// A box of a CHW tensor in tensor coordinates: a channel range, a row range and a column range
 /// (half-open). Tiles, accumulator blocks and input windows are all regions.
-public struct TensorRegion: Hashable, Sendable, CustomStringConvertible {
-  public var channels: Range<Int>
-  public var rows: Range<Int>
-  public var columns: Range<Int>
+package struct TensorRegion: Hashable, Sendable, CustomStringConvertible {
+  package var channels: Range<Int>
+  package var rows: Range<Int>
+  package var columns: Range<Int>
 
-  public init(channels: Range<Int>, rows: Range<Int>, columns: Range<Int>) {
+  package init(channels: Range<Int>, rows: Range<Int>, columns: Range<Int>) {
     self.channels = channels
     self.rows = rows
     self.columns = columns
   }
 
   /// The whole tensor.
-  public init(_ shape: TensorShape) {
+  package init(_ shape: TensorShape) {
     self.init(channels: 0..<shape.channels, rows: 0..<shape.height, columns: 0..<shape.width)
   }
 
   /// Elements in the box.
-  public var count: Int { channels.count * rows.count * columns.count }
-  public var isEmpty: Bool { count == 0 }
+  package var count: Int { channels.count * rows.count * columns.count }
+  package var isEmpty: Bool { count == 0 }
 
   /// Whether `other` lies inside this box (an empty box lies inside any box).
-  public func contains(_ other: TensorRegion) -> Bool {
+  package func contains(_ other: TensorRegion) -> Bool {
     other.isEmpty
       || (channels.contains(other.channels) && rows.contains(other.rows) && columns.contains(other.columns))
   }
 
   /// Index of element (channel, row, column), in tensor coordinates, in a dense CHW block of this box.
   @inlinable
-  public func offset(channel: Int, row: Int, column: Int) -> Int {
+  package func offset(channel: Int, row: Int, column: Int) -> Int {
     ((channel - channels.lowerBound) * rows.count + (row - rows.lowerBound)) * columns.count
       + (column - columns.lowerBound)
   }
 
-  public var description: String {
+  package var description: String {
     "c\(channels.lowerBound)..<\(channels.upperBound) y\(rows.lowerBound)..<\(rows.upperBound) "
       + "x\(columns.lowerBound)..<\(columns.upperBound)"
   }
@@ -52,33 +52,33 @@ extension Range where Bound == Int {
 /// (`region.offset(channel:row:column:)`). The whole tensor is the block whose region is the
 /// whole shape. Integer blocks store fixed-point integers range-limited to their format's width
 /// in `Int32`; accumulator blocks hold 32-bit partial sums.
-public struct TensorBlock<Scalar: Sendable>: Sendable {
-  public var region: TensorRegion
-  public var values: [Scalar]
+package struct TensorBlock<Scalar: Sendable>: Sendable {
+  package var region: TensorRegion
+  package var values: [Scalar]
 
-  public init(region: TensorRegion, values: [Scalar]) {
+  package init(region: TensorRegion, values: [Scalar]) {
     precondition(values.count == region.count, "a block of \(region) holds \(region.count) values, found \(values.count)")
     self.region = region
     self.values = values
   }
 
   /// A block of `region` filled with `value` (zero for a fresh accumulator).
-  public init(region: TensorRegion, repeating value: Scalar) {
+  package init(region: TensorRegion, repeating value: Scalar) {
     self.region = region
     self.values = Array(repeating: value, count: region.count)
   }
 
   /// A whole tensor.
-  public init(shape: TensorShape, values: [Scalar]) { self.init(region: TensorRegion(shape), values: values) }
+  package init(shape: TensorShape, values: [Scalar]) { self.init(region: TensorRegion(shape), values: values) }
 
   /// The element at tensor coordinates (channel, row, column), which must be in the block.
-  public subscript(channel: Int, row: Int, column: Int) -> Scalar {
+  package subscript(channel: Int, row: Int, column: Int) -> Scalar {
     get { values[region.offset(channel: channel, row: row, column: column)] }
     set { values[region.offset(channel: channel, row: row, column: column)] = newValue }
   }
 
   /// The part of this block inside `subregion`, as a dense block of its own.
-  public func cropped(to subregion: TensorRegion) -> TensorBlock {
+  package func cropped(to subregion: TensorRegion) -> TensorBlock {
     precondition(region.contains(subregion), "\(subregion) is not inside the block \(region)")
     var result: [Scalar] = []
     result.reserveCapacity(subregion.count)
@@ -92,7 +92,7 @@ public struct TensorBlock<Scalar: Sendable>: Sendable {
   }
 
   /// Copies `block` into the part of this block it covers.
-  public mutating func paste(_ block: TensorBlock) {
+  package mutating func paste(_ block: TensorBlock) {
     precondition(region.contains(block.region), "\(block.region) is not inside the block \(region)")
     let width = block.region.columns.count
     guard width > 0 else { return }
@@ -108,6 +108,6 @@ public struct TensorBlock<Scalar: Sendable>: Sendable {
 }
 
 /// Integer tensors and accumulators.
-public typealias IntegerBlock = TensorBlock<Int32>
+package typealias IntegerBlock = TensorBlock<Int32>
 /// Float tensors (the reference).
-public typealias FloatBlock = TensorBlock<Float>
+package typealias FloatBlock = TensorBlock<Float>

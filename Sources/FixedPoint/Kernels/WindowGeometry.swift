@@ -6,16 +6,16 @@ import Networks
 /// Output pixel (y, x) reads input rows y*strideY - top + 0 ..< kernelHeight and columns
 /// x*strideX - left + 0 ..< kernelWidth; rows and columns outside the input are padding (zero for
 /// convolutions, ignored by max pooling, counted as zero by average pooling up to the padded edge).
-public struct WindowGeometry: Hashable, Sendable {
-  public var input: TensorShape
-  public var output: TensorShape
-  public var kernel: Extent2D
-  public var stride: Extent2D
-  public var padding: Padding
+package struct WindowGeometry: Hashable, Sendable {
+  package var input: TensorShape
+  package var output: TensorShape
+  package var kernel: Extent2D
+  package var stride: Extent2D
+  package var padding: Padding
   /// Channel groups: output channel o reads input channels of group o / (output channels / groups).
-  public var groups: Int
+  package var groups: Int
 
-  public init(
+  package init(
     input: TensorShape, output: TensorShape, kernel: Extent2D, stride: Extent2D, padding: Padding, groups: Int = 1
   ) {
     precondition(groups >= 1 && input.channels % groups == 0 && output.channels % groups == 0, "bad groups \(groups)")
@@ -28,17 +28,17 @@ public struct WindowGeometry: Hashable, Sendable {
   }
 
   /// The geometry shape inference gave a layer.
-  public init(_ layer: LayerAnalysis) {
+  package init(_ layer: LayerAnalysis) {
     self.init(
       input: layer.inputShape, output: layer.outputShape, kernel: layer.kernel, stride: layer.stride,
       padding: layer.padding, groups: layer.groups)
   }
 
-  public var inputChannelsPerGroup: Int { input.channels / groups }
-  public var outputChannelsPerGroup: Int { output.channels / groups }
+  package var inputChannelsPerGroup: Int { input.channels / groups }
+  package var outputChannelsPerGroup: Int { output.channels / groups }
 
   /// Input channels output channel `channel` reads.
-  public func inputChannels(ofOutputChannel channel: Int) -> Range<Int> {
+  package func inputChannels(ofOutputChannel channel: Int) -> Range<Int> {
     let group = channel / outputChannelsPerGroup
     return (group * inputChannelsPerGroup)..<((group + 1) * inputChannelsPerGroup)
   }
@@ -46,13 +46,13 @@ public struct WindowGeometry: Hashable, Sendable {
   /// Where the weights of output channel `outputChannel` for input channel `inputChannel` (one
   /// it reads) start in the layer's weights, [outputChannel][inputChannel / groups][kernelRow]
   /// [kernelColumn]: the kernel's positions follow from there.
-  public func weightOffset(outputChannel: Int, inputChannel: Int) -> Int {
+  package func weightOffset(outputChannel: Int, inputChannel: Int) -> Int {
     let first = inputChannels(ofOutputChannel: outputChannel).lowerBound
     return (outputChannel * inputChannelsPerGroup + inputChannel - first) * kernel.height * kernel.width
   }
 
   /// Input rows (inside the tensor) that output rows `rows` read.
-  public func inputRows(of rows: Range<Int>) -> Range<Int> {
+  package func inputRows(of rows: Range<Int>) -> Range<Int> {
     guard !rows.isEmpty else { return 0..<0 }
     let first = max(0, rows.lowerBound * stride.height - padding.top)
     let last = min(input.height, (rows.upperBound - 1) * stride.height - padding.top + kernel.height)
@@ -60,7 +60,7 @@ public struct WindowGeometry: Hashable, Sendable {
   }
 
   /// Input columns (inside the tensor) that output columns `columns` read.
-  public func inputColumns(of columns: Range<Int>) -> Range<Int> {
+  package func inputColumns(of columns: Range<Int>) -> Range<Int> {
     guard !columns.isEmpty else { return 0..<0 }
     let first = max(0, columns.lowerBound * stride.width - padding.left)
     let last = min(input.width, (columns.upperBound - 1) * stride.width - padding.left + kernel.width)
@@ -69,7 +69,7 @@ public struct WindowGeometry: Hashable, Sendable {
 
   /// The input box an output region reads from the channels in `inputChannels`: the caller of a
   /// kernel must provide at least this box (padding is never provided, it is implied).
-  public func inputRegion(of region: TensorRegion, inputChannels: Range<Int>) -> TensorRegion {
+  package func inputRegion(of region: TensorRegion, inputChannels: Range<Int>) -> TensorRegion {
     var channels = 0..<0
     if !region.channels.isEmpty {
       let first = self.inputChannels(ofOutputChannel: region.channels.lowerBound).lowerBound

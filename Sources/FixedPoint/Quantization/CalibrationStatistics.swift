@@ -1,20 +1,20 @@
 import Networks
 
 /// The value ranges the float network reaches on calibration inputs, from which Q-formats follow.
-public struct CalibrationStatistics: Sendable {
+package struct CalibrationStatistics: Sendable {
   /// Largest |value| of every tensor (network inputs and layer outputs), by name.
-  public var tensorMaxAbs: [String: Double]
+  package var tensorMaxAbs: [String: Double]
   /// Largest |accumulator + bias| (pre-activation) of every convolution and FC layer, and the
   /// largest |bias|, whichever is larger: what the 32-bit accumulator must hold.
-  public var accumulatorMaxAbs: [String: Double]
+  package var accumulatorMaxAbs: [String: Double]
 
-  public init(tensorMaxAbs: [String: Double] = [:], accumulatorMaxAbs: [String: Double] = [:]) {
+  package init(tensorMaxAbs: [String: Double] = [:], accumulatorMaxAbs: [String: Double] = [:]) {
     self.tensorMaxAbs = tensorMaxAbs
     self.accumulatorMaxAbs = accumulatorMaxAbs
   }
 
   /// Runs the float network on every input set and keeps the largest magnitudes.
-  public static func collect(
+  package static func collect(
     _ analysis: NetworkAnalysis, weights: NetworkWeights, inputs: [[String: FloatBlock]]
   ) throws(FixedPointError) -> CalibrationStatistics {
     var statistics = CalibrationStatistics()

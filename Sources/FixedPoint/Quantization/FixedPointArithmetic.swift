@@ -3,11 +3,11 @@
 /// **Rounding rule: round half up** (to nearest, ties toward +infinity): 2.5 -> 3, -2.5 -> -2.
 /// It is what an adder and an arithmetic shift give, `(v + 2^(s-1)) >> s`, the rule of CMSIS-NN
 /// and most small C inference engines; `QFormat.quantize` uses the same rule for floats.
-public enum FixedPointArithmetic {
+package enum FixedPointArithmetic {
   /// `value * 2^-shift`, rounded half up. A negative shift is an exact left shift, saturated to
   /// the Int64 range. Any shift is allowed: large right shifts give 0.
   @inlinable
-  public static func roundingShift(_ value: Int64, by shift: Int) -> Int64 {
+  package static func roundingShift(_ value: Int64, by shift: Int) -> Int64 {
     if shift > 0 {
       // floor(v / 2^s + 1/2) = floor(v / 2^s) + (bit s-1 of v): no addition that could overflow.
       return (value >> min(shift, 63)) + ((value >> min(shift - 1, 63)) & 1)
@@ -24,7 +24,7 @@ public enum FixedPointArithmetic {
 
   /// `numerator / denominator` rounded half up; the denominator must be positive.
   @inlinable
-  public static func roundingDivide(_ numerator: Int64, by denominator: Int64) -> Int64 {
+  package static func roundingDivide(_ numerator: Int64, by denominator: Int64) -> Int64 {
     // floor((2n + d) / 2d), with floor division (Swift's / truncates toward zero).
     let twice = 2 &* numerator &+ denominator
     let divisor = 2 &* denominator
@@ -34,7 +34,7 @@ public enum FixedPointArithmetic {
 
   /// `value` clamped to the range of a signed `bits`-wide integer.
   @inlinable
-  public static func saturate(_ value: Int64, bits: Int) -> Int32 {
+  package static func saturate(_ value: Int64, bits: Int) -> Int32 {
     let maximum = (Int64(1) << (bits - 1)) - 1
     return Int32(truncatingIfNeeded: min(max(value, -maximum - 1), maximum))
   }
@@ -42,6 +42,6 @@ public enum FixedPointArithmetic {
   /// Leaky ReLU's slope 0.1 as a fixed-point multiplier: 6554 / 2^16 = 0.100006 (the nearest
   /// 16-bit fraction). Negative values are multiplied by it and shifted 16 bits further, so the
   /// slope costs no extra rounding step.
-  public static let leakySlope: Int64 = 6554
-  public static let leakySlopeShift = 16
+  package static let leakySlope: Int64 = 6554
+  package static let leakySlopeShift = 16
 }

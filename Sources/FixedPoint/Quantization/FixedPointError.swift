@@ -1,8 +1,8 @@
 /// Why a network cannot be quantized or run in fixed point; names the layer at fault.
-public struct FixedPointError: Error, CustomStringConvertible, Sendable, Equatable {
-  public var description: String
+package struct FixedPointError: Error, CustomStringConvertible, Sendable, Equatable {
+  package var description: String
 
-  public init(_ description: String) { self.description = description }
+  package init(_ description: String) { self.description = description }
 
   /// Layers with 1-bit weights and activations are XNOR-popcount layers with kernels of their own.
   static func binarized(_ layer: String) -> FixedPointError {

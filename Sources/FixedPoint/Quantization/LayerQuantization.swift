@@ -3,20 +3,20 @@ import Networks
 
 /// The fixed-point form of one layer: the Q-formats of what it reads and writes, its weights as
 /// integers of the weight width and its biases in the accumulator's format (32-bit).
-public struct LayerQuantization: Sendable {
+package struct LayerQuantization: Sendable {
   /// Formats of the tensors the layer reads, in the order of `layer.inputs`.
-  public var inputs: [QFormat]
-  public var output: QFormat
+  package var inputs: [QFormat]
+  package var output: QFormat
   /// Convolution and FC layers: the weights' format; nil for layers without weights.
-  public var weights: QFormat?
+  package var weights: QFormat?
   /// Weights as stored integers, layout as `LayerWeights.weights`; empty without weights.
-  public var quantizedWeights: [Int32]
+  package var quantizedWeights: [Int32]
   /// One per output channel at `accumulatorFractionBits`, saturated to 32 bits; empty: no bias.
-  public var quantizedBias: [Int32]
-  public var activation: Activation
+  package var quantizedBias: [Int32]
+  package var activation: Activation
 
   /// A quantization given outright (tests, or formats chosen elsewhere).
-  public init(
+  package init(
     inputs: [QFormat], output: QFormat, weights: QFormat?, quantizedWeights: [Int32], quantizedBias: [Int32],
     activation: Activation
   ) {
@@ -30,10 +30,10 @@ public struct LayerQuantization: Sendable {
 
   /// The accumulator's fraction: input fraction + weight fraction (a product of two fixed-point
   /// numbers), or the input's for layers without weights.
-  public var accumulatorFractionBits: Int { inputs[0].fractionBits + (weights?.fractionBits ?? 0) }
+  package var accumulatorFractionBits: Int { inputs[0].fractionBits + (weights?.fractionBits ?? 0) }
 
   /// From the accumulator (or the input, for layers without weights) to the output format.
-  public var requantizer: Requantizer { Requantizer(from: accumulatorFractionBits, to: output, activation: activation) }
+  package var requantizer: Requantizer { Requantizer(from: accumulatorFractionBits, to: output, activation: activation) }
 
   /// The weight format of `bits` for weights up to `maxAbs`, reading an input of
   /// `inputFractionBits` into an accumulator whose largest value is `accumulatorMaxAbs`.
@@ -44,7 +44,7 @@ public struct LayerQuantization: Sendable {
   /// (16-bit inputs and weights: products of 30 bits, summed over hundreds of channels) that does not
   /// fit, so the weight fraction gives way: the weights then use fewer than `bits` bits of precision.
   /// Intermediate partial sums may wrap; only the final sum must fit.
-  public static func weightFormat(maxAbs: Double, bits: Int, inputFractionBits: Int, accumulatorMaxAbs: Double) -> QFormat {
+  package static func weightFormat(maxAbs: Double, bits: Int, inputFractionBits: Int, accumulatorMaxAbs: Double) -> QFormat {
     var format = QFormat.fitting(maxAbs: maxAbs, bits: bits)
     if accumulatorMaxAbs.isFinite && accumulatorMaxAbs > 0 {
       let cap = 30 - Int(log2(accumulatorMaxAbs).rounded(.up)) - inputFractionBits
@@ -54,7 +54,7 @@ public struct LayerQuantization: Sendable {
   }
 
   /// The quantization of `layer` from calibrated ranges, given the formats of its inputs.
-  public init(
+  package init(
     _ layer: LayerAnalysis, inputs: [QFormat], weights: LayerWeights?, statistics: CalibrationStatistics,
     precision: Precision? = nil
   ) throws(FixedPointError) {

@@ -3,22 +3,22 @@ import Networks
 /// Layer-wise fixed-point quantization of a whole network: one Q-format per tensor, chosen from
 /// the largest |value| the float network reaches on calibration inputs (integer bits enough for
 /// it, the rest fraction), at the width of the layer's precision.
-public struct NetworkQuantization: Sendable {
+package struct NetworkQuantization: Sendable {
   /// Formats of the network inputs (at their declared bits), by name.
-  public var inputs: [String: QFormat]
+  package var inputs: [String: QFormat]
   /// Every layer's quantization, by name.
-  public var layers: [String: LayerQuantization]
+  package var layers: [String: LayerQuantization]
 
-  public init(inputs: [String: QFormat], layers: [String: LayerQuantization]) {
+  package init(inputs: [String: QFormat], layers: [String: LayerQuantization]) {
     self.inputs = inputs
     self.layers = layers
   }
 
   /// The format of a tensor: a network input or a layer's output.
-  public func format(of tensor: String) -> QFormat? { inputs[tensor] ?? layers[tensor]?.output }
+  package func format(of tensor: String) -> QFormat? { inputs[tensor] ?? layers[tensor]?.output }
 
   /// Quantizes `analysis` from calibration statistics; every layer at its own precision.
-  public init(_ analysis: NetworkAnalysis, weights: NetworkWeights, statistics: CalibrationStatistics) throws(FixedPointError) {
+  package init(_ analysis: NetworkAnalysis, weights: NetworkWeights, statistics: CalibrationStatistics) throws(FixedPointError) {
     var inputs: [String: QFormat] = [:]
     for input in analysis.network.inputs {
       guard input.bits >= 2 else { throw FixedPointError("network input '\(input.name)': \(input.bits)-bit inputs need 2 to 16 bits") }

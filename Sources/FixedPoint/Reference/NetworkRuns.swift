@@ -1,12 +1,12 @@
 import Networks
 
 /// The limits of running a network on data, checked before anything is allocated.
-public enum ExecutionLimits {
+package enum ExecutionLimits {
   /// Throws unless every layer holds at most `Limits.executedElements` elements at once (its
   /// inputs, each as often as it reads it, its output and its weights) and the network's work
   /// (MACs, plus one per element an element-wise or pooling layer reads) is at most
   /// `Limits.executedMACs`; the message says to run at a smaller `--input-size`.
-  public static func check(_ analysis: NetworkAnalysis) throws(FixedPointError) {
+  package static func check(_ analysis: NetworkAnalysis) throws(FixedPointError) {
     let hint = "run it at a smaller input (--input-size)"
     for input in analysis.network.inputs where (input.shape.elementCount ?? .max) > Limits.executedElements {
       throw FixedPointError(
@@ -32,16 +32,16 @@ public enum ExecutionLimits {
 }
 
 /// The whole network, untiled, in float: the reference every fixed-point result is measured against.
-public enum FloatNetwork {
-  public struct Run: Sendable {
+package enum FloatNetwork {
+  package struct Run: Sendable {
     /// Every layer's output, by layer name.
-    public var outputs: [String: FloatBlock]
+    package var outputs: [String: FloatBlock]
     /// Largest |accumulator + bias| of each convolution and FC layer (see `CalibrationStatistics`).
-    public var accumulatorMaxAbs: [String: Double]
+    package var accumulatorMaxAbs: [String: Double]
   }
 
   /// Runs every layer in network order on `inputs` (network input name -> tensor).
-  public static func run(_ analysis: NetworkAnalysis, weights: NetworkWeights, inputs: [String: FloatBlock])
+  package static func run(_ analysis: NetworkAnalysis, weights: NetworkWeights, inputs: [String: FloatBlock])
     throws(FixedPointError) -> Run
   {
     try ExecutionLimits.check(analysis)
@@ -60,9 +60,9 @@ public enum FloatNetwork {
 
 /// The whole network, untiled, in fixed point: network inputs quantized to their formats, every
 /// layer through the integer kernels. The executor's tiled runs must match it bit for bit.
-public enum FixedPointNetwork {
+package enum FixedPointNetwork {
   /// Every layer's output (stored integers in the layer's output format), by layer name.
-  public static func run(
+  package static func run(
     _ analysis: NetworkAnalysis, quantization: NetworkQuantization, inputs: [String: FloatBlock]
   ) throws(FixedPointError) -> [String: IntegerBlock] {
     try ExecutionLimits.check(analysis)

@@ -10,18 +10,18 @@ import Networks
 /// output rounded and saturated to that width; its input and every other layer stay float (the
 /// float reference on the evaluation input). Its input's quantization belongs to the layer that
 /// writes it, so each noise source is counted once and errors add up approximately.
-public struct QuantizationErrorTable: Sendable {
-  public struct Row: Hashable, Sendable {
-    public var layer: String
-    public var bits: Int
-    public var error: Double
+package struct QuantizationErrorTable: Sendable {
+  package struct Row: Hashable, Sendable {
+    package var layer: String
+    package var bits: Int
+    package var error: Double
   }
 
   /// Rows in network order, widths ascending within a layer.
-  public var rows: [Row]
+  package var rows: [Row]
 
   /// The error of every convolution and FC layer at every width in `widths` (2...16).
-  public init(_ analysis: NetworkAnalysis, weights: NetworkWeights, study: QuantizationStudy, widths: [Int]) throws(FixedPointError) {
+  package init(_ analysis: NetworkAnalysis, weights: NetworkWeights, study: QuantizationStudy, widths: [Int]) throws(FixedPointError) {
     for width in widths where !(2...16).contains(width) {
       throw FixedPointError("error-table width \(width) is outside 2...16 (1 bit is a binarized layer)")
     }
@@ -50,7 +50,7 @@ public struct QuantizationErrorTable: Sendable {
   }
 
   /// `layer,bits,error`, one row per layer and width; errors with 6 significant digits.
-  public func csv() -> String {
+  package func csv() -> String {
     var text = "layer,bits,error\n"
     for row in rows {
       let error = row.error.isFinite ? String(format: "%.6g", row.error) : "1e300"

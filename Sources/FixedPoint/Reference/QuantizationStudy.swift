@@ -3,37 +3,37 @@ import Networks
 /// The fixed-point network measured against the float one: calibrate on seeded inputs, quantize
 /// layer by layer, run both untiled on a held-out seeded input, and compare every layer's output.
 /// End to end: each run feeds each layer its own previous outputs, so errors accumulate.
-public struct QuantizationStudy: Sendable {
-  public struct Options: Sendable {
+package struct QuantizationStudy: Sendable {
+  package struct Options: Sendable {
     /// Calibration images (seeded inputs 1...count).
-    public var calibrationCount: Int
+    package var calibrationCount: Int
     /// Seed of the inputs (the weights have their own).
-    public var seed: UInt64
+    package var seed: UInt64
 
-    public init(calibrationCount: Int = 4, seed: UInt64 = 1) {
+    package init(calibrationCount: Int = 4, seed: UInt64 = 1) {
       self.calibrationCount = calibrationCount
       self.seed = seed
     }
   }
 
   /// One layer's formats and accuracy.
-  public struct LayerResult: Sendable {
-    public var name: String
-    public var kind: OperationKind
-    public var precision: Precision
-    public var weights: QFormat?
-    public var output: QFormat
+  package struct LayerResult: Sendable {
+    package var name: String
+    package var kind: OperationKind
+    package var precision: Precision
+    package var weights: QFormat?
+    package var output: QFormat
     /// SQNR of the dequantized fixed-point output against the float output, in dB.
-    public var sqnr: Double
+    package var sqnr: Double
   }
 
-  public var layers: [LayerResult]
-  public var statistics: CalibrationStatistics
-  public var quantization: NetworkQuantization
+  package var layers: [LayerResult]
+  package var statistics: CalibrationStatistics
+  package var quantization: NetworkQuantization
   /// The float run on the evaluation input: network inputs and every layer's output, by name.
-  public var reference: [String: FloatBlock]
+  package var reference: [String: FloatBlock]
 
-  public init(_ analysis: NetworkAnalysis, weights: NetworkWeights, options: Options = Options()) throws(FixedPointError) {
+  package init(_ analysis: NetworkAnalysis, weights: NetworkWeights, options: Options = Options()) throws(FixedPointError) {
     try ExecutionLimits.check(analysis)
     guard options.calibrationCount >= 1 else { throw FixedPointError("calibration needs at least one input, found \(options.calibrationCount)") }
     for layer in analysis.layers { try LayerQuantization.checkWidths(layer.name, layer.layer.precision) }
@@ -58,7 +58,7 @@ public struct QuantizationStudy: Sendable {
 
   /// Minimum, median and mean SQNR (dB) over the layers, and the worst layer. The mean is taken
   /// over finite values (an exact layer has infinite SQNR); nil for a network without layers.
-  public var summary: (minimum: Double, median: Double, mean: Double, worst: String)? {
+  package var summary: (minimum: Double, median: Double, mean: Double, worst: String)? {
     guard let worst = layers.min(by: { $0.sqnr < $1.sqnr }) else { return nil }
     let sorted = layers.map(\.sqnr).sorted()
     let middle = sorted.count / 2

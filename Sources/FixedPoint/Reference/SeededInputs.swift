@@ -4,8 +4,8 @@ import Networks
 /// Deterministic stand-ins for images: every network input uniform in [-1, 1] (a normalized image's
 /// range). Image `index` of a seed is the same on every run and independent of how many others are
 /// drawn: calibration uses images 1...N, evaluation image 0, so it is never a calibration image.
-public enum SeededInputs {
-  public static func image(_ network: Network, seed: UInt64, index: Int) -> [String: FloatBlock] {
+package enum SeededInputs {
+  package static func image(_ network: Network, seed: UInt64, index: Int) -> [String: FloatBlock] {
     // A separate stream per (seed, image): SplitMix64 seeded from both, apart from the weights' stream.
     var generator = SeededGenerator(seed: (seed &+ 0x1234_5678_9ABC_DEF1) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
     var result: [String: FloatBlock] = [:]
@@ -18,10 +18,10 @@ public enum SeededInputs {
 }
 
 /// Signal-to-quantization-noise ratios of a measured tensor against its reference.
-public enum SignalToNoise {
+package enum SignalToNoise {
   /// Noise power over signal power, sum (measured - reference)^2 / sum reference^2: 0 when they are
   /// equal, infinite when the reference is all zero and the measurement is not.
-  public static func noiseToSignal(reference: [Float], measured: [Float]) -> Double {
+  package static func noiseToSignal(reference: [Float], measured: [Float]) -> Double {
     precondition(reference.count == measured.count, "tensors of different sizes")
     var signal = 0.0
     var noise = 0.0
@@ -35,11 +35,11 @@ public enum SignalToNoise {
   }
 
   /// 10 log10(signal / noise), in dB (+infinity for an exact match).
-  public static func decibels(reference: [Float], measured: [Float]) -> Double {
+  package static func decibels(reference: [Float], measured: [Float]) -> Double {
     decibels(noiseToSignal: noiseToSignal(reference: reference, measured: measured))
   }
 
-  public static func decibels(noiseToSignal ratio: Double) -> Double {
+  package static func decibels(noiseToSignal ratio: Double) -> Double {
     ratio == 0 ? .infinity : -10 * log10(ratio)
   }
 }

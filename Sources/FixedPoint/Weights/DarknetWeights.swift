@@ -30,8 +30,8 @@ import Networks
 /// **Extra bytes.** Darknet ignores bytes after the last layer; here they are an error unless
 /// `Options.allowTrailingBytes`, because extra weights usually mean the file belongs to
 /// another cfg (e.g. a different class count that happens to be larger).
-public enum DarknetWeights {
-  public enum BatchNormEpsilon: Hashable, Sendable {
+package enum DarknetWeights {
+  package enum BatchNormEpsilon: Hashable, Sendable {
     /// std = sqrt(variance + 0.00001).
     case insideSquareRoot
     /// std = sqrt(variance) + 0.000001 (pjreddie/darknet blas.c `normalize_cpu`).
@@ -45,18 +45,18 @@ public enum DarknetWeights {
     }
   }
 
-  public struct Options: Hashable, Sendable {
-    public var epsilon: BatchNormEpsilon
-    public var allowTrailingBytes: Bool
+  package struct Options: Hashable, Sendable {
+    package var epsilon: BatchNormEpsilon
+    package var allowTrailingBytes: Bool
 
-    public init(epsilon: BatchNormEpsilon = .insideSquareRoot, allowTrailingBytes: Bool = false) {
+    package init(epsilon: BatchNormEpsilon = .insideSquareRoot, allowTrailingBytes: Bool = false) {
       self.epsilon = epsilon
       self.allowTrailingBytes = allowTrailingBytes
     }
   }
 
   /// Reads the weights file at `weightsPath` for the cfg at `cfgPath`, whose analysis is `analysis`.
-  public static func read(
+  package static func read(
     weightsPath: String, cfgPath: String, analysis: NetworkAnalysis, options: Options = Options()
   ) throws(DarknetWeightsError) -> NetworkWeights {
     let cfg = try contents(of: cfgPath)
@@ -69,7 +69,7 @@ public enum DarknetWeights {
 
   /// Reads weights from `weights` (the bytes of a `.weights` file) for the cfg text `cfg`;
   /// `file` and `cfgFile` name them in errors.
-  public static func read(
+  package static func read(
     weights: Data, cfg: String, analysis: NetworkAnalysis, options: Options = Options(),
     file: String = "<weights>", cfgFile: String = "<cfg>"
   ) throws(DarknetWeightsError) -> NetworkWeights {
@@ -105,7 +105,7 @@ public enum DarknetWeights {
   }
 
   /// The float32 values a weights file for this cfg holds after its header.
-  public static func expectedFloatCount(cfg: String, analysis: NetworkAnalysis, cfgFile: String = "<cfg>")
+  package static func expectedFloatCount(cfg: String, analysis: NetworkAnalysis, cfgFile: String = "<cfg>")
     throws(DarknetWeightsError) -> Int
   {
     try DarknetWeightsPlan(cfg: cfg, analysis: analysis, file: cfgFile).layers.reduce(0) { $0 + $1.floatCount }

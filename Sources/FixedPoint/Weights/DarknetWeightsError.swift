@@ -1,5 +1,5 @@
 /// Why a Darknet `.weights` file could not be read against its cfg and network.
-public enum DarknetWeightsError: Error, Hashable, Sendable, CustomStringConvertible {
+package enum DarknetWeightsError: Error, Hashable, Sendable, CustomStringConvertible {
   /// No file at that path, or it cannot be read.
   case fileMissing(path: String)
   case unreadable(path: String, reason: String)
@@ -14,7 +14,7 @@ public enum DarknetWeightsError: Error, Hashable, Sendable, CustomStringConverti
   /// A cfg feature whose weights this reader does not load (see `DarknetWeights`).
   case unsupported(file: String, line: Int?, message: String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .fileMissing(let path): return "\(path): no such file"
     case .unreadable(let path, let reason): return "\(path): cannot read the file: \(reason)"

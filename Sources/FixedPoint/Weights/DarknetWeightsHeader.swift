@@ -6,13 +6,13 @@
 /// version 0.2; pjreddie's published yolov3 weights are 0.2.0, so 8). AlexeyAB/darknet drops
 /// the `< 1000` guards, which differs only for "transposed" files (major or minor > 1000);
 /// this reader follows pjreddie there, since such files predate the fork.
-public struct DarknetWeightsHeader: Hashable, Sendable {
-  public var major: Int32
-  public var minor: Int32
-  public var revision: Int32
-  public var seen: UInt64
+package struct DarknetWeightsHeader: Hashable, Sendable {
+  package var major: Int32
+  package var minor: Int32
+  package var revision: Int32
+  package var seen: UInt64
 
-  public init(major: Int32, minor: Int32, revision: Int32, seen: UInt64 = 0) {
+  package init(major: Int32, minor: Int32, revision: Int32, seen: UInt64 = 0) {
     self.major = major
     self.minor = minor
     self.revision = revision
@@ -20,11 +20,11 @@ public struct DarknetWeightsHeader: Hashable, Sendable {
   }
 
   /// Whether `seen` takes 8 bytes (else 4).
-  public var hasWideSeen: Bool { (Int(major) * 10 + Int(minor)) >= 2 && major < 1000 && minor < 1000 }
+  package var hasWideSeen: Bool { (Int(major) * 10 + Int(minor)) >= 2 && major < 1000 && minor < 1000 }
   /// Header bytes before the first layer: 20 or 16.
-  public var byteCount: Int { 12 + (hasWideSeen ? 8 : 4) }
+  package var byteCount: Int { 12 + (hasWideSeen ? 8 : 4) }
   /// Darknet's `transpose` flag: connected weights stored [input][output] instead of [output][input].
-  public var transposesConnected: Bool { major > 1000 || minor > 1000 }
+  package var transposesConnected: Bool { major > 1000 || minor > 1000 }
 
   /// Parses the header at the start of `bytes`.
   static func read(_ bytes: [UInt8], file: String) throws(DarknetWeightsError) -> DarknetWeightsHeader {

@@ -5,26 +5,26 @@ import Networks
 /// fully connected [outputFeature][inputFeature] (inputs flattened in CHW order). One bias per
 /// output channel or feature (empty for layers without a bias); layers without parameters
 /// (pooling, add, concat, upsample) have none.
-public struct LayerWeights: Hashable, Sendable {
-  public var weights: [Float]
-  public var bias: [Float]
+package struct LayerWeights: Hashable, Sendable {
+  package var weights: [Float]
+  package var bias: [Float]
 
-  public init(weights: [Float], bias: [Float]) {
+  package init(weights: [Float], bias: [Float]) {
     self.weights = weights
     self.bias = bias
   }
 }
 
 /// The parameters of every layer of a network, by layer name.
-public struct NetworkWeights: Sendable {
-  public var layers: [String: LayerWeights]
+package struct NetworkWeights: Sendable {
+  package var layers: [String: LayerWeights]
 
-  public init(layers: [String: LayerWeights]) { self.layers = layers }
+  package init(layers: [String: LayerWeights]) { self.layers = layers }
 
   /// Deterministic random weights (the default when no weights file is given): uniform in
   /// +-sqrt(6 / fan-in) (He et al.'s range for ReLU networks, so activations neither vanish nor
   /// explode through deep stacks), biases uniform in +-0.1; the same seed gives the same bits.
-  public static func seeded(_ analysis: NetworkAnalysis, seed: UInt64 = 1) -> NetworkWeights {
+  package static func seeded(_ analysis: NetworkAnalysis, seed: UInt64 = 1) -> NetworkWeights {
     var generator = SeededGenerator(seed: seed)
     var layers: [String: LayerWeights] = [:]
     for layer in analysis.layers where layer.weightCount > 0 {

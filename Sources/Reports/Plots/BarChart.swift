@@ -5,15 +5,15 @@
 /// grows a row per category and names stay horizontal. Vertical bars turn their names 45°.
 /// Names longer than `labelLimit` characters lose their middle to an ellipsis.
 /// Each bar is an SVG group `<g class="bar" data-category="NAME">`, one `<rect>` per component.
-public struct BarChart: Hashable, Sendable {
-  public struct Category: Hashable, Sendable {
-    public var name: String
+package struct BarChart: Hashable, Sendable {
+  package struct Category: Hashable, Sendable {
+    package var name: String
     /// One value per component, in the chart's component order; negative values count as zero.
-    public var values: [Double]
+    package var values: [Double]
     /// Set on a shaded band with a bold name; the legend names the band `emphasisLabel`.
-    public var emphasized: Bool
+    package var emphasized: Bool
 
-    public init(name: String, values: [Double], emphasized: Bool = false) {
+    package init(name: String, values: [Double], emphasized: Bool = false) {
       self.name = name
       self.values = values
       self.emphasized = emphasized
@@ -23,19 +23,19 @@ public struct BarChart: Hashable, Sendable {
     var total: Double { stackedValues.reduce(0, +) }
   }
 
-  public enum Orientation: Hashable, Sendable { case horizontal, vertical }
+  package enum Orientation: Hashable, Sendable { case horizontal, vertical }
 
-  public var title: String
+  package var title: String
   /// The quantity and unit of the value axis, e.g. "DRAM traffic (entries)".
-  public var valueLabel: String
-  public var components: [String]
-  public var categories: [Category]
-  public var orientation: Orientation
+  package var valueLabel: String
+  package var components: [String]
+  package var categories: [Category]
+  package var orientation: Orientation
   /// What an emphasized category is, for the legend (e.g. "fused segment").
-  public var emphasisLabel: String?
-  public var labelLimit: Int
+  package var emphasisLabel: String?
+  package var labelLimit: Int
 
-  public init(
+  package init(
     title: String, valueLabel: String, components: [String], categories: [Category],
     orientation: Orientation = .horizontal, emphasisLabel: String? = nil, labelLimit: Int = 32
   ) {
@@ -50,7 +50,7 @@ public struct BarChart: Hashable, Sendable {
 
   static let emphasisColor = "#efe9d6"
 
-  public func svg() -> String {
+  package func svg() -> String {
     guard !categories.isEmpty, !components.isEmpty else { return ChartStyle.noData(title: title) }
     let layout = BarLayout(chart: self)
     var document = SVGDocument(width: layout.width, height: layout.height)

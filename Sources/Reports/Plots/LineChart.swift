@@ -6,26 +6,26 @@
 /// says "no data". Dashed series are drawn under solid ones; the legend keeps the given order.
 /// Each series is an SVG group `<g class="series" data-series="NAME">` holding
 /// its `<polyline>` (points in ascending x) and its markers, so tools and tests can read it back.
-public struct LineChart: Hashable, Sendable {
-  public struct Point: Hashable, Sendable {
-    public var x: Double
-    public var y: Double
+package struct LineChart: Hashable, Sendable {
+  package struct Point: Hashable, Sendable {
+    package var x: Double
+    package var y: Double
 
-    public init(x: Double, y: Double) {
+    package init(x: Double, y: Double) {
       self.x = x
       self.y = y
     }
   }
 
-  public struct Series: Hashable, Sendable {
-    public var name: String
-    public var points: [Point]
+  package struct Series: Hashable, Sendable {
+    package var name: String
+    package var points: [Point]
     /// Drawn dashed: for bounds and references (a floor) rather than measured results.
-    public var dashed: Bool
+    package var dashed: Bool
     /// An SVG colour; nil takes the series' place in the Okabe-Ito palette.
-    public var color: String?
+    package var color: String?
 
-    public init(name: String, points: [Point], dashed: Bool = false, color: String? = nil) {
+    package init(name: String, points: [Point], dashed: Bool = false, color: String? = nil) {
       self.name = name
       self.points = points
       self.dashed = dashed
@@ -33,20 +33,20 @@ public struct LineChart: Hashable, Sendable {
     }
   }
 
-  public enum XScale: Hashable, Sendable {
+  package enum XScale: Hashable, Sendable {
     /// Ticks in 1-2-5 steps, labelled compactly (250K, 1.2M).
     case linear
     /// Equal space per doubling, ticks at the powers of two, labelled as buffer sizes (16K, 1M).
     case log2
   }
 
-  public var title: String
-  public var xLabel: String
-  public var yLabel: String
-  public var xScale: XScale
-  public var series: [Series]
+  package var title: String
+  package var xLabel: String
+  package var yLabel: String
+  package var xScale: XScale
+  package var series: [Series]
 
-  public init(title: String, xLabel: String, yLabel: String, xScale: XScale = .log2, series: [Series]) {
+  package init(title: String, xLabel: String, yLabel: String, xScale: XScale = .log2, series: [Series]) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -59,7 +59,7 @@ public struct LineChart: Hashable, Sendable {
   /// Keeps the first and last markers off the axis lines.
   static let inset = 14.0
 
-  public func svg() -> String {
+  package func svg() -> String {
     let drawn = series.map { line in line.points.filter(isDrawable).sorted { $0.x < $1.x } }
     let all = drawn.joined()
     guard !all.isEmpty else { return ChartStyle.noData(title: title) }

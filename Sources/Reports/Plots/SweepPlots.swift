@@ -2,7 +2,7 @@ import Tiling
 
 /// The SVG charts of `dse sweep`: how a network's DRAM traffic or energy falls as the buffer
 /// grows, per strategy, and where one plan's traffic goes, per layer or fused segment.
-public enum SweepPlots {
+package enum SweepPlots {
   /// One line per strategy (in order of first appearance in `plans`) against buffer size on a
   /// log2 axis, plus `floor` as a dashed line named "network floor". The chart plots the
   /// objective: DRAM traffic in entries, or DRAM energy computed in pJ with `energy` and drawn
@@ -14,7 +14,7 @@ public enum SweepPlots {
   ///     measured in: entries for `.traffic`, pJ for `.energy` (the caller knows the bit
   ///     widths that turn entries into energy; the chart converts pJ to its display unit).
   ///     nil draws no floor.
-  public static func traffic(
+  package static func traffic(
     network: String, plans: [NetworkPlan], floor: Double?, objective: Objective, energy: EnergyModel
   ) -> String {
     let ours = plans.filter { $0.network == network }
@@ -43,11 +43,11 @@ public enum SweepPlots {
   }
 
   /// The operands of DRAM traffic, in the stacking order of `layers`.
-  public static let operandNames = ["input reads", "weight reads", "output writes", "partial-sum reads", "partial-sum writes"]
+  package static let operandNames = ["input reads", "weight reads", "output writes", "partial-sum reads", "partial-sum writes"]
 
   /// A stacked horizontal bar per unit of `plan`, in plan order, split by operand
   /// (`operandNames`), in entries. Fused segments are shaded and named in the legend.
-  public static func layers(network: String, plan: NetworkPlan) -> String {
+  package static func layers(network: String, plan: NetworkPlan) -> String {
     let categories = plan.units.map { unit in
       let traffic = unit.traffic
       let values = [traffic.inputReads, traffic.weightReads, traffic.outputWrites, traffic.psumReads, traffic.psumWrites]

@@ -2,21 +2,21 @@ import Networks
 import Tiling
 
 /// What the candidate enumeration tries.
-public struct CandidateOptions: Hashable, Sendable {
+package struct CandidateOptions: Hashable, Sendable {
   /// Longest fused chain, in layers, and most channel stages in one (docs/fusion-model.md).
-  public var maxLength: Int
-  public var maxStages: Int
-  public var psumWidth: Int
+  package var maxLength: Int
+  package var maxStages: Int
+  package var psumWidth: Int
   /// Leave out a segment that cannot move fewer bits than some cover of the same layers by
   /// shorter candidates (it is searched with that cover's bits as a cut-off). Exact for the
   /// least-bits (energy) objective without coupling constraints, which can always use the cover
   /// instead; wrong for a segment cap or a latency budget, which may need the longer segment.
-  public var pruneLosing: Bool
+  package var pruneLosing: Bool
   /// Besides each segment's least-bits schedule, its least-bits schedule that recomputes
   /// nothing (when that differs): the other end of the (bits, MACs) trade-off, for a latency budget.
-  public var recomputeFree: Bool
+  package var recomputeFree: Bool
 
-  public init(maxLength: Int = 8, maxStages: Int = 3, psumWidth: Int = 1, pruneLosing: Bool = true, recomputeFree: Bool = false) {
+  package init(maxLength: Int = 8, maxStages: Int = 3, psumWidth: Int = 1, pruneLosing: Bool = true, recomputeFree: Bool = false) {
     self.maxLength = maxLength
     self.maxStages = maxStages
     self.psumWidth = psumWidth
@@ -30,8 +30,8 @@ public struct CandidateOptions: Hashable, Sendable {
 /// within the limits (its least-bits schedule, fewest extra MACs among equals; and optionally
 /// its recompute-free one). A single layer's schedules differ only in bits, so one is its whole
 /// Pareto set; footprint is not an axis because every candidate already fits the buffer.
-public enum CandidateEnumerator {
-  public static func candidates(
+package enum CandidateEnumerator {
+  package static func candidates(
     _ analysis: NetworkAnalysis, buffer: Int, options: CandidateOptions = .init(), memo: SearchMemo? = nil,
     progress: (_ searched: Int, _ total: Int) -> Void = { _, _ in }
   ) throws(PlanningError) -> CandidateSet {

@@ -4,13 +4,13 @@ import Foundation
 /// optimizer chose from, one row per candidate, so that the choice can be re-solved and
 /// checked without searching again.
 extension PartitionProblem {
-  public static let csvHeader = [
+  package static let csvHeader = [
     "network", "buffer_entries", "layer_count", "pruned", "first", "end", "first_layer", "last_layer", "dram_bits",
     "dram_traffic", "macs", "extra_macs",
   ]
 
   /// Rows of `problems`, header first. Layer names are quoted when they need it.
-  public static func csv(_ problems: [PartitionProblem]) -> String {
+  package static func csv(_ problems: [PartitionProblem]) -> String {
     var lines = [csvHeader.joined(separator: ",")]
     for problem in problems {
       for candidate in problem.candidates {
@@ -28,7 +28,7 @@ extension PartitionProblem {
 
   /// Reads what `csv` wrote: one problem per (network, buffer size), in file order. Layer names
   /// are not kept (only the first and last of each candidate are written): a layer is named by index.
-  public static func parse(csv text: String, file: String) throws(CandidateFileError) -> [PartitionProblem] {
+  package static func parse(csv text: String, file: String) throws(CandidateFileError) -> [PartitionProblem] {
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if lines.last == "" { lines.removeLast() }
     guard let header = lines.first, splitFields(header) == csvHeader else {
@@ -109,10 +109,10 @@ extension PartitionProblem {
 }
 
 /// A candidate file that cannot be read: where, and what is wrong.
-public struct CandidateFileError: Error, Hashable, Sendable, CustomStringConvertible {
-  public var file: String
-  public var line: Int
-  public var message: String
+package struct CandidateFileError: Error, Hashable, Sendable, CustomStringConvertible {
+  package var file: String
+  package var line: Int
+  package var message: String
 
-  public var description: String { "\(file):\(line): \(message)" }
+  package var description: String { "\(file):\(line): \(message)" }
 }

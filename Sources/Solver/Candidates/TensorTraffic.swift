@@ -3,8 +3,8 @@ import Tiling
 
 /// Entries a candidate moves of one tensor, and whose bit width they take: what lets the
 /// optimizer re-price a candidate when it chooses layer widths (docs/optimizer.md, "Bit widths").
-public struct TensorTraffic: Hashable, Sendable {
-  public enum Owner: Hashable, Sendable {
+package struct TensorTraffic: Hashable, Sendable {
+  package enum Owner: Hashable, Sendable {
     /// The weights of the layer with this index.
     case weights(Int)
     /// The output activations of the layer with this index (partial sums too).
@@ -13,17 +13,17 @@ public struct TensorTraffic: Hashable, Sendable {
     case input(bits: Int)
   }
 
-  public var owner: Owner
+  package var owner: Owner
   /// Entries moved; partial sums count `psumWidth` times (they are that many entries wide).
-  public var entries: Int
+  package var entries: Int
 
-  public init(owner: Owner, entries: Int) {
+  package init(owner: Owner, entries: Int) {
     self.owner = owner
     self.entries = entries
   }
 
   /// The width of the owner's entries when layer `index` has width `width(index)`.
-  public func bits(width: (Int) -> Int) -> Int {
+  package func bits(width: (Int) -> Int) -> Int {
     switch owner {
     case .weights(let layer), .activations(let layer): return entries * width(layer)
     case .input(let bits): return entries * bits

@@ -3,9 +3,9 @@ import CGLPK
 /// Solves `LinearProgram`s with GLPK (GNU Linear Programming Kit). Synchronous and thread-safe:
 /// solves from any thread or task are serialized on one process-wide lock (see
 /// `GLPKEnvironment`), so a long solve blocks its caller's thread and every other solve.
-public enum GLPK {
+package enum GLPK {
   /// The linked library's version, "major.minor" (for example "5.0").
-  public static var version: String {
+  package static var version: String {
     // GLPK 5.0 returns a static string, but older releases read it from the thread's environment:
     // copy it inside `run`, before the environment is freed.
     (try? GLPKEnvironment.run { _ in String(cString: glp_version()) }) ?? "unknown"
@@ -20,7 +20,7 @@ public enum GLPK {
   /// Branch and cut terminates when every integer column is bounded (binary columns are). With
   /// unbounded integer columns an integer-infeasible program can make it search forever, as in
   /// any LP-based branch and bound: set a time limit for such models.
-  public static func solve(_ program: LinearProgram, options: SolverOptions = .init()) throws(SolverError)
+  package static func solve(_ program: LinearProgram, options: SolverOptions = .init()) throws(SolverError)
     -> Solution
   {
     try check(program, options)
@@ -38,7 +38,7 @@ public enum GLPK {
 
   /// Solves the LP relaxation: every column continuous, binary columns within 0...1; simplex
   /// with presolve per `options` (`relativeGap` does not apply).
-  public static func solveRelaxation(_ program: LinearProgram, options: SolverOptions = .init()) throws(SolverError)
+  package static func solveRelaxation(_ program: LinearProgram, options: SolverOptions = .init()) throws(SolverError)
     -> Solution
   {
     try check(program, options)

@@ -1,6 +1,6 @@
 /// Why a `LinearProgram` cannot be handed to a solver, naming the row or column at fault.
-public struct LinearProgramError: Error, Hashable, Sendable, CustomStringConvertible {
-  public var description: String
+package struct LinearProgramError: Error, Hashable, Sendable, CustomStringConvertible {
+  package var description: String
 
   init(_ description: String) {
     self.description = description
@@ -12,7 +12,7 @@ extension LinearProgram {
   /// upper, term columns out of range, a column twice in one row, empty names, binary columns
   /// whose bounds are not 0...1, and integer columns whose bounds are not whole numbers (GLPK's
   /// branch and cut refuses those rather than rounding them inward).
-  public func validate() throws(LinearProgramError) {
+  package func validate() throws(LinearProgramError) {
     guard objectiveConstant.isFinite else {
       throw LinearProgramError("objective constant is \(objectiveConstant), not a finite number")
     }

@@ -3,22 +3,22 @@
 ///
 /// Nothing here touches GLPK, so models are built, compared and tested without a solver;
 /// `GLPK.solve` validates the value and translates it (0-based indices here, 1-based in GLPK).
-public struct LinearProgram: Hashable, Sendable {
-  public enum Direction: Hashable, Sendable { case minimize, maximize }
+package struct LinearProgram: Hashable, Sendable {
+  package enum Direction: Hashable, Sendable { case minimize, maximize }
 
   /// `binary` is an integer column with bounds 0...1.
-  public enum Kind: Hashable, Sendable { case continuous, integer, binary }
+  package enum Kind: Hashable, Sendable { case continuous, integer, binary }
 
   /// A variable. A nil bound means unbounded on that side.
-  public struct Column: Hashable, Sendable {
-    public var name: String
-    public var kind: Kind
-    public var lower: Double?
-    public var upper: Double?
+  package struct Column: Hashable, Sendable {
+    package var name: String
+    package var kind: Kind
+    package var lower: Double?
+    package var upper: Double?
     /// The column's coefficient in the objective.
-    public var cost: Double
+    package var cost: Double
 
-    public init(name: String, kind: Kind = .continuous, lower: Double? = 0, upper: Double? = nil, cost: Double = 0) {
+    package init(name: String, kind: Kind = .continuous, lower: Double? = 0, upper: Double? = nil, cost: Double = 0) {
       self.name = name
       self.kind = kind
       self.lower = lower
@@ -29,13 +29,13 @@ public struct LinearProgram: Hashable, Sendable {
 
   /// A constraint `lower <= Σ coefficient · column <= upper`; a nil bound means none on that side,
   /// equal bounds make an equality row.
-  public struct Row: Hashable, Sendable {
-    public var name: String
-    public var terms: [Term]
-    public var lower: Double?
-    public var upper: Double?
+  package struct Row: Hashable, Sendable {
+    package var name: String
+    package var terms: [Term]
+    package var lower: Double?
+    package var upper: Double?
 
-    public init(name: String, terms: [Term], lower: Double? = nil, upper: Double? = nil) {
+    package init(name: String, terms: [Term], lower: Double? = nil, upper: Double? = nil) {
       self.name = name
       self.terms = terms
       self.lower = lower
@@ -43,24 +43,24 @@ public struct LinearProgram: Hashable, Sendable {
     }
   }
 
-  public struct Term: Hashable, Sendable {
+  package struct Term: Hashable, Sendable {
     /// Index into `LinearProgram.columns`.
-    public var column: Int
-    public var coefficient: Double
+    package var column: Int
+    package var coefficient: Double
 
-    public init(column: Int, coefficient: Double) {
+    package init(column: Int, coefficient: Double) {
       self.column = column
       self.coefficient = coefficient
     }
   }
 
-  public var direction: Direction
-  public var columns: [Column]
-  public var rows: [Row]
+  package var direction: Direction
+  package var columns: [Column]
+  package var rows: [Row]
   /// Added to the objective: `objective = objectiveConstant + Σ cost · column`.
-  public var objectiveConstant: Double
+  package var objectiveConstant: Double
 
-  public init(direction: Direction = .minimize) {
+  package init(direction: Direction = .minimize) {
     self.direction = direction
     self.columns = []
     self.rows = []
@@ -68,13 +68,13 @@ public struct LinearProgram: Hashable, Sendable {
   }
 
   /// Whether any column must take an integer value, which makes `GLPK.solve` branch and cut.
-  public var hasIntegerColumns: Bool {
+  package var hasIntegerColumns: Bool {
     columns.contains { $0.kind != .continuous }
   }
 
   /// Returns the column's index. A binary column has bounds 0...1 whatever `lower` and `upper` say.
   @discardableResult
-  public mutating func addColumn(
+  package mutating func addColumn(
     _ name: String, kind: Kind = .continuous, lower: Double? = 0, upper: Double? = nil, cost: Double = 0
   ) -> Int {
     let isBinary = kind == .binary
@@ -86,7 +86,7 @@ public struct LinearProgram: Hashable, Sendable {
   /// Returns the row's index. A nil bound means unbounded on that side; lower == upper makes an
   /// equality row. Terms are checked by `validate()`, not here, so building never traps.
   @discardableResult
-  public mutating func addRow(
+  package mutating func addRow(
     _ name: String, terms: [(column: Int, coefficient: Double)], lower: Double? = nil, upper: Double? = nil
   ) -> Int {
     let rowTerms = terms.map { Term(column: $0.column, coefficient: $0.coefficient) }
@@ -95,7 +95,7 @@ public struct LinearProgram: Hashable, Sendable {
   }
 
   /// The objective at `values` (one per column), constant included.
-  public func objective(at values: [Double]) -> Double {
+  package func objective(at values: [Double]) -> Double {
     zip(columns, values).reduce(objectiveConstant) { $0 + $1.0.cost * $1.1 }
   }
 }

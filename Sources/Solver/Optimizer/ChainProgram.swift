@@ -2,11 +2,11 @@
 /// candidates of consecutive layers, each layer exactly once. A shortest path through the
 /// boundaries 0...n; it needs an objective that is a sum over candidates and no constraint
 /// that couples them, which is what the MILP adds.
-public enum ChainProgram {
+package enum ChainProgram {
   /// Indices of the chosen candidates in layer order and their total cost, or nil when no
   /// cover exists. Among equal totals the earliest-listed candidates win, so the answer is
   /// deterministic.
-  public static func cheapestCover(
+  package static func cheapestCover(
     layerCount: Int, candidates: [CandidateFigures], cost: (CandidateFigures) -> Double
   ) -> (cost: Double, chosen: [Int])? {
     var best = Array(repeating: Double.infinity, count: layerCount + 1)

@@ -2,17 +2,17 @@ import Foundation
 import Tiling
 
 /// The `optimal` strategy's plan at one buffer size, and how it was found.
-public struct OptimalPlan: Hashable, Sendable {
-  public var plan: NetworkPlan
-  public var solution: PartitionSolution
-  public var solver: String { solution.solver }
-  public var warnings: [String] { solution.warnings }
+package struct OptimalPlan: Hashable, Sendable {
+  package var plan: NetworkPlan
+  package var solution: PartitionSolution
+  package var solver: String { solution.solver }
+  package var warnings: [String] { solution.warnings }
 }
 
 /// The `optimal` strategy: the plan of the candidates `PartitionSolver` chooses, its units
 /// re-priced at the chosen widths when the layers' widths were chosen too.
-public enum OptimalPlanner {
-  public static func plan(
+package enum OptimalPlanner {
+  package static func plan(
     _ set: CandidateSet, objective: Objective = .energy, constraints: PlanConstraints = .none,
     architecture: Architecture = .default, solverOptions: SolverOptions = .init(timeLimit: 60)
   ) throws(OptimizationError) -> OptimalPlan {

@@ -2,22 +2,22 @@ import Tiling
 
 /// The optimizer's answer for one partition problem: the chosen candidates and widths, which
 /// solver produced them, and what the user must know about it.
-public struct PartitionSolution: Hashable, Sendable {
+package struct PartitionSolution: Hashable, Sendable {
   /// Indices into the problem's candidates, in layer order.
-  public var chosen: [Int]
+  package var chosen: [Int]
   /// The width chosen for each layer with a width choice (by layer index).
-  public var widths: [Int: Int]
+  package var widths: [Int: Int]
   /// `milp` (GLPK proved it optimal; without coupling constraints the dynamic program agreed),
   /// `milp-incumbent` (GLPK stopped at its time limit: the best plan found, not proved optimal),
   /// `dp` (the dynamic program, after GLPK failed or stopped; exact without coupling constraints),
   /// `dp-least-error` (with a width choice: that plan at the least-error widths; feasible, not optimal).
-  public var solver: String
+  package var solver: String
   /// The objective value of the plan, in the objective's unit.
-  public var objective: Double
+  package var objective: Double
   /// The least objective of any plan at declared widths ignoring the coupling constraints.
-  public var uncoupledObjective: Double
+  package var uncoupledObjective: Double
   /// Things that went differently than asked (printed on stderr by the tool).
-  public var warnings: [String]
+  package var warnings: [String]
 }
 
 /// A plan that cannot be made: which constraint binds and the smallest value that works.
@@ -30,8 +30,8 @@ public struct OptimizationError: Error, Hashable, Sendable, CustomStringConverti
 /// Picks the fusion partition and every unit's schedule (and the layers' widths) from the
 /// candidates by the MILP of docs/optimizer.md on GLPK, cross-checked by (and falling back to)
 /// the exact dynamic program.
-public enum PartitionSolver {
-  public static func solve(
+package enum PartitionSolver {
+  package static func solve(
     _ set: PartitionProblem, objective: Objective = .energy, constraints: PlanConstraints = .none,
     architecture: Architecture = .default, solverOptions: SolverOptions = .init(timeLimit: 60)
   ) throws(OptimizationError) -> PartitionSolution {

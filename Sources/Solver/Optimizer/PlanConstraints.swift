@@ -2,7 +2,7 @@ import Tiling
 
 extension Objective {
   /// The candidate's contribution to the objective.
-  public func cost(_ candidate: CandidateFigures, energy model: EnergyModel) -> Double {
+  package func cost(_ candidate: CandidateFigures, energy model: EnergyModel) -> Double {
     switch self {
     case .energy: return Double(candidate.bits) / 8 * model.dramPicojoulesPerByte
     case .traffic: return Double(candidate.traffic)
@@ -12,21 +12,21 @@ extension Objective {
 
 /// Constraints that couple the candidates of a plan, making the choice more than a shortest
 /// path (docs/optimizer.md). Each is optional.
-public struct PlanConstraints: Hashable, Sendable {
+package struct PlanConstraints: Hashable, Sendable {
   /// Sum over the plan of each candidate's roofline cycles (`PlanCandidate.cycles`).
-  public var maxLatencyCycles: Double?
+  package var maxLatencyCycles: Double?
   /// Most units (single layers and fused segments) in the plan.
-  public var maxSegments: Int?
+  package var maxSegments: Int?
   /// Per-layer bit widths within a quantization-error budget.
-  public var widths: WidthChoices?
+  package var widths: WidthChoices?
 
-  public init(maxLatencyCycles: Double? = nil, maxSegments: Int? = nil, widths: WidthChoices? = nil) {
+  package init(maxLatencyCycles: Double? = nil, maxSegments: Int? = nil, widths: WidthChoices? = nil) {
     self.maxLatencyCycles = maxLatencyCycles
     self.maxSegments = maxSegments
     self.widths = widths
   }
 
-  public static let none = PlanConstraints()
+  package static let none = PlanConstraints()
 
-  public var isCoupled: Bool { maxLatencyCycles != nil || maxSegments != nil || widths != nil }
+  package var isCoupled: Bool { maxLatencyCycles != nil || maxSegments != nil || widths != nil }
 }

@@ -9,8 +9,8 @@
 /// - outputs: output channels x output rows x columns; input-channel loops do not move them, and
 ///   leaving an output tile before its reduction over input channels completes writes a partial
 ///   sum that is read back on the next visit (as for a GEMM).
-public enum ConvolutionTraffic {
-  public static func traffic(problem: ConvolutionProblem, tiling: ConvolutionTiling) -> Traffic {
+package enum ConvolutionTraffic {
+  package static func traffic(problem: ConvolutionProblem, tiling: ConvolutionTiling) -> Traffic {
     let levels = tiling.order.map { dimension in
       LoopLevel(count: axis(.output, dimension, problem, tiling).count, scanned: tiling.scan.contains(dimension))
     }
@@ -27,12 +27,12 @@ public enum ConvolutionTraffic {
 
   /// Buffer entries of the largest tile of each operand: input window, weights, and outputs
   /// (partial sums `psumWidth` entries wide).
-  public static func footprint(problem: ConvolutionProblem, tiling: ConvolutionTiling, psumWidth: Int = 1) -> Int {
+  package static func footprint(problem: ConvolutionProblem, tiling: ConvolutionTiling, psumWidth: Int = 1) -> Int {
     split(problem: problem, tiling: tiling, psumWidth: psumWidth).total
   }
 
   /// The footprint, operand by operand.
-  public static func split(problem: ConvolutionProblem, tiling: ConvolutionTiling, psumWidth: Int = 1) -> BufferSplit {
+  package static func split(problem: ConvolutionProblem, tiling: ConvolutionTiling, psumWidth: Int = 1) -> BufferSplit {
     func largest(_ operand: Operand) -> Int {
       tiling.order.reduce(1) { product, dimension in
         product * AxisSummary(axis(operand, dimension, problem, tiling)).maximumLength
@@ -48,7 +48,7 @@ public enum ConvolutionTraffic {
 
   /// The intervals `operand` covers along loop `dimension`, one per tile index (the regions the
   /// cost model charges, which the executor loads).
-  public static func axis(
+  package static func axis(
     _ operand: Operand, _ dimension: ConvolutionDimension, _ problem: ConvolutionProblem, _ tiling: ConvolutionTiling
   ) -> AxisIntervals {
     let size = tiling.size(dimension, in: problem)

@@ -1,25 +1,25 @@
 /// One DRAM transfer of a convolution's walk.
-public struct ConvolutionTransfer: Hashable, Sendable, Codable {
-  public var operand: Operand
-  public var kind: Transfer.Kind
+package struct ConvolutionTransfer: Hashable, Sendable, Codable {
+  package var operand: Operand
+  package var kind: Transfer.Kind
   /// Tile index along each loop of the nest (loops the operand does not depend on included).
-  public var tile: [ConvolutionDimension: Int]
+  package var tile: [ConvolutionDimension: Int]
   /// Entries moved: for an input tile, only what the previous input tile does not hold.
-  public var entries: Int
+  package var entries: Int
 }
 
 /// Enumerates a tiled convolution step by step and emits its DRAM transfers: the reference the
 /// closed form is checked against, and the stream DRAM traces and the executor consume.
-public struct ConvolutionWalk: Sendable {
-  public let problem: ConvolutionProblem
-  public let tiling: ConvolutionTiling
+package struct ConvolutionWalk: Sendable {
+  package let problem: ConvolutionProblem
+  package let tiling: ConvolutionTiling
 
-  public init(problem: ConvolutionProblem, tiling: ConvolutionTiling) {
+  package init(problem: ConvolutionProblem, tiling: ConvolutionTiling) {
     self.problem = problem
     self.tiling = tiling
   }
 
-  public func transfers() -> [ConvolutionTransfer] {
+  package func transfers() -> [ConvolutionTransfer] {
     let order = tiling.order
     func axes(_ operand: Operand) -> [AxisIntervals] {
       order.map { ConvolutionTraffic.axis(operand, $0, problem, tiling) }
@@ -75,7 +75,7 @@ public struct ConvolutionWalk: Sendable {
   }
 
   /// The walk's transfers summed per operand and kind.
-  public func traffic() -> Traffic {
+  package func traffic() -> Traffic {
     transfers().reduce(into: Traffic.zero) { $0.record($1.operand, $1.kind, entries: $1.entries) }
   }
 }

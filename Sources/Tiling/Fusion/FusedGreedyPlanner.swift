@@ -11,8 +11,8 @@ import Networks
 /// project (+ add), a depthwise / pointwise pair, the CP chain 1x1 / Kx1 / 1xK / 1x1. Longer
 /// chains are legal and searched exactly, but their search time grows with every stage (two
 /// MobileNetV2 blocks at 16K entries: minutes), so the greedy rule does not try them.
-public enum FusedGreedyPlanner {
-  public static func plan(
+package enum FusedGreedyPlanner {
+  package static func plan(
     _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3,
     memo: SearchMemo? = nil, progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
   ) throws(PlanningError) -> NetworkPlan {

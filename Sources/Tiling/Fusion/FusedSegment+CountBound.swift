@@ -2,7 +2,7 @@ import Networks
 
 extension FusedSegment {
   /// Largest count a segment's schedules may form (2^62): bits moved, MACs with recompute.
-  public static let largestCount = 1 << 62
+  package static let largestCount = 1 << 62
 
   /// An upper bound on every count the segment's models form for any of its schedules (bits
   /// moved, MACs with halo and chunk recompute), or nil when that bound does not fit in
@@ -18,7 +18,7 @@ extension FusedSegment {
   /// computation in stage a) is repeated at most once per chunk of every later stage that it
   /// does not span, as the nests order chunk loops (`SegmentSearchCost.evaluate`): at most the
   /// product of those stages' channels. Widths are at most 16 bits.
-  public var countBound: Int? {
+  package var countBound: Int? {
     let reach = receptiveReach
     let outputRows = output.height
     let outputColumns = output.width

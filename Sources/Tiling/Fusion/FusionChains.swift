@@ -6,16 +6,16 @@ import Networks
 /// Segments are consecutive index ranges of `analysis.layers`. In a general DAG a chain's layers
 /// need not be adjacent in network order (a side branch may be listed between them); such chains
 /// are not found here.
-public struct FusionChains: Sendable {
-  public let analysis: NetworkAnalysis
+package struct FusionChains: Sendable {
+  package let analysis: NetworkAnalysis
   /// The layers (by index, in network order) that read each tensor: every network input and every
   /// layer output has an entry, empty when nothing reads it.
-  public let consumers: [String: [Int]]
+  package let consumers: [String: [Int]]
   /// Tensors that leave the network: layers marked as outputs and layers nothing reads.
-  public let networkOutputs: Set<String>
+  package let networkOutputs: Set<String>
   private let layerIndices: [String: Int]
 
-  public init(_ analysis: NetworkAnalysis) {
+  package init(_ analysis: NetworkAnalysis) {
     self.analysis = analysis
     var consumers: [String: [Int]] = [:]
     var indices: [String: Int] = [:]
@@ -34,19 +34,19 @@ public struct FusionChains: Sendable {
       analysis.layers.filter { $0.layer.isMarkedOutput || consumers[$0.name, default: []].isEmpty }.map(\.name))
   }
 
-  public func isNetworkOutput(_ tensor: String) -> Bool { networkOutputs.contains(tensor) }
+  package func isNetworkOutput(_ tensor: String) -> Bool { networkOutputs.contains(tensor) }
 
-  public func layerIndex(named name: String) -> Int? { layerIndices[name] }
+  package func layerIndex(named name: String) -> Int? { layerIndices[name] }
 
   /// The width of a tensor in DRAM: its producer's activation bits, or the network input's bits.
-  public func activationBits(ofTensor tensor: String) -> Int? {
+  package func activationBits(ofTensor tensor: String) -> Int? {
     if let index = layerIndices[tensor] { return analysis.layers[index].layer.precision.activationBits }
     return analysis.network.inputs.first { $0.name == tensor }?.bits
   }
 
   /// The layers `range` of `analysis.layers` as one segment named "first..last" (or the layer's
   /// name), validated; or the first rule of a legal chain it breaks, naming the layer at fault.
-  public func segment(layers range: Range<Int>) throws(FusionError) -> FusedSegment {
+  package func segment(layers range: Range<Int>) throws(FusionError) -> FusedSegment {
     guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= analysis.layers.count else {
       throw FusionError(
         segment: "layers \(range)", reason: "a segment needs at least one of the \(analysis.layers.count) layers")
@@ -69,7 +69,7 @@ public struct FusionChains: Sendable {
 
   /// Every range of at least two layers that is a legal chain of at most `maxLength` layers
   /// and `maxStages` channel stages, with its segment; by first layer, then length.
-  public func legalSegments(maxLength: Int, maxStages: Int) -> [(layers: Range<Int>, segment: FusedSegment)] {
+  package func legalSegments(maxLength: Int, maxStages: Int) -> [(layers: Range<Int>, segment: FusedSegment)] {
     var found: [(layers: Range<Int>, segment: FusedSegment)] = []
     for start in analysis.layers.indices {
       let longest = longestLegalChain(from: start, maxLength: maxLength)
@@ -92,7 +92,7 @@ public struct FusionChains: Sendable {
   /// can end a segment only once that add is in it too. So every end is tried; only a layer that
   /// cannot join at all (its kind, or it does not read its predecessor) stops the search, since no
   /// longer range can contain it either.
-  public func longestLegalChain(from start: Int, maxLength: Int) -> Range<Int> {
+  package func longestLegalChain(from start: Int, maxLength: Int) -> Range<Int> {
     let count = analysis.layers.count
     guard start >= 0, start < count, maxLength > 0 else { return start..<start }
     let limit = start + min(maxLength, count - start)

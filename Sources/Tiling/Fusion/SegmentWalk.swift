@@ -1,6 +1,6 @@
 /// One DRAM transfer of a segment schedule, as `SegmentWalk` emits it.
-public struct SegmentTransfer: Hashable, Sendable, CustomStringConvertible {
-  public enum Operand: Hashable, Sendable {
+package struct SegmentTransfer: Hashable, Sendable, CustomStringConvertible {
+  package enum Operand: Hashable, Sendable {
     case input
     /// The skip operand of the add at this layer index, read from DRAM.
     case skip(layer: Int)
@@ -9,23 +9,23 @@ public struct SegmentTransfer: Hashable, Sendable, CustomStringConvertible {
     case output
   }
 
-  public enum Direction: Hashable, Sendable { case read, write }
+  package enum Direction: Hashable, Sendable { case read, write }
 
-  public var operand: Operand
-  public var direction: Direction
+  package var operand: Operand
+  package var direction: Direction
   /// Index of the spatial tile in visiting order.
-  public var tile: Int
+  package var tile: Int
   /// The channels of the tile accessed (output channels for weights).
-  public var channels: Range<Int>
+  package var channels: Range<Int>
   /// The input channels of a mixing layer's weight tile; nil for every other operand.
-  public var inputChannels: Range<Int>?
+  package var inputChannels: Range<Int>?
   /// Rows and columns of the tile accessed, ascending (empty for weights).
-  public var rows: [Int]
-  public var columns: [Int]
+  package var rows: [Int]
+  package var columns: [Int]
   /// Entries moved: the tile accessed less what the operand's held tile already had.
-  public var entries: Int
+  package var entries: Int
 
-  public var description: String {
+  package var description: String {
     let spatial = rows.isEmpty ? "" : " rows \(rows) columns \(columns)"
     let inputs = inputChannels.map { " x in \($0)" } ?? ""
     return "tile \(tile) \(direction) \(operand) channels \(channels)\(inputs)\(spatial): \(entries)"
@@ -34,7 +34,7 @@ public struct SegmentTransfer: Hashable, Sendable, CustomStringConvertible {
 
 /// What a segment schedule does, in order, as `SegmentWalk.events()` runs it: the script an
 /// executor follows (FixedPoint's segment executor computes on it and counts its own transfers).
-public enum SegmentWalkEvent: Hashable, Sendable {
+package enum SegmentWalkEvent: Hashable, Sendable {
   /// A spatial tile begins.
   case tile(SegmentTileRegions)
   /// A DRAM operand makes this tile the one it holds, keeping what it already had; `entries` is
@@ -51,17 +51,17 @@ public enum SegmentWalkEvent: Hashable, Sendable {
 
 /// What each tensor of a segment has in one spatial tile (tensor 0 is the segment input, tensor
 /// i + 1 the output of layer i), coordinates ascending.
-public struct SegmentTileRegions: Hashable, Sendable {
+package struct SegmentTileRegions: Hashable, Sendable {
   /// The tile's index in visiting order.
-  public var tile: Int
+  package var tile: Int
   /// The rows and columns of each tensor the tile's consumers read.
-  public var neededRows: [[Int]]
-  public var neededColumns: [[Int]]
+  package var neededRows: [[Int]]
+  package var neededColumns: [[Int]]
   /// The rows and columns of each tensor computed in this tile (needed less what a line buffer keeps).
-  public var computedRows: [[Int]]
-  public var computedColumns: [[Int]]
+  package var computedRows: [[Int]]
+  package var computedColumns: [[Int]]
   /// The rows of each tensor its line buffer keeps from earlier tiles (empty without one).
-  public var keptRows: [[Int]]
+  package var keptRows: [[Int]]
 
   init(tile: Int, _ regions: WalkTileRegions) {
     self.tile = tile
@@ -91,28 +91,28 @@ public struct SegmentTileRegions: Hashable, Sendable {
 ///   the input's held tile at every execution (see `record()`).
 ///
 /// The tiling must be legal (`SegmentModel.validate`): line buffers need row bands.
-public struct SegmentWalk: Sendable {
-  public let segment: FusedSegment
-  public let tiling: SegmentTiling
-  public let psumWidth: Int
+package struct SegmentWalk: Sendable {
+  package let segment: FusedSegment
+  package let tiling: SegmentTiling
+  package let psumWidth: Int
 
-  public init(segment: FusedSegment, tiling: SegmentTiling, psumWidth: Int = 1) {
+  package init(segment: FusedSegment, tiling: SegmentTiling, psumWidth: Int = 1) {
     self.segment = segment
     self.tiling = tiling
     self.psumWidth = psumWidth
   }
 
   /// Every DRAM transfer, in execution order.
-  public func transfers() -> [SegmentTransfer] { record().transfers }
+  package func transfers() -> [SegmentTransfer] { record().transfers }
 
   /// Every tile, operand access, layer execution and output write, in execution order.
-  public func events() -> [SegmentWalkEvent] { record(events: true).events }
+  package func events() -> [SegmentWalkEvent] { record(events: true).events }
 
   /// Entries moved per operand.
-  public func traffic() -> SegmentTraffic { Self.traffic(of: record().transfers, layers: segment.layers.count) }
+  package func traffic() -> SegmentTraffic { Self.traffic(of: record().transfers, layers: segment.layers.count) }
 
   /// Traffic, bits, static footprint and MACs, in `SegmentModel`'s terms.
-  public func cost() -> SegmentCost {
+  package func cost() -> SegmentCost {
     let record = record()
     let traffic = Self.traffic(of: record.transfers, layers: segment.layers.count)
     return SegmentCost(

@@ -14,8 +14,8 @@
 ///   previous one ended with.
 /// Output tiles: every run but the last ends in a partial-sum write and every run but
 /// the first starts with a partial-sum read; the last run writes the final tile.
-public enum GEMMClosedForm {
-  public static func traffic(shape: GEMMShape, tiling: GEMMTiling) -> Traffic {
+package enum GEMMClosedForm {
+  package static func traffic(shape: GEMMShape, tiling: GEMMTiling) -> Traffic {
     let axes = tiling.axes(for: shape)
     let outputRuns = runTraffic(.output, axes: axes, tiling: tiling)
     let outputSize = shape.m * shape.n

@@ -1,6 +1,6 @@
 /// One DRAM transfer of a schedule's walk.
-public struct Transfer: Hashable, Sendable, Codable {
-  public enum Kind: String, Hashable, Sendable, Codable {
+package struct Transfer: Hashable, Sendable, Codable {
+  package enum Kind: String, Hashable, Sendable, Codable {
     /// An input or weight tile read into the buffer.
     case read
     /// A partial-sum output tile read back on a revisit.
@@ -11,30 +11,30 @@ public struct Transfer: Hashable, Sendable, Codable {
     case write
   }
 
-  public var operand: Operand
-  public var kind: Kind
+  package var operand: Operand
+  package var kind: Kind
   /// Tile indices along m, k, n (the operand's irrelevant dimension is 0).
-  public var tile: PerDimension<Int>
+  package var tile: PerDimension<Int>
   /// Entries moved.
-  public var entries: Int
+  package var entries: Int
 }
 
 /// Enumerates the tile steps of a GEMM tiling in execution order and the transfers they
 /// cause. This is the reference the closed form is checked against: it models nothing
 /// but "one resident tile per operand, load on index change, write an output tile when
 /// it is left".
-public struct GEMMWalk: Sendable {
-  public let shape: GEMMShape
-  public let tiling: GEMMTiling
+package struct GEMMWalk: Sendable {
+  package let shape: GEMMShape
+  package let tiling: GEMMTiling
 
-  public init(shape: GEMMShape, tiling: GEMMTiling) {
+  package init(shape: GEMMShape, tiling: GEMMTiling) {
     self.shape = shape
     self.tiling = tiling
   }
 
   /// The tile indices (m, k, n) of every step, in order. Scanned loops reverse
   /// direction each time they are restarted; the outermost loop starts only once.
-  public func steps() -> [PerDimension<Int>] {
+  package func steps() -> [PerDimension<Int>] {
     let axes = tiling.axes(for: shape)
     let levels = tiling.order.outerToInner
     var steps: [PerDimension<Int>] = []
@@ -57,7 +57,7 @@ public struct GEMMWalk: Sendable {
   }
 
   /// Every DRAM transfer, in order.
-  public func transfers() -> [Transfer] {
+  package func transfers() -> [Transfer] {
     let axes = tiling.axes(for: shape)
     let steps = steps()
     var transfers: [Transfer] = []
@@ -94,7 +94,7 @@ public struct GEMMWalk: Sendable {
   }
 
   /// The walk's transfers summed per operand and kind.
-  public func traffic() -> Traffic {
+  package func traffic() -> Traffic {
     transfers().reduce(into: Traffic.zero) { $0.record($1.operand, $1.kind, entries: $1.entries) }
   }
 }
@@ -103,7 +103,7 @@ extension Traffic {
   /// Adds one transfer of a walk: input and weight transfers are reads; an output transfer is
   /// a final write, a partial-sum write, or a partial-sum read (an output is only ever read back
   /// as a partial sum).
-  public mutating func record(_ operand: Operand, _ kind: Transfer.Kind, entries: Int) {
+  package mutating func record(_ operand: Operand, _ kind: Transfer.Kind, entries: Int) {
     switch (operand, kind) {
     case (.input, _): inputReads += entries
     case (.weight, _): weightReads += entries

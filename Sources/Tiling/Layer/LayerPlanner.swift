@@ -1,10 +1,10 @@
 import Networks
 
 /// Chooses each layer's schedule on its own (the layerwise strategies) and sums a network plan.
-public enum LayerPlanner {
+package enum LayerPlanner {
   /// The `count` best schedules of one layer at `buffer` entries, best first. The objective is
   /// bits moved (DRAM energy); streaming layers have one schedule.
-  public static func schedules(
+  package static func schedules(
     for layer: LayerAnalysis, in analysis: NetworkAnalysis, buffer: Int, scan: ScanOption,
     psumWidth: Int = 1, count: Int = 1
   ) throws(PlanningError) -> [LayerSchedule] {
@@ -19,7 +19,7 @@ public enum LayerPlanner {
   }
 
   /// The `count` best schedules of a workload (also for layers given by their dimensions, as `dse layer` does).
-  public static func schedules(
+  package static func schedules(
     for workload: LayerWorkload, name: String, kind: OperationKind, bits: OperandBits, buffer: Int, scan: ScanOption,
     psumWidth: Int, count: Int, gemmOrders: [LoopOrder] = LoopOrder.allCases
   ) throws -> [LayerSchedule] {
@@ -53,7 +53,7 @@ public enum LayerPlanner {
 
   /// Every layer of a network with its best schedule at `buffer` entries: `layerwise-scan` when
   /// Scan is allowed, else `layerwise-rowmajor`.
-  public static func plan(
+  package static func plan(
     _ analysis: NetworkAnalysis, buffer: Int, scan: ScanOption, psumWidth: Int = 1, memo: SearchMemo? = nil
   ) throws(PlanningError) -> NetworkPlan {
     let memo = memo ?? SearchMemo(buffer: buffer, psumWidth: psumWidth)

@@ -7,18 +7,18 @@
 /// them when the stride is larger (a strided 1x1 reads every other row). Windows are clipped to
 /// the tensor: padding is never read. A dimension the operand does not depend on gives the same
 /// single coordinate for every index.
-public struct AxisIntervals: Hashable, Sendable {
-  public let tiles: [[ClosedRange<Int>]]
+package struct AxisIntervals: Hashable, Sendable {
+  package let tiles: [[ClosedRange<Int>]]
 
-  public init(tiles: [[ClosedRange<Int>]]) { self.tiles = tiles }
+  package init(tiles: [[ClosedRange<Int>]]) { self.tiles = tiles }
 
-  public var count: Int { tiles.count }
+  package var count: Int { tiles.count }
 
   /// Entries covered by tile `index`.
-  public func length(_ index: Int) -> Int { tiles[index].reduce(0) { $0 + $1.count } }
+  package func length(_ index: Int) -> Int { tiles[index].reduce(0) { $0 + $1.count } }
 
   /// Entries two tiles have in common.
-  public func overlap(_ a: Int, _ b: Int) -> Int {
+  package func overlap(_ a: Int, _ b: Int) -> Int {
     if a == b { return length(a) }
     var shared = 0
     var i = 0
@@ -35,12 +35,12 @@ public struct AxisIntervals: Hashable, Sendable {
   }
 
   /// A dimension the operand does not depend on: every tile index selects the same single "entry".
-  public static func irrelevant(count: Int) -> AxisIntervals {
+  package static func irrelevant(count: Int) -> AxisIntervals {
     AxisIntervals(tiles: Array(repeating: [0...0], count: count))
   }
 
   /// Disjoint tiles of `size` over `extent` entries; the last one is a fragment when size does not divide extent.
-  public static func tiles(extent: Int, size: Int) -> AxisIntervals {
+  package static func tiles(extent: Int, size: Int) -> AxisIntervals {
     let size = max(1, min(size, extent))
     let count = (extent + size - 1) / size
     return AxisIntervals(tiles: (0..<count).map { [($0 * size)...(min(($0 + 1) * size, extent) - 1)] })
@@ -48,7 +48,7 @@ public struct AxisIntervals: Hashable, Sendable {
 
   /// Input coordinates read by tiles of `size` outputs of a sliding window: output o reads
   /// o*stride - padding ... o*stride - padding + kernel - 1, clipped to [0, inputExtent).
-  public static func windows(
+  package static func windows(
     outputExtent: Int, size: Int, stride: Int, kernel: Int, padding: Int, inputExtent: Int
   ) -> AxisIntervals {
     AxisIntervals(

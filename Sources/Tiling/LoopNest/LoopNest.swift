@@ -1,10 +1,10 @@
 /// One loop of a tile loop nest: how many tiles it steps through and whether it runs as a
 /// Scan (reversing direction every time its enclosing loop restarts it).
-public struct LoopLevel: Hashable, Sendable, Codable {
-  public var count: Int
-  public var scanned: Bool
+package struct LoopLevel: Hashable, Sendable, Codable {
+  package var count: Int
+  package var scanned: Bool
 
-  public init(count: Int, scanned: Bool) {
+  package init(count: Int, scanned: Bool) {
     self.count = count
     self.scanned = scanned
   }
@@ -17,7 +17,7 @@ public struct LoopLevel: Hashable, Sendable, Codable {
 /// This covers GEMM operands (disjoint tiles: all or nothing) and the input of a KxK
 /// convolution, whose row and column windows overlap between neighbouring tiles (the halo),
 /// so that moving to a neighbouring tile in the same channel tile reads only the new rows.
-public enum LoopNestTraffic {
+package enum LoopNestTraffic {
   /// Entries loaded over the whole nest: the sum over steps of the region size, minus, for
   /// every pair of consecutive steps, the entries the two regions share.
   ///
@@ -27,7 +27,7 @@ public enum LoopNestTraffic {
   /// Which end a scanned loop turns at depends only on the parity of its sweep number (the
   /// linear index of the loops outside it), so a dynamic programme over the levels, carrying
   /// that parity, sums the products with per-axis sums by index parity: O(levels), not O(tiles).
-  public static func loads(levels: [LoopLevel], axes: [AxisIntervals]) -> Int {
+  package static func loads(levels: [LoopLevel], axes: [AxisIntervals]) -> Int {
     loads(levels: levels, summaries: axes.map(AxisSummary.init))
   }
 

@@ -1,13 +1,13 @@
 /// Enumerates the steps of a loop nest in execution order: the reference the closed forms
 /// are checked against. A scanned loop reverses direction each time it is restarted; the
 /// outermost loop starts once.
-public struct LoopNestWalk: Sendable {
-  public let levels: [LoopLevel]
+package struct LoopNestWalk: Sendable {
+  package let levels: [LoopLevel]
 
-  public init(levels: [LoopLevel]) { self.levels = levels }
+  package init(levels: [LoopLevel]) { self.levels = levels }
 
   /// Tile index of every loop (outer to inner) at every step.
-  public func steps() -> [[Int]] {
+  package func steps() -> [[Int]] {
     var steps: [[Int]] = []
     var forward = Array(repeating: true, count: levels.count)
     var started = Array(repeating: false, count: levels.count)
@@ -28,7 +28,7 @@ public struct LoopNestWalk: Sendable {
 
   /// Entries an operand loads at each step: its region (one interval per loop) minus what it
   /// shares with the previous step's region, intersected explicitly.
-  public func loads(axes: [AxisIntervals]) -> [Int] {
+  package func loads(axes: [AxisIntervals]) -> [Int] {
     var previous: [Int]?
     return steps().map { step in
       defer { previous = step }

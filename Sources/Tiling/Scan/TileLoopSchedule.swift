@@ -6,20 +6,20 @@
 /// other, Scan (snake) on the inner loop or not. A scan flag on the outer loop does
 /// nothing, since the outer loop starts once. Optionally each level visits its tiles in
 /// a fixed permutation instead of 0..<count.
-public struct TileLoopSchedule: Hashable, Sendable, CustomStringConvertible {
-  public enum Outer: String, Hashable, Sendable, CaseIterable {
+package struct TileLoopSchedule: Hashable, Sendable, CustomStringConvertible {
+  package enum Outer: String, Hashable, Sendable, CaseIterable {
     case m, n
   }
 
-  public var outer: Outer
+  package var outer: Outer
   /// Scan on the inner loop: it reverses direction each time the outer loop restarts it.
-  public var snake: Bool
+  package var snake: Bool
   /// The m tiles in the order each pass over rows visits them (a permutation of 0..<rows).
-  public var rowOrder: [Int]
+  package var rowOrder: [Int]
   /// The n tiles in the order each pass over columns visits them (a permutation of 0..<columns).
-  public var columnOrder: [Int]
+  package var columnOrder: [Int]
 
-  public init(outer: Outer, snake: Bool, rowOrder: [Int], columnOrder: [Int]) {
+  package init(outer: Outer, snake: Bool, rowOrder: [Int], columnOrder: [Int]) {
     self.outer = outer
     self.snake = snake
     self.rowOrder = rowOrder
@@ -27,11 +27,11 @@ public struct TileLoopSchedule: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// The schedule with tiles in their natural order 0, 1, ..., as a `GEMMTiling` runs them.
-  public static func natural(outer: Outer, snake: Bool, in grid: OutputTileGrid) -> TileLoopSchedule {
+  package static func natural(outer: Outer, snake: Bool, in grid: OutputTileGrid) -> TileLoopSchedule {
     TileLoopSchedule(outer: outer, snake: snake, rowOrder: Array(0..<grid.rows), columnOrder: Array(0..<grid.columns))
   }
 
-  public var description: String {
+  package var description: String {
     let outerOrder = outer == .m ? rowOrder : columnOrder
     let innerOrder = outer == .m ? columnOrder : rowOrder
     let inner = outer == .m ? "n" : "m"
@@ -39,7 +39,7 @@ public struct TileLoopSchedule: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// The output tiles in visiting order.
-  public func order() -> [OutputTile] {
+  package func order() -> [OutputTile] {
     let outerOrder = outer == .m ? rowOrder : columnOrder
     let innerOrder = outer == .m ? columnOrder : rowOrder
     var tiles: [OutputTile] = []
@@ -54,13 +54,13 @@ public struct TileLoopSchedule: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A schedule and its traffic.
-public struct ScheduledTraffic: Hashable, Sendable {
-  public var schedule: TileLoopSchedule
+package struct ScheduledTraffic: Hashable, Sendable {
+  package var schedule: TileLoopSchedule
   /// In entries, as `TileOrderTSP.traffic(of:in:)` counts it.
-  public var traffic: Traffic
+  package var traffic: Traffic
 }
 
-public enum TileLoopSearch {
+package enum TileLoopSearch {
   /// The least-traffic loop schedule of the grid over both outer loops, with Scan on the
   /// inner loop (`snake`) or row-major (not `snake`).
   ///
@@ -71,7 +71,7 @@ public enum TileLoopSearch {
   /// inner permutation's two end tiles matter, and the search tries every ordered pair of
   /// ends (the tests check this against all permutations of both levels on small grids).
   /// Ties keep the first schedule found, natural orders and outer m first.
-  public static func best(in grid: OutputTileGrid, snake: Bool, permuted: Bool) throws(TileOrderError) -> ScheduledTraffic {
+  package static func best(in grid: OutputTileGrid, snake: Bool, permuted: Bool) throws(TileOrderError) -> ScheduledTraffic {
     let first = TileLoopSchedule.natural(outer: .m, snake: snake, in: grid)
     var best = ScheduledTraffic(schedule: first, traffic: try TileOrderTSP.traffic(of: first.order(), in: grid))
     for outer in TileLoopSchedule.Outer.allCases {

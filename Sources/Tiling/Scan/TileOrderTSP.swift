@@ -11,26 +11,26 @@
 
 /// One output tile of a grid with a single reduction tile: row `m` (index of the m tile)
 /// and column `n` (index of the n tile).
-public struct OutputTile: Hashable, Sendable, Codable, CustomStringConvertible {
-  public var m: Int
-  public var n: Int
+package struct OutputTile: Hashable, Sendable, Codable, CustomStringConvertible {
+  package var m: Int
+  package var n: Int
 
-  public init(m: Int, n: Int) {
+  package init(m: Int, n: Int) {
     self.m = m
     self.n = n
   }
 
-  public var description: String { "(\(m),\(n))" }
+  package var description: String { "(\(m),\(n))" }
 }
 
 /// Why a tile order could not be costed or optimised.
-public enum TileOrderError: Error, Hashable, Sendable, CustomStringConvertible {
+package enum TileOrderError: Error, Hashable, Sendable, CustomStringConvertible {
   /// Held-Karp needs 2^tiles x tiles table entries; it is refused above `limit` tiles.
   case tooManyTiles(count: Int, limit: Int)
   /// An order must visit every tile of the grid exactly once.
   case notAPermutation
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .tooManyTiles(let count, let limit):
       return "Held-Karp over \(count) tiles refused: at most \(limit) tiles (the table grows as 2^tiles x tiles)"
@@ -42,13 +42,13 @@ public enum TileOrderError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// The output-tile grid of a GEMM whose reduction fits in one tile (Tk >= K).
 /// Edge tiles that do not fill a tile size are fragments, counted with their real size.
-public struct OutputTileGrid: Hashable, Sendable {
-  public let shape: GEMMShape
+package struct OutputTileGrid: Hashable, Sendable {
+  package let shape: GEMMShape
   let rowAxis: TileAxis
   let columnAxis: TileAxis
 
   /// nil unless every size and tile size is at least 1.
-  public init?(shape: GEMMShape, tileM: Int, tileN: Int) {
+  package init?(shape: GEMMShape, tileM: Int, tileN: Int) {
     guard shape.m >= 1, shape.k >= 1, shape.n >= 1, tileM >= 1, tileN >= 1 else { return nil }
     self.shape = shape
     rowAxis = TileAxis(extent: shape.m, tileSize: tileM)
@@ -56,31 +56,31 @@ public struct OutputTileGrid: Hashable, Sendable {
   }
 
   /// The grid of a tiling; nil when the reduction does not fit in one tile (Tk < K).
-  public init?(shape: GEMMShape, tiling: GEMMTiling) {
+  package init?(shape: GEMMShape, tiling: GEMMTiling) {
     guard tiling.tile.k >= shape.k else { return nil }
     self.init(shape: shape, tileM: tiling.tile.m, tileN: tiling.tile.n)
   }
 
   /// Number of m tiles (cm).
-  public var rows: Int { rowAxis.count }
+  package var rows: Int { rowAxis.count }
   /// Number of n tiles (cn).
-  public var columns: Int { columnAxis.count }
-  public var tileCount: Int { rows * columns }
+  package var columns: Int { columnAxis.count }
+  package var tileCount: Int { rows * columns }
 
   /// Every output tile, row by row; a tile's node number is m x columns + n.
-  public var tiles: [OutputTile] {
+  package var tiles: [OutputTile] {
     (0..<rows).flatMap { m in (0..<columns).map { n in OutputTile(m: m, n: n) } }
   }
 
   /// Entries read when the input tile of row m is loaded: Tm_m x K.
-  public func inputTileEntries(row m: Int) -> Int { rowAxis.length(of: m) * shape.k }
+  package func inputTileEntries(row m: Int) -> Int { rowAxis.length(of: m) * shape.k }
 
   /// Entries read when the weight tile of column n is loaded: K x Tn_n.
-  public func weightTileEntries(column n: Int) -> Int { shape.k * columnAxis.length(of: n) }
+  package func weightTileEntries(column n: Int) -> Int { shape.k * columnAxis.length(of: n) }
 
   /// Entries read when moving from `from` to `to` (both tiles, or only the first tile
   /// when `from` is nil).
-  public func reloadEntries(from: OutputTile?, to: OutputTile) -> Int {
+  package func reloadEntries(from: OutputTile?, to: OutputTile) -> Int {
     (from?.m == to.m ? 0 : inputTileEntries(row: to.m)) + (from?.n == to.n ? 0 : weightTileEntries(column: to.n))
   }
 
@@ -88,21 +88,21 @@ public struct OutputTileGrid: Hashable, Sendable {
 }
 
 /// An order of the output tiles and its traffic.
-public struct TileOrderOptimum: Hashable, Sendable {
-  public var order: [OutputTile]
+package struct TileOrderOptimum: Hashable, Sendable {
+  package var order: [OutputTile]
   /// Input and weight reads of the order plus the M x N output writes, in entries.
-  public var traffic: Traffic
+  package var traffic: Traffic
 }
 
-public enum TileOrderTSP {
+package enum TileOrderTSP {
   /// Held-Karp is refused above this many tiles: 2^16 x 16 table entries (about 9 MB) is the limit.
-  public static let maxTiles = 16
+  package static let maxTiles = 16
 
   /// The DRAM traffic, in entries, of visiting the grid's output tiles in `order`
   /// with one resident tile per operand: input and weight reads by `reloadEntries`,
   /// every output tile written once (M x N). No partial sums: each output tile's
   /// reduction is complete in its single visit.
-  public static func traffic(of order: [OutputTile], in grid: OutputTileGrid) throws(TileOrderError) -> Traffic {
+  package static func traffic(of order: [OutputTile], in grid: OutputTileGrid) throws(TileOrderError) -> Traffic {
     guard order.count == grid.tileCount, Set(order).count == order.count, order.allSatisfy(grid.contains) else {
       throw .notAPermutation
     }
@@ -119,7 +119,7 @@ public enum TileOrderTSP {
   /// A minimum-traffic order of the grid's output tiles: Held-Karp dynamic programming
   /// over subsets for the open path (free start and end), O(2^t t^2) time and O(2^t t)
   /// memory for t tiles. Throws `tooManyTiles` above `maxTiles`.
-  public static func heldKarp(_ grid: OutputTileGrid) throws(TileOrderError) -> TileOrderOptimum {
+  package static func heldKarp(_ grid: OutputTileGrid) throws(TileOrderError) -> TileOrderOptimum {
     let tiles = grid.tiles
     let count = tiles.count
     guard count <= maxTiles else { throw .tooManyTiles(count: count, limit: maxTiles) }

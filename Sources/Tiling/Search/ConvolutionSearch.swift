@@ -1,14 +1,14 @@
 import Networks
 
 /// A convolution tiling the search found, with its exact traffic and objective.
-public struct ConvolutionSchedule: Hashable, Sendable, Codable, CustomStringConvertible {
-  public var tiling: ConvolutionTiling
-  public var traffic: Traffic
-  public var cost: Int
+package struct ConvolutionSchedule: Hashable, Sendable, Codable, CustomStringConvertible {
+  package var tiling: ConvolutionTiling
+  package var traffic: Traffic
+  package var cost: Int
   /// Buffer entries occupied (`ConvolutionTraffic.footprint`).
-  public var footprint: Int
+  package var footprint: Int
 
-  public var description: String { "\(tiling): cost \(cost), footprint \(footprint); \(traffic)" }
+  package var description: String { "\(tiling): cost \(cost), footprint \(footprint); \(traffic)" }
 }
 
 /// Exact search for the convolution tilings with the least weighted DRAM traffic at a buffer
@@ -37,8 +37,8 @@ public struct ConvolutionSchedule: Hashable, Sendable, Codable, CustomStringConv
 ///
 /// Ties are broken by footprint, order name ("ci-co-h-w" < "co-ci-h-w"), fewer Scan flags, then
 /// tile sizes (co, ci, h, w). The top k are distinct schedules: the best of each group.
-public enum ConvolutionSearch {
-  public static func best(
+package enum ConvolutionSearch {
+  package static func best(
     problem: ConvolutionProblem, buffer: Int, options: SearchOptions = .init()
   ) throws(SearchError) -> ConvolutionSchedule {
     let found = try top(1, problem: problem, buffer: buffer, options: options)
@@ -49,7 +49,7 @@ public enum ConvolutionSearch {
   }
 
   /// The `count` best distinct schedules, best first (fewer if fewer exist).
-  public static func top(
+  package static func top(
     _ count: Int, problem: ConvolutionProblem, buffer: Int, options: SearchOptions = .init()
   ) throws(SearchError) -> [ConvolutionSchedule] {
     try validate(problem)
@@ -77,7 +77,7 @@ public enum ConvolutionSearch {
 
   /// Footprint of all-ones tiles: one output pixel's input window (clipped to the tensor), its
   /// K_h x K_w weights and one output (x the depthwise multiplier), partial sums `psumWidth` wide.
-  public static func minimumBuffer(problem: ConvolutionProblem, psumWidth: Int) -> Int {
+  package static func minimumBuffer(problem: ConvolutionProblem, psumWidth: Int) -> Int {
     ConvolutionSearchModel(problem: problem, options: SearchOptions(psumWidth: psumWidth))
       .footprint(DimensionSizes(repeating: 1))
   }

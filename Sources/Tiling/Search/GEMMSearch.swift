@@ -9,13 +9,13 @@ public enum ScanOption: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 /// What a tiling search may choose and what it minimises, for GEMMs and convolutions alike.
-public struct SearchOptions: Hashable, Sendable, Codable {
+package struct SearchOptions: Hashable, Sendable, Codable {
   /// Buffer entries per output entry held as a partial sum (see `GEMMTiling.footprint`).
-  public var psumWidth: Int
-  public var scan: ScanOption
-  public var objective: TrafficObjective
+  package var psumWidth: Int
+  package var scan: ScanOption
+  package var objective: TrafficObjective
 
-  public init(psumWidth: Int = 1, scan: ScanOption = .allowed, objective: TrafficObjective = .entries) {
+  package init(psumWidth: Int = 1, scan: ScanOption = .allowed, objective: TrafficObjective = .entries) {
     self.psumWidth = psumWidth
     self.scan = scan
     self.objective = objective
@@ -23,26 +23,26 @@ public struct SearchOptions: Hashable, Sendable, Codable {
 }
 
 /// A tiling the search found, with its exact traffic and objective.
-public struct GEMMSchedule: Hashable, Sendable, Codable, CustomStringConvertible {
-  public var tiling: GEMMTiling
-  public var traffic: Traffic
+package struct GEMMSchedule: Hashable, Sendable, Codable, CustomStringConvertible {
+  package var tiling: GEMMTiling
+  package var traffic: Traffic
   /// The objective's value for `traffic`.
-  public var cost: Int
+  package var cost: Int
   /// Buffer entries occupied (`GEMMTiling.footprint`).
-  public var footprint: Int
+  package var footprint: Int
 
-  public var description: String { "\(tiling): cost \(cost), footprint \(footprint); \(traffic)" }
+  package var description: String { "\(tiling): cost \(cost), footprint \(footprint); \(traffic)" }
 }
 
 /// Why a tiling search (GEMM or convolution) returned nothing.
-public enum SearchError: Error, Hashable, Sendable, CustomStringConvertible {
+package enum SearchError: Error, Hashable, Sendable, CustomStringConvertible {
   /// Not even tiles of size 1 fit: the buffer needs at least `minimum` entries.
   case bufferTooSmall(buffer: Int, minimum: Int)
   /// A layer with a dimension, kernel or stride below 1, or negative padding.
   case invalidProblem(String)
   case invalidOptions(String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .bufferTooSmall(let buffer, let minimum):
       return "buffer of \(buffer) entries is too small: the smallest tiling (every tile of size 1) needs \(minimum) entries"
@@ -68,9 +68,9 @@ public enum SearchError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Ties are broken by footprint, loop order name, fewer Scan flags, then tile sizes m, k, n, so
 /// results are reproducible. The top k are distinct schedules: at most one per loop order and
 /// tile counts, and orders that differ only in where single-tile loops sit (same steps) count once.
-public enum GEMMSearch {
+package enum GEMMSearch {
   /// The best schedule.
-  public static func best(
+  package static func best(
     shape: GEMMShape, buffer: Int, options: SearchOptions = .init(), orders: [LoopOrder] = LoopOrder.allCases
   ) throws -> GEMMSchedule {
     let found = try top(1, shape: shape, buffer: buffer, options: options, orders: orders)
@@ -82,7 +82,7 @@ public enum GEMMSearch {
 
   /// The `count` best distinct schedules, best first (fewer if fewer exist), with loop orders
   /// restricted to `orders` when given.
-  public static func top(
+  package static func top(
     _ count: Int, shape: GEMMShape, buffer: Int, options: SearchOptions = .init(),
     orders: [LoopOrder] = LoopOrder.allCases
   ) throws -> [GEMMSchedule] {
@@ -116,7 +116,7 @@ public enum GEMMSearch {
   }
 
   /// Footprint of 1x1x1 tiles: one input, one weight and one output entry of `psumWidth`.
-  public static func minimumBuffer(psumWidth: Int) -> Int { 2 + psumWidth }
+  package static func minimumBuffer(psumWidth: Int) -> Int { 2 + psumWidth }
 
   /// Tie-break rank of a set of Scan flags: fewer scanned loops first, then by m (1), k (2), n (4).
   static func scanRank(_ scan: PerDimension<Bool>) -> Int {

@@ -5,7 +5,7 @@ import Networks
 /// what is wrong, or nil; a problem that passes cannot overflow a 64-bit count in the models.
 extension Limits {
   /// Why `buffer` entries is not an accepted buffer size, or nil.
-  public static func bufferProblem(_ buffer: Int) -> String? {
+  package static func bufferProblem(_ buffer: Int) -> String? {
     guard buffer <= bufferEntries else {
       return "buffer of \(describe(buffer)) entries is above \(describe(bufferEntries)), the largest accepted"
     }
@@ -15,7 +15,7 @@ extension Limits {
   /// Why a GEMM of `shape` is outside the limits, or nil: each operand (M x K, K x N, M x N),
   /// and so each of m, k and n, at most `tensorElements`; M*K*N at most `networkMACs`. (A
   /// layer's M is its output pixels, which may exceed `extent`.)
-  public static func gemmProblem(_ shape: GEMMShape) -> String? {
+  package static func gemmProblem(_ shape: GEMMShape) -> String? {
     let (m, k, n) = (shape.m, shape.k, shape.n)
     guard max(m, k, n) <= tensorElements else {
       return "GEMM m \(m) k \(k) n \(n) has a dimension above \(describe(tensorElements)), the largest accepted"
@@ -63,7 +63,7 @@ extension Limits {
   }
 
   /// Why a convolution problem is outside the limits, or nil.
-  public static func convolutionProblem(_ problem: ConvolutionProblem) -> String? {
+  package static func convolutionProblem(_ problem: ConvolutionProblem) -> String? {
     layerProblem(
       input: problem.input, output: problem.output, kernel: problem.kernel, stride: problem.stride,
       padding: problem.padding, reduction: problem.isDepthwise ? 1 : problem.input.channels)

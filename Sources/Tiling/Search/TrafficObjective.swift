@@ -3,14 +3,14 @@
 /// Weights are per entry (e.g. bits per element: input, weight, final output and partial-sum
 /// width), so the same search serves "entries moved", "bytes moved" and, later, energy.
 /// Every weight must be non-negative: the search relies on fewer loads never costing more.
-public struct TrafficObjective: Hashable, Sendable, Codable {
-  public var input: Int
-  public var weight: Int
-  public var output: Int
+package struct TrafficObjective: Hashable, Sendable, Codable {
+  package var input: Int
+  package var weight: Int
+  package var output: Int
   /// Charged for each partial-sum read and each partial-sum write.
-  public var psum: Int
+  package var psum: Int
 
-  public init(input: Int, weight: Int, output: Int, psum: Int) {
+  package init(input: Int, weight: Int, output: Int, psum: Int) {
     self.input = input
     self.weight = weight
     self.output = output
@@ -18,16 +18,16 @@ public struct TrafficObjective: Hashable, Sendable, Codable {
   }
 
   /// Total traffic in entries: every entry moved counts 1.
-  public static let entries = TrafficObjective(input: 1, weight: 1, output: 1, psum: 1)
+  package static let entries = TrafficObjective(input: 1, weight: 1, output: 1, psum: 1)
 
   /// Largest weight of one entry: a bit width (at most 16) times a psum width (at most
   /// `Limits.psumWidth`), with room to spare; it keeps weighted traffic far inside 64 bits.
-  public static let largestWeight = 256
+  package static let largestWeight = 256
 
   /// Every weight from 0 to `largestWeight`.
-  public var isValid: Bool { [input, weight, output, psum].allSatisfy { (0...Self.largestWeight).contains($0) } }
+  package var isValid: Bool { [input, weight, output, psum].allSatisfy { (0...Self.largestWeight).contains($0) } }
 
-  public func cost(_ traffic: Traffic) -> Int {
+  package func cost(_ traffic: Traffic) -> Int {
     input * traffic.inputReads + weight * traffic.weightReads + output * traffic.outputWrites
       + psum * (traffic.psumReads + traffic.psumWrites)
   }
