@@ -98,7 +98,7 @@ final class PlanHandle: Sendable {
         layers: OwnedCString(unit.layerNames.joined(separator: "+")), schedule: OwnedCString(unit.scheduleDescription),
         order: OwnedCString(loops.order.joined(separator: " ")), scan: OwnedCString(loops.scanned.joined(separator: " ")),
         chunks: OwnedCString(loops.chunks.map(String.init).joined(separator: "/")),
-        split: OwnedCString(unit.split(psumWidth: plan.psumWidth).description))
+        split: OwnedCString(unit.split.description))
     }
   }
 }

@@ -13,22 +13,18 @@ public struct PlanTransfer: Hashable, Sendable, Codable {
 public struct PlanTransfers: Sequence, Sendable {
   /// The units walked, in order.
   public let units: [PlanUnit]
-  /// Width of a partial sum in buffer entries, as the plan was made.
-  public let psumWidth: Int
   /// The index in the plan of `units[0]`.
   public let firstUnit: Int
 
   /// The transfers of `units`, numbered from `firstUnit`.
-  public init(units: [PlanUnit], psumWidth: Int, firstUnit: Int = 0) {
+  public init(units: [PlanUnit], firstUnit: Int = 0) {
     self.units = units
-    self.psumWidth = psumWidth
     self.firstUnit = firstUnit
   }
 
   /// Walks one unit at a time, holding only that unit's transfers.
   public struct Iterator: IteratorProtocol {
     let units: [PlanUnit]
-    let psumWidth: Int
     let firstUnit: Int
     var unit = -1
     var current: [UnitTransfer] = []
@@ -39,7 +35,7 @@ public struct PlanTransfers: Sequence, Sendable {
       while position == current.count {
         unit += 1
         guard unit < units.count else { return nil }
-        current = units[unit].transfers(psumWidth: psumWidth)
+        current = units[unit].transfers()
         position = 0
       }
       defer { position += 1 }
@@ -48,18 +44,18 @@ public struct PlanTransfers: Sequence, Sendable {
   }
 
   /// An iterator from the first transfer of the first unit.
-  public func makeIterator() -> Iterator { Iterator(units: units, psumWidth: psumWidth, firstUnit: firstUnit) }
+  public func makeIterator() -> Iterator { Iterator(units: units, firstUnit: firstUnit) }
 }
 
 extension Plan {
   /// Every DRAM transfer of the plan, in execution order, lazily.
-  public var transfers: PlanTransfers { PlanTransfers(units: units, psumWidth: psumWidth) }
+  public var transfers: PlanTransfers { PlanTransfers(units: units) }
 
   /// The transfers of one unit.
   public func transfers(ofUnit index: Int) throws(DSEError) -> PlanTransfers {
     guard units.indices.contains(index) else {
       throw DSEError(.invalidArgument, field: "unit", "\(index): the plan has units 0 to \(units.count - 1)")
     }
-    return PlanTransfers(units: [units[index]], psumWidth: psumWidth, firstUnit: index)
+    return PlanTransfers(units: [units[index]], firstUnit: index)
   }
 }

@@ -11,18 +11,13 @@ public struct SweepTables: Sendable {
   public let networkFloors: [String: Int]
   /// What `saving_vs_baseline` compares.
   public let objective: Objective
-  /// Width of a partial sum in entries, as the plans were made with (for the buffer split).
-  public let psumWidth: Int
 
-  public init(
-    records: [PlanRecord], energy: EnergyModel, networkFloors: [String: Int], objective: Objective = .energy,
-    psumWidth: Int = 1
-  ) {
+  /// Tables of `records`, energy priced with `energy`.
+  public init(records: [PlanRecord], energy: EnergyModel, networkFloors: [String: Int], objective: Objective = .energy) {
     self.records = records
     self.energy = energy
     self.networkFloors = networkFloors
     self.objective = objective
-    self.psumWidth = psumWidth
   }
 
   public static let summaryHeader = [
@@ -67,7 +62,7 @@ public struct SweepTables: Sendable {
         record.plan.units.map { unit in
           let cost = unit.cost(energy)
           let traffic = cost.traffic
-          let layout = UnitLayout(unit, psumWidth: psumWidth)
+          let layout = UnitLayout(unit)
           return [
             record.plan.network, String(record.plan.buffer), record.plan.strategy.rawValue, unit.name, unit.operation,
             unit.layerNames.joined(separator: "+"), layout.tile, layout.order, layout.scan, layout.chunks,

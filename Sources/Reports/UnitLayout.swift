@@ -14,8 +14,7 @@ struct UnitLayout {
   /// Weight and output bits of each layer, `8/8+4/8`.
   var widths = ""
 
-  /// `psumWidth`: the width of a partial sum in entries, as the plan was made with.
-  init(_ unit: PlanUnit, psumWidth: Int) {
+  init(_ unit: PlanUnit) {
     switch unit {
     case .layer(let schedule):
       split = schedule.split.description
@@ -42,7 +41,7 @@ struct UnitLayout {
       streamedWeights = Self.names(layers.indices.filter { layers[$0].kind != .add && !tiling.resident[$0] }, layers)
       lineBuffers = Self.names(layers.indices.filter { tiling.lineBuffers[$0] }, layers)
       widths = layers.map { "\($0.weightBits)/\($0.outputBits)" }.joined(separator: "+")
-      split = unit.split(psumWidth: psumWidth).description
+      split = unit.split.description
     }
   }
 

@@ -254,10 +254,10 @@ final class Results: @unchecked Sendable {
           case .streaming:
             #expect(loops.axes.isEmpty)
           }
-          #expect(unit.split(psumWidth: 1) == schedule.split)
+          #expect(unit.split == schedule.split)
         case .segment(let schedule):
           #expect(loops.tile == [schedule.tiling.rows, schedule.tiling.columns] && loops.chunks == schedule.tiling.chunks)
-          #expect(unit.split(psumWidth: 1).total == schedule.cost.footprint)
+          #expect(unit.split.total == schedule.cost.footprint)
         }
       }
     }

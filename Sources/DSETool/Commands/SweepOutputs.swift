@@ -17,8 +17,7 @@ struct SweepOutputs {
     let networkFloor = NetworkFloor(analysis)
     let energy = context.architecture.energy
     let tables = SweepTables(
-      records: result.plans.map(\.record), energy: energy, networkFloors: [name: networkFloor.entries], objective: objective,
-      psumWidth: context.psumWidth)
+      records: result.plans.map(\.record), energy: energy, networkFloors: [name: networkFloor.entries], objective: objective)
     var written: [String] = []
     func save(_ text: String, _ path: String) throws {
       try writeTextAtomically(text, to: path)

@@ -30,7 +30,7 @@ extension PlanUnit {
       let model = SegmentModel(segment: segment, psumWidth: psumWidth)
       do {
         return .segment(
-          SegmentSchedule(segment: segment, tiling: schedule.tiling, cost: try model.cost(of: schedule.tiling), floor: model.floor))
+          SegmentSchedule(segment: segment, tiling: schedule.tiling, cost: try model.cost(of: schedule.tiling), model: model))
       } catch {
         throw OptimizationError(description: "segment \(segment.name) at the chosen widths: \(error)")
       }

@@ -8,13 +8,18 @@ public struct SegmentSchedule: Hashable, Sendable, Codable {
   /// Compulsory traffic in entries and in bits.
   public var floor: Int
   public var floorBits: Int
+  /// Width of a partial sum in buffer entries the schedule was made for (its buffer split and
+  /// its walk depend on it).
+  public var psumWidth: Int
 
-  public init(segment: FusedSegment, tiling: SegmentTiling, cost: SegmentCost, floor: (entries: Int, bits: Int)) {
+  /// A schedule of `segment` priced by `model`.
+  public init(segment: FusedSegment, tiling: SegmentTiling, cost: SegmentCost, model: SegmentModel) {
     self.segment = segment
     self.tiling = tiling
     self.cost = cost
-    self.floor = floor.entries
-    self.floorBits = floor.bits
+    self.floor = model.floor.entries
+    self.floorBits = model.floor.bits
+    self.psumWidth = model.psumWidth
   }
 
   public var ratioToFloor: Double { floor > 0 ? Double(cost.traffic.total) / Double(floor) : 1 }
@@ -51,7 +56,7 @@ public enum SegmentSearch {
     var run = SegmentSearchRun(model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs)
     run.search()
     guard let found = run.best else { return nil }
-    return SegmentSchedule(segment: segment, tiling: found.tiling, cost: found.cost, floor: model.floor)
+    return SegmentSchedule(segment: segment, tiling: found.tiling, cost: found.cost, model: model)
   }
 
   /// Every legal tiling, every size (not just one per chunk count): the test oracle for small segments.
@@ -89,7 +94,7 @@ public enum SegmentSearch {
       }
     }
     guard let best else { return nil }
-    return SegmentSchedule(segment: segment, tiling: best.tiling, cost: best.cost, floor: model.floor)
+    return SegmentSchedule(segment: segment, tiling: best.tiling, cost: best.cost, model: model)
   }
 }
 

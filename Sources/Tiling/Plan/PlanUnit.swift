@@ -169,12 +169,12 @@ extension PlanUnit {
     }
   }
 
-  /// How the unit divides the buffer between operands, for a plan made with partial sums
-  /// `psumWidth` entries wide.
-  public func split(psumWidth: Int) -> BufferSplit {
+  /// How the unit divides the buffer between operands.
+  public var split: BufferSplit {
     switch self {
     case .layer(let schedule): return schedule.split
-    case .segment(let schedule): return SegmentModel(segment: schedule.segment, psumWidth: psumWidth).split(of: schedule.tiling)
+    case .segment(let schedule):
+      return SegmentModel(segment: schedule.segment, psumWidth: schedule.psumWidth).split(of: schedule.tiling)
     }
   }
 }

@@ -61,12 +61,12 @@ public struct UnitTransfer: Hashable, Sendable, Codable {
 }
 
 extension PlanUnit {
-  /// Every DRAM transfer of the unit in execution order, from its walk, for a plan made with
-  /// partial sums `psumWidth` entries wide. The unit's traffic is their sum per operand.
-  public func transfers(psumWidth: Int = 1) -> [UnitTransfer] {
+  /// Every DRAM transfer of the unit in execution order, from its walk. The unit's traffic is
+  /// their sum per operand.
+  public func transfers() -> [UnitTransfer] {
     switch self {
     case .layer(let schedule): return schedule.transfers()
-    case .segment(let schedule): return schedule.transfers(psumWidth: psumWidth)
+    case .segment(let schedule): return schedule.transfers()
     }
   }
 }
@@ -166,7 +166,7 @@ struct ConvolutionRegions {
 extension SegmentSchedule {
   /// The segment's transfers, from its walk: input, skip and output tiles `c h w`, weight tiles
   /// `co ci kh kw` of the layer they belong to.
-  func transfers(psumWidth: Int) -> [UnitTransfer] {
+  func transfers() -> [UnitTransfer] {
     let layers = segment.layers
     return SegmentWalk(segment: segment, tiling: tiling, psumWidth: psumWidth).transfers().map { transfer in
       func runs(_ coordinates: [Int]) -> [ClosedRange<Int>] {
