@@ -85,3 +85,25 @@ extension NetworkAnalysis {
     try Planner.plan(self, strategy: strategy, context: context).plan
   }
 }
+
+extension Planner {
+  /// The `count` best schedules of one layer given by its workload (a GEMM's M, K, N or a
+  /// convolution's shapes), best first: the least bits moved at `context.buffer` entries with
+  /// partial sums `context.psumWidth` wide. `scan: .never` is the row-major baseline;
+  /// `gemmOrders` restricts a GEMM's loop orders. What `dse layer` prints.
+  public static func schedules(
+    of workload: LayerWorkload, kind: OperationKind, bits: OperandBits, context: PlanContext, scan: ScanOption = .allowed,
+    count: Int = 1, gemmOrders: [LoopOrder] = LoopOrder.allCases
+  ) throws(DSEError) -> [LayerSchedule] {
+    try context.validate()
+    guard count >= 1 else { throw DSEError(.invalidArgument, field: "count", "\(count): expected at least 1") }
+    guard !gemmOrders.isEmpty else { throw DSEError(.invalidArgument, field: "gemm_orders", "none given") }
+    do {
+      return try LayerPlanner.schedules(
+        for: workload, name: "layer", kind: kind, bits: bits, buffer: context.buffer, scan: scan,
+        psumWidth: context.psumWidth, count: count, gemmOrders: gemmOrders)
+    } catch {
+      throw DSEError(error)
+    }
+  }
+}

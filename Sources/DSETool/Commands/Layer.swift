@@ -62,10 +62,10 @@ extension DSECommand {
       let model = try architecture.architecture().energy
       let (workload, dimensions, kind) = try describeLayer()
       let orders = order.flatMap(LoopOrder.init(name:)).map { [$0] } ?? LoopOrder.allCases
-      let schedules = try LayerPlanner.schedules(
-        for: workload, name: "layer", kind: kind,
-        bits: OperandBits(input: bits, weight: bits, output: bits, psumWidth: architecture.psumWidth), buffer: size,
-        scan: noScan ? .never : .allowed, psumWidth: architecture.psumWidth, count: top, gemmOrders: orders)
+      let schedules = try Planner.schedules(
+        of: workload, kind: kind, bits: OperandBits(input: bits, weight: bits, output: bits, psumWidth: architecture.psumWidth),
+        context: PlanContext(buffer: size, psumWidth: architecture.psumWidth), scan: noScan ? .never : .allowed, count: top,
+        gemmOrders: orders)
       let report = LayerReport(dimensions: dimensions, buffer: size, schedules: schedules, energy: model)
       switch format {
       case .table: print(report.table(), terminator: "")
