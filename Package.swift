@@ -44,16 +44,16 @@ let package = Package(
       dependencies: ["DSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     // The fuzz suite `dse-fuzz`: hostile networks and command lines run against the built dse.
     .executableTarget(name: "DSEFuzz", dependencies: ["Networks"]),
-    // Seeded randomness and random fused segments shared by the test targets.
+    // Seeded randomness, random fused segments and child processes shared by the test targets.
     .target(name: "TestSupport", dependencies: ["Networks", "Tiling", "FixedPoint"], path: "Tests/TestSupport"),
     .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
     .testTarget(name: "TilingTests", dependencies: ["Tiling", "TestSupport"]),
     .testTarget(name: "SolverTests", dependencies: ["Solver", "TestSupport"]),
     .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "TestSupport"]),
-    .testTarget(name: "DSEToolTests", dependencies: ["DSETool"]),
+    .testTarget(name: "DSEToolTests", dependencies: ["DSETool", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     // The Swift API, and the C ABI and Python module run the way their users run them.
-    .testTarget(name: "LibraryTests", dependencies: ["DSE"], exclude: ["C"]),
+    .testTarget(name: "LibraryTests", dependencies: ["DSE", "TestSupport"], exclude: ["C"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `dse` executable, the way a user does, and captures what it prints.
@@ -33,32 +34,8 @@ func dse(_ arguments: String..., in directory: URL = packageRoot) throws -> Comm
 }
 
 func dse(_ arguments: [String], in directory: URL = packageRoot) throws -> CommandResult {
-  let process = Process()
-  process.executableURL = try dseExecutable()
-  process.arguments = arguments
-  process.currentDirectoryURL = directory
-  let output = Pipe()
-  let errors = Pipe()
-  process.standardOutput = output
-  process.standardError = errors
-  try process.run()
-  // Both pipes are drained at once, before waiting, so that a child writing much to either
-  // cannot block on a full pipe.
-  let errorData = DataBox()
-  let reading = DispatchGroup()
-  DispatchQueue.global().async(group: reading) { errorData.data = errors.fileHandleForReading.readDataToEndOfFile() }
-  let outData = output.fileHandleForReading.readDataToEndOfFile()
-  reading.wait()
-  let errData = errorData.data
-  process.waitUntilExit()
-  return CommandResult(
-    status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-    standardError: String(decoding: errData, as: UTF8.self))
-}
-
-/// Bytes read on another thread; the dispatch group's wait orders the write before the read.
-private final class DataBox: @unchecked Sendable {
-  var data = Data()
+  let result = try runChild(try dseExecutable(), arguments, in: directory)
+  return CommandResult(status: result.status, standardOutput: result.output, standardError: result.errors)
 }
 
 /// A fresh empty directory for a test's output files.

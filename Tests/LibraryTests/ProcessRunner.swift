@@ -1,40 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// What a child process printed and how it ended.
-struct ProcessResult {
-  var status: Int32
-  var output: String
-  var errors: String
-}
+typealias ProcessResult = ChildOutput
 
-/// Runs `executable` with `arguments` (found on PATH when not a path), both pipes drained at once.
+/// Runs `executable` with `arguments` (found on PATH when not a path).
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil)
   throws -> ProcessResult
 {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = [executable] + arguments
-  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-  if let directory { process.currentDirectoryURL = directory }
-  let output = Pipe()
-  let errors = Pipe()
-  process.standardOutput = output
-  process.standardError = errors
-  try process.run()
-  let box = ErrorBox()
-  let reading = DispatchGroup()
-  DispatchQueue.global().async(group: reading) { box.data = errors.fileHandleForReading.readDataToEndOfFile() }
-  let out = output.fileHandleForReading.readDataToEndOfFile()
-  reading.wait()
-  process.waitUntilExit()
-  return ProcessResult(
-    status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-    errors: String(decoding: box.data, as: UTF8.self))
-}
-
-private final class ErrorBox: @unchecked Sendable {
-  var data = Data()
+  try runChild(URL(fileURLWithPath: "/usr/bin/env"), [executable] + arguments, environment: environment, in: directory)
 }
 
 /// A folder holding `libdse.so`, linked to the libDSEC.so of this build, as scripts/build
