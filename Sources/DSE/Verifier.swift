@@ -49,25 +49,21 @@ public struct Verifier: Sendable {
   /// that is not bit-exact or whose transfers differ from the model is reported, not thrown:
   /// see `PlanVerification.passed`.
   public func verify(_ plans: [Plan]) throws(DSEError) -> [PlanVerification] {
-    var verifications: [PlanVerification] = []
-    // Plans of different psum widths execute with their own widths.
+    // Plans of different psum widths execute with their own widths; results go back to each
+    // plan's place in the caller's order.
+    var verifications = [PlanVerification?](repeating: nil, count: plans.count)
     for width in Set(plans.map(\.psumWidth)).sorted() {
       let group = plans.indices.filter { plans[$0].psumWidth == width }
-      let results: [PlanVerification]
       do {
-        results = try PlanVerification.verify(
+        let results = try PlanVerification.verify(
           group.map { plans[$0].record.plan }, analysis: network, quantization: study.quantization, inputs: input,
           reference: reference, psumWidth: width)
+        for (index, result) in zip(group, results) { verifications[index] = result }
       } catch {
         throw DSEError(error, file: network.network.sourceFile)
       }
-      verifications.append(contentsOf: results)
     }
-    // Back in the caller's order.
-    let order = Set(plans.map(\.psumWidth)).sorted().flatMap { width in plans.indices.filter { plans[$0].psumWidth == width } }
-    var ordered = verifications
-    for (position, index) in order.enumerated() { ordered[index] = verifications[position] }
-    return ordered
+    return verifications.compactMap { $0 }
   }
 
   /// Executes one plan (`verify(_:)` of one).
