@@ -284,9 +284,9 @@ public func dse_transfers_next(_ transfers: OpaquePointer?, _ transfer: UnsafeMu
   withUnsafeMutableBytes(of: &filled.axes) { copyAxisNames(moved.axes, into: $0) }
   withUnsafeMutableBytes(of: &filled.lower) { lower in
     withUnsafeMutableBytes(of: &filled.upper) { upper in
-      for (axis, ranges) in moved.region.prefix(Int(DSE_MAX_AXES)).enumerated() {
-        lower.storeBytes(of: Int64(ranges.first?.lowerBound ?? 0), toByteOffset: axis * 8, as: Int64.self)
-        upper.storeBytes(of: Int64(ranges.last?.upperBound ?? -1), toByteOffset: axis * 8, as: Int64.self)
+      for (axis, range) in moved.boundingBox.prefix(Int(DSE_MAX_AXES)).enumerated() {
+        lower.storeBytes(of: Int64(range.lowerBound), toByteOffset: axis * 8, as: Int64.self)
+        upper.storeBytes(of: Int64(range.upperBound), toByteOffset: axis * 8, as: Int64.self)
       }
     }
   }

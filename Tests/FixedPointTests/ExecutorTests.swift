@@ -58,6 +58,12 @@ import Tiling
     return result
   }
 
+  /// The walk's stream of a convolution alone, as a plan unit has it.
+  static func transfers(_ problem: ConvolutionProblem, _ tiling: ConvolutionTiling) -> [UnitTransfer] {
+    ConvolutionWalk(problem: problem, tiling: tiling).unitTransfers(
+      tensors: LayerTensors(workload: .convolution(problem), name: "layer"), bits: OperandBits(input: 8, weight: 8, output: 8))
+  }
+
   @Test func convolutionsMatchNaiveAndTheClosedForm() throws {
     var generator = SeededGenerator(seed: 31)
     var withPartialSums = 0
@@ -73,7 +79,7 @@ import Tiling
       let execution = ConvolutionExecution(
         name: "layer\(round)", problem: problem, tiling: tiling,
         capacity: ConvolutionTraffic.footprint(problem: problem, tiling: tiling), psumWidth: 1, input: input, weights: weights,
-        finish: { _, accumulator in accumulator })
+        transfers: Self.transfers(problem, tiling), finish: { _, accumulator in accumulator })
       let result = try execution.run()
       #expect(result.output == Self.naive(problem, input: input, weights: weights), "round \(round): \(tiling)")
       #expect(result.traffic == ConvolutionTraffic.traffic(problem: problem, tiling: tiling), "round \(round): \(tiling)")
@@ -100,7 +106,11 @@ import Tiling
       let execution = GEMMExecution(
         name: "gemm\(round)", shape: shape, tiling: tiling, capacity: tiling.footprint(for: shape, psumWidth: 2), psumWidth: 2,
         inputIndex: { m, k in k * shape.m + m }, outputIndex: { m, n in n * shape.m + m }, outputCount: shape.m * shape.n,
-        input: input, weights: weights, finish: { _, accumulator in accumulator })
+        input: input, weights: weights, inputExtents: [shape.k, 1, shape.m], outputExtents: [shape.n, 1, shape.m],
+        transfers: GEMMWalk(shape: shape, tiling: tiling).unitTransfers(
+          tensors: LayerTensors(workload: .gemm(shape), name: "gemm"), bits: OperandBits(input: 8, weight: 8, output: 8),
+          isFullyConnected: false),
+        finish: { _, accumulator in accumulator })
       let result = try execution.run()
       var expected = Array(repeating: Int32(0), count: shape.m * shape.n)
       for m in 0..<shape.m {
@@ -123,7 +133,7 @@ import Tiling
       tile: [.outputChannels: 3, .inputChannels: 2, .rows: 2, .columns: 8], order: [.outputChannels, .inputChannels, .rows, .columns])
     var execution = ConvolutionExecution(
       name: "conv", problem: problem, tiling: tiling, capacity: .max, psumWidth: 1,
-      input: Array(repeating: 1, count: 128), weights: Array(repeating: 1, count: 54), finish: { _, accumulator in accumulator })
+      input: Array(repeating: 1, count: 128), weights: Array(repeating: 1, count: 54), transfers: Self.transfers(problem, tiling), finish: { _, accumulator in accumulator })
     _ = try execution.run()
     execution.droppedInputLoads = [2]
     #expect {
@@ -145,13 +155,13 @@ import Tiling
     let footprint = ConvolutionTraffic.footprint(problem: problem, tiling: tiling)
     let execution = ConvolutionExecution(
       name: "conv", problem: problem, tiling: tiling, capacity: footprint - 1, psumWidth: 1,
-      input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), finish: { _, accumulator in accumulator })
+      input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), transfers: Self.transfers(problem, tiling), finish: { _, accumulator in accumulator })
     #expect {
       _ = try execution.run()
     } throws: { error in (error as? ExecutionFailure)?.message.contains("the buffer split needs \(footprint) entries") == true }
     let fits = ConvolutionExecution(
       name: "conv", problem: problem, tiling: tiling, capacity: footprint, psumWidth: 1,
-      input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), finish: { _, accumulator in accumulator })
+      input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), transfers: Self.transfers(problem, tiling), finish: { _, accumulator in accumulator })
     _ = try fits.run()
   }
 }

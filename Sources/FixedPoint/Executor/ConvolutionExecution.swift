@@ -2,15 +2,16 @@ import Networks
 import Tiling
 
 /// Runs one KxK or depthwise convolution tile by tile as its `ConvolutionTiling` says, through an
-/// `OnChipBuffer` of B entries, counting every DRAM transfer.
+/// `OnChipBuffer` of B entries, on the walk's transfer stream (`PlanUnit.transfers()`).
 ///
-/// What is loaded at each step is the region the cost model charges (`ConvolutionTraffic.axis`:
-/// the tile's channels and the input rows and columns its windows read), keeping what the
-/// previous step already holds; what the arithmetic reads is derived separately from the
-/// definition of convolution (output o reads input o*stride - padding + i). A read of an element
-/// the buffer does not hold fails the execution, so a region the model gets wrong, or a dropped
-/// load, is caught. Partial sums of a tile left before its reduction ends go to DRAM as 32-bit
-/// accumulators and come back when the tile is revisited, as the model counts them.
+/// What is loaded at each step is what the stream says: each read names the tile the operand
+/// holds and the elements that move, and the buffer must have lacked exactly those. What the
+/// arithmetic reads is derived separately from the definition of convolution (output o reads
+/// input o*stride - padding + i). A read of an element the buffer does not hold fails the
+/// execution, so a region the walk gets wrong, or a dropped load, is caught. Partial sums of a
+/// tile left before its reduction ends go to DRAM as 32-bit accumulators and come back when the
+/// tile is revisited; each output and partial-sum transfer the execution makes must be the
+/// stream's next one, over the same region.
 struct ConvolutionExecution {
   let name: String
   let problem: ConvolutionProblem
@@ -20,6 +21,8 @@ struct ConvolutionExecution {
   /// The input tensor (CHW) and the weights ([co][ci or 1][kh][kw]) as stored in DRAM.
   let input: [Int32]
   let weights: [Int32]
+  /// The walk's transfers of the layer, in order.
+  let transfers: [UnitTransfer]
   /// Bias, requantization and activation of a complete accumulator of an output channel.
   let finish: (_ outputChannel: Int, _ accumulator: Int32) -> Int32
   /// Steps whose input load is skipped (to prove that a dropped reload is caught).
@@ -38,11 +41,6 @@ struct ConvolutionExecution {
         count: (problem.extent(of: order[index]) + sizes[index] - 1) / sizes[index],
         scanned: tiling.scan.contains(order[index]))
     }
-    func regions(_ operand: Operand) -> [AxisIntervals] {
-      order.map { ConvolutionTraffic.axis(operand, $0, problem, tiling) }
-    }
-    let inputRegions = regions(.input)
-    let weightRegions = regions(.weight)
     let multiplier = problem.multiplier
     let kernelArea = problem.kernel.height * problem.kernel.width
     let (inHeight, inWidth) = (problem.input.height, problem.input.width)
@@ -56,6 +54,11 @@ struct ConvolutionExecution {
     var contributions: [[Int]: Int] = [:]
     var accumulators = IntegerBlock(region: TensorRegion(channels: 0..<0, rows: 0..<0, columns: 0..<0), values: [])
     var previousKey: [Int]?
+    var stream = TransferStream(transfers)
+    let inputExtents = [problem.input.channels, inHeight, inWidth]
+    let weightExtents = [
+      problem.output.channels, problem.isDepthwise ? 1 : problem.input.channels, problem.kernel.height, problem.kernel.width,
+    ]
     let geometry = WindowGeometry(
       input: problem.input, output: problem.output, kernel: problem.kernel, stride: problem.stride, padding: problem.padding,
       groups: problem.isDepthwise ? problem.input.channels : 1)
@@ -64,10 +67,6 @@ struct ConvolutionExecution {
       guard let level = order.firstIndex(of: dimension) else { return 0..<problem.extent(of: dimension) }
       let start = step[level] * sizes[level]
       return start..<min(start + sizes[level], problem.extent(of: dimension))
-    }
-    func coordinates(_ axes: [AxisIntervals], _ step: [Int], _ dimension: ConvolutionDimension) -> [Int] {
-      guard let level = order.firstIndex(of: dimension) else { return [] }
-      return axes[level].tiles[step[level]].flatMap { Array($0) }
     }
     func outputChannels(_ step: [Int]) -> Range<Int> {
       if problem.isDepthwise {
@@ -84,9 +83,13 @@ struct ConvolutionExecution {
       let tile = zip(order, indices).map { "\($0.0.rawValue)\($0.1)" }.joined(separator: " ")
       return ExecutionFailure(unit: name, step: step, tile: tile, operand: operand, message: message)
     }
-    func leave(_ key: [Int]) {
+    func leave(_ key: [Int], at number: Int, _ indices: [Int]) throws(ExecutionFailure) {
       let region = accumulators.region
-      if contributions[key] == reductionTiles {
+      let complete = contributions[key] == reductionTiles
+      if let mismatch = stream.expect(complete ? .output : .psum, .write, at: number, region: region.box) {
+        throw failure(number, indices, "outputs", mismatch)
+      }
+      if complete {
         for channel in region.channels {
           for row in region.rows {
             for column in region.columns {
@@ -103,37 +106,32 @@ struct ConvolutionExecution {
 
     let steps = LoopNestWalk(levels: levels).steps()
     for (number, step) in steps.enumerated() {
+      // Loads: what the stream moves at this step, keeping what the buffer holds. A dropped
+      // load leaves the previous step's input in the buffer.
+      while let read = stream.nextRead(at: number, of: [.input, .weights]) {
+        let isInput = read.operand == .input
+        if isInput && droppedInputLoads.contains(number) { continue }
+        let (tile, moved) = TransferStream.offsets(read, in: isInput ? inputExtents : weightExtents)
+        switch buffer.load(isInput ? "input" : "weights", tile: tile, moved: moved, from: isInput ? input : weights) {
+        case .success(let loaded):
+          if isInput { result.traffic.inputReads += loaded } else { result.traffic.weightReads += loaded }
+        case .failure(let mismatch):
+          throw failure(number, step, isInput ? "input" : "weights", "the walk's transfer \(mismatch.message)")
+        }
+      }
       let key = outputTile(step)
-      if let previousKey, previousKey != key { leave(previousKey) }
+      if let previousKey, previousKey != key { try leave(previousKey, at: number, step) }
       if previousKey != key {
         if let saved = partialSums.removeValue(forKey: key) {
+          if let mismatch = stream.expect(.psum, .read, at: number, region: saved.region.box) {
+            throw failure(number, step, "outputs", mismatch)
+          }
           accumulators = saved
           result.traffic.psumReads += saved.region.count
         } else {
           accumulators = IntegerBlock(region: outputRegion(step), repeating: 0)
         }
       }
-      // Loads: the regions the model charges, keeping what the previous step holds.
-      let channels = coordinates(inputRegions, step, .inputChannels)
-      var inputNeeded: [Int] = []
-      for channel in channels {
-        for row in coordinates(inputRegions, step, .rows) {
-          for column in coordinates(inputRegions, step, .columns) { inputNeeded.append((channel * inHeight + row) * inWidth + column) }
-        }
-      }
-      // A dropped load leaves the previous step's input in the buffer.
-      if !droppedInputLoads.contains(number) {
-        result.traffic.inputReads += buffer.hold("input", inputNeeded, from: input)
-      }
-      var weightNeeded: [Int] = []
-      let weightChannels = coordinates(weightRegions, step, .inputChannels)
-      for outputChannel in outputChannels(step) {
-        for channel in problem.isDepthwise ? [outputChannel / multiplier] : weightChannels {
-          let base = geometry.weightOffset(outputChannel: outputChannel, inputChannel: channel)
-          for offset in 0..<kernelArea { weightNeeded.append(base + offset) }
-        }
-      }
-      result.traffic.weightReads += buffer.hold("weights", weightNeeded, from: weights)
       let outputCount = accumulators.region.count
       for (region, overflow) in [
         ("input", buffer.occupyHeld("input")), ("weights", buffer.occupyHeld("weights")),
@@ -181,7 +179,8 @@ struct ConvolutionExecution {
       contributions[key, default: 0] += 1
       previousKey = key
     }
-    if let previousKey { leave(previousKey) }
+    if let previousKey, let last = steps.last { try leave(previousKey, at: steps.count - 1, last) }
+    if let leftover = stream.leftover { throw failure(steps.count, [], "stream", leftover) }
     return result
   }
 

@@ -4,7 +4,10 @@ import Tiling
 /// Runs a pointwise (no padding) or fully connected layer as the GEMM O[M x N] = I[M x K] . W[K x N]
 /// of its `GEMMTiling` (docs/tiling-model.md), tile by tile through an `OnChipBuffer`, counting every
 /// transfer: one resident tile per operand, loaded when its tile index changes, an output tile
-/// written when left (complete, or as 32-bit partial sums read back on the next visit).
+/// written when left (complete, or as 32-bit partial sums read back on the next visit). Loads are
+/// the walk's stream (`PlanUnit.transfers()`: tiles in the layer's tensor coordinates); the
+/// arithmetic reads GEMM coordinates through `inputIndex`, so a stream that maps m or k to the
+/// wrong pixels fails; each output transfer must be the stream's next one, on the same elements.
 struct GEMMExecution {
   let name: String
   let shape: GEMMShape
@@ -18,6 +21,10 @@ struct GEMMExecution {
   /// The input tensor and the weights ([n][k]) as stored in DRAM.
   let input: [Int32]
   let weights: [Int32]
+  /// Extents of the input tensor `c h w` and of the weights `co ci kh kw`, and the walk's transfers.
+  let inputExtents: [Int]
+  let outputExtents: [Int]
+  let transfers: [UnitTransfer]
   let finish: (_ outputChannel: Int, _ accumulator: Int32) -> Int32
   var droppedInputLoads: Set<Int> = []
 
@@ -33,9 +40,18 @@ struct GEMMExecution {
     var contributions: [[Int]: Int] = [:]
     var accumulators: [Int32] = []
     var current: (key: [Int], m: Range<Int>, n: Range<Int>)?
+    var stream = TransferStream(transfers)
+    let weightExtents = [shape.n, shape.k, 1, 1]
 
-    func leave(_ tile: (key: [Int], m: Range<Int>, n: Range<Int>)) {
-      if contributions[tile.key] == kTiles {
+    func offsets(_ tile: (key: [Int], m: Range<Int>, n: Range<Int>)) -> [Int] {
+      tile.m.flatMap { m in tile.n.map { outputIndex(m, $0) } }
+    }
+    func leave(_ tile: (key: [Int], m: Range<Int>, n: Range<Int>), at number: Int) throws(ExecutionFailure) {
+      let complete = contributions[tile.key] == kTiles
+      if let mismatch = stream.expect(complete ? .output : .psum, .write, at: number, offsets: offsets(tile), in: outputExtents) {
+        throw ExecutionFailure(unit: name, step: number, tile: "m\(tile.key[0]) n\(tile.key[1])", operand: "outputs", message: mismatch)
+      }
+      if complete {
         var position = 0
         for m in tile.m {
           for n in tile.n {
@@ -49,24 +65,37 @@ struct GEMMExecution {
         result.traffic.psumWrites += accumulators.count
       }
     }
-    for (number, step) in GEMMWalk(shape: shape, tiling: tiling).steps().enumerated() {
+    let steps = GEMMWalk(shape: shape, tiling: tiling).steps()
+    for (number, step) in steps.enumerated() {
       let (ms, ks, ns) = (range(.m, step.m), range(.k, step.k), range(.n, step.n))
+      let tile = "m\(step.m) k\(step.k) n\(step.n)"
+      while let read = stream.nextRead(at: number, of: [.input, .weights]) {
+        let isInput = read.operand == .input
+        if isInput && droppedInputLoads.contains(number) { continue }
+        let (held, moved) = TransferStream.offsets(read, in: isInput ? inputExtents : weightExtents)
+        switch buffer.load(isInput ? "input" : "weights", tile: held, moved: moved, from: isInput ? input : weights) {
+        case .success(let loaded):
+          if isInput { result.traffic.inputReads += loaded } else { result.traffic.weightReads += loaded }
+        case .failure(let mismatch):
+          throw ExecutionFailure(
+            unit: name, step: number, tile: tile, operand: isInput ? "input" : "weights",
+            message: "the walk's transfer \(mismatch.message)")
+        }
+      }
       let key = [step.m, step.n]
-      if let tile = current, tile.key != key { leave(tile) }
+      if let previous = current, previous.key != key { try leave(previous, at: number) }
       if current?.key != key {
-        if let saved = partialSums.removeValue(forKey: key) {
+        current = (key, ms, ns)
+        if let saved = partialSums.removeValue(forKey: key), let restored = current {
+          if let mismatch = stream.expect(.psum, .read, at: number, offsets: offsets(restored), in: outputExtents) {
+            throw ExecutionFailure(unit: name, step: number, tile: tile, operand: "outputs", message: mismatch)
+          }
           accumulators = saved
           result.traffic.psumReads += saved.count
         } else {
           accumulators = Array(repeating: 0, count: ms.count * ns.count)
         }
-        current = (key, ms, ns)
       }
-      if !droppedInputLoads.contains(number) {
-        result.traffic.inputReads += buffer.hold("input", ms.flatMap { m in ks.map { inputIndex(m, $0) } }, from: input)
-      }
-      result.traffic.weightReads += buffer.hold("weights", ns.flatMap { n in ks.map { n * shape.k + $0 } }, from: weights)
-      let tile = "m\(step.m) k\(step.k) n\(step.n)"
       for (region, overflow) in [
         ("input", buffer.occupyHeld("input")), ("weights", buffer.occupyHeld("weights")),
         ("outputs", buffer.occupy("outputs", accumulators.count * psumWidth)),
@@ -111,7 +140,10 @@ struct GEMMExecution {
       }
       contributions[key, default: 0] += 1
     }
-    if let tile = current { leave(tile) }
+    if let tile = current { try leave(tile, at: steps.count - 1) }
+    if let leftover = stream.leftover {
+      throw ExecutionFailure(unit: name, step: steps.count, tile: "-", operand: "stream", message: leftover)
+    }
     return result
   }
 }

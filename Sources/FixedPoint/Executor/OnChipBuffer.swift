@@ -20,10 +20,20 @@ struct OnChipBuffer {
       present = Array(repeating: false, count: size)
       mark = Array(repeating: 0, count: size)
     }
+
+    func isPresent(_ index: Int) -> Bool { index < present.count && present[index] }
+  }
+
+  /// Per operand, marks of the elements the current transfer moves.
+  private struct MovedMarks {
+    var mark: [UInt32]
+    var generation: UInt32 = 0
+    init(size: Int) { mark = Array(repeating: 0, count: size) }
   }
 
   let capacity: Int
   private var slots: [String: Slot] = [:]
+  private var movedMarks: [String: MovedMarks] = [:]
   /// The static split, as the cost models assume it: each region (an operand, an output tile, an
   /// on-chip tensor) sized for the most it ever holds; the sum of those must fit the capacity.
   private var peaks: [String: Int] = [:]
@@ -52,25 +62,57 @@ struct OnChipBuffer {
   /// what is already there, loads the rest from `source`, drops what is no longer needed. Returns
   /// how many elements were loaded.
   mutating func hold(_ operand: String, _ needed: [Int], from source: [Int32]) -> Int {
+    holdCollecting(operand, needed, from: source).count
+  }
+
+  /// `hold`, returning the indices loaded.
+  private mutating func holdCollecting(_ operand: String, _ needed: [Int], from source: [Int32]) -> [Int] {
     var slot = slots.removeValue(forKey: operand) ?? Slot(size: source.count)
     slot.generation &+= 1
     let generation = slot.generation
-    var loaded = 0
+    var loaded: [Int] = []
     var held: [Int] = []
     held.reserveCapacity(needed.count)
-    for index in needed where slot.mark[index] != generation {
+    for index in needed where index >= 0 && index < source.count && slot.mark[index] != generation {
       slot.mark[index] = generation
       held.append(index)
       if !slot.present[index] {
         slot.present[index] = true
         slot.values[index] = source[index]
-        loaded += 1
+        loaded.append(index)
       }
     }
     for index in slot.held where slot.mark[index] != generation { slot.present[index] = false }
     slot.held = held
     slots[operand] = slot
     return loaded
+  }
+
+  /// `hold` for a transfer of the walk's stream: makes `tile` the resident set and checks that
+  /// what the buffer lacked is exactly `moved` (each element once). Returns how many elements
+  /// were loaded, or why the stream and the buffer disagree: an element moved that the buffer
+  /// already held, or one the tile keeps that never came.
+  mutating func load(_ operand: String, tile: [Int], moved: [Int], from source: [Int32]) -> Result<Int, StreamMismatch> {
+    var expected = movedMarks.removeValue(forKey: operand) ?? MovedMarks(size: source.count)
+    expected.generation &+= 1
+    for index in moved {
+      guard index >= 0, index < source.count else {
+        return .failure(StreamMismatch("moves element \(index), outside the \(source.count)-element tensor"))
+      }
+      guard slots[operand]?.isPresent(index) != true else {
+        return .failure(StreamMismatch("moves element \(index), which the buffer already holds"))
+      }
+      expected.mark[index] = expected.generation
+    }
+    let loaded = holdCollecting(operand, tile, from: source)
+    defer { movedMarks[operand] = expected }
+    if let stray = loaded.first(where: { expected.mark[$0] != expected.generation }) {
+      return .failure(StreamMismatch("keeps element \(stray) in its tile, but never moved it"))
+    }
+    guard loaded.count == moved.count else {
+      return .failure(StreamMismatch("moves \(moved.count) elements, of which the tile loads \(loaded.count)"))
+    }
+    return .success(loaded.count)
   }
 
   /// What one operand holds, to read many elements with one lookup of the operand.
@@ -89,6 +131,12 @@ struct OnChipBuffer {
     guard let slot = slots[operand] else { return Held(values: [], present: []) }
     return Held(values: slot.values, present: slot.present)
   }
+}
+
+/// A transfer of the walk's stream that does not match what the buffer holds.
+struct StreamMismatch: Error {
+  var message: String
+  init(_ message: String) { self.message = message }
 }
 
 /// Why an execution failed: where, and what.

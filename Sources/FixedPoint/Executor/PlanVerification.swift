@@ -200,11 +200,14 @@ public struct PlanVerification: Sendable {
     let finish = { (channel: Int, accumulator: Int32) -> Int32 in
       q.requantizer.apply(Int64(accumulator) + (q.quantizedBias.isEmpty ? 0 : Int64(q.quantizedBias[channel])))
     }
+    // The executors run the walk's own stream: what it loads and writes is what the plan's
+    // transfers say (one stream, with the traces and the library's iterator).
+    let transfers = PlanUnit.layer(schedule).transfers()
     switch (schedule.choice, try? LayerWorkload(layer)) {
     case (.convolution(let tiling), .convolution(let problem)?):
       return try ConvolutionExecution(
         name: layer.name, problem: problem, tiling: tiling, capacity: buffer, psumWidth: psumWidth, input: inputs[0],
-        weights: q.quantizedWeights, finish: finish
+        weights: q.quantizedWeights, transfers: transfers, finish: finish
       ).run()
     case (.gemm(let tiling), .gemm(let shape)?):
       let input = layer.inputShape
@@ -217,10 +220,12 @@ public struct PlanVerification: Sendable {
           isFullyConnected ? k : (k * input.height + (m / output.width) * strideY) * input.width + (m % output.width) * strideX
         },
         outputIndex: { m, n in isFullyConnected ? n : n * output.height * output.width + m },
-        outputCount: output.elementCount ?? 0, input: inputs[0], weights: q.quantizedWeights, finish: finish
+        outputCount: output.elementCount ?? 0, input: inputs[0], weights: q.quantizedWeights,
+        inputExtents: [input.channels, input.height, input.width], outputExtents: [output.channels, output.height, output.width],
+        transfers: transfers, finish: finish
       ).run()
     case (.streaming, .streaming?):
-      return try StreamingExecution(layer: layer, quantization: q, capacity: buffer, inputs: inputs).run()
+      return try StreamingExecution(layer: layer, quantization: q, capacity: buffer, inputs: inputs, transfers: transfers).run()
     default:
       throw ExecutionFailure(
         unit: layer.name, step: 0, tile: "-", operand: "schedule", message: "the schedule does not match the layer's workload")

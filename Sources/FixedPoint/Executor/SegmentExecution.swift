@@ -128,17 +128,18 @@ struct SegmentExecution {
       var tile = transfer
       tile.tile = 0
       tile.entries = 0
+      tile.moved = []
       guard lastAccess[transfer.operand] != tile else { return }
       lastAccess[transfer.operand] = tile
       let segment = execution.segment
       switch transfer.operand {
       case .input:
-        result.traffic.inputReads += hold("input", transfer, shape: segment.input, from: execution.input)
+        result.traffic.inputReads += try hold("input", transfer, shape: segment.input, from: execution.input)
         try occupyHeld("input")
       case .skip(let layer):
         let source = segment.layers[layer].skip == .segmentInput ? execution.input : execution.externalSkips[layer]
         guard let source else { throw failure("skip of '\(layers[layer].name)'", "the skip operand is not in DRAM") }
-        result.traffic.inputReads += hold("skip \(layer)", transfer, shape: layers[layer].output, from: source)
+        result.traffic.inputReads += try hold("skip \(layer)", transfer, shape: layers[layer].output, from: source)
         try occupyHeld("skip \(layer)")
       case .weights(let layer):
         // A mixing layer's tile names its input channels; a depthwise filter reads its own channel.
@@ -151,15 +152,18 @@ struct SegmentExecution {
             for offset in 0..<kernelArea { needed.append(base + offset) }
           }
         }
-        result.traffic.weightReads += buffer.hold(
-          "weights \(layer)", needed, from: execution.quantization[layer].quantizedWeights)
+        // The walk's weight boxes: output channels, (a mixing layer's) input channels, kernel positions.
+        let extents = transfer.inputChannels == nil ? [layers[layer].output.channels, kernelArea] : [layers[layer].output.channels, layers[layer].input.channels, kernelArea]
+        result.traffic.weightReads += try load(
+          "weights \(layer)", needed, moved: transfer.moved.flatMap { $0.offsets(in: extents) },
+          from: execution.quantization[layer].quantizedWeights)
         try occupyHeld("weights \(layer)")
       case .output:
         throw failure("output", "the output is written, not read")
       }
     }
 
-    private mutating func hold(_ slot: String, _ transfer: SegmentTransfer, shape: TensorShape, from source: [Int32]) -> Int {
+    private mutating func hold(_ slot: String, _ transfer: SegmentTransfer, shape: TensorShape, from source: [Int32]) throws(ExecutionFailure) -> Int {
       var needed: [Int] = []
       needed.reserveCapacity(transfer.channels.count * transfer.rows.count * transfer.columns.count)
       for channel in transfer.channels {
@@ -167,7 +171,16 @@ struct SegmentExecution {
           for column in transfer.columns { needed.append((channel * shape.height + row) * shape.width + column) }
         }
       }
-      return buffer.hold(slot, needed, from: source)
+      let moved = transfer.moved.flatMap { $0.offsets(in: [shape.channels, shape.height, shape.width]) }
+      return try load(slot, needed, moved: moved, from: source)
+    }
+
+    /// Holds `needed` in `slot`, loading what the walk's transfer says moved (and nothing else).
+    private mutating func load(_ slot: String, _ needed: [Int], moved: [Int], from source: [Int32]) throws(ExecutionFailure) -> Int {
+      switch buffer.load(slot, tile: needed, moved: moved, from: source) {
+      case .success(let loaded): return loaded
+      case .failure(let mismatch): throw failure(slot, "the walk's transfer \(mismatch.message)")
+      }
     }
 
     mutating func execute(_ index: Int, outputs: Range<Int>, inputs: Range<Int>) throws(ExecutionFailure) {

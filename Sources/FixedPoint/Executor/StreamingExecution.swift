@@ -5,14 +5,17 @@ import Tiling
 /// one output row of one channel at a time through an `OnChipBuffer`: each step holds the input
 /// elements that row reads (a pooling window's rows and columns, the same row of each addend, the
 /// source row of a concatenated or upsampled channel), keeps those the previous step already
-/// holds, computes the row with the region kernel and writes it. Every input element read once
-/// and every output written once is what the model charges (`LayerWorkload.streaming`).
+/// holds, computes the row with the region kernel and writes it. What it loads and writes is the
+/// walk's stream (`StreamingWalk`, through `PlanUnit.transfers()`); what it reads is derived here
+/// from the layer's definition, and must be held.
 struct StreamingExecution {
   let layer: LayerAnalysis
   let quantization: LayerQuantization
   let capacity: Int
   /// The layer's input tensors, in `layer.layer.inputs` order, as stored in DRAM.
   let inputs: [[Int32]]
+  /// The walk's transfers of the layer, in order.
+  let transfers: [UnitTransfer]
 
   func run() throws(ExecutionFailure) -> ConvolutionExecution.Result {
     let output = layer.outputShape
@@ -22,6 +25,7 @@ struct StreamingExecution {
     let geometry = [.maxpool, .avgpool, .globalavgpool].contains(layer.kind) ? WindowGeometry(layer) : nil
     let concatOffsets = shapes.reduce(into: [0]) { $0.append(($0.last ?? 0) + $1.channels) }
     var step = 0
+    var stream = TransferStream(transfers)
     for channel in 0..<output.channels {
       for row in 0..<output.height {
         let region = TensorRegion(channels: channel..<(channel + 1), rows: row..<(row + 1), columns: 0..<output.width)
@@ -61,16 +65,22 @@ struct StreamingExecution {
               region.columns, within: box.columns, stride: geometry.stride.width, padding: geometry.padding.left,
               kernel: geometry.kernel.width)
           }
-          var needed: [Int] = []
-          needed.reserveCapacity(box.count)
-          for channel in box.channels {
-            for (row, rowRead) in zip(box.rows, rowsRead) where rowRead {
-              for (column, columnRead) in zip(box.columns, columnsRead) where columnRead {
-                needed.append((channel * shape.height + row) * shape.width + column)
-              }
+          // The stream's read of this input at this step, if anything of it is new.
+          if let read = stream.nextRead(at: step, of: [.input]) {
+            guard read.tensor == layer.layer.inputs[input] else {
+              throw ExecutionFailure(
+                unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: slot,
+                message: "the walk reads '\(read.tensor)' where the layer reads '\(layer.layer.inputs[input])'")
+            }
+            let (tile, moved) = TransferStream.offsets(read, in: [shape.channels, shape.height, shape.width])
+            switch buffer.load(slot, tile: tile, moved: moved, from: inputs[input]) {
+            case .success(let loaded): result.traffic.inputReads += loaded
+            case .failure(let mismatch):
+              throw ExecutionFailure(
+                unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: slot,
+                message: "the walk's transfer \(mismatch.message)")
             }
           }
-          result.traffic.inputReads += buffer.hold(slot, needed, from: inputs[input])
           var block = IntegerBlock(region: box, repeating: 0)
           let held = buffer.held(slot)
           for channel in box.channels {
@@ -96,10 +106,16 @@ struct StreamingExecution {
         }
         var computed = IntegerBlock(region: region, repeating: 0)
         compute(region, blocks, &computed, concatOffsets: concatOffsets)
+        if let mismatch = stream.expect(.output, .write, at: step, region: region.box) {
+          throw ExecutionFailure(unit: layer.name, step: step, tile: "c\(channel) y\(row)", operand: "output", message: mismatch)
+        }
         for column in 0..<output.width { result.output[(channel * output.height + row) * output.width + column] = computed[channel, row, column] }
         result.traffic.outputWrites += output.width
         step += 1
       }
+    }
+    if let leftover = stream.leftover {
+      throw ExecutionFailure(unit: layer.name, step: step, tile: "-", operand: "stream", message: leftover)
     }
     return result
   }

@@ -1,4 +1,4 @@
-/// One DRAM transfer of a convolution's walk.
+/// One DRAM transfer of a convolution's walk (or, with no entries, a tile that only shrank).
 package struct ConvolutionTransfer: Hashable, Sendable, Codable {
   package var operand: Operand
   package var kind: Transfer.Kind
@@ -6,6 +6,10 @@ package struct ConvolutionTransfer: Hashable, Sendable, Codable {
   package var tile: [ConvolutionDimension: Int]
   /// Entries moved: for an input tile, only what the previous input tile does not hold.
   package var entries: Int
+  /// Index of the step that made the transfer (an output tile left is written at the step that leaves it).
+  package var step: Int = 0
+  /// For a read: the tile the operand held before (the previous step's), whose overlap did not move.
+  package var previousTile: [ConvolutionDimension: Int]? = nil
 }
 
 /// Enumerates a tiled convolution step by step and emits its DRAM transfers: the reference the
@@ -47,30 +51,38 @@ package struct ConvolutionWalk: Sendable {
     var transfers: [ConvolutionTransfer] = []
     var contributions: [[Int]: Int] = [:]
     var previous: [Int]?
-    func leave(_ step: [Int]) {
+    func leave(_ step: [Int], at number: Int) {
       let complete = contributions[outputKey(step)] == reductionTiles
       transfers.append(
         ConvolutionTransfer(
           operand: .output, kind: complete ? .write : .psumWrite, tile: tile(outputKey(step)),
-          entries: size(outputAxes, step) * multiplier))
+          entries: size(outputAxes, step) * multiplier, step: number))
     }
-    for step in LoopNestWalk(levels: levels).steps() {
+    let steps = LoopNestWalk(levels: levels).steps()
+    for (number, step) in steps.enumerated() {
       for (operand, operandAxes, scale) in [(Operand.input, inputAxes, 1), (.weight, weightAxes, kernelArea * multiplier)] {
-        let new = size(operandAxes, step) - (previous.map { shared(operandAxes, $0, step) } ?? 0)
-        if new > 0 {
-          transfers.append(ConvolutionTransfer(operand: operand, kind: .read, tile: tile(step), entries: new * scale))
+        let kept = previous.map { shared(operandAxes, $0, step) } ?? 0
+        let new = size(operandAxes, step) - kept
+        // A tile that only shrinks moves nothing, but the stream still says so: the operand
+        // holds less from this step on.
+        if new > 0 || previous.map({ kept < size(operandAxes, $0) }) == true {
+          transfers.append(
+            ConvolutionTransfer(
+              operand: operand, kind: .read, tile: tile(step), entries: new * scale, step: number,
+              previousTile: previous.map(tile)))
         }
       }
       let key = outputKey(step)
-      if let previous, outputKey(previous) != key { leave(previous) }
+      if let previous, outputKey(previous) != key { leave(previous, at: number) }
       if previous.map(outputKey) != key, contributions[key] != nil {
         transfers.append(
-          ConvolutionTransfer(operand: .output, kind: .psumRead, tile: tile(key), entries: size(outputAxes, step) * multiplier))
+          ConvolutionTransfer(
+            operand: .output, kind: .psumRead, tile: tile(key), entries: size(outputAxes, step) * multiplier, step: number))
       }
       contributions[key, default: 0] += 1
       previous = step
     }
-    if let previous { leave(previous) }
+    if let previous { leave(previous, at: max(0, steps.count - 1)) }
     return transfers
   }
 

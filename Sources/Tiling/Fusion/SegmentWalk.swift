@@ -24,6 +24,10 @@ package struct SegmentTransfer: Hashable, Sendable, CustomStringConvertible {
   package var columns: [Int]
   /// Entries moved: the tile accessed less what the operand's held tile already had.
   package var entries: Int
+  /// What moved, as disjoint boxes over the operand's axes (channels, rows, columns; weights:
+  /// output channels, input channels of a mixing layer, kernel positions); filled in only when
+  /// the walk is asked for regions.
+  package var moved: [CoordinateBox] = []
 
   package var description: String {
     let spatial = rows.isEmpty ? "" : " rows \(rows) columns \(columns)"
@@ -102,11 +106,12 @@ package struct SegmentWalk: Sendable {
     self.psumWidth = psumWidth
   }
 
-  /// Every DRAM transfer, in execution order.
-  package func transfers() -> [SegmentTransfer] { record().transfers }
+  /// Every DRAM transfer, in execution order; with `regions`, each says which boxes moved.
+  package func transfers(regions: Bool = false) -> [SegmentTransfer] { record(regions: regions).transfers }
 
-  /// Every tile, operand access, layer execution and output write, in execution order.
-  package func events() -> [SegmentWalkEvent] { record(events: true).events }
+  /// Every tile, operand access (with the boxes that moved), layer execution and output write,
+  /// in execution order.
+  package func events() -> [SegmentWalkEvent] { record(events: true, regions: true).events }
 
   /// Entries moved per operand.
   package func traffic() -> SegmentTraffic { Self.traffic(of: record().transfers, layers: segment.layers.count) }
@@ -125,16 +130,20 @@ package struct SegmentWalk: Sendable {
   /// whole: a static buffer split either gives the skip its own slot or does not. So a first
   /// run, with those skips free, watches the input's held tile at each such add; the second
   /// reads from DRAM the skips that were not always found.
-  func record(events: Bool = false) -> WalkRecord {
+  func record(events: Bool = false, regions: Bool = false) -> WalkRecord {
     let layers = segment.layers
     let external = Set(layers.indices.filter { if case .external? = layers[$0].skip { true } else { false } })
     let fromInput = Set(layers.indices.filter { layers[$0].skip == .segmentInput })
-    var probe = WalkRun(walk: self, skipsFromDRAM: external, recordsEvents: events && fromInput.isEmpty)
+    var probe = WalkRun(
+      walk: self, skipsFromDRAM: external, recordsEvents: events && fromInput.isEmpty,
+      recordsRegions: regions && fromInput.isEmpty)
     guard !fromInput.isEmpty else { return probe.execute() }
     let observed = probe.execute()
     let stageZeroWhole = tiling.chunks[0] >= segment.input.channels
     let free = stageZeroWhole ? observed.inputSkipsAlwaysHeld : []
-    var run = WalkRun(walk: self, skipsFromDRAM: external.union(fromInput.subtracting(free)), recordsEvents: events)
+    var run = WalkRun(
+      walk: self, skipsFromDRAM: external.union(fromInput.subtracting(free)), recordsEvents: events,
+      recordsRegions: regions)
     var record = run.execute()
     record.inputSkipsAlwaysHeld = observed.inputSkipsAlwaysHeld
     return record
@@ -202,6 +211,9 @@ struct WalkBlock: Hashable {
   var axes: [Set<Int>]
 
   var count: Int { axes.reduce(1) { $0 * $1.count } }
+
+  /// The same coordinates as ranges per axis.
+  var box: CoordinateBox { CoordinateBox(axes.map { CoordinateBox.runs($0.sorted()) }) }
 
   /// Entries in both tiles: the intersection of two products is the product of intersections.
   func shared(with other: WalkBlock) -> Int {

@@ -30,6 +30,8 @@ struct WalkRun {
   let psumWidth: Int
   let skipsFromDRAM: Set<Int>
   let recordsEvents: Bool
+  /// Whether each transfer says which boxes moved (the stream's regions; off for counting).
+  let recordsRegions: Bool
   let stageOfTensor: [Int]
   let stageChannels: [Int]
   let nests: [WalkNest]
@@ -46,12 +48,13 @@ struct WalkRun {
   /// Adds reading the segment input that once did not find it in the input's held tile.
   private var inputSkipMisses: Set<Int> = []
 
-  init(walk: SegmentWalk, skipsFromDRAM: Set<Int>, recordsEvents: Bool = false) {
+  init(walk: SegmentWalk, skipsFromDRAM: Set<Int>, recordsEvents: Bool = false, recordsRegions: Bool = false) {
     segment = walk.segment
     tiling = walk.tiling
     psumWidth = walk.psumWidth
     self.skipsFromDRAM = skipsFromDRAM
     self.recordsEvents = recordsEvents
+    self.recordsRegions = recordsRegions
     var stages = [0]
     var channels = [segment.input.channels]
     for layer in segment.layers {
@@ -193,11 +196,15 @@ struct WalkRun {
   }
 
   private mutating func load(_ block: WalkBlock, as transfer: SegmentTransfer, into buffer: WalkBuffer) {
-    let entries = block.count - (held[transfer.operand].map { block.shared(with: $0) } ?? 0)
+    let previous = held[transfer.operand]
+    let entries = block.count - (previous.map { block.shared(with: $0) } ?? 0)
     held[transfer.operand] = block
     hold(buffer, block.count)
     var transfer = transfer
     transfer.entries = entries
+    if recordsRegions && entries > 0 {
+      transfer.moved = previous.map { block.box.subtracting($0.box) } ?? [block.box]
+    }
     if recordsEvents { record.events.append(.access(transfer)) }
     guard entries > 0 else { return }
     record.transfers.append(transfer)
@@ -246,9 +253,10 @@ struct WalkRun {
 
   /// A complete output tile (one chunk of the last stage over the spatial tile) goes to DRAM.
   private mutating func writeOutput(_ channels: Range<Int>, tile: Int, rows: Set<Int>, columns: Set<Int>) {
-    let transfer = SegmentTransfer(
+    var transfer = SegmentTransfer(
       operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted(),
       columns: columns.sorted(), entries: channels.count * rows.count * columns.count)
+    if recordsRegions { transfer.moved = [WalkBlock(axes: [Set(channels), rows, columns]).box] }
     record.transfers.append(transfer)
     if recordsEvents { record.events.append(.write(transfer)) }
   }

@@ -17,6 +17,8 @@ package struct Transfer: Hashable, Sendable, Codable {
   package var tile: PerDimension<Int>
   /// Entries moved.
   package var entries: Int
+  /// Index of the step that made the transfer (an output tile left is written at the step that leaves it).
+  package var step: Int = 0
 }
 
 /// Enumerates the tile steps of a GEMM tiling in execution order and the transfers they
@@ -71,25 +73,29 @@ package struct GEMMWalk: Sendable {
       key[operand.irrelevantDimension] = 0
       return key
     }
-    func leave(_ output: PerDimension<Int>) {
+    func leave(_ output: PerDimension<Int>, at number: Int) {
       let complete = reductionDone[output, default: 0] == axes.k.count
       transfers.append(
-        Transfer(operand: .output, kind: complete ? .write : .psumWrite, tile: output, entries: entries(.output, output)))
+        Transfer(
+          operand: .output, kind: complete ? .write : .psumWrite, tile: output, entries: entries(.output, output),
+          step: number))
     }
     var previous: PerDimension<Int>?
-    for step in steps {
+    for (number, step) in steps.enumerated() {
       for operand in [Operand.input, .weight] where previous.map({ key(operand, $0) }) != key(operand, step) {
-        transfers.append(Transfer(operand: operand, kind: .read, tile: key(operand, step), entries: entries(operand, step)))
+        transfers.append(
+          Transfer(operand: operand, kind: .read, tile: key(operand, step), entries: entries(operand, step), step: number))
       }
       let output = key(.output, step)
-      if let previous, key(.output, previous) != output { leave(key(.output, previous)) }
+      if let previous, key(.output, previous) != output { leave(key(.output, previous), at: number) }
       if previous.map({ key(.output, $0) }) != output, reductionDone[output] != nil {
-        transfers.append(Transfer(operand: .output, kind: .psumRead, tile: output, entries: entries(.output, output)))
+        transfers.append(
+          Transfer(operand: .output, kind: .psumRead, tile: output, entries: entries(.output, output), step: number))
       }
       reductionDone[output, default: 0] += 1
       previous = step
     }
-    if let previous { leave(key(.output, previous)) }
+    if let previous { leave(key(.output, previous), at: max(0, steps.count - 1)) }
     return transfers
   }
 

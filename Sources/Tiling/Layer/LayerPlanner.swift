@@ -12,24 +12,26 @@ package enum LayerPlanner {
     do {
       return try schedules(
         for: try LayerWorkload(layer), name: layer.name, kind: layer.kind, bits: bits, buffer: buffer,
-        scan: scan, psumWidth: psumWidth, count: count)
+        scan: scan, psumWidth: psumWidth, count: count, tensors: LayerTensors(layer))
     } catch {
       throw PlanningError(layer: layer.name, buffer: buffer, reason: "\(error)")
     }
   }
 
-  /// The `count` best schedules of a workload (also for layers given by their dimensions, as `dse layer` does).
+  /// The `count` best schedules of a workload (also for layers given by their dimensions, as `dse
+  /// layer` does: their tensors are then named after the layer).
   package static func schedules(
     for workload: LayerWorkload, name: String, kind: OperationKind, bits: OperandBits, buffer: Int, scan: ScanOption,
-    psumWidth: Int, count: Int, gemmOrders: [LoopOrder] = LoopOrder.allCases
+    psumWidth: Int, count: Int, gemmOrders: [LoopOrder] = LoopOrder.allCases, tensors: LayerTensors? = nil
   ) throws -> [LayerSchedule] {
+    let tensors = tensors ?? LayerTensors(workload: workload, name: name)
     let objective = TrafficObjective(bits: bits)
     switch workload {
     case .gemm(let shape):
       let options = SearchOptions(psumWidth: psumWidth, scan: scan, objective: objective)
       return try GEMMSearch.top(count, shape: shape, buffer: buffer, options: options, orders: gemmOrders).map { found in
         LayerSchedule(
-          layer: name, kind: kind, workload: workload, choice: .gemm(found.tiling), traffic: found.traffic,
+          layer: name, kind: kind, workload: workload, tensors: tensors, choice: .gemm(found.tiling), traffic: found.traffic,
           floor: TrafficFloor.gemm(shape, buffer: buffer), footprint: found.footprint,
           split: found.tiling.split(for: shape, psumWidth: psumWidth), bits: bits)
       }
@@ -37,7 +39,7 @@ package enum LayerPlanner {
       let options = SearchOptions(psumWidth: psumWidth, scan: scan, objective: objective)
       return try ConvolutionSearch.top(count, problem: problem, buffer: buffer, options: options).map { found in
         LayerSchedule(
-          layer: name, kind: kind, workload: workload, choice: .convolution(found.tiling), traffic: found.traffic,
+          layer: name, kind: kind, workload: workload, tensors: tensors, choice: .convolution(found.tiling), traffic: found.traffic,
           floor: TrafficFloor.convolution(problem), footprint: found.footprint,
           split: ConvolutionTraffic.split(problem: problem, tiling: found.tiling, psumWidth: psumWidth), bits: bits)
       }
@@ -45,7 +47,7 @@ package enum LayerPlanner {
       let traffic = Traffic(inputReads: reads, outputWrites: writes)
       return [
         LayerSchedule(
-          layer: name, kind: kind, workload: workload, choice: .streaming, traffic: traffic,
+          layer: name, kind: kind, workload: workload, tensors: tensors, choice: .streaming, traffic: traffic,
           floor: TrafficFloor(compulsory: reads + writes), footprint: 0, split: .empty, bits: bits)
       ]
     }

@@ -15,6 +15,8 @@ public struct LayerSchedule: Hashable, Sendable, Codable {
   public var kind: OperationKind
   /// What the tiling model sees of the layer: its shapes, so the schedule can be walked alone.
   public var workload: LayerWorkload
+  /// The DRAM tensors it reads and writes, so that its transfers name what they move.
+  public var tensors: LayerTensors
   public var choice: Choice
   /// DRAM traffic in entries, per operand.
   public var traffic: Traffic

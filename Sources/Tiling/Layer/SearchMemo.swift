@@ -72,7 +72,9 @@ public final class SearchMemo {
     }
     let key = LayerKey(workload: workload, kind: layer.kind, bits: bits, scan: scan)
     if var known = layers[key] {
+      // Another layer of the same shape: its schedule, on this layer's tensors.
       known.layer = layer.name
+      known.tensors = LayerTensors(layer)
       return known
     }
     let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, scan: scan, psumWidth: psumWidth)

@@ -1,10 +1,12 @@
-/// One DRAM transfer of a plan unit, whichever walker produced it: the stream the library's
-/// transfer iterator yields. The GEMM, convolution and segment walks each keep their own event
-/// for the checks that need more (tile indices, psum kinds); this is what they have in common.
+/// One DRAM transfer of a plan unit, whichever walker produced it: the one stream the counting
+/// checks, the executor, the DRAM traces and the library's transfer iterator consume. It names
+/// the tensor, the tile the operand holds after the transfer, and exactly which of its elements
+/// moved (the tile less what the buffer already held). A read that moves nothing says that an
+/// operand's tile shrank to a part of what it held: an executor must drop the rest.
 public struct UnitTransfer: Hashable, Sendable, Codable {
   /// The role of the tensor moved.
   public enum Operand: String, Hashable, Sendable, Codable, CaseIterable {
-    /// The unit's input activations.
+    /// The unit's input activations (each input of an add or a concat).
     case input
     /// The skip operand of a residual add inside a fused segment, read from DRAM.
     case skip
@@ -27,37 +29,64 @@ public struct UnitTransfer: Hashable, Sendable, Codable {
   public var direction: Direction
   /// Index of the layer within the unit whose weights or skip operand move (0 for a layer alone).
   public var layer: Int
-  /// Names of the region's axes, in order: `c h w` for activations, `co ci kh kw` for weights,
-  /// `m k` / `k n` / `m n` for a GEMM's input, weights and output (m: output pixels in row-major
-  /// order, k: input channels, n: output channels).
-  public var axes: [String]
-  /// The coordinates of the tile accessed along each axis, as sorted disjoint inclusive ranges
-  /// (a strided window reads rows with gaps). Empty for streaming layers, which move whole tensors.
-  public var region: [[ClosedRange<Int>]]
-  /// Entries moved: the region less what the buffer already held of it (a sliding window's
-  /// overlap with the previous tile is not read again).
+  /// The DRAM tensor (`DRAMTensor.name`): an activation tensor, `LAYER weights` or `LAYER partial sums`.
+  public var tensor: String
+  /// The walk step that made the transfer: the loop-nest step of a tiled layer, the spatial tile
+  /// of a segment, the output row of a streaming layer (numbered from 0 within the unit).
+  public var step: Int
+  /// The tile in the tensor's coordinates (`axes`): what the operand holds after a read, what is
+  /// written by a write. A union of disjoint boxes (a GEMM's pixel range wraps rows).
+  public var region: [CoordinateBox]
+  /// What moved: the region less what the buffer already held of it, as disjoint boxes.
+  public var moved: [CoordinateBox]
+  /// Entries moved (the coordinates in `moved`).
   public var entries: Int
   /// Width of one entry in bits.
   public var bitsPerEntry: Int
 
-  /// A transfer from its parts.
+  /// A transfer from its parts; `entries` is counted from `moved`.
   public init(
-    operand: Operand, direction: Direction, layer: Int = 0, axes: [String], region: [[ClosedRange<Int>]], entries: Int,
-    bitsPerEntry: Int
+    operand: Operand, direction: Direction, layer: Int = 0, tensor: String, step: Int, region: [CoordinateBox],
+    moved: [CoordinateBox], bitsPerEntry: Int
   ) {
     self.operand = operand
     self.direction = direction
     self.layer = layer
-    self.axes = axes
+    self.tensor = tensor
+    self.step = step
     self.region = region
-    self.entries = entries
+    self.moved = moved
+    self.entries = moved.reduce(0) { $0 + $1.count }
     self.bitsPerEntry = bitsPerEntry
   }
 
+  /// A transfer that moves its whole region (a write, or a read into an empty slot).
+  public init(
+    operand: Operand, direction: Direction, layer: Int = 0, tensor: String, step: Int, region: [CoordinateBox],
+    bitsPerEntry: Int
+  ) {
+    self.init(
+      operand: operand, direction: direction, layer: layer, tensor: tensor, step: step, region: region, moved: region,
+      bitsPerEntry: bitsPerEntry)
+  }
+
+  /// Names of the tensor's axes: `c h w` for activations and partial sums, `co ci kh kw` for weights.
+  public var axes: [String] { operand == .weights ? ["co", "ci", "kh", "kw"] : ["c", "h", "w"] }
   /// Bits moved.
   public var bits: Int { entries * bitsPerEntry }
   /// Entries in the region (at least `entries`; more when part of it was already on chip).
-  public var regionEntries: Int { region.isEmpty ? entries : region.reduce(1) { $0 * RangeSet.count($1) } }
+  public var regionEntries: Int { region.reduce(0) { $0 + $1.count } }
+
+  /// The smallest box containing the region: per axis, the lowest and highest coordinate.
+  public var boundingBox: [ClosedRange<Int>] {
+    let axisCount = region.first?.ranges.count ?? 0
+    return (0..<axisCount).compactMap { axis in
+      let lows = region.compactMap { $0.ranges[axis].first?.lowerBound }
+      let highs = region.compactMap { $0.ranges[axis].last?.upperBound }
+      guard let low = lows.min(), let high = highs.max() else { return nil }
+      return low...high
+    }
+  }
 }
 
 extension PlanUnit {
@@ -69,56 +98,103 @@ extension PlanUnit {
     case .segment(let schedule): return schedule.transfers()
     }
   }
+
+  /// The DRAM tensors the unit reads and writes, in the order it first names them: inputs,
+  /// weights and skip operands layer by layer, the output, partial sums.
+  public func tensors() -> [DRAMTensor] {
+    switch self {
+    case .layer(let schedule): return schedule.dramTensors()
+    case .segment(let schedule): return schedule.dramTensors()
+    }
+  }
 }
 
 extension LayerSchedule {
-  /// The layer's transfers: its GEMM or convolution walk, or a streaming layer's whole reads and writes.
+  /// The layer's transfers: its GEMM, convolution or streaming walk.
   func transfers() -> [UnitTransfer] {
     switch (workload, choice) {
     case (.gemm(let shape), .gemm(let tiling)):
-      let axes = tiling.axes(for: shape)
-      return GEMMWalk(shape: shape, tiling: tiling).transfers().map { transfer in
-        let (a, b) = transfer.operand.dimensions
-        func range(_ dimension: GEMMDimension) -> [ClosedRange<Int>] {
-          let axis = axes[dimension]
-          let start = transfer.tile[dimension] * axis.size
-          return [start...(start + axis.length(of: transfer.tile[dimension]) - 1)]
-        }
-        let (operand, direction, width) = role(transfer.operand, transfer.kind)
-        return UnitTransfer(
-          operand: operand, direction: direction, axes: [a.rawValue, b.rawValue], region: [range(a), range(b)],
-          entries: transfer.entries, bitsPerEntry: width)
-      }
+      return GEMMWalk(shape: shape, tiling: tiling).unitTransfers(tensors: tensors, bits: bits, isFullyConnected: kind == .fc)
     case (.convolution(let problem), .convolution(let tiling)):
-      let regions = ConvolutionRegions(problem: problem, tiling: tiling)
-      return ConvolutionWalk(problem: problem, tiling: tiling).transfers().map { transfer in
-        let (operand, direction, width) = role(transfer.operand, transfer.kind)
-        let region = regions.region(transfer)
-        return UnitTransfer(
-          operand: operand, direction: direction, axes: region.axes, region: region.ranges, entries: transfer.entries,
-          bitsPerEntry: width)
-      }
+      return ConvolutionWalk(problem: problem, tiling: tiling).unitTransfers(tensors: tensors, bits: bits)
     default:
-      guard case .streaming(let reads, let writes) = workload else { return [] }
-      return [
-        UnitTransfer(operand: .input, direction: .read, axes: [], region: [], entries: reads, bitsPerEntry: bits.input),
-        UnitTransfer(operand: .output, direction: .write, axes: [], region: [], entries: writes, bitsPerEntry: bits.output),
-      ].filter { $0.entries > 0 }
+      return StreamingWalk(kind: kind, tensors: tensors, bits: bits).transfers()
     }
   }
 
-  private func role(_ operand: Operand, _ kind: Transfer.Kind) -> (UnitTransfer.Operand, UnitTransfer.Direction, Int) {
-    switch (operand, kind) {
-    case (.input, _): return (.input, .read, bits.input)
-    case (.weight, _): return (.weights, .read, bits.weight)
-    case (.output, .write): return (.output, .write, bits.output)
-    case (.output, .psumWrite): return (.psum, .write, bits.psum)
-    case (.output, .psumRead), (.output, .read): return (.psum, .read, bits.psum)
+  /// The tensors the layer moves: inputs, weights, output, and partial sums when it leaves any.
+  func dramTensors() -> [DRAMTensor] {
+    var result = zip(tensors.inputs, tensors.inputShapes).map { DRAMTensor.activations($0, $1, bits: bits.input) }
+    if let extents = tensors.weightExtents {
+      result.append(DRAMTensor(name: tensors.weights, role: .weights, extents: extents, bitsPerEntry: bits.weight))
+    }
+    result.append(.activations(tensors.output, tensors.outputShape, bits: bits.output))
+    if traffic.psumWrites > 0 {
+      let shape = tensors.outputShape
+      result.append(
+        DRAMTensor(
+          name: tensors.partialSums, role: .partialSums, extents: [shape.channels, shape.height, shape.width],
+          bitsPerEntry: bits.psum))
+    }
+    return result
+  }
+
+}
+
+extension GEMMWalk {
+  /// The walk's transfers in the layer's tensor coordinates (`GEMMRegions`).
+  package func unitTransfers(tensors: LayerTensors, bits: OperandBits, isFullyConnected: Bool) -> [UnitTransfer] {
+    let regions = GEMMRegions(shape: shape, tiling: tiling, tensors: tensors, isFullyConnected: isFullyConnected)
+    return transfers().map { transfer in
+      let (operand, direction, width) = bits.role(transfer.operand, transfer.kind)
+      return UnitTransfer(
+        operand: operand, direction: direction, tensor: tensors.name(of: operand), step: transfer.step,
+        region: regions.region(transfer.operand, transfer.tile), bitsPerEntry: width)
     }
   }
 }
 
-/// The coordinates a convolution's transfers cover, from the intervals the cost model charges
+extension ConvolutionWalk {
+  /// The walk's transfers with their tiles and what moved (a tile less the operand's previous one).
+  package func unitTransfers(tensors: LayerTensors, bits: OperandBits) -> [UnitTransfer] {
+    let regions = ConvolutionRegions(problem: problem, tiling: tiling)
+    return transfers().map { transfer in
+      let (operand, direction, width) = bits.role(transfer.operand, transfer.kind)
+      let region = regions.region(transfer.operand, transfer.tile)
+      let moved = transfer.previousTile.map { region.subtracting(regions.region(transfer.operand, $0)) } ?? [region]
+      return UnitTransfer(
+        operand: operand, direction: direction, tensor: tensors.name(of: operand), step: transfer.step, region: [region],
+        moved: moved, bitsPerEntry: width)
+    }
+  }
+}
+
+extension LayerTensors {
+  /// The tensor an operand of the layer lives in.
+  func name(of operand: UnitTransfer.Operand) -> String {
+    switch operand {
+    case .input, .skip: return inputs.first ?? ""
+    case .weights: return weights
+    case .output: return output
+    case .psum: return partialSums
+    }
+  }
+}
+
+extension OperandBits {
+  /// What a GEMM or convolution walk's transfer is in the stream: operand, direction and width.
+  func role(_ operand: Operand, _ kind: Transfer.Kind) -> (UnitTransfer.Operand, UnitTransfer.Direction, Int) {
+    switch (operand, kind) {
+    case (.input, _): return (.input, .read, input)
+    case (.weight, _): return (.weights, .read, weight)
+    case (.output, .write): return (.output, .write, output)
+    case (.output, .psumWrite): return (.psum, .write, psum)
+    case (.output, .psumRead), (.output, .read): return (.psum, .read, psum)
+    }
+  }
+}
+
+/// The coordinates a convolution's tiles cover, from the intervals the cost model charges
 /// (`ConvolutionTraffic.axis`), computed once per operand and loop.
 struct ConvolutionRegions {
   let problem: ConvolutionProblem
@@ -135,68 +211,28 @@ struct ConvolutionRegions {
     self.axes = axes
   }
 
-  /// The coordinates a transfer's tile covers: input `c h w` (the windows, clipped), weights
-  /// `co ci kh kw`, output `c h w` (a depthwise layer's output channels are its input channels
-  /// times the multiplier).
-  func region(_ transfer: ConvolutionTransfer) -> (axes: [String], ranges: [[ClosedRange<Int>]]) {
-    func along(_ operand: Operand, _ dimension: ConvolutionDimension) -> [ClosedRange<Int>] {
+  /// The coordinates an operand's tile covers: input `c h w` (the windows, clipped), weights
+  /// `co ci kh kw` (a depthwise layer's ci is 0), output `c h w` (a depthwise layer's output
+  /// channels are its input channels times the multiplier).
+  func region(_ operand: Operand, _ tile: [ConvolutionDimension: Int]) -> CoordinateBox {
+    func along(_ dimension: ConvolutionDimension) -> [ClosedRange<Int>] {
       guard let axis = axes[operand]?[dimension] else { return [0...0] }
-      return axis.tiles[transfer.tile[dimension] ?? 0]
+      return axis.tiles[tile[dimension] ?? 0]
     }
     let multiplier = problem.multiplier
     func scaled(_ channels: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
       channels.map { ($0.lowerBound * multiplier)...(($0.upperBound + 1) * multiplier - 1) }
     }
     let kernel = [[0...(problem.kernel.height - 1)], [0...(problem.kernel.width - 1)]]
-    switch transfer.operand {
+    switch operand {
     case .input:
-      return (["c", "h", "w"], [along(.input, .inputChannels), along(.input, .rows), along(.input, .columns)])
+      return CoordinateBox([along(.inputChannels), along(.rows), along(.columns)])
     case .weight:
-      if problem.isDepthwise {
-        return (["co", "ci", "kh", "kw"], [scaled(along(.weight, .inputChannels)), [0...0]] + kernel)
-      }
-      return (["co", "ci", "kh", "kw"], [along(.weight, .outputChannels), along(.weight, .inputChannels)] + kernel)
+      if problem.isDepthwise { return CoordinateBox([scaled(along(.inputChannels)), [0...0]] + kernel) }
+      return CoordinateBox([along(.outputChannels), along(.inputChannels)] + kernel)
     case .output:
-      let channels = problem.isDepthwise ? scaled(along(.output, .inputChannels)) : along(.output, .outputChannels)
-      return (["c", "h", "w"], [channels, along(.output, .rows), along(.output, .columns)])
-    }
-  }
-}
-
-extension SegmentSchedule {
-  /// The segment's transfers, from its walk: input, skip and output tiles `c h w`, weight tiles
-  /// `co ci kh kw` of the layer they belong to.
-  func transfers() -> [UnitTransfer] {
-    let layers = segment.layers
-    return SegmentWalk(segment: segment, tiling: tiling, psumWidth: psumWidth).transfers().map { transfer in
-      func runs(_ coordinates: [Int]) -> [ClosedRange<Int>] {
-        RangeSet.union(coordinates.map { $0...$0 }, [])
-      }
-      let spatial = [runs(transfer.rows), runs(transfer.columns)]
-      let channels = [transfer.channels.lowerBound...(transfer.channels.upperBound - 1)]
-      switch transfer.operand {
-      case .input:
-        return UnitTransfer(
-          operand: .input, direction: .read, axes: ["c", "h", "w"], region: [channels] + spatial, entries: transfer.entries,
-          bitsPerEntry: segment.inputBits)
-      case .skip(let layer):
-        let width: Int
-        if case .external(_, let bits)? = layers[layer].skip { width = bits } else { width = segment.inputBits }
-        return UnitTransfer(
-          operand: .skip, direction: .read, layer: layer, axes: ["c", "h", "w"], region: [channels] + spatial,
-          entries: transfer.entries, bitsPerEntry: width)
-      case .weights(let layer):
-        let kernel = layers[layer].kernel
-        let inputs = transfer.inputChannels.map { [$0.lowerBound...($0.upperBound - 1)] } ?? [0...0]
-        return UnitTransfer(
-          operand: .weights, direction: .read, layer: layer, axes: ["co", "ci", "kh", "kw"],
-          region: [channels, inputs, [0...(kernel.height - 1)], [0...(kernel.width - 1)]], entries: transfer.entries,
-          bitsPerEntry: layers[layer].weightBits)
-      case .output:
-        return UnitTransfer(
-          operand: .output, direction: .write, layer: layers.count - 1, axes: ["c", "h", "w"], region: [channels] + spatial,
-          entries: transfer.entries, bitsPerEntry: layers[layers.count - 1].outputBits)
-      }
+      let channels = problem.isDepthwise ? scaled(along(.inputChannels)) : along(.outputChannels)
+      return CoordinateBox([channels, along(.rows), along(.columns)])
     }
   }
 }
