@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // dse — design-space exploration for CNN inference accelerators.
-// Module DAG (docs/architecture.md): Networks <- Tiling <- {Solver, FixedPoint, Reports} <- DSE
+// Module DAG (docs/architecture.md): Networks <- Tiling <- {Solver, FixedPoint, DRAM, Reports} <- DSE
 // <- {DSETool, CDSE}; Solver links GLPK through the CGLPK system-library module.
 import PackageDescription
 
@@ -30,10 +30,13 @@ let package = Package(
     .target(name: "Solver", dependencies: ["Tiling", "CGLPK"]),
     // Layer-wise fixed-point quantization, integer kernels, and the executor that runs schedules.
     .target(name: "FixedPoint", dependencies: ["Networks", "Tiling"]),
+    // DRAM: tensor addresses, the walk's transfers as burst transactions, trace files, and a
+    // device model with row buffers, command timing and datasheet energy.
+    .target(name: "DRAM", dependencies: ["Tiling", .product(name: "Yams", package: "Yams")]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks", "Tiling"]),
     // The public library facade a simulator calls.
-    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "FixedPoint", "Reports"]),
+    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "FixedPoint", "DRAM", "Reports"]),
     // include/dse.h as a Clang module, so the C ABI is written against the header's own types.
     .systemLibrary(name: "CDSEHeader"),
     // The C ABI over DSE: @_cdecl entry points behind opaque handles.
@@ -52,6 +55,7 @@ let package = Package(
     .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "TestSupport"]),
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+    .testTarget(name: "DRAMTests", dependencies: ["DRAM", "TestSupport"]),
     // The Swift API, and the C ABI and Python module run the way their users run them.
     .testTarget(name: "LibraryTests", dependencies: ["DSE", "TestSupport"], exclude: ["C"]),
   ],

@@ -2,6 +2,8 @@
 // strategy in a context (Planner, PlanContext, Sweep), read the plan's units, costs and lazy
 // transfer stream (Plan, PlanTransfers), run it on data (Verifier); every error a DSEError. The
 // inner modules are re-exported for the CLI and for callers who want the models themselves.
+// DRAM.swift: the plan's tensors at addresses, its transfers as DRAM bursts, the DRAM model.
+@_exported import DRAM
 @_exported import FixedPoint
 @_exported import Networks
 @_exported import Reports

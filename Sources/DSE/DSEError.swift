@@ -50,6 +50,13 @@ public struct DSEError: Error, Hashable, Sendable, CustomStringConvertible {
         .invalidInput, file: error.location?.file ?? file, line: error.location?.line,
         field: place.isEmpty ? nil : place.joined(separator: ": "), error.message)
       return
+    case let error as DRAMError:
+      // A device file's faults name their file; a setting's (layout, burst) has none.
+      self.init(error.file == nil ? .invalidArgument : .invalidInput, file: error.file ?? file, line: error.line, field: error.field, error.message)
+      return
+    case let error as TraceError:
+      self.init(.invalidInput, file: error.file, line: error.line.map { Int(clamping: $0) }, field: error.field, error.message)
+      return
     case let error as ArchitectureError:
       self.init(.invalidInput, file: error.location.file, line: error.location.line, field: error.field, error.message)
       return
