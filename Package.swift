@@ -34,7 +34,7 @@ let package = Package(
     // device model with row buffers, command timing and datasheet energy.
     .target(name: "DRAM", dependencies: ["Tiling", .product(name: "Yams", package: "Yams")]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
-    .target(name: "Reports", dependencies: ["Networks", "Tiling"]),
+    .target(name: "Reports", dependencies: ["Networks", "Tiling", "DRAM"]),
     // The public library facade a simulator calls.
     .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "FixedPoint", "DRAM", "Reports"]),
     // include/dse.h as a Clang module, so the C ABI is written against the header's own types.

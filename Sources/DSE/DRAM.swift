@@ -48,3 +48,72 @@ extension Plan {
     }
   }
 }
+
+/// A DRAM device model and where a plan's tensors live in it: what a plan's DRAM figures are
+/// evaluated on (`Plan.dramReport`, `Sweep.dram`).
+public struct DRAMEvaluation: Hashable, Sendable {
+  /// The device, address mapping, page policy and scheduling.
+  public var model: DRAMModel
+  /// Element order of activations and weights.
+  public var layout: TensorLayout
+  /// Every tensor's base address is a multiple of this many bytes (a power of two).
+  public var alignment: Int
+
+  /// An evaluation on `model`; NCHW / OIHW, 4 KiB alignment by default.
+  public init(model: DRAMModel, layout: TensorLayout = TensorLayout(), alignment: Int = 4096) {
+    self.model = model
+    self.layout = layout
+    self.alignment = alignment
+  }
+}
+
+extension Plan {
+  /// What `evaluation`'s device does with the plan's transactions, in bursts of the device's
+  /// size: the whole plan and each unit (`DRAMPlanReport`).
+  public func dramReport(_ evaluation: DRAMEvaluation) throws(DSEError) -> DRAMPlanReport {
+    let layout = try addressLayout(DRAMStreamOptions(layout: evaluation.layout, alignment: evaluation.alignment))
+    do {
+      return try evaluation.model.evaluate(units: units, layout: layout)
+    } catch {
+      throw DSEError(error)
+    }
+  }
+}
+
+extension DRAMDevice {
+  /// A bundled device by name (`DRAMDevice.bundled`: ddr4-2400-x8, lpddr4-x16) or a device
+  /// YAML file (arch/dram/ holds the bundled ones as examples of the format).
+  public static func load(_ nameOrFile: String) throws(DSEError) -> DRAMDevice {
+    if bundled[nameOrFile] != nil || !(nameOrFile.contains("/") || nameOrFile.hasSuffix(".yaml") || nameOrFile.hasSuffix(".yml")) {
+      do {
+        return try named(nameOrFile)
+      } catch {
+        throw DSEError(error)
+      }
+    }
+    do {
+      return try read(yaml: try readText(nameOrFile), file: nameOrFile)
+    } catch {
+      throw DSEError(error)
+    }
+  }
+}
+
+extension DRAMScheduling {
+  /// `in-order`, `frfcfs` (a window of 32 requests) or `frfcfs:N`.
+  public init(parsing text: String) throws(DSEError) {
+    switch text {
+    case "in-order": self = .inOrder
+    case "frfcfs": self = .frfcfsDefault
+    default:
+      guard text.hasPrefix("frfcfs:"), let window = Int(text.dropFirst("frfcfs:".count)),
+        (1...DRAMScheduling.largestWindow).contains(window)
+      else {
+        throw DSEError(
+          .invalidArgument, field: "scheduling",
+          "'\(text.prefix(40))': expected in-order, frfcfs or frfcfs:N with N from 1 to \(DRAMScheduling.largestWindow)")
+      }
+      self = .frfcfs(window: window)
+    }
+  }
+}

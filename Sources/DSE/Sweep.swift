@@ -12,6 +12,9 @@ public struct Sweep: Sendable {
     public var plans: [Plan] = []
     /// The optimizer's candidates at each buffer size where `optimal` ran.
     package var candidates: [PartitionProblem] = []
+    /// What the sweep's DRAM model does with each plan, in the order of `plans`; empty when the
+    /// sweep has no DRAM model.
+    public var dram: [DRAMPlanReport] = []
   }
 
   /// Strategies planned at every buffer size, in order.
@@ -22,13 +25,17 @@ public struct Sweep: Sendable {
   public var context: PlanContext
   /// (network, buffer size) tasks planned at once.
   public var jobs: Int
+  /// A DRAM model every plan is evaluated on (`NetworkResult.dram`), or nil.
+  public var dram: DRAMEvaluation?
 
-  /// A sweep of `strategies` at `buffers` entries, `jobs` tasks at a time.
-  public init(strategies: [Strategy], buffers: [Int], context: PlanContext, jobs: Int = 1) {
+  /// A sweep of `strategies` at `buffers` entries, `jobs` tasks at a time, each plan evaluated
+  /// on `dram` when given.
+  public init(strategies: [Strategy], buffers: [Int], context: PlanContext, jobs: Int = 1, dram: DRAMEvaluation? = nil) {
     self.strategies = strategies
     self.buffers = buffers
     self.context = context
     self.jobs = jobs
+    self.dram = dram
   }
 
   /// Plans every network at every buffer size with every strategy. Results come back in a
@@ -45,9 +52,10 @@ public struct Sweep: Sendable {
     let tasks = networks.indices.flatMap { network in buffers.map { (network: network, buffer: $0) } }
     let next = Mutex(0)
     let failed = Mutex(false)
-    let results = Mutex([Int: Result<[Planner.Outcome], DSEError>]())
+    let results = Mutex([Int: Result<[(Planner.Outcome, DRAMPlanReport?)], DSEError>]())
     let strategies = strategies
     let context = context
+    let dram = dram
     DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, tasks.count))) { _ in
       while !failed.withLock({ $0 }) {
         let index: Int = next.withLock { value in
@@ -57,7 +65,9 @@ public struct Sweep: Sendable {
         guard index < tasks.count else { return }
         let task = tasks[index]
         let outcome = Result { () throws(DSEError) in
-          try Self.plan(networks[task.network], strategies: strategies, context: context.with(buffer: task.buffer), progress: progress)
+          try Self.plan(
+            networks[task.network], strategies: strategies, context: context.with(buffer: task.buffer), dram: dram,
+            progress: progress)
         }
         if case .failure = outcome { failed.withLock { $0 = true } }
         results.withLock { $0[index] = outcome }
@@ -67,20 +77,23 @@ public struct Sweep: Sendable {
     var found = networks.map { NetworkResult(network: $0) }
     for index in tasks.indices {
       guard let outcome = finished[index] else { continue }
-      for planned in try outcome.get() {
+      for (planned, report) in try outcome.get() {
         found[tasks[index].network].plans.append(planned.plan)
         if let candidates = planned.candidates { found[tasks[index].network].candidates.append(candidates) }
+        if let report { found[tasks[index].network].dram.append(report) }
       }
     }
     return found
   }
 
-  /// One network at one buffer size, every strategy in turn, sharing one search memo.
+  /// One network at one buffer size, every strategy in turn, sharing one search memo; each
+  /// plan evaluated on `dram` when given.
   static func plan(
-    _ network: NetworkAnalysis, strategies: [Strategy], context: PlanContext, progress: (@Sendable (String) -> Void)?
-  ) throws(DSEError) -> [Planner.Outcome] {
+    _ network: NetworkAnalysis, strategies: [Strategy], context: PlanContext, dram: DRAMEvaluation?,
+    progress: (@Sendable (String) -> Void)?
+  ) throws(DSEError) -> [(Planner.Outcome, DRAMPlanReport?)] {
     let memo = SearchMemo(buffer: context.buffer, psumWidth: context.psumWidth)
-    var outcomes: [Planner.Outcome] = []
+    var outcomes: [(Planner.Outcome, DRAMPlanReport?)] = []
     for strategy in strategies {
       let label = "\(network.network.name) \(BufferSizes.label(context.buffer)) \(strategy.rawValue)"
       var relay: (@Sendable (String) -> Void)?
@@ -88,7 +101,13 @@ public struct Sweep: Sendable {
       let outcome = try Planner.plan(network, strategy: strategy, context: context, memo: memo, progress: relay)
       for warning in outcome.plan.warnings { relay?("warning: \(warning)") }
       relay?("\(outcome.plan.record.milliseconds) ms")
-      outcomes.append(outcome)
+      var report: DRAMPlanReport?
+      if let dram {
+        let started = Date()
+        report = try outcome.plan.dramReport(dram)
+        relay?("DRAM model \(dram.model.device.name): \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+      }
+      outcomes.append((outcome, report))
     }
     return outcomes
   }

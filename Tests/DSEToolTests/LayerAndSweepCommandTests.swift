@@ -61,12 +61,14 @@ import Testing
     #expect(result.standardError.contains("mobilenetv2 64K layerwise-scan"))
     let summary = try String(contentsOf: directory.appendingPathComponent("mobilenetv2.csv"), encoding: .utf8)
     let rows = summary.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-    #expect(rows.first?.joined(separator: ",") == "network,buffer_entries,strategy,dram_reads,dram_writes,dram_traffic,dram_bytes,dram_energy_pj,floor,ratio_to_floor,network_floor,saving_vs_baseline,segments,solver,solve_ms")
+    #expect(rows.first?.joined(separator: ",") == "network,buffer_entries,strategy,dram_reads,dram_writes,dram_traffic,dram_bytes,dram_energy_pj,dram_model,row_hit_rate,activations,dram_time_us,floor,ratio_to_floor,network_floor,saving_vs_baseline,segments,solver,solve_ms")
     #expect(rows.count == 7)
     var traffic: [String: Int] = [:]
+    let floorColumn = try #require(rows.first?.firstIndex(of: "floor"))
     for row in rows.dropFirst() {
       let total = try #require(Int(row[5]))
-      let floor = try #require(Int(row[8]))
+      let floor = try #require(Int(row[floorColumn]))
+      #expect(row[8] == "pj-per-byte" && row[9...11].allSatisfy(\.isEmpty), "no --dram: energy per byte")
       #expect(total >= floor, "\(row)")
       #expect(Int(row[3]).map { $0 + (Int(row[4]) ?? 0) } == total)
       traffic[row[1] + row[2]] = total

@@ -58,3 +58,70 @@ import Testing
     #expect(Set(network.layers.map(\.name)).isSubset(of: placements.map(\.tensor.name)))
   }
 }
+
+/// One stream, two consumers: the executor runs a plan on data consuming its units' transfers,
+/// and the DRAM transactions of the same plan cover, burst for burst, every element those
+/// transfers move, at the address the test computes itself from the placement (base, element
+/// order, bits per entry); and the DRAM model's runs of the plan add up.
+@Suite struct DRAMStreamConsumerTests {
+  @Test(arguments: [TensorLayout(), TensorLayout(activations: .nhwc, weights: .hwio)])
+  func transactionsCoverWhatTheExecutorMoves(layout: TensorLayout) throws {
+    let network = try bundled("squeezenet1_1.yaml", side: 32)
+    let plan = try network.plan(.optimal, context: PlanContext(buffer: 4096))
+    #expect(try Verifier(network).verify(plan).passed)
+    let options = DRAMStreamOptions(layout: layout)
+    let placements = try plan.addressLayout(options)
+    struct Key: Hashable {
+      var unit: Int, step: Int, tensor: String, isWrite: Bool
+    }
+    var bursts: [Key: Set<UInt64>] = [:]
+    for transaction in try plan.transactions(options) {
+      let key = Key(unit: transaction.unit, step: transaction.step, tensor: transaction.tensor, isWrite: transaction.isWrite)
+      bursts[key, default: []].insert(transaction.address)
+    }
+    var elements = 0
+    var uncovered = 0
+    for (unitIndex, unit) in plan.units.enumerated() {
+      for transfer in unit.transfers() {
+        let placement = try #require(placements.placement(of: transfer.tensor))
+        let key = Key(unit: unitIndex, step: transfer.step, tensor: transfer.tensor, isWrite: transfer.direction == .write)
+        let covered = bursts[key] ?? []
+        for box in transfer.moved {
+          for coordinate in box.coordinates() {
+            var flat = 0
+            for (position, axis) in placement.order.enumerated() {
+              flat = flat * placement.orderedExtents[position] + coordinate[axis]
+            }
+            let byte = placement.address + UInt64(flat * transfer.bitsPerEntry / 8)
+            elements += 1
+            if !covered.contains(byte / 64 * 64) { uncovered += 1 }
+          }
+        }
+      }
+    }
+    #expect(elements == plan.cost.entries)
+    #expect(uncovered == 0)
+  }
+
+  /// The DRAM model's run of the whole plan serves every transaction, and so do its units' runs
+  /// together; the stream's useful bytes are the plan's dram_bytes.
+  @Test func planReportAddsUp() throws {
+    let network = try bundled("mobilenetv2.yaml", side: 32)
+    let plan = try network.plan(.optimal, context: PlanContext(buffer: 4096))
+    for device in ["ddr4-2400-x8", "lpddr4-x16"] {
+      let model = try DRAMModel(device: try DRAMDevice.load(device))
+      let report = try plan.dramReport(DRAMEvaluation(model: model))
+      let burst = model.device.organization.bytesPerBurst
+      let transactions = try plan.transactions(DRAMStreamOptions(burstBytes: burst)).reduce(0) { count, _ in count + 1 }
+      #expect(report.plan.requests == Int64(transactions), "\(device)")
+      #expect(report.units.count == plan.units.count)
+      #expect(report.units.map(\.requests).reduce(0, +) == report.plan.requests, "\(device)")
+      #expect(report.stream.usefulBytes(units: plan.units) == Int64(plan.cost.bytes), "\(device)")
+      #expect(report.plan.hitRate > 0 && report.plan.hitRate < 1)
+      // Every unit that moves data opens a row in its own run, from idle banks.
+      #expect(zip(report.units, plan.unitCosts).allSatisfy { $0.0.activations > 0 || $0.1.bytes == 0 })
+      let session = try DRAMModel(device: model.device, scheduling: .frfcfsDefault)
+      #expect(try plan.dramReport(DRAMEvaluation(model: session)).plan.requests == report.plan.requests)
+    }
+  }
+}

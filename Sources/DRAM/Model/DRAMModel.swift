@@ -45,28 +45,57 @@ public struct DRAMModel: Hashable, Sendable {
 
   /// Evaluates `requests` (iterated once, never stored).
   public func evaluate(_ requests: some Sequence<DRAMRequest>) -> DRAMReport {
-    var controller = DRAMController(device: device, policy: policy)
-    switch scheduling {
-    case .inOrder:
-      for request in requests { controller.serve(request, at: mapping.decode(request.address)) }
-    case .frfcfs(let window):
-      var queue = DRAMRequestWindow(capacity: window, offsetBits: mapping.offsetBits)
-      var iterator = requests.makeIterator()
-      var exhausted = false
-      while true {
-        while !exhausted && !queue.isFull {
-          if let request = iterator.next() {
-            queue.append(request, mapping.decode(request.address))
-          } else {
-            exhausted = true
-          }
-        }
-        guard let (request, coordinates) = queue.takeNext(isRowOpen: { controller.isRowOpen($0) }) else { break }
-        controller.serve(request, at: coordinates)
-      }
+    var session = DRAMSession(self)
+    for request in requests { session.serve(request) }
+    return session.finish()
+  }
+}
+
+/// One run of a `DRAMModel` fed a request at a time, for callers that produce requests as they
+/// go (a simulator, or a plan's units each with its own run): `serve` each request in trace
+/// order, then `finish` for the report. `DRAMModel.evaluate` is a session over a sequence.
+public struct DRAMSession: Sendable {
+  /// The model this session runs.
+  public let model: DRAMModel
+  private var controller: DRAMController
+  private var queue: DRAMRequestWindow?
+
+  /// A session from idle: every bank precharged, the first refresh due tREFI from cycle 0.
+  public init(_ model: DRAMModel) {
+    self.model = model
+    controller = DRAMController(device: model.device, policy: model.policy)
+    if case .frfcfs(let window) = model.scheduling {
+      queue = DRAMRequestWindow(capacity: window, offsetBits: model.mapping.offsetBits)
     }
+  }
+
+  /// Takes the next request of the trace (in order; FR-FCFS may serve it later).
+  public mutating func serve(_ request: DRAMRequest) {
+    let coordinates = model.mapping.decode(request.address)
+    guard queue != nil else {
+      controller.serve(request, at: coordinates)
+      return
+    }
+    if queue?.isFull == true { serveOneQueued() }
+    queue?.append(request, coordinates)
+  }
+
+  /// Serves what is queued and returns the report of every request served.
+  public mutating func finish() -> DRAMReport {
+    while queue?.isEmpty == false { serveOneQueued() }
     let counts = controller.finish()
-    return DRAMReport(device: device, mapping: mapping, policy: policy, scheduling: scheduling, counts: counts)
+    return DRAMReport(
+      device: model.device, mapping: model.mapping, policy: model.policy, scheduling: model.scheduling, counts: counts)
+  }
+
+  private mutating func serveOneQueued() {
+    // The window moves out while it is searched, so that the search reads the controller's
+    // banks without copying them.
+    guard var window = queue else { return }
+    queue = nil
+    let next = window.takeNext(isRowOpen: { controller.isRowOpen($0) })
+    queue = window
+    if let (request, coordinates) = next { controller.serve(request, at: coordinates) }
   }
 }
 
@@ -85,6 +114,8 @@ struct DRAMRequestWindow {
   }
 
   var isFull: Bool { requests.count >= capacity }
+
+  var isEmpty: Bool { requests.isEmpty }
 
   mutating func append(_ request: DRAMRequest, _ at: DRAMCoordinates) {
     requests.append(request)
@@ -105,5 +136,16 @@ struct DRAMRequestWindow {
     let request = requests.remove(at: chosen)
     let at = coordinates.remove(at: chosen)
     return (request, at)
+  }
+}
+
+extension DRAMModel {
+  /// Evaluates every request of a trace file, read in chunks (memory does not grow with it).
+  /// - Throws: the `TraceError` of the first malformed line (file, line, field), after which
+  ///   nothing is reported.
+  public func evaluate(trace reader: TraceReader) throws(TraceError) -> DRAMReport {
+    var session = DRAMSession(self)
+    while let record = try reader.next() { session.serve(record.request) }
+    return session.finish()
   }
 }

@@ -25,6 +25,12 @@ extension DSECommand {
         table lists takes one of --widths for its weights and outputs, the summed error within the budget. A \
         constraint no plan meets is reported with the smallest value that works.
 
+        DRAM energy is bytes at the architecture's pJ per byte (dram_model pj-per-byte), unless --dram names a \
+        device: then every plan's transactions (its tensors placed in --layout, cut into the device's bursts) run \
+        on the DRAM model (--mapping, --policy, --scheduling; docs/dram-model.md), and dram_energy_pj, \
+        row_hit_rate, activations and dram_time_us come from it, per plan and per unit, with a plot of the \
+        energy, PLOTS/<network>-dram-energy.svg. The optimizer still minimizes bytes (or pJ per byte).
+
         Writes OUT/<network>.csv, OUT/<network>-segments.csv (every unit of every plan: layers, tiles, order, \
         Scan, chunks, buffer split, traffic by operand, floor), OUT/<network>-<size>.dot (the best plan, fused \
         segments as clusters), OUT/<network>-candidates.csv (what optimal chose from) and PLOTS/<network>-traffic.svg, PLOTS/<network>-layers-<size>.svg.
@@ -41,6 +47,7 @@ extension DSECommand {
           dse sweep nets/mobilenetv1.yaml --buffers 64K --max-latency 4ms --objective traffic
           dse sweep nets/mobilenetv2.yaml --buffers 64K --error-table errors.csv --error-budget 0.05 --widths 4,8
           dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise --out out --plots out/plots
+          dse sweep nets/resnet50.yaml --buffers 64K --dram ddr4-2400-x8 --layout nhwc,hwio
         """)
 
     @Argument(help: "Network files (.yaml, .cfg or .csv); none: the bundled MobileNetV2.")
@@ -88,10 +95,19 @@ extension DSECommand {
     @Option(help: "Folder for the SVG plots (default: plots, or OUT/plots when --out is given).")
     var plots: String?
 
+    @Option(help: "Evaluate every plan on a DRAM model: a bundled device (ddr4-2400-x8, lpddr4-x16) or a device YAML file.")
+    var dram: String?
+
+    @Option(help: "Tensor layout in DRAM for --dram: nchw or nhwc, oihw or hwio, or one of each (nhwc,hwio).")
+    var layout: String = "nchw,oihw"
+
+    @OptionGroup var dramModel: DRAMModelOptions
+
     @OptionGroup var architecture: ArchitectureOptions
 
     func validate() throws {
       try validateBitWidth(bits, option: "--bits")
+      _ = try TensorLayout(parsing: layout)
       _ = try Self.strategies(strategy)
       guard Objective(rawValue: objective) != nil else {
         throw ValidationError("--objective \(objective): accepted: energy, traffic")
@@ -152,7 +168,11 @@ extension DSECommand {
       let plotFolder = plots ?? (out == "results" ? "plots" : (out.hasSuffix("/") ? out : out + "/") + "plots")
       // Before any planning: a folder that cannot be written is reported at once.
       for folder in [out, plotFolder] { try OutputFolder.prepare(folder) }
-      let sweep = DSE.Sweep(strategies: try Self.strategies(strategy), buffers: sizes, context: context, jobs: jobs)
+      let evaluation = try dram.map {
+        DRAMEvaluation(model: try dramModel.model(device: $0), layout: try TensorLayout(parsing: layout))
+      }
+      let sweep = DSE.Sweep(
+        strategies: try Self.strategies(strategy), buffers: sizes, context: context, jobs: jobs, dram: evaluation)
       for result in try sweep.run(analyses, progress: progress) {
         let written = try SweepOutputs(result: result, context: context, folder: out, plotFolder: plotFolder).write()
         progress("\(result.network.network.name): wrote \(written.joined(separator: ", "))")

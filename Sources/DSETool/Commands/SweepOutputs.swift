@@ -17,7 +17,8 @@ struct SweepOutputs {
     let networkFloor = NetworkFloor(analysis)
     let energy = context.architecture.energy
     let tables = SweepTables(
-      records: result.plans.map(\.record), energy: energy, networkFloors: [name: networkFloor.entries], objective: objective)
+      records: result.plans.map(\.record), energy: energy, networkFloors: [name: networkFloor.entries], objective: objective,
+      dram: result.dram)
     var written: [String] = []
     func save(_ text: String, _ path: String) throws {
       try writeTextAtomically(text, to: path)
@@ -34,6 +35,10 @@ struct SweepOutputs {
     try save(
       SweepPlots.traffic(network: name, plans: plans, floor: floor, objective: objective, energy: energy),
       path(plotFolder, "\(stem)-traffic.svg"))
+    if !result.dram.isEmpty {
+      try save(
+        SweepPlots.dramEnergy(network: name, plans: plans, reports: result.dram), path(plotFolder, "\(stem)-dram-energy.svg"))
+    }
     for size in orderedSizes {
       guard let best = bestPlan(at: size) else { continue }
       let label = BufferSizes.label(size)

@@ -1,3 +1,4 @@
+import DRAM
 import Tiling
 
 /// The SVG charts of `dse sweep`: how a network's DRAM traffic or energy falls as the buffer
@@ -18,26 +19,47 @@ package enum SweepPlots {
     network: String, plans: [NetworkPlan], floor: Double?, objective: Objective, energy: EnergyModel
   ) -> String {
     let ours = plans.filter { $0.network == network }
-    func value(_ plan: NetworkPlan) -> Double { plan.cost(energy).value(objective) }
-    let values = ours.map(value) + (floor.map { [$0] } ?? [])
-    let unit = DisplayUnit(objective: objective, largest: values.max() ?? 0)
+    return lines(
+      network: network, plans: ours, values: ours.map { $0.cost(energy).value(objective) }, floor: floor,
+      unit: { DisplayUnit(objective: objective, largest: $0) }, title: nil)
+  }
+
+  /// One line per strategy of the DRAM energy a device model reports for each plan (`reports[i]`
+  /// of `plans[i]`) against buffer size on a log2 axis, in the SI unit that keeps the largest
+  /// value between 1 and 1000; the title names the device.
+  package static func dramEnergy(network: String, plans: [NetworkPlan], reports: [DRAMPlanReport]) -> String {
+    let pairs = zip(plans, reports).filter { $0.0.network == network }
+    let device = pairs.first?.1.plan.device ?? "DRAM model"
+    return lines(
+      network: network, plans: pairs.map(\.0), values: pairs.map(\.1.plan.totalPicojoules), floor: nil,
+      unit: { DisplayUnit.energy(largestPicojoules: $0) },
+      title: "\(network): DRAM energy on \(device) by buffer size")
+  }
+
+  /// The line chart of `values[i]` of `plans[i]` per strategy (in order of first appearance),
+  /// with `floor` dashed when given.
+  private static func lines(
+    network: String, plans: [NetworkPlan], values: [Double], floor: Double?, unit makeUnit: (Double) -> DisplayUnit,
+    title: String?
+  ) -> String {
+    let unit = makeUnit((values + (floor.map { [$0] } ?? [])).max() ?? 0)
     var strategies: [Strategy] = []
-    for plan in ours where !strategies.contains(plan.strategy) { strategies.append(plan.strategy) }
+    for plan in plans where !strategies.contains(plan.strategy) { strategies.append(plan.strategy) }
     var series = strategies.map { strategy in
       LineChart.Series(
         name: strategy.rawValue,
-        points: ours.filter { $0.strategy == strategy }.map { plan in
-          LineChart.Point(x: Double(plan.buffer), y: value(plan) / unit.scale)
+        points: plans.indices.filter { plans[$0].strategy == strategy }.map { index in
+          LineChart.Point(x: Double(plans[index].buffer), y: values[index] / unit.scale)
         })
     }
-    let buffers = Set(ours.map(\.buffer)).sorted()
+    let buffers = Set(plans.map(\.buffer)).sorted()
     if let floor, !buffers.isEmpty {
       // One point per buffer size, so the line spans the chart like the strategies do.
       let points = buffers.map { LineChart.Point(x: Double($0), y: floor / unit.scale) }
       series.append(LineChart.Series(name: "network floor", points: points, dashed: true, color: "#000000"))
     }
     let chart = LineChart(
-      title: "\(network): \(unit.quantity) by buffer size", xLabel: "buffer size (entries; K = 1024)",
+      title: title ?? "\(network): \(unit.quantity) by buffer size", xLabel: "buffer size (entries; K = 1024)",
       yLabel: "\(unit.quantity) (\(unit.name))", xScale: .log2, series: series)
     return chart.svg()
   }
