@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // dse — design-space exploration for CNN inference accelerators.
-// Module DAG (docs/architecture.md): Networks <- Tiling <- {Solver, FixedPoint, DRAM, Reports} <- DSE
+// Module DAG (docs/architecture.md): Networks <- Tiling <- {Solver, FixedPoint, DRAM, Reports} <- DSE; DRAM <- Reports
 // <- {DSETool, CDSE}; Solver links GLPK through the CGLPK system-library module.
 import PackageDescription
 
@@ -32,7 +32,7 @@ let package = Package(
     .target(name: "FixedPoint", dependencies: ["Networks", "Tiling"]),
     // DRAM: tensor addresses, the walk's transfers as burst transactions, trace files, and a
     // device model with row buffers, command timing and datasheet energy.
-    .target(name: "DRAM", dependencies: ["Tiling", .product(name: "Yams", package: "Yams")]),
+    .target(name: "DRAM", dependencies: ["Networks", "Tiling", .product(name: "Yams", package: "Yams")]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks", "Tiling", "DRAM"]),
     // The public library facade a simulator calls.

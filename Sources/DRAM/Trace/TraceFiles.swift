@@ -5,21 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// A file-system error number in words, with what usually causes it.
-func traceFileReason(_ code: Int32) -> String {
-  switch code {
-  case ENOENT: return "its folder does not exist"
-  case ENOTDIR: return "a part of the path is a file, not a folder"
-  case EACCES, EPERM: return "permission denied"
-  case EROFS: return "the file system is read-only"
-  case ENOSPC: return "no space left on the device"
-  case EISDIR: return "it is a folder"
-  default:
-    guard let text = strerror(code) else { return "error \(code)" }
-    return String(cString: text)
-  }
-}
+import Networks
 
 /// Writes all `count` bytes at `bytes` to `descriptor`, retrying on EINTR; returns errno on failure.
 func traceWriteAll(_ descriptor: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int32? {

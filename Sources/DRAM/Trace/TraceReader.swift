@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Networks
 
 /// Reads the records of a trace file (or standard input) in chunks, in constant memory.
 ///
@@ -63,7 +64,7 @@ public final class TraceReader: Sequence {
       shownName = path
       let opened = open(path, O_RDONLY | O_CLOEXEC)
       guard opened >= 0 else {
-        throw TraceError("cannot read the trace: \(traceFileReason(errno))", file: path)
+        throw TraceError("cannot read the trace: \(fileSystemReason(errno))", file: path)
       }
       var status = stat()
       if fstat(opened, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR {
@@ -246,7 +247,7 @@ public final class TraceReader: Sequence {
     case .descriptor(let descriptor, _):
       let got = traceReadSome(descriptor, buffer + end, capacity - end)
       if got < 0 {
-        throw TraceError("cannot read the trace: \(traceFileReason(Int32(truncatingIfNeeded: -got)))", file: shownName, line: nextLineNumber)
+        throw TraceError("cannot read the trace: \(fileSystemReason(Int32(truncatingIfNeeded: -got)))", file: shownName, line: nextLineNumber)
       }
       if got == 0 { atEnd = true }
       end += got

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Networks
 
 /// Streams trace records to a file in one `TraceFormat`, in constant memory.
 ///
@@ -67,13 +68,13 @@ public final class TraceWriter {
       if kind.special {
         let opened = open(path, O_WRONLY | O_CLOEXEC)
         guard opened >= 0 else {
-          throw TraceError("cannot write the trace: \(traceFileReason(errno))", file: path)
+          throw TraceError("cannot write the trace: \(fileSystemReason(errno))", file: path)
         }
         descriptor = opened
         temporaryPath = nil
       } else {
         guard let made = traceMakeTemporaryFile(beside: path) else {
-          throw TraceError("cannot write the trace: \(traceFileReason(errno))", file: path)
+          throw TraceError("cannot write the trace: \(fileSystemReason(errno))", file: path)
         }
         descriptor = made.descriptor
         temporaryPath = made.path
@@ -124,13 +125,13 @@ public final class TraceWriter {
       if closed != 0 {
         let code = errno
         abandon()
-        throw TraceError("cannot write the trace: \(traceFileReason(code))", file: shownName)
+        throw TraceError("cannot write the trace: \(fileSystemReason(code))", file: shownName)
       }
     }
     if let temporaryPath, rename(temporaryPath, path) != 0 {
       let code = errno
       abandon()
-      throw TraceError("cannot move the finished trace into place: \(traceFileReason(code))", file: shownName)
+      throw TraceError("cannot move the finished trace into place: \(fileSystemReason(code))", file: shownName)
     }
     state = .finished
   }
@@ -143,7 +144,7 @@ public final class TraceWriter {
     guard buffer.count > 0 else { return }
     if let code = traceWriteAll(descriptor, buffer.base, buffer.count) {
       abandon()
-      throw TraceError("cannot write the trace: \(traceFileReason(code))", file: shownName)
+      throw TraceError("cannot write the trace: \(fileSystemReason(code))", file: shownName)
     }
     buffer.count = 0
   }
