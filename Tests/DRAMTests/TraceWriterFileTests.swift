@@ -86,7 +86,7 @@ import DRAM
       _ = try TraceReader(path: missing)
       Issue.record("expected an error")
     } catch {
-      #expect(error.description == "\(missing): cannot read the trace: its folder does not exist")
+      #expect(error.description == "\(missing): no such file")
     }
     #expect(try contents(folder).isEmpty)
   }

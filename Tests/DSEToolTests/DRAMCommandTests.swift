@@ -88,9 +88,9 @@ import Testing
     #expect(scheduling.status != 0 && scheduling.standardError.contains("frfcfs:N"), "\(scheduling.standardError)")
     let mapping = try dse("dram", path, "--mapping", "rochba")
     #expect(mapping.status != 0 && mapping.standardError.contains("lacks"), "\(mapping.standardError)")
-    let layer = try dse("trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--layer", "nope", "-o", "/dev/null")
+    let layer = try dse("trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--input-size", "32", "--layer", "nope", "-o", "/dev/null")
     #expect(layer.status != 0 && layer.standardError.contains("nope"), "\(layer.standardError)")
-    let unit = try dse("trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--unit", "999", "-o", "/dev/null")
+    let unit = try dse("trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--input-size", "32", "--unit", "999", "-o", "/dev/null")
     #expect(unit.status != 0 && unit.standardError.contains("999"), "\(unit.standardError)")
   }
 
@@ -98,9 +98,10 @@ import Testing
   /// of model energy.
   @Test func sweepWithADRAMModel() throws {
     let directory = try temporaryDirectory()
+    let net = try writeFile(OptimalSweepCommandTests.smallNetwork, named: "tiny.yaml", in: directory)
     let result = try dse(
-      "sweep", "nets/squeezenet1_1.yaml", "--buffers", "4K,8K", "--strategy", "all", "--dram", "lpddr4-x16",
-      "--layout", "nhwc,hwio", "--out", directory.path)
+      "sweep", net, "--buffers", "1K,2K", "--strategy", "all", "--dram", "lpddr4-x16", "--layout", "nhwc,hwio",
+      "--out", directory.path)
     #expect(result.status == 0, "\(result.standardError)")
     func table(_ name: String) throws -> [[String: String]] {
       let lines = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8).split(separator: "\n")
@@ -109,9 +110,9 @@ import Testing
         Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
       }
     }
-    let plans = try table("squeezenet1_1.csv")
+    let plans = try table("tiny.csv")
     #expect(plans.count == 8)
-    let units = try table("squeezenet1_1-segments.csv")
+    let units = try table("tiny-segments.csv")
     for plan in plans {
       #expect(plan["dram_model"] == "lpddr4-x16")
       let rate = try #require(Double(plan["row_hit_rate"] ?? ""))
@@ -123,6 +124,6 @@ import Testing
       // Each unit's run starts from idle banks: every unit that moves data activates a row.
       #expect(mine.allSatisfy { Int($0["dram_bytes"] ?? "") == 0 || Int($0["activations"] ?? "") ?? 0 > 0 })
     }
-    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("plots/squeezenet1_1-dram-energy.svg").path))
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("plots/tiny-dram-energy.svg").path))
   }
 }

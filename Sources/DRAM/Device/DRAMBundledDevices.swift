@@ -132,7 +132,7 @@ extension DRAMDevice {
   public static func named(_ name: String) throws(DRAMError) -> DRAMDevice {
     guard let text = bundled[name] else {
       throw DRAMError(
-        "unknown DRAM device '\(name.prefix(60))'; known devices: \(bundled.keys.sorted().joined(separator: ", "))",
+        "unknown DRAM device '\(name.prefix(60))'; known devices: \(bundled.keys.sorted().joined(separator: ", ")), or a device file (.yaml, as in arch/dram/)",
         field: "device")
     }
     return try read(yaml: text, file: "\(name).yaml (bundled)")

@@ -64,7 +64,9 @@ public final class TraceReader: Sequence {
       shownName = path
       let opened = open(path, O_RDONLY | O_CLOEXEC)
       guard opened >= 0 else {
-        throw TraceError("cannot read the trace: \(fileSystemReason(errno))", file: path)
+        let code = errno
+        // A missing file, not a missing folder, is what ENOENT means when reading.
+        throw TraceError(code == ENOENT ? "no such file" : "cannot read the trace: \(fileSystemReason(code))", file: path)
       }
       var status = stat()
       if fstat(opened, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR {

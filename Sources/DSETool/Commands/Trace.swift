@@ -57,10 +57,7 @@ extension DSECommand {
     @Option(help: "Alignment of every tensor's base address in bytes (a power of two).")
     var align: Int = 4096
 
-    @Option(help: "Issue model: back-to-back, or give --bandwidth and --clock.")
-    var issue: String = "back-to-back"
-
-    @Option(help: "Sustained bandwidth in GB/s at which transactions are issued (with --clock).")
+    @Option(help: "Sustained bandwidth in GB/s at which transactions are issued (with --clock); default: back to back, transaction i at cycle i.")
     var bandwidth: Double?
 
     @Option(help: "Memory-controller clock in MHz the issue cycles count (with --bandwidth).")
@@ -75,9 +72,6 @@ extension DSECommand {
       _ = try Verify.strategies(strategy)
       if layer != nil && unit != nil { throw ValidationError("give --layer or --unit, not both") }
       if let unit, unit < 0 { throw ValidationError("--unit \(unit): expected 0 or more") }
-      guard issue == "back-to-back" else {
-        throw ValidationError("--issue \(issue): expected back-to-back (or give --bandwidth GB/s and --clock MHz)")
-      }
       guard (bandwidth == nil) == (clock == nil) else { throw ValidationError("--bandwidth and --clock go together") }
     }
 
