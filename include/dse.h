@@ -11,7 +11,7 @@
  * accepted. No message is kept in a process-wide global. No call traps on bad arguments: null
  * pointers, unknown names, a buffer of 0 and malformed networks return an error code.
  *
- * Ownership and lifetime. Handles (dse_network, dse_plan, dse_transfers) are opaque. Each is
+ * Ownership and lifetime. Handles (dse_network, dse_plan, dse_transfers, dse_transactions) are opaque. Each is
  * created by one function and must be released by its dse_*_free function; freeing NULL is a
  * no-op. A plan does not depend on the network it was made from (it carries its own shapes):
  * the network may be freed first. An iterator holds its plan's data: the plan may be freed
@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Version of this header's ABI. dse_api_version() returns the library's; they must be equal. */
-#define DSE_API_VERSION 1
+#define DSE_API_VERSION 2
 
 typedef enum dse_status {
   DSE_OK = 0,
@@ -64,6 +64,7 @@ const char *dse_version(void);
 typedef struct dse_network dse_network;
 typedef struct dse_plan dse_plan;
 typedef struct dse_transfers dse_transfers;
+typedef struct dse_transactions dse_transactions;
 
 /* Most axes of a tile or a transfer's region. */
 #define DSE_MAX_AXES 4
@@ -189,15 +190,19 @@ typedef struct dse_transfer {
   int64_t unit;            /* index of the unit in the plan */
   int32_t operand;         /* a dse_operand */
   int32_t direction;       /* a dse_direction */
-  int32_t layer;           /* layer within the unit whose weights or skip operand move (0 alone) */
-  int32_t axis_count;      /* axes of the region, 0 for streaming layers (whole tensors) */
-  char axes[DSE_MAX_AXES][4];  /* axis names: "c" "h" "w"; "co" "ci" "kh" "kw"; "m" "k" "n" */
-  int64_t lower[DSE_MAX_AXES]; /* the region's bounding box along each axis, inclusive */
-  int64_t upper[DSE_MAX_AXES];
-  int64_t region_entries;  /* entries in the region (a strided window may skip rows of its box) */
+  int32_t layer;           /* layer within the unit whose operand moves (0 for a layer alone) */
+  int32_t axis_count;      /* axes of the region: 3 for activations, 4 for weights */
+  char axes[DSE_MAX_AXES][4];  /* axis names: "c" "h" "w" (activations), "co" "ci" "kh" "kw" (weights) */
+  int64_t lower[DSE_MAX_AXES]; /* the region's bounding box along each axis, inclusive, in the tensor's */
+  int64_t upper[DSE_MAX_AXES]; /* coordinates (a fully connected layer's input: its flattened c h w) */
+  int64_t region_entries;  /* entries the buffer holds of the tensor after the step (a strided window
+                              may skip rows of its box) */
   int64_t entries;         /* entries moved: the region less what the buffer already held */
   int32_t bits_per_entry;
   int64_t bits;            /* entries * bits_per_entry */
+  int64_t step;            /* the step of the unit's walk (tile index), from 0 */
+  const char *tensor;      /* the DRAM tensor moved (a layer's output is named after the layer; weights
+                              "LAYER weights"); owned by the iterator */
 } dse_transfer;
 
 /* An iterator over a plan's transfers in execution order: every unit (`unit` = -1) or one. */
@@ -209,6 +214,71 @@ dse_status dse_transfers_create(
 int dse_transfers_next(dse_transfers *transfers, dse_transfer *transfer);
 
 void dse_transfers_free(dse_transfers *transfers);
+
+/* ---- DRAM: transactions and the DRAM model (docs/dram-model.md) ---------------------------- */
+
+/* Where a plan's tensors live in DRAM and how its transfers become bursts; and, for
+ * dse_plan_dram, the device model. Call dse_dram_options_init first; NULL strings take the
+ * defaults given here. */
+typedef struct dse_dram_options {
+  const char *layout;     /* "nchw,oihw" (default), "nhwc,hwio", or one order: "nhwc", "hwio" */
+  int32_t burst_bytes;    /* bytes per transaction, a power of two (default 64; dse_plan_dram uses
+                             the device's burst instead) */
+  int64_t alignment;      /* every tensor's base address is a multiple of this (default 4096) */
+  const char *device;     /* "ddr4-2400-x8" (default), "lpddr4-x16", or a device YAML file */
+  const char *mapping;    /* address mapping: a field order such as "rochrababgco" (default), "xor" */
+  const char *policy;     /* "open" (default) or "closed" */
+  const char *scheduling; /* "in-order" (default), "frfcfs" (a 32-request window) or "frfcfs:N" */
+} dse_dram_options;
+
+/* Fills `options` with the defaults. */
+void dse_dram_options_init(dse_dram_options *options);
+
+/* One burst of a plan's DRAM stream, filled in by dse_transactions_next. */
+typedef struct dse_transaction {
+  uint64_t address;        /* byte address of the burst (a multiple of bytes) */
+  int32_t is_write;        /* 1 for a write, 0 for a read */
+  int32_t bytes;           /* the burst size */
+  int32_t useful_bits;     /* bits of the burst the schedule needs (the rest is rounding) */
+  int32_t operand;         /* a dse_operand */
+  int64_t unit;            /* index of the unit in the plan */
+  int32_t layer;           /* layer within the unit */
+  int64_t step;            /* the step of the unit's walk that moves it */
+  const char *tensor;      /* the tensor's name; owned by the iterator */
+} dse_transaction;
+
+/* An iterator over a plan's DRAM transactions in execution order, every unit (`unit` = -1) or
+ * one: each transfer's moved region cut into the layout's contiguous runs and bursts. Their
+ * useful bits add up to the plan's dram_bits. `options` may be NULL (defaults). Lazy: memory does
+ * not grow with the stream. */
+dse_status dse_transactions_create(
+  const dse_plan *plan, int64_t unit, const dse_dram_options *options, dse_transactions **transactions, char *error,
+  size_t error_size);
+
+/* Fills `transaction` with the next one and returns 1, or returns 0 at the end; returns -1 for a
+ * NULL or freed iterator or a NULL `transaction`. */
+int dse_transactions_next(dse_transactions *transactions, dse_transaction *transaction);
+
+void dse_transactions_free(dse_transactions *transactions);
+
+/* What the DRAM model reports for a plan's whole transaction stream (in the device's bursts). */
+typedef struct dse_dram_report {
+  int64_t requests, reads, writes;
+  int64_t row_hits, empty_misses, conflicts;
+  int64_t activations, precharges, refreshes;
+  int64_t cycles;                 /* memory-controller cycles to the last data beat */
+  double time_ns;
+  double hit_rate;                /* row_hits / requests */
+  double activation_pj, read_pj, write_pj, refresh_pj, standby_pj; /* standby: active + precharged */
+  double dynamic_pj, total_pj;
+  int64_t useful_bytes;           /* equals the plan's dram_bytes */
+  int64_t burst_bytes;            /* requests x the device's burst */
+} dse_dram_report;
+
+/* Runs the plan's transactions on the DRAM model of `options` (NULL: defaults) and fills
+ * `report`. Takes about a second per million bursts. */
+dse_status dse_plan_dram(
+  const dse_plan *plan, const dse_dram_options *options, dse_dram_report *report, char *error, size_t error_size);
 
 /* ---- Verification ------------------------------------------------------------------------- */
 

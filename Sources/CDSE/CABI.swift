@@ -5,12 +5,12 @@ import DSE
 // turns every Swift error into a status and a message in the caller's buffer, and never traps.
 
 /// The status of an error, and its message written into the caller's buffer.
-private func fail(_ error: DSEError, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int) -> dse_status {
+func fail(_ error: DSEError, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int) -> dse_status {
   writeMessage(error.description, buffer, size)
   return dse_status(rawValue: UInt32(error.kind.rawValue))
 }
 
-private func fail(_ status: dse_status, _ message: String, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int)
+func fail(_ status: dse_status, _ message: String, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int)
   -> dse_status
 {
   writeMessage(message, buffer, size)
@@ -18,7 +18,7 @@ private func fail(_ status: dse_status, _ message: String, _ buffer: UnsafeMutab
 }
 
 /// Writes `message` NUL-terminated into `buffer`, cut to `size` bytes on a character boundary.
-private func writeMessage(_ message: String, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int) {
+func writeMessage(_ message: String, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int) {
   guard let buffer, size > 0 else { return }
   var bytes: [UInt8] = []
   for character in message {
@@ -30,17 +30,17 @@ private func writeMessage(_ message: String, _ buffer: UnsafeMutablePointer<CCha
   buffer[bytes.count] = 0
 }
 
-private func succeed(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int) -> dse_status {
+func succeed(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int) -> dse_status {
   writeMessage("", buffer, size)
   return DSE_OK
 }
 
-private func string(_ pointer: UnsafePointer<CChar>?, field: String) throws(DSEError) -> String {
+func string(_ pointer: UnsafePointer<CChar>?, field: String) throws(DSEError) -> String {
   guard let pointer else { throw DSEError(.invalidArgument, field: field, "NULL: expected a string") }
   return String(cString: pointer)
 }
 
-private let invalidHandle = "a handle that was freed, or that the library never returned"
+let invalidHandle = "a handle that was freed, or that the library never returned"
 
 /// The API version the library implements (dse.h).
 @_cdecl("dse_api_version")
@@ -262,7 +262,7 @@ public func dse_transfers_create(
   }
   do {
     let stream = unit == -1 ? handle.plan.transfers : try handle.plan.transfers(ofUnit: Int(clamping: unit))
-    transfers.pointee = HandleRegistry.shared.register(TransfersHandle(stream))
+    transfers.pointee = HandleRegistry.shared.register(TransfersHandle(stream, tensors: TensorNames(handle.plan)))
     return succeed(message, messageSize)
   } catch {
     return fail(error, message, messageSize)
@@ -294,6 +294,8 @@ public func dse_transfers_next(_ transfers: OpaquePointer?, _ transfer: UnsafeMu
   filled.entries = Int64(moved.entries)
   filled.bits_per_entry = Int32(moved.bitsPerEntry)
   filled.bits = Int64(moved.bits)
+  filled.step = Int64(moved.step)
+  filled.tensor = handle.tensors[moved.tensor]
   transfer.pointee = filled
   return 1
 }
@@ -306,7 +308,7 @@ private func copyAxisNames(_ axes: [String], into names: UnsafeMutableRawBufferP
   }
 }
 
-private func operandCode(_ operand: UnitTransfer.Operand) -> dse_operand {
+func operandCode(_ operand: UnitTransfer.Operand) -> dse_operand {
   switch operand {
   case .input: return DSE_OPERAND_INPUT
   case .skip: return DSE_OPERAND_SKIP

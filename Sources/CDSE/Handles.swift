@@ -103,10 +103,42 @@ final class PlanHandle: Sendable {
   }
 }
 
+/// The names of a plan's DRAM tensors as C strings, owned by the iterator that hands them out.
+struct TensorNames: Sendable {
+  private let names: [String: OwnedCString]
+
+  init(_ plan: Plan) {
+    var names: [String: OwnedCString] = [:]
+    for unit in plan.units {
+      for tensor in unit.tensors() where names[tensor.name] == nil { names[tensor.name] = OwnedCString(tensor.name) }
+    }
+    self.names = names
+  }
+
+  /// The C string of `name` (NULL for a name the plan does not have, which no transfer carries).
+  subscript(name: String) -> UnsafePointer<CChar>? { names[name]?.constant }
+}
+
 /// What `dse_transfers*` stands for: a lazy iterator, advanced under a lock so that misuse
-/// from two threads cannot corrupt it.
+/// from two threads cannot corrupt it, and the tensor names it hands out.
 final class TransfersHandle: Sendable {
   let iterator: Mutex<PlanTransfers.Iterator>
+  let tensors: TensorNames
 
-  init(_ transfers: PlanTransfers) { iterator = Mutex(transfers.makeIterator()) }
+  init(_ transfers: PlanTransfers, tensors: TensorNames) {
+    iterator = Mutex(transfers.makeIterator())
+    self.tensors = tensors
+  }
+}
+
+/// What `dse_transactions*` stands for: a lazy iterator over bursts, under a lock, and the
+/// tensor names it hands out.
+final class TransactionsHandle: Sendable {
+  let iterator: Mutex<DRAMTransactions.Iterator>
+  let tensors: TensorNames
+
+  init(_ transactions: DRAMTransactions, tensors: TensorNames) {
+    iterator = Mutex(transactions.makeIterator())
+    self.tensors = tensors
+  }
 }

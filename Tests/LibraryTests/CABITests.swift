@@ -38,6 +38,9 @@ import Testing
       let cost = plan.cost
       let line = "plan:  dram_traffic \(cost.entries), dram_bits \(cost.bits), dram_bytes \(cost.bytes), dram_energy_pj \(formatFixed(cost.dramEnergyPicojoules, decimals: 1))"
       #expect(result.output.contains(line), "\(name): \(line)\n\(result.output)")
+      let dram = try plan.dramReport(DRAMEvaluation(model: try DRAMModel(device: try DRAMDevice.load("ddr4-2400-x8"))))
+      let bursts = "dram:  \(dram.plan.requests) bursts of 64 B, \(cost.bits) useful bits; ddr4-2400-x8: hit rate \(formatFixed(dram.plan.hitRate, decimals: 3)), \(dram.plan.activations) ACT"
+      #expect(result.output.contains(bursts), "\(name): \(bursts)\n\(result.output)")
       #expect(result.output.contains("\(name) at 4096 entries, fused-greedy (greedy): \(plan.units.count) units"))
     }
   }

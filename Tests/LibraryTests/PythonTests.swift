@@ -51,6 +51,48 @@ import Testing
     #expect(found["verified"] as? Bool == true)
   }
 
+  /// The DRAM transactions and the DRAM model from Python: the same bursts and report as Swift's.
+  @Test func transactionsAndTheDRAMModelEqualTheSwiftAPIs() throws {
+    let library = try libraryFolder()
+    let file = try writeSmallNetwork(in: library)
+    let script = """
+      import json, sys, dse
+      plan = dse.load(sys.argv[1]).plan(buffer=4096, strategy="optimal")
+      bursts = list(plan.transactions(layout="nhwc,hwio"))
+      report = plan.dram(device="lpddr4-x16", layout="nhwc,hwio", scheduling="frfcfs:16")
+      try:
+          plan.dram(policy="half-open")
+          error = "no error"
+      except dse.Error as failure:
+          error = "%d %s" % (failure.status, failure)
+      print(json.dumps({"count": len(bursts), "useful": sum(b.useful_bits for b in bursts),
+                        "first": [bursts[0].address, bursts[0].direction, bursts[0].tensor, bursts[0].operand],
+                        "tensors": sorted({t.tensor for t in plan.transfers()}), "report": report, "error": error}))
+      """
+    let result = try Self.python(script, library: library, arguments: [file])
+    try #require(result.status == 0, "\(result.errors)")
+    let found = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let plan = try NetworkAnalysis(file: file).plan(.optimal, context: PlanContext(buffer: 4096))
+    let layout = TensorLayout(activations: .nhwc, weights: .hwio)
+    let swiftBursts = Array(try plan.transactions(DRAMStreamOptions(layout: layout)))
+    #expect(found["count"] as? Int == swiftBursts.count)
+    #expect(found["useful"] as? Int == plan.cost.bits)
+    let first = try #require(swiftBursts.first)
+    let firstFound = try #require(found["first"] as? [Any])
+    #expect(firstFound.first as? Int == Int(first.address))
+    #expect(firstFound.dropFirst().map { $0 as? String } == [first.isWrite ? "write" : "read", first.tensor, first.operand.rawValue])
+    #expect(found["tensors"] as? [String] == Set(plan.units.flatMap { $0.transfers().map(\.tensor) }).sorted())
+    let model = try DRAMModel(device: try DRAMDevice.load("lpddr4-x16"), scheduling: .frfcfs(window: 16))
+    let swiftReport = try plan.dramReport(DRAMEvaluation(model: model, layout: layout))
+    let report = try #require(found["report"] as? [String: Any])
+    #expect(report["requests"] as? Int == Int(swiftReport.plan.requests))
+    #expect(report["row_hits"] as? Int == Int(swiftReport.plan.rowHits))
+    #expect(report["activations"] as? Int == Int(swiftReport.plan.activations))
+    #expect(report["useful_bytes"] as? Int == plan.cost.bytes)
+    #expect(abs((report["total_pj"] as? Double ?? 0) - swiftReport.plan.totalPicojoules) < 1e-6)
+    #expect((found["error"] as? String)?.hasPrefix("1 policy: 'half-open'") == true, "\(found["error"] ?? "")")
+  }
+
   @Test func errorsAreRaisedAsDseErrorWithTheMessage() throws {
     let library = try libraryFolder()
     let script = """

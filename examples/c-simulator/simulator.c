@@ -2,6 +2,8 @@
  * A toy accelerator model driven by dse's C ABI: plans a single layer and a whole network at
  * one buffer size, replays each plan's DRAM transfer stream, and adds up time per unit as the
  * slower of DRAM (bytes over a bandwidth) and compute (MACs over an array), printing a table.
+ * Then replays the plan's DRAM transactions (64-byte bursts, NCHW/OIHW) as a DRAM simulator
+ * would take them, and asks dse's DRAM model what DDR4-2400 does with them.
  *
  *   simulator NETWORK.yaml [BUFFER_ENTRIES [STRATEGY [BYTES_PER_CYCLE [MACS_PER_CYCLE]]]]
  *
@@ -76,9 +78,35 @@ static int simulate(const dse_network *network, int64_t buffer, const char *stra
   }
   printf("total: %" PRId64 " transfers, %" PRId64 " entries, %" PRId64 " bits, %.0f cycles\n", total.transfers,
          total.entries, total.bits, total_cycles);
-  printf("plan:  dram_traffic %" PRId64 ", dram_bits %" PRId64 ", dram_bytes %" PRId64 ", dram_energy_pj %.1f\n\n",
+  printf("plan:  dram_traffic %" PRId64 ", dram_bits %" PRId64 ", dram_bytes %" PRId64 ", dram_energy_pj %.1f\n",
          info.totals.dram_traffic, info.totals.dram_bits, info.totals.dram_bytes, info.totals.dram_energy_pj);
   int agree = total.entries == info.totals.dram_traffic && total.bits == info.totals.dram_bits;
+
+  /* The same stream as bursts at addresses: what a DRAM simulator replays. */
+  dse_transactions *bursts = NULL;
+  dse_transaction burst;
+  int64_t burst_count = 0, useful_bits = 0;
+  if (dse_transactions_create(plan, -1, NULL, &bursts, error, sizeof error) != DSE_OK) {
+    fprintf(stderr, "simulator: %s\n", error);
+    agree = 0;
+  } else {
+    while (dse_transactions_next(bursts, &burst) == 1) {
+      burst_count += 1;
+      useful_bits += burst.useful_bits;
+    }
+    dse_transactions_free(bursts);
+  }
+  dse_dram_report dram;
+  if (dse_plan_dram(plan, NULL, &dram, error, sizeof error) != DSE_OK) {
+    fprintf(stderr, "simulator: %s\n", error);
+    agree = 0;
+  } else {
+    printf("dram:  %" PRId64 " bursts of 64 B, %" PRId64 " useful bits; ddr4-2400-x8: hit rate %.3f, %" PRId64
+           " ACT, %.1f ns, %.1f pJ\n\n",
+           burst_count, useful_bits, dram.hit_rate, dram.activations, dram.time_ns, dram.total_pj);
+    agree = agree && useful_bits == info.totals.dram_bits && dram.useful_bytes == info.totals.dram_bytes &&
+            dram.requests == burst_count;
+  }
   free(units);
   dse_plan_free(plan);
   if (!agree) fprintf(stderr, "simulator: the stream and the plan's totals differ\n");

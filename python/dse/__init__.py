@@ -1,5 +1,6 @@
-"""dse from Python: load a network, plan it at a buffer size, read its units, totals and DRAM
-transfers, and verify it, in-process, through the C library (libdse.so) with ctypes.
+"""dse from Python: load a network, plan it at a buffer size, read its units, totals, DRAM
+transfers and transactions, its figures on a DRAM model, and verify it, in-process, through the
+C library (libdse.so) with ctypes.
 
     import dse
     net = dse.load("nets/mobilenetv2.yaml")
@@ -18,9 +19,9 @@ import ctypes
 import ctypes.util
 import os
 
-__all__ = ["Error", "Network", "Plan", "Unit", "Transfer", "load", "parse", "library_version", "STRATEGIES"]
+__all__ = ["Error", "Network", "Plan", "Unit", "Transfer", "Transaction", "load", "parse", "library_version", "STRATEGIES"]
 
-API_VERSION = 1
+API_VERSION = 2
 STRATEGIES = ("layerwise-rowmajor", "layerwise-scan", "fused-greedy", "optimal")
 OPERANDS = ("input", "skip", "weights", "output", "psum")
 DIRECTIONS = ("read", "write")
@@ -70,7 +71,31 @@ class _Transfer(ctypes.Structure):
                 ("layer", ctypes.c_int32), ("axis_count", ctypes.c_int32), ("axes", (ctypes.c_char * 4) * _MAX_AXES),
                 ("lower", ctypes.c_int64 * _MAX_AXES), ("upper", ctypes.c_int64 * _MAX_AXES),
                 ("region_entries", ctypes.c_int64), ("entries", ctypes.c_int64), ("bits_per_entry", ctypes.c_int32),
-                ("bits", ctypes.c_int64)]
+                ("bits", ctypes.c_int64), ("step", ctypes.c_int64), ("tensor", ctypes.c_char_p)]
+
+
+class _DRAMOptions(ctypes.Structure):
+    _fields_ = [("layout", ctypes.c_char_p), ("burst_bytes", ctypes.c_int32), ("alignment", ctypes.c_int64),
+                ("device", ctypes.c_char_p), ("mapping", ctypes.c_char_p), ("policy", ctypes.c_char_p),
+                ("scheduling", ctypes.c_char_p)]
+
+
+class _Transaction(ctypes.Structure):
+    _fields_ = [("address", ctypes.c_uint64), ("is_write", ctypes.c_int32), ("bytes", ctypes.c_int32),
+                ("useful_bits", ctypes.c_int32), ("operand", ctypes.c_int32), ("unit", ctypes.c_int64),
+                ("layer", ctypes.c_int32), ("step", ctypes.c_int64), ("tensor", ctypes.c_char_p)]
+
+
+_DRAM_COUNTS = ("requests", "reads", "writes", "row_hits", "empty_misses", "conflicts", "activations", "precharges",
+                "refreshes", "cycles")
+_DRAM_FIGURES = ("time_ns", "hit_rate", "activation_pj", "read_pj", "write_pj", "refresh_pj", "standby_pj",
+                 "dynamic_pj", "total_pj")
+
+
+class _DRAMReport(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_int64) for name in _DRAM_COUNTS] + [
+        (name, ctypes.c_double) for name in _DRAM_FIGURES] + [
+        ("useful_bytes", ctypes.c_int64), ("burst_bytes", ctypes.c_int64)]
 
 
 def _find_library():
@@ -109,6 +134,12 @@ def _load_library():
         "dse_transfers_create": (ctypes.c_int, [handle, ctypes.c_int64, out_handle, *error]),
         "dse_transfers_next": (ctypes.c_int, [handle, ctypes.POINTER(_Transfer)]),
         "dse_transfers_free": (None, [handle]),
+        "dse_dram_options_init": (None, [ctypes.POINTER(_DRAMOptions)]),
+        "dse_transactions_create": (ctypes.c_int, [handle, ctypes.c_int64, ctypes.POINTER(_DRAMOptions), out_handle,
+                                                   *error]),
+        "dse_transactions_next": (ctypes.c_int, [handle, ctypes.POINTER(_Transaction)]),
+        "dse_transactions_free": (None, [handle]),
+        "dse_plan_dram": (ctypes.c_int, [handle, ctypes.POINTER(_DRAMOptions), ctypes.POINTER(_DRAMReport), *error]),
         "dse_plan_verify": (ctypes.c_int, [handle, handle, ctypes.c_uint64, ctypes.POINTER(ctypes.c_int32), *error]),
     }
     for name, (result, arguments) in signatures.items():
@@ -219,10 +250,11 @@ class Unit:
 
 class Transfer:
     """One DRAM transfer: unit index, operand (OPERANDS), direction ("read"/"write"), the layer
-    within the unit, the region's axes with inclusive bounds, and the entries and bits moved."""
+    within the unit, the tensor's name, the walk's step, the region's axes with inclusive bounds,
+    and the entries and bits moved."""
 
-    __slots__ = ("unit", "operand", "direction", "layer", "axes", "lower", "upper", "region_entries", "entries",
-                 "bits_per_entry", "bits")
+    __slots__ = ("unit", "operand", "direction", "layer", "tensor", "step", "axes", "lower", "upper",
+                 "region_entries", "entries", "bits_per_entry", "bits")
 
     def __init__(self, transfer):
         count = transfer.axis_count
@@ -230,6 +262,8 @@ class Transfer:
         self.operand = OPERANDS[transfer.operand]
         self.direction = DIRECTIONS[transfer.direction]
         self.layer = transfer.layer
+        self.tensor = _text(transfer.tensor)
+        self.step = transfer.step
         self.axes = tuple(transfer.axes[i].value.decode() for i in range(count))
         self.lower = tuple(transfer.lower[i] for i in range(count))
         self.upper = tuple(transfer.upper[i] for i in range(count))
@@ -242,6 +276,41 @@ class Transfer:
         box = " ".join("%s %d..%d" % axis for axis in zip(self.axes, self.lower, self.upper))
         return "<dse.Transfer unit %d %s %s [%s]: %d entries>" % (
             self.unit, self.direction, self.operand, box, self.entries)
+
+
+class Transaction:
+    """One DRAM burst: byte address, "read" or "write", burst bytes, the useful bits of it, and
+    where it came from (unit index, layer within the unit, operand, tensor, walk step)."""
+
+    __slots__ = ("address", "direction", "bytes", "useful_bits", "unit", "layer", "operand", "tensor", "step")
+
+    def __init__(self, transaction):
+        self.address = transaction.address
+        self.direction = "write" if transaction.is_write else "read"
+        self.bytes = transaction.bytes
+        self.useful_bits = transaction.useful_bits
+        self.unit = transaction.unit
+        self.layer = transaction.layer
+        self.operand = OPERANDS[transaction.operand]
+        self.tensor = _text(transaction.tensor)
+        self.step = transaction.step
+
+    def __repr__(self):
+        return "<dse.Transaction %s 0x%x (%d of %d bytes useful) unit %d %s %s>" % (
+            self.direction, self.address, (self.useful_bits + 7) // 8, self.bytes, self.unit, self.operand,
+            self.tensor)
+
+
+def _dram_options(layout, burst, alignment, device=None, mapping=None, policy=None, scheduling=None):
+    options = _DRAMOptions()
+    _lib.dse_dram_options_init(ctypes.byref(options))
+    options.layout = str(layout).encode()
+    options.burst_bytes = int(burst)
+    options.alignment = int(alignment)
+    for name, value in (("device", device), ("mapping", mapping), ("policy", policy), ("scheduling", scheduling)):
+        if value is not None:
+            setattr(options, name, os.fspath(value).encode())
+    return options
 
 
 class Plan:
@@ -288,6 +357,36 @@ class Plan:
                 yield Transfer(transfer)
         finally:
             _lib.dse_transfers_free(iterator)
+
+    def transactions(self, unit=None, layout="nchw,oihw", burst=64, alignment=4096):
+        """The plan's DRAM bursts in execution order, lazily: every tensor at an `alignment`-byte
+        aligned address in `layout` ("nchw,oihw" or "nhwc,hwio"), each transfer cut into the
+        layout's contiguous runs and `burst`-byte bursts. Useful bits add up to dram_bits."""
+        options = _dram_options(layout, burst, alignment)
+        iterator = ctypes.c_void_p()
+        _call(_lib.dse_transactions_create, self._handle, -1 if unit is None else int(unit), ctypes.byref(options),
+              ctypes.byref(iterator))
+        transaction = _Transaction()
+        try:
+            while True:
+                status = _lib.dse_transactions_next(iterator, ctypes.byref(transaction))
+                if status == 0:
+                    return
+                if status < 0:
+                    raise Error(5, "transactions: the iterator is no longer valid")
+                yield Transaction(transaction)
+        finally:
+            _lib.dse_transactions_free(iterator)
+
+    def dram(self, device="ddr4-2400-x8", layout="nchw,oihw", mapping=None, policy="open", scheduling="in-order",
+             alignment=4096):
+        """What the DRAM model does with the plan's transactions (in the device's bursts): a dict
+        of counts (requests, row_hits, activations, ...), time_ns, hit_rate and energies in pJ,
+        with useful_bytes (= dram_bytes) and burst_bytes. `device`: a bundled name or a YAML file."""
+        options = _dram_options(layout, 64, alignment, device, mapping, policy, scheduling)
+        report = _DRAMReport()
+        _call(_lib.dse_plan_dram, self._handle, ctypes.byref(options), ctypes.byref(report))
+        return {name: getattr(report, name) for name, _ in _DRAMReport._fields_}
 
     def verify(self, seed=1):
         """Runs the plan tile by tile on seeded data: True when every unit is bit-exact with the

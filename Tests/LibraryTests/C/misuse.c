@@ -70,6 +70,50 @@ int main(int argc, char **argv) {
   expect("transfers", dse_transfers_create(plan, -1, &transfers, error, sizeof error), DSE_OK, NULL);
   expect("next into NULL", dse_transfers_next(transfers, NULL), -1, NULL);
   expect("next from NULL", dse_transfers_next(NULL, &transfer), -1, NULL);
+  expect("next transfer", dse_transfers_next(transfers, &transfer), 1, NULL);
+  expect("transfer names its tensor", transfer.tensor != NULL && transfer.tensor[0] != '\0' ? 0 : 1, 0, NULL);
+
+  dse_transactions *transactions = NULL;
+  dse_transaction transaction;
+  dse_dram_report report;
+  dse_dram_options dram;
+  dse_dram_options_init(&dram);
+  dram.layout = "nhwc,oops";
+  expect("unknown layout", dse_transactions_create(plan, -1, &dram, &transactions, error, sizeof error),
+         DSE_INVALID_ARGUMENT, error);
+  dse_dram_options_init(&dram);
+  dram.burst_bytes = 48;
+  expect("burst of 48", dse_transactions_create(plan, -1, &dram, &transactions, error, sizeof error),
+         DSE_INVALID_ARGUMENT, error);
+  dram.burst_bytes = -64;
+  expect("negative burst", dse_transactions_create(plan, -1, &dram, &transactions, error, sizeof error),
+         DSE_INVALID_ARGUMENT, error);
+  expect("transactions of unit 7", dse_transactions_create(plan, 7, NULL, &transactions, error, sizeof error),
+         DSE_INVALID_ARGUMENT, error);
+  expect("transactions of unit -2", dse_transactions_create(plan, -2, NULL, &transactions, error, sizeof error),
+         DSE_INVALID_ARGUMENT, error);
+  expect("transactions into NULL", dse_transactions_create(plan, -1, NULL, NULL, error, sizeof error),
+         DSE_INVALID_ARGUMENT, error);
+  expect("transactions", dse_transactions_create(plan, -1, NULL, &transactions, error, sizeof error), DSE_OK, NULL);
+  expect("next transaction into NULL", dse_transactions_next(transactions, NULL), -1, NULL);
+  expect("next transaction from NULL", dse_transactions_next(NULL, &transaction), -1, NULL);
+  expect("next transaction", dse_transactions_next(transactions, &transaction), 1, NULL);
+  dse_dram_options_init(&dram);
+  dram.device = "ddr9";
+  expect("unknown device", dse_plan_dram(plan, &dram, &report, error, sizeof error), DSE_INVALID_ARGUMENT, error);
+  dram.device = "/nonexistent/device.yaml";
+  expect("missing device file", dse_plan_dram(plan, &dram, &report, error, sizeof error), DSE_INVALID_INPUT, error);
+  dse_dram_options_init(&dram);
+  dram.policy = "half-open";
+  expect("unknown policy", dse_plan_dram(plan, &dram, &report, error, sizeof error), DSE_INVALID_ARGUMENT, error);
+  dse_dram_options_init(&dram);
+  dram.scheduling = "frfcfs:0";
+  expect("window of 0", dse_plan_dram(plan, &dram, &report, error, sizeof error), DSE_INVALID_ARGUMENT, error);
+  dse_dram_options_init(&dram);
+  dram.mapping = "rochba";
+  expect("short mapping", dse_plan_dram(plan, &dram, &report, error, sizeof error), DSE_INVALID_ARGUMENT, error);
+  expect("report into NULL", dse_plan_dram(plan, NULL, NULL, error, sizeof error), DSE_INVALID_ARGUMENT, error);
+  expect("dram", dse_plan_dram(plan, NULL, &report, error, sizeof error), DSE_OK, NULL);
 
   /* A one-byte buffer holds only the terminator; a short one a truncated message. */
   char small[8];
@@ -88,6 +132,10 @@ int main(int argc, char **argv) {
   dse_plan_free(freed); /* a second free is a no-op */
   dse_transfers_free(transfers);
   expect("freed iterator", dse_transfers_next(transfers, &transfer), -1, NULL);
+  expect("transactions continue", dse_transactions_next(transactions, &transaction) >= 0 ? 0 : 1, 0, NULL);
+  dse_transactions_free(transactions);
+  expect("freed transaction iterator", dse_transactions_next(transactions, &transaction), -1, NULL);
+  expect("dram of a freed plan", dse_plan_dram(freed, NULL, &report, error, sizeof error), DSE_INVALID_HANDLE, error);
   dse_network *freed_network = network;
   dse_network_free(network);
   expect("freed network", dse_plan_create(freed_network, 1024, NULL, &plan, error, sizeof error), DSE_INVALID_HANDLE,
@@ -99,7 +147,9 @@ int main(int argc, char **argv) {
   dse_network_free(NULL);
   dse_plan_free(NULL);
   dse_transfers_free(NULL);
+  dse_transactions_free(NULL);
   dse_plan_options_init(NULL);
+  dse_dram_options_init(NULL);
 
   printf("%d failures\n", failures);
   return failures == 0 ? 0 : 1;
