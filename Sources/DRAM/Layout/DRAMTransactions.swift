@@ -83,28 +83,32 @@ public struct DRAMTransactions: Sequence, Sendable {
   /// One transfer's bursts, in the order its moved boxes are walked in memory order.
   func bursts(of transfer: UnitTransfer, unit: Int) -> [DRAMTransaction] {
     guard let placement = layout.placement(of: transfer.tensor), transfer.entries > 0 else { return [] }
+    // Runs first, then bursts: the closure that collects runs captures one array, not the
+    // transfer and the stream, which would be copied (and retained) for every run.
+    var runs: [(first: Int, last: Int)] = []
+    for box in transfer.moved { Self.runs(of: box, in: placement) { runs.append(($0, $1)) } }
+    var burst = DRAMTransaction(
+      address: 0, isWrite: transfer.direction == .write, bytes: burstBytes, usefulBits: 0, unit: unit,
+      layer: transfer.layer, step: transfer.step, operand: transfer.operand, tensor: transfer.tensor)
     let bits = placement.tensor.bitsPerEntry
     let base = Int(placement.address) * 8
     let burstBits = burstBytes * 8
     var result: [DRAMTransaction] = []
-    func emit(_ first: Int, _ last: Int) {
+    result.reserveCapacity(runs.count)
+    for (first, last) in runs {
       let start = base + first * bits
       let end = base + (last + 1) * bits
-      for burst in (start / burstBits)...((end - 1) / burstBits) {
-        let useful = Swift.min(end, (burst + 1) * burstBits) - Swift.max(start, burst * burstBits)
-        let address = UInt64(burst * burstBytes)
-        if let previous = result.last, previous.address == address {
+      for index in (start / burstBits)...((end - 1) / burstBits) {
+        let useful = Swift.min(end, (index + 1) * burstBits) - Swift.max(start, index * burstBits)
+        let address = UInt64(index * burstBytes)
+        if !result.isEmpty && result[result.count - 1].address == address {
           result[result.count - 1].usefulBits += useful
         } else {
-          result.append(
-            DRAMTransaction(
-              address: address, isWrite: transfer.direction == .write, bytes: burstBytes, usefulBits: useful, unit: unit,
-              layer: transfer.layer, step: transfer.step, operand: transfer.operand, tensor: transfer.tensor))
+          burst.address = address
+          burst.usefulBits = useful
+          result.append(burst)
         }
       }
-    }
-    for box in transfer.moved {
-      Self.runs(of: box, in: placement, emit)
     }
     return result
   }

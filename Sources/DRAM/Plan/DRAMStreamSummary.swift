@@ -11,8 +11,13 @@ public struct DRAMStreamSummary: Hashable, Sendable, Codable {
   public var burstBytes: Int64 = 0
   /// Bits the schedule needs of them.
   public var usefulBits: Int64 = 0
-  /// Useful bits per unit and per operand and direction (`input.read`, `psum.write`).
-  private var unitBits: [Int: [String: Int64]] = [:]
+  /// Useful bits per unit, per operand and direction (`slot`).
+  private var unitBits: [Int: [Int64]] = [:]
+
+  /// The counter of an operand in one direction.
+  private static func slot(_ operand: UnitTransfer.Operand, isWrite: Bool) -> Int {
+    (UnitTransfer.Operand.allCases.firstIndex(of: operand) ?? 0) * 2 + (isWrite ? 1 : 0)
+  }
 
   /// An empty summary.
   public init() {}
@@ -23,8 +28,9 @@ public struct DRAMStreamSummary: Hashable, Sendable, Codable {
     if transaction.isWrite { writes += 1 } else { reads += 1 }
     burstBytes += Int64(transaction.bytes)
     usefulBits += Int64(transaction.usefulBits)
-    let role = "\(transaction.operand.rawValue).\(transaction.isWrite ? "write" : "read")"
-    unitBits[transaction.unit, default: [:]][role, default: 0] += Int64(transaction.usefulBits)
+    let slot = Self.slot(transaction.operand, isWrite: transaction.isWrite)
+    unitBits[transaction.unit, default: Array(repeating: 0, count: UnitTransfer.Operand.allCases.count * 2)][slot] +=
+      Int64(transaction.usefulBits)
   }
 
   /// Useful bytes, rounded the way `PlanUnit.bytes` rounds (units[i] is unit i of the stream's
@@ -34,9 +40,9 @@ public struct DRAMStreamSummary: Hashable, Sendable, Codable {
     unitBits.reduce(0) { total, entry in
       let (unit, roles) = entry
       if units.indices.contains(unit), case .segment = units[unit] {
-        return total + (roles.values.reduce(0, +) + 7) / 8
+        return total + (roles.reduce(0, +) + 7) / 8
       }
-      return total + roles.values.reduce(0) { $0 + ($1 + 7) / 8 }
+      return total + roles.reduce(0) { $0 + ($1 + 7) / 8 }
     }
   }
 

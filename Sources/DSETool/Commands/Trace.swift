@@ -99,9 +99,10 @@ extension DSECommand {
       let writer = try TraceWriter(path: output, format: format)
       var summary = DRAMStreamSummary()
       var bytesBefore: Int64 = 0
+      let layerNames = plan.units.map(\.layerNames)
       for transaction in transactions {
         let cycle = timing.cycle(index: summary.transactions, bytesBefore: bytesBefore)
-        let layerName = plan.units[transaction.unit].layerNames[transaction.layer]
+        let layerName = layerNames[transaction.unit][transaction.layer]
         try writer.write(
           DRAMRequest(address: transaction.address, isWrite: transaction.isWrite, cycle: cycle),
           annotation: TraceAnnotation(
