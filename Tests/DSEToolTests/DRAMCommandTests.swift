@@ -38,6 +38,15 @@ import Testing
       #expect(found.map(\.isWrite) == reference.map(\.isWrite), "\(format)")
     }
     #expect(requests[.dramsim3]?.map(\.cycle) == Array(0..<Int64(reference.count)), "back-to-back issue")
+    // 19.2 GB/s at 1200 MHz is 16 bytes a cycle: a 64-byte burst every 4 cycles.
+    let paced = directory.appendingPathComponent("paced.trace").path
+    let pacedRun = try dse(
+      "trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--input-size", "32", "--unit", "1", "--issue", "bandwidth",
+      "--bandwidth", "19.2", "--clock", "1200", "-o", paced)
+    #expect(pacedRun.status == 0, "\(pacedRun.standardError)")
+    var cycles: [Int64] = []
+    try TraceReader(path: paced).read { cycles.append($0.request.cycle) }
+    #expect(cycles == (0..<Int64(reference.count)).map { $0 * 4 })
     let planBytes = try #require(
       try dse("trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--input-size", "32", "--unit", "1", "-o", "/dev/null")
         .standardError.firstMatch(of: /dram_bytes: (\d+)/))
@@ -90,6 +99,8 @@ import Testing
     #expect(mapping.status != 0 && mapping.standardError.contains("lacks"), "\(mapping.standardError)")
     let layer = try dse("trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--input-size", "32", "--layer", "nope", "-o", "/dev/null")
     #expect(layer.status != 0 && layer.standardError.contains("nope"), "\(layer.standardError)")
+    let issue = try dse("trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--issue", "bandwidth", "-o", "/dev/null")
+    #expect(issue.status != 0 && issue.standardError.contains("--bandwidth GB/s and --clock MHz"), "\(issue.standardError)")
     let unit = try dse("trace", "nets/squeezenet1_1.yaml", "--buffer", "4K", "--input-size", "32", "--unit", "999", "-o", "/dev/null")
     #expect(unit.status != 0 && unit.standardError.contains("999"), "\(unit.standardError)")
   }

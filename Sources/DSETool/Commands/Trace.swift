@@ -4,6 +4,12 @@ import Foundation
 
 extension TraceFormat: ExpressibleByArgument {}
 
+/// `dse trace --issue`: how issue cycles are given (`IssueTiming`).
+enum IssueModel: String, ExpressibleByArgument, CaseIterable {
+  case backToBack = "back-to-back"
+  case bandwidth
+}
+
 extension DSECommand {
   struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,15 +22,16 @@ extension DSECommand {
         file (constant memory) and renamed into place when complete. A summary goes to standard error: \
         transactions, useful bytes (equal to the plan's dram_bytes) and burst bytes.
 
-        Issue cycles (DRAMsim3 and CSV): back-to-back gives transaction i cycle i, leaving the pace to \
-        the simulator's queue; --bandwidth GB/s with --clock MHz issues each transaction once the bytes \
+        Issue cycles (DRAMsim3 and CSV): --issue back-to-back (the default) gives transaction i cycle i, \
+        leaving the pace to the simulator's queue; --issue bandwidth --bandwidth GB/s --clock MHz issues \
+        each transaction once the bytes \
         before it have moved at that rate. Neither models the accelerator's compute. See docs/dram-model.md.
 
         Examples:
           dse trace nets/mobilenetv2.yaml --buffer 64K -o mobilenetv2.trace
           dse trace nets/resnet50.yaml --buffer 64K --strategy layerwise-rowmajor --format ramulator2 -o resnet50.trace
           dse trace nets/mobilenetv2.yaml --buffer 64K --layer block3_1.dw --format csv -o dw.csv
-          dse trace nets/resnet50.yaml --buffer 64K --layout nhwc,hwio --bandwidth 19.2 --clock 1200 -o r50.trace
+          dse trace nets/resnet50.yaml --buffer 64K --layout nhwc,hwio --issue bandwidth --bandwidth 19.2 --clock 1200 -o r50.trace
         """)
 
     @Argument(help: "Network file (.yaml, .cfg or .csv).")
@@ -57,10 +64,13 @@ extension DSECommand {
     @Option(help: "Alignment of every tensor's base address in bytes (a power of two).")
     var align: Int = 4096
 
-    @Option(help: "Sustained bandwidth in GB/s at which transactions are issued (with --clock); default: back to back, transaction i at cycle i.")
+    @Option(help: "Issue cycles: back-to-back (transaction i at cycle i) or bandwidth (with --bandwidth and --clock).")
+    var issue: IssueModel = .backToBack
+
+    @Option(help: "Sustained bandwidth in GB/s at which transactions are issued (--issue bandwidth).")
     var bandwidth: Double?
 
-    @Option(help: "Memory-controller clock in MHz the issue cycles count (with --bandwidth).")
+    @Option(help: "Memory-controller clock in MHz the issue cycles count (--issue bandwidth).")
     var clock: Double?
 
     @Option(help: "Input height and width (default: the network's).")
@@ -72,7 +82,16 @@ extension DSECommand {
       _ = try Verify.strategies(strategy)
       if layer != nil && unit != nil { throw ValidationError("give --layer or --unit, not both") }
       if let unit, unit < 0 { throw ValidationError("--unit \(unit): expected 0 or more") }
-      guard (bandwidth == nil) == (clock == nil) else { throw ValidationError("--bandwidth and --clock go together") }
+      switch issue {
+      case .backToBack:
+        guard bandwidth == nil && clock == nil else {
+          throw ValidationError("--bandwidth and --clock pace --issue bandwidth; with back-to-back issue, leave them out")
+        }
+      case .bandwidth:
+        guard bandwidth != nil && clock != nil else {
+          throw ValidationError("--issue bandwidth needs --bandwidth GB/s and --clock MHz")
+        }
+      }
     }
 
     func run() throws {
@@ -82,7 +101,8 @@ extension DSECommand {
       }
       let size = try parseBufferSize(buffer, option: "--buffer")
       let options = DRAMStreamOptions(layout: try TensorLayout(parsing: layout), burstBytes: burst, alignment: align)
-      let timing = try bandwidth.map { try IssueTiming.bandwidth(gigabytesPerSecond: $0, clockMHz: clock ?? 0) } ?? .backToBack
+      let timing =
+        try bandwidth.map { try IssueTiming.bandwidth(gigabytesPerSecond: $0, clockMHz: clock ?? 0) } ?? .backToBack
       let analysis = try NetworkAnalysis(file: network, inputSize: inputSize)
       let context = PlanContext(
         buffer: size, architecture: try architecture.architecture(), psumWidth: architecture.psumWidth)
