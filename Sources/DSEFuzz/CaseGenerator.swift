@@ -12,15 +12,15 @@ struct CaseGenerator: Sendable {
     var fuzzCase = FuzzCase(seed: seed, index: index, summary: "")
     let command = g.weighted([
       (15, Subcommand.show), (14, .layer), (12, .sweep), (8, .graph), (10, .convert), (8, .decompose), (8, .prune),
-      (8, .precision), (8, .quantize), (9, .verify),
+      (8, .precision), (8, .quantize), (9, .verify), (6, .trace), (6, .dram),
     ])
-    // quantize and verify only on small networks (the bundled ones that are large are left out).
-    let light = command == .quantize || command == .verify
+    // quantize, verify and trace only on small networks (the bundled ones that are large are left out).
+    let light = command == .quantize || command == .verify || command == .trace
     // Two cases in five keep their arguments nearly legal, so that they get past the parsers.
     let hostility = g.chance(0.4) ? 0.03 : 0.35
     var context = CommandContext(networks: [], layerNames: [], heavy: false, hostility: hostility)
     var summary = "no network"
-    if command != .layer || g.chance(0.05) {
+    if (command != .layer && command != .dram) || g.chance(0.05) {
       let (network, text, heavy, about) = makeNetwork(light: light, clean: hostility < 0.1, &g)
       fuzzCase.files.append(FuzzCase.File(path: network, bytes: text))
       context.networks = [network]
@@ -47,6 +47,8 @@ struct CaseGenerator: Sendable {
     case .precision: arguments = NetworkCommands.precision(context, &fuzzCase, &g)
     case .quantize: arguments = PlanningCommands.quantize(context, &fuzzCase, &g)
     case .verify: arguments = PlanningCommands.verify(context, &fuzzCase, &g)
+    case .trace: arguments = DRAMCommands.trace(context, &fuzzCase, &g)
+    case .dram: arguments = DRAMCommands.dram(context, devices: corpus.dramDevices, &fuzzCase, &g)
     }
     if arguments.contains("in/arch.yaml") {
       var bytes = corpus.architecture

@@ -43,11 +43,11 @@ struct CaseRunner: Sendable {
   }
 
   /// The size of a case's network as `dse show` counts it (its last line, "NAME: N layers, ...
-  /// MACs (EXACT), ..."), for the commands whose time grows with it (sweep, quantize, verify);
+  /// MACs (EXACT), ..."), for the commands whose time grows with it (sweep, trace, quantize, verify);
   /// nil for other commands and unreadable files.
   func networkSize(_ fuzzCase: FuzzCase, in work: String) -> NetworkSize? {
     let arguments = fuzzCase.arguments
-    guard arguments.count >= 2, ["sweep", "quantize", "verify"].contains(arguments[0]),
+    guard arguments.count >= 2, ["sweep", "trace", "quantize", "verify"].contains(arguments[0]),
       FileManager.default.fileExists(atPath: (work as NSString).appendingPathComponent(arguments[1]))
     else { return nil }
     let shown = ChildProcess.run(

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The seed texts mutations start from: every bundled network in `nets/` (YAML and Darknet
-/// cfg), SCALE-Sim CSV topologies made from a few of them by `dse convert` at start-up, and the
-/// architecture file `arch/default.yaml`. Loaded in name order, so that case generation depends
+/// cfg), SCALE-Sim CSV topologies made from a few of them by `dse convert` at start-up, the
+/// architecture file `arch/default.yaml` and the DRAM device files of `arch/dram/`. Loaded in name order, so that case generation depends
 /// only on these files and the seed.
 struct Corpus: Sendable {
   /// One seed network.
@@ -20,6 +20,8 @@ struct Corpus: Sendable {
   var networks: [Entry]
   /// The default architecture file, mutated for `--arch`.
   var architecture: [UInt8]
+  /// The DRAM device files of `arch/dram/`, in name order, mutated for `dse dram --device`.
+  var dramDevices: [[UInt8]] = []
 
   /// Bundled networks that `dse convert` turns into SCALE-Sim CSV (convolution and FC only).
   static let csvSources = ["alexnet", "mobilenetv2", "resnet50", "vgg16", "vgg16-cifar10"]
@@ -54,7 +56,10 @@ struct Corpus: Sendable {
     guard !entries.isEmpty else { throw FuzzError("no networks in \(nets)") }
     let archPath = (root as NSString).appendingPathComponent("arch/default.yaml")
     let architecture = (try? readBytes(archPath)) ?? Array("dram:\n  pj_per_byte: 243.75\n".utf8)
-    return Corpus(networks: entries, architecture: architecture)
+    let dram = (root as NSString).appendingPathComponent("arch/dram")
+    let deviceNames = ((try? FileManager.default.contentsOfDirectory(atPath: dram)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+    let devices = deviceNames.compactMap { try? readBytes((dram as NSString).appendingPathComponent($0)) }
+    return Corpus(networks: entries, architecture: architecture, dramDevices: devices)
   }
 }
 

@@ -34,5 +34,5 @@ struct FuzzCase: Sendable {
 
 /// Which subcommand a case runs; each has its own argument generator.
 enum Subcommand: String, CaseIterable, Sendable {
-  case show, layer, sweep, graph, convert, decompose, prune, precision, quantize, verify
+  case show, layer, sweep, graph, convert, decompose, prune, precision, quantize, verify, trace, dram
 }

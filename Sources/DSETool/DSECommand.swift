@@ -27,6 +27,9 @@ struct DSECommand: ParsableCommand {
   /// `dse help COMMAND` shows that), and exits with 64 for bad arguments, 1 for the rest;
   /// help and version requests print as ArgumentParser does.
   static func main() {
+    // Past a file-size limit (`ulimit -f`) a write should fail with EFBIG, which the writers
+    // report naming the file and clean up after, rather than kill the process mid-file.
+    signal(SIGXFSZ, SIG_IGN)
     do {
       var command = try parseAsRoot()
       try command.run()

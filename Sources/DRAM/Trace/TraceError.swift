@@ -22,6 +22,9 @@ public struct TraceError: Error, Hashable, Sendable, CustomStringConvertible {
     self.field = field
   }
 
+  /// The message for an empty path (the error's `file` is then `trace`).
+  static let emptyPath = "the path is empty; expected a file name, or - for standard input or output"
+
   /// `file:line: message`, or `file: message` without a line.
   public var description: String {
     if let line { return "\(file):\(line): \(message)" }

@@ -54,6 +54,7 @@ public final class TraceReader: Sequence {
   ///   - chunkBytes: bytes read at a time (at least 4 KiB is used).
   /// - Throws: `TraceError` when the file cannot be opened.
   public init(path: String, format: TraceFormat? = nil, chunkBytes: Int = 1 << 20) throws(TraceError) {
+    guard !path.isEmpty else { throw TraceError(TraceError.emptyPath, file: "trace") }
     self.path = path
     self.format = format
     capacity = Swift.max(chunkBytes, 4096)

@@ -49,6 +49,7 @@ public final class TraceWriter {
   ///   - bufferBytes: the write buffer, in bytes (at least 4 KiB is used).
   /// - Throws: `TraceError` when `path` is a folder or its temporary file cannot be created.
   public init(path: String, format: TraceFormat, bufferBytes: Int = 4 << 20) throws(TraceError) {
+    guard !path.isEmpty else { throw TraceError(TraceError.emptyPath, file: "trace") }
     self.format = format
     self.path = path
     let size = max(bufferBytes, 4096)
