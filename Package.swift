@@ -18,6 +18,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // Layers, shapes, networks; YAML / Darknet cfg / SCALE-Sim CSV formats; transforms.
@@ -33,6 +34,9 @@ let package = Package(
     // DRAM: tensor addresses, the walk's transfers as burst transactions, trace files, and a
     // device model with row buffers, command timing and datasheet energy.
     .target(name: "DRAM", dependencies: ["Networks", "Tiling", .product(name: "Yams", package: "Yams")]),
+    // ONNX models read into networks: protobuf decoding (code generated once from onnx.proto by
+    // scripts/generate-onnx-proto, committed), constant folding, operators mapped to layers.
+    .target(name: "ONNX", dependencies: ["Networks", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks", "Tiling", "DRAM"]),
     // The public library facade a simulator calls.
@@ -56,6 +60,7 @@ let package = Package(
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     .testTarget(name: "DRAMTests", dependencies: ["DRAM", "TestSupport"]),
+    .testTarget(name: "ONNXTests", dependencies: ["ONNX"], exclude: ["Fixtures"]),
     // The Swift API, and the C ABI and Python module run the way their users run them.
     .testTarget(name: "LibraryTests", dependencies: ["DSE", "TestSupport"], exclude: ["C"]),
   ],

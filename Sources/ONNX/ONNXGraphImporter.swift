@@ -1,0 +1,486 @@
+import Networks
+
+/// A feature map flowing through the graph: the layer (or network input) whose output it is, and
+/// its ONNX dimensions with batch 1 (`[1, C, H, W]`, or `[1, F]` once flattened). A reshape or
+/// a channel shuffle keeps the source and changes the dimensions.
+struct ONNXFeature: Sendable {
+  var source: String
+  var dims: [Int]
+}
+
+/// A value of the graph: a constant or a feature map.
+enum ONNXValue: Sendable {
+  case constant(ONNXConstant)
+  case feature(ONNXFeature)
+}
+
+/// Interprets one ONNX graph node by node (nodes must come in topological order, as the ONNX
+/// standard requires) and builds the network.
+struct ONNXGraphImporter {
+  let file: String
+  let opset: Int
+  let inputSize: Int?
+  let skipUnsupported: Bool
+  private(set) var warnings: [String] = []
+
+  private var values: [String: ONNXValue] = [:]
+  private var layers: [Layer] = []
+  private var layerIndex: [String: Int] = [:]
+  /// The dimensions of each source (layer or input) as the graph produced it.
+  private var sourceDims: [String: [Int]] = [:]
+  /// How many nodes (and graph outputs) read each tensor name.
+  private var readers: [String: Int] = [:]
+  /// The tensor names that hold each source's data so far (its output, then views of it).
+  private var tensorsOf: [String: [String]] = [:]
+  private var usedNames: Set<String> = []
+
+  init(file: String, opset: Int, inputSize: Int?, skipUnsupported: Bool) {
+    self.file = file
+    self.opset = opset
+    self.inputSize = inputSize
+    self.skipUnsupported = skipUnsupported
+  }
+
+  mutating func network(of graph: Onnx_GraphProto, name: String) throws(ONNXError) -> Network {
+    guard graph.node.count <= Limits.layers * 20 else {
+      throw ONNXError("the graph has \(graph.node.count) nodes; at most \(Limits.layers * 20) are read", file: file)
+    }
+    for tensor in graph.initializer {
+      values[tensor.name] = .constant(
+        try ONNXConstant(tensor) { field in ONNXError("malformed initializer \(excerpt(tensor.name))", file: file, field: field) })
+    }
+    var inputs: [NetworkInput] = []
+    for input in graph.input where values[input.name] == nil {
+      let dims = try inputDims(input)
+      let inputName = try uniqueName(input.name.isEmpty ? "input" : input.name)
+      inputs.append(NetworkInput(name: inputName, shape: TensorShape(channels: dims[1], height: dims[2], width: dims[3])))
+      values[input.name] = .feature(ONNXFeature(source: inputName, dims: dims))
+      sourceDims[inputName] = dims
+    }
+    guard !inputs.isEmpty else {
+      throw ONNXError("the graph has no input that is not an initializer; expected an image input [N, C, H, W]", file: file, field: "graph.input")
+    }
+    for node in graph.node {
+      for input in node.input where !input.isEmpty { readers[input, default: 0] += 1 }
+    }
+    for output in graph.output { readers[output.name, default: 0] += 1 }
+    for (index, node) in graph.node.enumerated() {
+      try interpret(node, index: index)
+    }
+    guard !layers.isEmpty else {
+      throw ONNXError("the graph has no layer dse models (convolution, pooling, fully connected, add, concat, resize)", file: file)
+    }
+    return Network(name: name, inputs: inputs, layers: layers)
+  }
+
+  // MARK: Inputs
+
+  private func inputDims(_ input: Onnx_ValueInfoProto) throws(ONNXError) -> [Int] {
+    let field = "input \(excerpt(input.name))"
+    guard case .tensorType(let tensor) = input.type.value else {
+      throw ONNXError("not a tensor; expected an image input [N, C, H, W]", file: file, field: field)
+    }
+    let dimensions = tensor.shape.dim
+    guard dimensions.count == 4 else {
+      throw ONNXError(
+        "\(dimensions.count) dimensions; expected an image input [N, C, H, W]", file: file, field: field)
+    }
+    var dims: [Int] = []
+    for (axis, dimension) in dimensions.enumerated() {
+      var value: Int? = nil
+      if case .dimValue(let given) = dimension.value, given > 0 { value = Int(clamping: given) }
+      switch axis {
+      case 0: dims.append(1)  // the batch: symbolic, -1 or any count is one image
+      case 1:
+        guard let value, value <= Limits.extent else {
+          throw ONNXError("the channel count is open or past \(Limits.extent); expected a number", file: file, field: field)
+        }
+        dims.append(value)
+      default:
+        if let inputSize {
+          dims.append(inputSize)
+        } else if let value, value <= Limits.extent {
+          dims.append(value)
+        } else {
+          throw ONNXError(
+            "the \(axis == 2 ? "height" : "width") is left open (symbolic or -1); give --input-size", file: file,
+            field: field)
+        }
+      }
+    }
+    return dims
+  }
+
+  // MARK: Nodes
+
+  private func label(_ node: Onnx_NodeProto, _ index: Int) -> String {
+    "\(node.name.isEmpty ? "#\(index)" : excerpt(node.name)) (\(excerpt(node.opType)))"
+  }
+
+  private mutating func interpret(_ node: Onnx_NodeProto, index: Int) throws(ONNXError) {
+    let place = label(node, index)
+    let file = self.file
+    let fail: (String, String?) -> ONNXError = { message, field in ONNXError(message, file: file, node: place, field: field) }
+    guard node.domain.isEmpty || node.domain == "ai.onnx" else {
+      throw fail("operators of domain \(excerpt(node.domain)) are not read; expected the default ONNX domain", nil)
+    }
+    var inputs: [ONNXValue?] = []
+    for name in node.input {
+      if name.isEmpty {
+        inputs.append(nil)
+        continue
+      }
+      guard let value = values[name] else {
+        throw fail(
+          "input \(excerpt(name)) is made by no earlier node, initializer or graph input (a missing tensor, a cycle, or nodes out of topological order)", nil)
+      }
+      inputs.append(value)
+    }
+    let attributes = ONNXAttributes(node.attribute) { name in fail("malformed attribute", name) }
+    let context = ONNXNodeContext(node: node, place: place, inputs: inputs, attributes: attributes, opset: opset, file: file)
+    if let folded = try ONNXFolding.fold(context) {
+      try define(node.output, folded, fail)
+      return
+    }
+    let features = inputs.compactMap { value -> ONNXFeature? in
+      if case .feature(let feature) = value { return feature }
+      return nil
+    }
+    guard let first = features.first else {
+      throw fail("cannot fold this operator over constant inputs; dse folds Constant, ConstantOfShape, Identity, Cast, Shape, Gather, Reshape, Squeeze, Unsqueeze, Concat, Add, Sub, Mul and Div", nil)
+    }
+    switch node.opType {
+    case "Conv":
+      try convolution(context, first, fail)
+    case "MaxPool", "AveragePool":
+      try pooling(context, first, fail)
+    case "GlobalAveragePool":
+      try requireSpatial(first, fail)
+      let output = [1, first.dims[1], 1, 1]
+      try addLayer(context, .globalAveragePool, inputs: [first.source], dims: output, fail)
+    case "Add", "Sum":
+      if features.count >= 2 {
+        for feature in features { try requireSpatial(feature, fail) }
+        guard Set(features.map(\.dims)).count == 1 else {
+          throw fail("adds tensors of shapes \(features.map { $0.dims.description }.joined(separator: ", ")); expected one shape (no broadcasting between feature maps)", nil)
+        }
+        try addLayer(context, .add, inputs: features.map(\.source), dims: first.dims, fail)
+      } else {
+        // A constant added to a feature map: a bias or a batch-norm shift, folded into its producer.
+        markBias(of: first)
+        try define(node.output, .feature(first), fail)
+      }
+    case "Concat":
+      let axis = attributes.int("axis") ?? 1
+      guard axis == 1 || axis == -3 else { throw fail("concatenates along axis \(axis); expected channels (1)", "axis") }
+      guard features.count == inputs.count else { throw fail("concatenates a constant with feature maps; expected feature maps only", nil) }
+      for feature in features { try requireSpatial(feature, fail) }
+      guard Set(features.map { [$0.dims[2], $0.dims[3]] }).count == 1 else {
+        throw fail("concatenates maps of different heights or widths", nil)
+      }
+      let channels = features.reduce(0) { $0 + $1.dims[1] }
+      try addLayer(context, .concat, inputs: features.map(\.source), dims: [1, channels, first.dims[2], first.dims[3]], fail)
+    case "Gemm", "MatMul":
+      try fullyConnected(context, first, fail)
+    case "Resize", "Upsample":
+      try upsample(context, first, fail)
+    case "BatchNormalization":
+      markBias(of: first)
+      try define(Array(node.output.prefix(1)), .feature(first), fail)
+    case "Relu", "LeakyRelu", "Clip":
+      attachActivation(context, first)
+      try define(node.output, .feature(first), fail)
+    case "Sigmoid", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax", "Dropout", "Identity", "LRN", "Cast", "Mul",
+      "Div", "Sub", "Tanh", "Elu", "PRelu", "Selu", "Exp", "Neg":
+      // Element-wise on the producer's output as it is written: no DRAM traffic of its own.
+      try define(Array(node.output.prefix(1)), .feature(first), fail)
+    case "Flatten":
+      let axis = attributes.int("axis") ?? 1
+      guard axis == 1 else { throw fail("flattens from axis \(axis); expected 1 (keep the batch)", "axis") }
+      let count = first.dims.dropFirst().reduce(1, *)
+      try define(node.output, .feature(ONNXFeature(source: first.source, dims: [1, count])), fail)
+    case "Reshape", "Squeeze", "Unsqueeze", "Transpose":
+      try reshape(context, first, fail)
+    case "Shape":
+      try define(node.output, .constant(ONNXConstant(dims: [first.dims.count], values: first.dims.map(Double.init))), fail)
+    default:
+      guard skipUnsupported else {
+        throw fail("dse does not model this operator; --skip-unsupported models it as a pass-through (docs/onnx.md lists what is read)", nil)
+      }
+      warnings.append("node \(place) skipped: modelled as a pass-through of its first input")
+      try define(Array(node.output.prefix(1)), .feature(first), fail)
+    }
+  }
+
+  // MARK: Layers
+
+  private mutating func convolution(
+    _ c: ONNXNodeContext, _ x: ONNXFeature, _ fail: (String, String?) -> ONNXError
+  ) throws(ONNXError) {
+    try requireSpatial(x, fail)
+    guard c.inputs.count >= 2, case .constant(let weight)? = c.inputs[1], weight.dims.count == 4 else {
+      throw fail("expected a constant 4-D weight [Cout, Cin/group, kH, kW] as its second input", "W")
+    }
+    let group = c.attributes.int("group") ?? 1
+    let channels = x.dims[1]
+    guard group >= 1, channels % group == 0, weight.dims[1] * group == channels, weight.dims[0] % group == 0 else {
+      throw fail(
+        "weight \(weight.dims) with group \(group) does not fit \(channels) input channels", "group")
+    }
+    let kernel = Extent2D(height: weight.dims[2], width: weight.dims[3])
+    if let shape = c.attributes.ints("kernel_shape"), shape != [kernel.height, kernel.width] {
+      throw fail("kernel_shape \(shape) differs from the weight's \([kernel.height, kernel.width])", "kernel_shape")
+    }
+    let (stride, padding) = try window(c, x, kernel: kernel, fail)
+    let hasBias = c.inputs.count > 2 && c.inputs[2] != nil
+    let outputs = weight.dims[0]
+    let groups: ConvolutionGroups = group == channels && group > 1 ? .depthwise : .count(group)
+    let count: ChannelCount = group == channels && group > 1 ? .timesInput(outputs / channels) : .absolute(outputs)
+    let convolution = Convolution(
+      outputChannels: count, kernel: kernel, stride: stride, padding: padding, groups: groups, hasBias: hasBias)
+    let height = (x.dims[2] + padding.top + padding.bottom - kernel.height) / stride.height + 1
+    let width = (x.dims[3] + padding.left + padding.right - kernel.width) / stride.width + 1
+    try addLayer(c, .convolution(convolution), inputs: [x.source], dims: [1, outputs, height, width], fail)
+  }
+
+  private mutating func pooling(
+    _ c: ONNXNodeContext, _ x: ONNXFeature, _ fail: (String, String?) -> ONNXError
+  ) throws(ONNXError) {
+    try requireSpatial(x, fail)
+    guard let shape = c.attributes.ints("kernel_shape"), shape.count == 2, shape.allSatisfy({ $0 >= 1 }) else {
+      throw fail("expected kernel_shape with two sizes of at least 1", "kernel_shape")
+    }
+    let kernel = Extent2D(height: shape[0], width: shape[1])
+    let (stride, padding) = try window(c, x, kernel: kernel, fail)
+    let ceil = (c.attributes.int("ceil_mode") ?? 0) == 1
+    func size(_ extent: Int, _ before: Int, _ after: Int, _ k: Int, _ s: Int) -> Int {
+      let span = extent + before + after - k
+      var out = (ceil ? (span + s - 1) / s : span / s) + 1
+      if ceil && (out - 1) * s >= extent + before { out -= 1 }
+      return out
+    }
+    let height = size(x.dims[2], padding.top, padding.bottom, kernel.height, stride.height)
+    let width = size(x.dims[3], padding.left, padding.right, kernel.width, stride.width)
+    let pooling = Pooling(
+      kind: c.node.opType == "MaxPool" ? .max : .average, kernel: kernel, stride: stride, padding: padding, ceilMode: ceil)
+    try addLayer(c, .pooling(pooling), inputs: [x.source], dims: [1, x.dims[1], height, width], fail)
+  }
+
+  /// Strides and padding of a convolution or pooling window: explicit pads, or `auto_pad`.
+  private func window(
+    _ c: ONNXNodeContext, _ x: ONNXFeature, kernel: Extent2D, _ fail: (String, String?) -> ONNXError
+  ) throws(ONNXError) -> (Extent2D, Padding) {
+    let strides = c.attributes.ints("strides") ?? [1, 1]
+    guard strides.count == 2, strides.allSatisfy({ $0 >= 1 && $0 <= Limits.extent }) else {
+      throw fail("expected two strides of at least 1, found \(strides)", "strides")
+    }
+    if let dilations = c.attributes.ints("dilations"), dilations.contains(where: { $0 != 1 }) {
+      throw fail("dilations \(dilations); dse models dilation 1 only", "dilations")
+    }
+    let stride = Extent2D(height: strides[0], width: strides[1])
+    let autoPad = c.attributes.string("auto_pad") ?? "NOTSET"
+    switch autoPad {
+    case "NOTSET":
+      let pads = c.attributes.ints("pads") ?? [0, 0, 0, 0]
+      guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= Limits.extent }) else {
+        throw fail("expected four pads [top, left, bottom, right] of 0 or more, found \(pads)", "pads")
+      }
+      return (stride, Padding(top: pads[0], left: pads[1], bottom: pads[2], right: pads[3]))
+    case "VALID":
+      return (stride, .zero)
+    case "SAME_UPPER", "SAME_LOWER":
+      func split(_ extent: Int, _ k: Int, _ s: Int) -> (Int, Int) {
+        let total = max(0, ((extent + s - 1) / s - 1) * s + k - extent)
+        return autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
+      }
+      let (top, bottom) = split(x.dims[2], kernel.height, stride.height)
+      let (left, right) = split(x.dims[3], kernel.width, stride.width)
+      return (stride, Padding(top: top, left: left, bottom: bottom, right: right))
+    default:
+      throw fail("auto_pad \(excerpt(autoPad)); expected NOTSET, VALID, SAME_UPPER or SAME_LOWER", "auto_pad")
+    }
+  }
+
+  private mutating func fullyConnected(
+    _ c: ONNXNodeContext, _ x: ONNXFeature, _ fail: (String, String?) -> ONNXError
+  ) throws(ONNXError) {
+    guard c.inputs.count >= 2, case .constant(let weight)? = c.inputs[1], weight.dims.count == 2 else {
+      throw fail("expected a constant 2-D weight as its second input (a product of two feature maps is not a layer dse models)", "B")
+    }
+    if (c.attributes.int("transA") ?? 0) != 0 { throw fail("transA = 1; expected the feature map as [1, K]", "transA") }
+    let transposed = (c.attributes.int("transB") ?? 0) != 0
+    let (k, n) = transposed ? (weight.dims[1], weight.dims[0]) : (weight.dims[0], weight.dims[1])
+    let features = x.dims.dropFirst().reduce(1, *)
+    guard x.dims.first == 1, features == k, let source = sourceDims[x.source],
+      source.dropFirst().reduce(1, *) == k
+    else {
+      throw fail("multiplies \(x.dims) by a weight of \(k) inputs; expected the \(k) features of one image", "A")
+    }
+    let hasBias = c.node.opType == "Gemm" && c.inputs.count > 2 && c.inputs[2] != nil
+    try addLayer(c, .fullyConnected(FullyConnected(outputFeatures: n, hasBias: hasBias)), inputs: [x.source], dims: [1, n], fail)
+  }
+
+  private mutating func upsample(
+    _ c: ONNXNodeContext, _ x: ONNXFeature, _ fail: (String, String?) -> ONNXError
+  ) throws(ONNXError) {
+    try requireSpatial(x, fail)
+    let mode = c.attributes.string("mode") ?? "nearest"
+    guard mode == "nearest" else { throw fail("mode \(excerpt(mode)); dse models nearest-neighbour resizing", "mode") }
+    var factors: [Double]? = c.attributes.floats("scales")
+    // Upsample-9 and Resize-10 take scales as input 1; Resize-11+ as input 2, or sizes as input 3.
+    let scaleInput = c.node.opType == "Resize" && opset >= 11 ? 2 : 1
+    if factors == nil, c.inputs.count > scaleInput, case .constant(let scales)? = c.inputs[scaleInput],
+      let given = scales.values, !given.isEmpty
+    {
+      factors = given
+    }
+    if factors == nil, c.inputs.count > 3, case .constant(let sizes)? = c.inputs[3], let given = sizes.values, given.count == 4 {
+      factors = zip(given, x.dims).map { $0 / Double(max($1, 1)) }
+    }
+    guard let factors, factors.count == 4, factors[0] == 1, factors[1] == 1, factors[2] == factors[3],
+      factors[2] >= 1, factors[2] == factors[2].rounded(), factors[2] <= Double(Limits.extent)
+    else {
+      throw fail("expected one integer scale for height and width, and 1 for batch and channels", "scales")
+    }
+    let factor = Int(factors[2])
+    try addLayer(c, .upsample(factor: factor), inputs: [x.source], dims: [1, x.dims[1], x.dims[2] * factor, x.dims[3] * factor], fail)
+  }
+
+  /// Reshape, Squeeze, Unsqueeze and Transpose of a feature map: a new view of the same source.
+  /// A channel shuffle (reshape to [N, g, C/g, H, W], swap g and C/g, reshape back) comes back
+  /// to the source's dimensions, which is all a layer reading it needs.
+  private mutating func reshape(
+    _ c: ONNXNodeContext, _ x: ONNXFeature, _ fail: (String, String?) -> ONNXError
+  ) throws(ONNXError) {
+    let count = x.dims.reduce(1, *)
+    var dims: [Int]
+    switch c.node.opType {
+    case "Transpose":
+      let permutation = c.attributes.ints("perm") ?? Array(x.dims.indices.reversed())
+      guard permutation.sorted() == Array(x.dims.indices) else { throw fail("perm \(permutation) is not a permutation of \(x.dims.count) axes", "perm") }
+      dims = permutation.map { x.dims[$0] }
+      // Only a permutation that moves no data between images and keeps each pixel's channels
+      // together (the shuffle's swap of the two channel factors) is a view dse can follow.
+      guard permutation.first == 0, x.dims.count == 5, permutation == [0, 2, 1, 3, 4] else {
+        throw fail("transposes \(x.dims) by \(permutation); dse follows only a channel shuffle's [0, 2, 1, 3, 4]", "perm")
+      }
+    case "Reshape":
+      guard c.inputs.count >= 2, case .constant(let shape)? = c.inputs[1], let target = shape.integers else {
+        throw fail("expected a constant shape as its second input", "shape")
+      }
+      dims = []
+      for (axis, size) in target.enumerated() {
+        switch size {
+        case 0: dims.append(axis < x.dims.count ? x.dims[axis] : 1)
+        case -1: dims.append(-1)
+        case let size where size > 0: dims.append(size)
+        default: throw fail("shape \(target) has \(size); expected sizes, 0 (keep) or one -1 (infer)", "shape")
+        }
+      }
+      let known = dims.filter { $0 != -1 }.reduce(1, *)
+      if dims.filter({ $0 == -1 }).count == 1 {
+        guard known > 0, count % known == 0 else { throw fail("cannot infer -1 in \(target) for \(count) elements", "shape") }
+        dims = dims.map { $0 == -1 ? count / known : $0 }
+      }
+    case "Squeeze":
+      let axes = c.attributes.ints("axes") ?? c.constantIntegers(at: 1) ?? x.dims.indices.filter { x.dims[$0] == 1 }
+      let normalized = Set(axes.map { $0 < 0 ? $0 + x.dims.count : $0 })
+      dims = x.dims.indices.filter { !normalized.contains($0) }.map { x.dims[$0] }
+    default:  // Unsqueeze
+      guard let axes = c.attributes.ints("axes") ?? c.constantIntegers(at: 1) else { throw fail("expected axes", "axes") }
+      dims = x.dims
+      let rank = x.dims.count + axes.count
+      for axis in axes.map({ $0 < 0 ? $0 + rank : $0 }).sorted() where axis >= 0 && axis <= dims.count {
+        dims.insert(1, at: axis)
+      }
+    }
+    guard dims.reduce(1, *) == count, dims.first == 1 || dims.count <= 1 else {
+      throw fail("reshapes \(x.dims) to \(dims); expected the same element count and a batch of 1", "shape")
+    }
+    try define(c.node.output, .feature(ONNXFeature(source: x.source, dims: dims)), fail)
+  }
+
+  private func requireSpatial(_ x: ONNXFeature, _ fail: (String, String?) -> ONNXError) throws(ONNXError) {
+    guard x.dims.count == 4, x.dims[0] == 1, sourceDims[x.source] == x.dims else {
+      throw fail(
+        "reads a feature map viewed as \(x.dims) (its producer made \(sourceDims[x.source] ?? [])); expected the producer's [1, C, H, W]",
+        nil)
+    }
+  }
+
+  private mutating func addLayer(
+    _ c: ONNXNodeContext, _ operation: Operation, inputs: [String], dims: [Int], _ fail: (String, String?) -> ONNXError
+  ) throws(ONNXError) {
+    guard layers.count < Limits.layers else { throw fail("more than \(Limits.layers) layers", nil) }
+    guard dims.allSatisfy({ $0 >= 1 }) else { throw fail("its output would be \(dims); every size must be at least 1", nil) }
+    let base = c.node.name.isEmpty ? "\(c.node.opType.lowercased())_\(layers.count)" : c.node.name
+    let name = try uniqueName(base)
+    layerIndex[name] = layers.count
+    layers.append(Layer(name: name, operation: operation, inputs: inputs))
+    sourceDims[name] = dims
+    guard let output = c.node.output.first, !output.isEmpty else { throw fail("has no output", nil) }
+    try define([output], .feature(ONNXFeature(source: name, dims: dims)), fail)
+  }
+
+  /// Folds a bias (a Gemm's C, a batch norm, an Add of a constant) into the layer that made `x`.
+  private mutating func markBias(of x: ONNXFeature) {
+    guard let index = layerIndex[x.source] else { return }
+    switch layers[index].operation {
+    case .convolution(var convolution):
+      convolution.hasBias = true
+      layers[index].operation = .convolution(convolution)
+    case .fullyConnected(var fullyConnected):
+      fullyConnected.hasBias = true
+      layers[index].operation = .fullyConnected(fullyConnected)
+    default: break
+    }
+  }
+
+  /// Relu, Clip(0, 6) and LeakyRelu become the activation of the layer that made their input,
+  /// when that layer has none yet and nothing else reads its output before the activation;
+  /// otherwise they are modelled as pass-throughs, with a warning.
+  private mutating func attachActivation(_ c: ONNXNodeContext, _ x: ONNXFeature) {
+    var activation: Activation?
+    switch c.node.opType {
+    case "Relu": activation = .relu
+    case "LeakyRelu": activation = .leaky
+    default:  // Clip: bounds as attributes (before opset 11) or constant inputs
+      let low = c.attributes.float("min") ?? c.constantValues(at: 1)?.first ?? -.infinity
+      let high = c.attributes.float("max") ?? c.constantValues(at: 2)?.first ?? .infinity
+      if low == 0 && high == 6 { activation = .relu6 } else if low == 0 && high == .infinity { activation = .relu }
+    }
+    let readElsewhere = (tensorsOf[x.source] ?? []).contains { (readers[$0] ?? 0) > 1 }
+    guard let activation, let index = layerIndex[x.source], layers[index].activation == .linear, !readElsewhere else {
+      let reason =
+        activation == nil
+          ? "an activation dse has no form for" : readElsewhere
+            ? "its input is read elsewhere too (a pre-activation)" : "its producer has an activation already or is an input"
+      warnings.append(
+        "node \(c.place): not the producer's activation (\(reason)); modelled as a pass-through, which leaves DRAM traffic unchanged")
+      return
+    }
+    layers[index].activation = activation
+  }
+
+  private mutating func define(_ outputs: [String], _ value: ONNXValue, _ fail: (String, String?) -> ONNXError) throws(ONNXError) {
+    for output in outputs where !output.isEmpty {
+      guard values[output] == nil else { throw fail("output \(excerpt(output)) is defined twice (a graph must be SSA)", nil) }
+      values[output] = value
+      if case .feature(let feature) = value { tensorsOf[feature.source, default: []].append(output) }
+    }
+  }
+
+  private mutating func uniqueName(_ base: String) throws(ONNXError) -> String {
+    var clean = String(String.UnicodeScalarView(base.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+    clean = String(clean.prefix(Limits.nameLength - 8))
+    if clean.isEmpty { clean = "layer" }
+    var name = clean
+    var suffix = 2
+    while usedNames.contains(name) {
+      name = "\(clean)_\(suffix)"
+      suffix += 1
+    }
+    usedNames.insert(name)
+    return name
+  }
+}

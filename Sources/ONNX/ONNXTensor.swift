@@ -1,0 +1,128 @@
+import Foundation
+import Networks
+
+/// A constant tensor of the graph (an initializer, a `Constant`, or what folding made): its
+/// dimensions, and its values when they are small enough to matter for shapes (shapes, axes,
+/// pads, scales, clip bounds); weights keep their dimensions only.
+struct ONNXConstant: Sendable {
+  var dims: [Int]
+  /// The values in row-major order, or nil for a tensor kept by its shape only.
+  var values: [Double]?
+
+  /// Tensors with at most this many elements keep their values.
+  static let valueLimit = 4096
+
+  var count: Int { dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 } }
+
+  /// Integer values, when all are whole numbers that fit.
+  var integers: [Int]? {
+    values.flatMap { values in
+      let whole = values.compactMap { $0.isFinite && $0 == $0.rounded() && abs($0) < 9.0e18 ? Int($0) : nil }
+      return whole.count == values.count ? whole : nil
+    }
+  }
+}
+
+/// ONNX element types dse reads (TensorProto.DataType).
+enum ONNXElementType: Int32 {
+  case float = 1, uint8 = 2, int8 = 3, uint16 = 4, int16 = 5, int32 = 6, int64 = 7, string = 8, bool = 9,
+    float16 = 10, double = 11, uint32 = 12, uint64 = 13, bfloat16 = 16
+
+  /// Bytes per element in raw_data (nil for strings).
+  var size: Int? {
+    switch self {
+    case .float, .int32, .uint32: 4
+    case .uint8, .int8, .bool: 1
+    case .uint16, .int16, .float16, .bfloat16: 2
+    case .int64, .double, .uint64: 8
+    case .string: nil
+    }
+  }
+}
+
+extension ONNXConstant {
+  /// A constant from a TensorProto: dimensions always, values when small. `where` names it in errors.
+  init(_ tensor: Onnx_TensorProto, where place: (String?) -> ONNXError) throws(ONNXError) {
+    var dims: [Int] = []
+    for dim in tensor.dims {
+      guard dim >= 0 && dim <= 1 << 40 else {
+        throw place("dims")
+      }
+      dims.append(Int(dim))
+    }
+    self.dims = dims
+    let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+    guard count <= ONNXConstant.valueLimit else {
+      values = nil
+      return
+    }
+    guard let type = ONNXElementType(rawValue: tensor.dataType) else {
+      values = nil
+      return
+    }
+    if tensor.dataLocation == .external {
+      values = nil
+      return
+    }
+    if !tensor.rawData.isEmpty {
+      guard let size = type.size, tensor.rawData.count == count * size else {
+        throw place("raw_data")
+      }
+      values = Self.decode(tensor.rawData, type: type, count: count)
+      return
+    }
+    switch type {
+    case .float: values = tensor.floatData.map(Double.init)
+    case .double: values = tensor.doubleData
+    case .int64: values = tensor.int64Data.map(Double.init)
+    case .uint64: values = tensor.uint64Data.map(Double.init)
+    case .int32, .int16, .int8, .uint16, .uint8, .bool: values = tensor.int32Data.map(Double.init)
+    case .float16, .bfloat16: values = tensor.int32Data.map { Self.half(UInt16(truncatingIfNeeded: $0), brain: type == .bfloat16) }
+    case .uint32: values = tensor.uint64Data.map(Double.init)
+    case .string: values = nil
+    }
+    if let values, values.count != count {
+      // A scalar given once for a tensor of one element is the same; anything else is malformed.
+      guard count == 1 && values.count == 1 else { throw place("data") }
+    }
+  }
+
+  private static func decode(_ data: Data, type: ONNXElementType, count: Int) -> [Double] {
+    let bytes = [UInt8](data)
+    func word(_ index: Int, _ size: Int) -> UInt64 {
+      var value: UInt64 = 0
+      for offset in 0..<size { value |= UInt64(bytes[index * size + offset]) << (8 * UInt64(offset)) }
+      return value
+    }
+    return (0..<count).map { index in
+      switch type {
+      case .float: Double(Float(bitPattern: UInt32(word(index, 4))))
+      case .double: Double(bitPattern: word(index, 8))
+      case .int64: Double(Int64(bitPattern: word(index, 8)))
+      case .uint64: Double(word(index, 8))
+      case .int32: Double(Int32(bitPattern: UInt32(word(index, 4))))
+      case .uint32: Double(UInt32(word(index, 4)))
+      case .int16: Double(Int16(bitPattern: UInt16(word(index, 2))))
+      case .uint16: Double(UInt16(word(index, 2)))
+      case .int8: Double(Int8(bitPattern: bytes[index]))
+      case .uint8, .bool: Double(bytes[index])
+      case .float16: half(UInt16(word(index, 2)), brain: false)
+      case .bfloat16: half(UInt16(word(index, 2)), brain: true)
+      case .string: 0
+      }
+    }
+  }
+
+  /// An IEEE half or a bfloat16 as a Double.
+  private static func half(_ bits: UInt16, brain: Bool) -> Double {
+    if brain { return Double(Float(bitPattern: UInt32(bits) << 16)) }
+    let sign: Double = bits & 0x8000 != 0 ? -1 : 1
+    let exponent = Int((bits >> 10) & 0x1F)
+    let fraction = Double(bits & 0x3FF)
+    switch exponent {
+    case 0: return sign * fraction * pow(2, -24)
+    case 31: return fraction == 0 ? sign * .infinity : .nan
+    default: return sign * (1 + fraction / 1024) * pow(2, Double(exponent - 15))
+    }
+  }
+}
