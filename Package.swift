@@ -40,7 +40,7 @@ let package = Package(
     // Renders finished values: Graphviz DOT, tables, CSV, JSON.
     .target(name: "Reports", dependencies: ["Networks", "Tiling", "DRAM"]),
     // The public library facade a simulator calls.
-    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "FixedPoint", "DRAM", "Reports"]),
+    .target(name: "DSE", dependencies: ["Networks", "Tiling", "Solver", "FixedPoint", "DRAM", "ONNX", "Reports"]),
     // include/dse.h as a Clang module, so the C ABI is written against the header's own types.
     .systemLibrary(name: "CDSEHeader"),
     // The C ABI over DSE: @_cdecl entry points behind opaque handles.

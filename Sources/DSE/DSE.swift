@@ -6,6 +6,7 @@
 @_exported import DRAM
 @_exported import FixedPoint
 @_exported import Networks
+@_exported import ONNX
 @_exported import Reports
 @_exported import Solver
 @_exported import Tiling

@@ -54,6 +54,9 @@ public struct DSEError: Error, Hashable, Sendable, CustomStringConvertible {
       // A device file's faults name their file; a setting's (layout, burst) has none.
       self.init(error.file == nil ? .invalidArgument : .invalidInput, file: error.file ?? file, line: error.line, field: error.field, error.message)
       return
+    case let error as ONNXError:
+      self.init(.invalidInput, file: error.file, field: [error.node.map { "node \($0)" }, error.field].compactMap { $0 }.joined(separator: ": ").nilIfEmpty, error.message)
+      return
     case let error as TraceError:
       self.init(.invalidInput, file: error.file, line: error.line.map { Int(clamping: $0) }, field: error.field, error.message)
       return
@@ -81,4 +84,10 @@ public struct DSEError: Error, Hashable, Sendable, CustomStringConvertible {
     parts.append(message)
     return printable(parts.joined(separator: ": ").unicodeScalars)
   }
+}
+
+
+extension String {
+  /// nil for an empty string.
+  fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -1,10 +1,45 @@
+/// A network file of any format dse reads, by extension: `.yaml`/`.yml`, Darknet `.cfg`,
+/// SCALE-Sim `.csv`, and ONNX `.onnx` (docs/onnx.md), with what the ONNX reader had to say.
+public struct NetworkFile: Sendable {
+  /// The network as the file describes it (inputs resized when `inputSize` was given).
+  public var network: Network
+  /// Nodes of an ONNX model modelled as pass-throughs (empty for the other formats).
+  public var warnings: [String]
+
+  /// Reads `path`. `inputSize` sets every input's height and width (for an ONNX model it also
+  /// fills the sizes the model leaves open); `skipUnsupported` models ONNX operators dse does
+  /// not know as pass-throughs, each with a warning, instead of failing.
+  public init(path: String, inputSize: Int? = nil, skipUnsupported: Bool = false) throws(DSEError) {
+    if let inputSize, !(1...8192).contains(inputSize) {
+      throw DSEError(.invalidArgument, field: "input_size", "\(inputSize): expected a size from 1 to 8192")
+    }
+    if path.lowercased().hasSuffix(".onnx") {
+      do {
+        let imported = try ONNXReader.read(file: path, inputSize: inputSize, skipUnsupported: skipUnsupported)
+        network = try imported.network.resizingInputs(to: inputSize)
+        warnings = imported.warnings
+      } catch {
+        throw DSEError(error, file: path)
+      }
+      return
+    }
+    do {
+      network = try NetworkFormat.load(path: path).resizingInputs(to: inputSize)
+      warnings = []
+    } catch {
+      throw DSEError(error, file: path)
+    }
+  }
+}
+
 extension NetworkAnalysis {
-  /// Reads a network file (`.yaml`/`.yml`, Darknet `.cfg`, SCALE-Sim `.csv`, by extension) and
-  /// infers every layer's shapes. `inputSize` sets the height and width of every input (nil:
-  /// the file's). Errors name the file, line and field at fault.
+  /// Reads a network file (`NetworkFile`: `.yaml`/`.yml`, `.cfg`, `.csv`, `.onnx`) and infers
+  /// every layer's shapes. `inputSize` sets the height and width of every input (nil: the
+  /// file's). Errors name the file, line (or ONNX node) and field at fault; an ONNX reader's
+  /// warnings are dropped here (read the file with `NetworkFile` to have them).
   public init(file: String, inputSize: Int? = nil) throws(DSEError) {
     do {
-      self = try NetworkFormat.load(path: file).resizingInputs(to: inputSize).analyze()
+      self = try NetworkFile(path: file, inputSize: inputSize).network.analyze()
     } catch {
       throw DSEError(error, file: file)
     }

@@ -49,9 +49,28 @@ struct DSECommand: ParsableCommand {
   }
 }
 
-/// Loads a network file, reporting where it went wrong.
-func loadNetwork(_ path: String) throws -> Network {
-  try NetworkFormat.load(path: path)
+/// Loads a network file of any format (`NetworkFile`), reporting where it went wrong; an ONNX
+/// reader's warnings go to standard error.
+func loadNetwork(_ path: String, _ options: ModelFileOptions, inputSize: Int? = nil) throws -> Network {
+  let file = try NetworkFile(path: path, inputSize: inputSize, skipUnsupported: options.skipUnsupported)
+  for warning in file.warnings { progress("\(path): warning: \(warning)") }
+  return file.network
+}
+
+/// `loadNetwork`, then shapes inferred; errors name the file.
+func loadAnalysis(_ path: String, _ options: ModelFileOptions, inputSize: Int? = nil) throws -> NetworkAnalysis {
+  let network = try loadNetwork(path, options, inputSize: inputSize)
+  do {
+    return try network.analyze()
+  } catch {
+    throw DSEError(error, file: path)
+  }
+}
+
+/// The options of every command that reads a network file.
+struct ModelFileOptions: ParsableArguments {
+  @Flag(help: "ONNX models: model operators dse does not know as pass-throughs, with a warning each, instead of failing.")
+  var skipUnsupported = false
 }
 
 /// Writes `text` to stdout, or atomically to `path` when one is given.

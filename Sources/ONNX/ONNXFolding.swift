@@ -42,16 +42,7 @@ enum ONNXFolding {
       return .constant(ONNXConstant(dims: dims, values: input.values))
     case "Squeeze", "Unsqueeze":
       guard let input = constants.first ?? nil else { throw c.fail("expected an input") }
-      let axes = c.attributes.ints("axes") ?? c.constantIntegers(at: 1) ?? []
-      var dims = input.dims
-      if c.node.opType == "Squeeze" {
-        let rank = dims.count
-        let drop = Set((axes.isEmpty ? dims.indices.filter { dims[$0] == 1 } : axes).map { $0 < 0 ? $0 + rank : $0 })
-        dims = dims.indices.filter { !drop.contains($0) }.map { dims[$0] }
-      } else {
-        let rank = dims.count + axes.count
-        for axis in axes.map({ $0 < 0 ? $0 + rank : $0 }).sorted() where axis >= 0 && axis <= dims.count { dims.insert(1, at: axis) }
-      }
+      let dims = try squeezing(input.dims, c)
       return .constant(ONNXConstant(dims: dims, values: input.values))
     case "Concat":
       let parts = constants.compactMap { $0 }
@@ -97,6 +88,23 @@ enum ONNXFolding {
     default:
       return nil
     }
+  }
+
+  /// The dimensions `Squeeze` or `Unsqueeze` (`c`) makes of `dims`: axes as an attribute (before
+  /// opset 13) or a constant input; `Squeeze` without axes drops every size-1 axis.
+  static func squeezing(_ dims: [Int], _ c: ONNXNodeContext) throws(ONNXError) -> [Int] {
+    let axes = c.attributes.ints("axes") ?? c.constantIntegers(at: 1)
+    if c.node.opType == "Squeeze" {
+      let drop = Set((axes ?? dims.indices.filter { dims[$0] == 1 }).map { $0 < 0 ? $0 + dims.count : $0 })
+      return dims.indices.filter { !drop.contains($0) }.map { dims[$0] }
+    }
+    guard let axes else { throw c.fail("expected axes", field: "axes") }
+    var result = dims
+    let rank = dims.count + axes.count
+    for axis in axes.map({ $0 < 0 ? $0 + rank : $0 }).sorted() where axis >= 0 && axis <= result.count {
+      result.insert(1, at: axis)
+    }
+    return result
   }
 
   /// `Constant`: a tensor in `value`, or a scalar or list in `value_float(s)` / `value_int(s)`.

@@ -382,16 +382,16 @@ struct ONNXGraphImporter {
         guard known > 0, count % known == 0 else { throw fail("cannot infer -1 in \(target) for \(count) elements", "shape") }
         dims = dims.map { $0 == -1 ? count / known : $0 }
       }
-    case "Squeeze":
-      let axes = c.attributes.ints("axes") ?? c.constantIntegers(at: 1) ?? x.dims.indices.filter { x.dims[$0] == 1 }
-      let normalized = Set(axes.map { $0 < 0 ? $0 + x.dims.count : $0 })
-      dims = x.dims.indices.filter { !normalized.contains($0) }.map { x.dims[$0] }
-    default:  // Unsqueeze
-      guard let axes = c.attributes.ints("axes") ?? c.constantIntegers(at: 1) else { throw fail("expected axes", "axes") }
-      dims = x.dims
-      let rank = x.dims.count + axes.count
-      for axis in axes.map({ $0 < 0 ? $0 + rank : $0 }).sorted() where axis >= 0 && axis <= dims.count {
-        dims.insert(1, at: axis)
+    default:  // Squeeze, Unsqueeze
+      dims = try ONNXFolding.squeezing(x.dims, c)
+    }
+    // A shape written for the exported input size (a channel shuffle's [1, g, C/g, 56, 56] and
+    // back) follows the size read (--input-size): the channel split is what it says.
+    if dims.reduce(1, *) != count, c.node.opType == "Reshape" {
+      if x.dims.count == 4, dims.count == 5, dims[1] * dims[2] == x.dims[1] {
+        dims = [1, dims[1], dims[2], x.dims[2], x.dims[3]]
+      } else if x.dims.count == 5, dims.count == 4, dims[1] == x.dims[1] * x.dims[2] {
+        dims = [1, dims[1], x.dims[3], x.dims[4]]
       }
     }
     guard dims.reduce(1, *) == count, dims.first == 1 || dims.count <= 1 else {

@@ -18,11 +18,13 @@ extension DSECommand {
     @Argument(help: "Input network file (.yaml, .cfg or .csv).")
     var input: String
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @Argument(help: "Output network file (.yaml, .cfg or .csv).")
     var output: String
 
     func run() throws {
-      try NetworkFormat.save(try loadNetwork(input), to: output)
+      try NetworkFormat.save(try loadNetwork(input, modelFile), to: output)
     }
   }
 }

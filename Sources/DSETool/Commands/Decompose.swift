@@ -25,6 +25,8 @@ extension DSECommand {
     @Argument(help: "Network file (.yaml, .cfg or .csv).")
     var network: String
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg or .csv), written atomically.")
     var output: String
 
@@ -52,7 +54,7 @@ extension DSECommand {
     }
 
     func run() throws {
-      let decomposed = try CPDecomposition.apply(to: try loadNetwork(network), options: try options())
+      let decomposed = try CPDecomposition.apply(to: try loadNetwork(network, modelFile), options: try options())
       try NetworkFormat.save(decomposed, to: output)
     }
   }

@@ -18,6 +18,8 @@ extension DSECommand {
     @Argument(help: "Network file (.yaml, .cfg or .csv).")
     var network: String
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @Option(name: .shortAndLong, help: "Output file: .dot, .svg, .png or .pdf (default: DOT on standard output).")
     var output: String?
 
@@ -33,7 +35,7 @@ extension DSECommand {
     }
 
     func run() throws {
-      let dot = NetworkGraph(try loadNetwork(network).analyze()).dot()
+      let dot = NetworkGraph(try loadNetwork(network, modelFile).analyze()).dot()
       guard let output, let suffix = output.split(separator: ".").last.map({ $0.lowercased() }),
         Self.rendered.contains(suffix)
       else {

@@ -22,6 +22,8 @@ extension DSECommand {
     @Argument(help: "Network file (.yaml, .cfg or .csv).")
     var network: String
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg or .csv), written atomically.")
     var output: String
 
@@ -67,7 +69,7 @@ extension DSECommand {
     }
 
     func run() throws {
-      let result = try PrecisionAssignment.apply(to: try loadNetwork(network), options: try options())
+      let result = try PrecisionAssignment.apply(to: try loadNetwork(network, modelFile), options: try options())
       try NetworkFormat.save(result, to: output)
     }
   }

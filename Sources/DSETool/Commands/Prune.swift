@@ -21,6 +21,8 @@ extension DSECommand {
     @Argument(help: "Network file (.yaml, .cfg or .csv).")
     var network: String
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg or .csv), written atomically.")
     var output: String
 
@@ -45,7 +47,7 @@ extension DSECommand {
     }
 
     func run() throws {
-      let pruned = try ChannelPruning.apply(to: try loadNetwork(network), options: try options())
+      let pruned = try ChannelPruning.apply(to: try loadNetwork(network, modelFile), options: try options())
       try NetworkFormat.save(pruned, to: output)
     }
   }

@@ -48,6 +48,8 @@ extension DSECommand {
     @Option(help: "Height and width of every network input (default: the network's).")
     var inputSize: Int?
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @Option(help: "Widths of the error table, separated by commas (2-16).")
     var widths: String = "4,8,16"
 
@@ -69,7 +71,7 @@ extension DSECommand {
     func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: 2...16) }
 
     func run() throws {
-      var network = try loadNetwork(self.network).resizingInputs(to: inputSize)
+      var network = try loadNetwork(self.network, modelFile, inputSize: inputSize)
       if let bits {
         network = try PrecisionAssignment.apply(to: network, options: .init(weightBits: bits, activationBits: bits))
       }

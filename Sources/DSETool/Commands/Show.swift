@@ -23,6 +23,8 @@ extension DSECommand {
     @Argument(help: "Network file (.yaml, .cfg or .csv).")
     var network: String
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @Option(help: "Output format: table, csv or json.")
     var format: SummaryFormat = .table
 
@@ -30,7 +32,7 @@ extension DSECommand {
     var output: String?
 
     func run() throws {
-      let summary = NetworkSummary(try loadNetwork(network).analyze())
+      let summary = NetworkSummary(try loadNetwork(network, modelFile).analyze())
       switch format {
       case .table: try emit(summary.table(), to: output)
       case .csv: try emit(summary.csv(), to: output)

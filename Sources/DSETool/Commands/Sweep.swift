@@ -103,6 +103,8 @@ extension DSECommand {
 
     @OptionGroup var dramModel: DRAMModelOptions
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @OptionGroup var architecture: ArchitectureOptions
 
     func validate() throws {
@@ -162,7 +164,7 @@ extension DSECommand {
         progress("no network given: sweeping the bundled MobileNetV2 (\(Network.bundledDefaultFile))")
         analyses = [try NetworkAnalysis(text: Network.bundledDefaultYAML, format: .yaml, name: Network.bundledDefaultFile)]
       } else {
-        analyses = try networks.map { try NetworkAnalysis(file: $0) }
+        analyses = try networks.map { try loadAnalysis($0, modelFile) }
       }
       try checkDistinctFileNames(analyses)
       let plotFolder = plots ?? (out == "results" ? "plots" : (out.hasSuffix("/") ? out : out + "/") + "plots")

@@ -76,6 +76,8 @@ extension DSECommand {
     @Option(help: "Input height and width (default: the network's).")
     var inputSize: Int?
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @OptionGroup var architecture: ArchitectureOptions
 
     func validate() throws {
@@ -103,7 +105,7 @@ extension DSECommand {
       let options = DRAMStreamOptions(layout: try TensorLayout(parsing: layout), burstBytes: burst, alignment: align)
       let timing =
         try bandwidth.map { try IssueTiming.bandwidth(gigabytesPerSecond: $0, clockMHz: clock ?? 0) } ?? .backToBack
-      let analysis = try NetworkAnalysis(file: network, inputSize: inputSize)
+      let analysis = try loadAnalysis(network, modelFile, inputSize: inputSize)
       let context = PlanContext(
         buffer: size, architecture: try architecture.architecture(), psumWidth: architecture.psumWidth)
       let plan = try analysis.plan(strategy, context: context)

@@ -40,6 +40,8 @@ extension DSECommand {
     @Option(help: "Input height and width (default: the network's).")
     var inputSize: Int?
 
+    @OptionGroup var modelFile: ModelFileOptions
+
     @Option(help: "Seed of the weights and inputs.")
     var seed: UInt64 = 1
 
@@ -78,7 +80,7 @@ extension DSECommand {
         throw ValidationError("--buffer \(buffer): \(error)")
       }
       let strategies = try Self.strategies(strategy)
-      let analysis = try NetworkAnalysis(file: network, inputSize: inputSize)
+      let analysis = try loadAnalysis(network, modelFile, inputSize: inputSize)
       let setup = try Verifier(
         analysis, weights: weights.map { .darknet(weights: $0, cfg: network) } ?? .seeded, seed: seed, calibration: calibration)
       progress("quantization and reference: \(formatFixed(setup.seconds, decimals: 2)) s")

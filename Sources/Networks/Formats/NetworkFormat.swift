@@ -28,7 +28,7 @@ public enum NetworkFormat: String, Sendable, CaseIterable, CustomStringConvertib
       self = .scaleSim
     } else {
       throw NetworkError(
-        "unknown network format; accepted extensions: .yaml or .yml (native), .cfg (Darknet), .csv (SCALE-Sim topology)",
+        "unknown network format; accepted extensions: .yaml or .yml (native), .cfg (Darknet), .csv (SCALE-Sim topology), .onnx (ONNX, read only)",
         location: FileLocation(file: path))
     }
   }

@@ -100,3 +100,22 @@ with open(os.path.join(target, "expected.json"), "w") as file:
     file.write("\n")
 print("\n".join("%s: %d MACs, %d parameters, %d layers" % (n, e["macs"], e["params"], len(e["layers"]))
                 for n, e in expected.items()))
+
+# A small graph with an operator dse does not model (GlobalMaxPool), for the command-line tests
+# of --skip-unsupported: quirks/unsupported.onnx.
+from onnx import TensorProto, helper, numpy_helper
+import numpy
+
+quirks = os.path.join(here, "quirks")
+os.makedirs(quirks, exist_ok=True)
+weight = numpy_helper.from_array(numpy.zeros((8, 3, 3, 3), dtype=numpy.float32), name="w")
+graph = helper.make_graph(
+    [helper.make_node("Conv", ["image", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+     helper.make_node("Relu", ["c"], ["r"], name="relu"),
+     helper.make_node("GlobalMaxPool", ["r"], ["g"], name="pool"),
+     helper.make_node("Flatten", ["g"], ["f"], name="flatten")],
+    "unsupported", [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, 16, 16])],
+    [helper.make_tensor_value_info("f", TensorProto.FLOAT, ["batch", 8])], initializer=[weight])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+onnx.checker.check_model(model)
+onnx.save(model, os.path.join(quirks, "unsupported.onnx"))

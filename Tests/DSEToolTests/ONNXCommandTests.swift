@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// ONNX models through the commands: shown, swept (ResNet-50's export plans exactly as the
+/// bundled YAML ResNet-50 does), verified, and refused with the node named.
+@Suite struct ONNXCommandTests {
+  static let zoo = "Tests/ONNXTests/Fixtures/zoo"
+
+  @Test func showCountsWhatTheIndependentCountSays() throws {
+    let result = try dse("show", "\(Self.zoo)/light_squeezenet.onnx", "--format", "json")
+    #expect(result.status == 0, "\(result.standardError)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    let totals = try #require(json["totals"] as? [String: Any])
+    #expect(totals["macs"] as? Int == 349_151_936)
+    #expect(totals["params"] as? Int == 1_235_496)
+  }
+
+  /// The model zoo's ResNet-50 and dse's own are the same network: the same traffic per strategy.
+  @Test func resnet50FromONNXPlansAsTheBundledOne() throws {
+    let directory = try temporaryDirectory()
+    var traffic: [[String]] = []
+    for file in ["\(Self.zoo)/light_resnet50.onnx", "nets/resnet50.yaml"] {
+      let out = directory.appendingPathComponent(UUID().uuidString).path
+      let result = try dse("sweep", file, "--buffers", "64K", "--strategy", "optimal", "--out", out)
+      #expect(result.status == 0, "\(result.standardError)")
+      let name = file.hasSuffix(".onnx") ? "light_resnet50" : "resnet50"
+      let rows = try String(contentsOfFile: out + "/\(name).csv", encoding: .utf8).split(separator: "\n").dropFirst()
+      traffic.append(rows.map { $0.split(separator: ",").dropFirst().prefix(6).joined(separator: ",") })
+    }
+    #expect(traffic[0] == traffic[1])
+    #expect(traffic[0].count == 2)
+  }
+
+  @Test func verifyRunsTheModelsSchedules() throws {
+    let result = try dse("verify", "\(Self.zoo)/light_squeezenet.onnx", "--input-size", "32", "--buffer", "20K")
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("all 38 units bit-exact with equal transfers"), "\(result.standardOutput)")
+  }
+
+  @Test func unsupportedOperatorsAndBrokenFiles() throws {
+    let model = "Tests/ONNXTests/Fixtures/quirks/unsupported.onnx"
+    let refused = try dse("show", model)
+    #expect(refused.status != 0)
+    #expect(refused.standardError.contains("node 'pool' ('GlobalMaxPool'): dse does not model this operator"), "\(refused.standardError)")
+    let skipped = try dse("show", model, "--skip-unsupported")
+    #expect(skipped.status == 0, "\(skipped.standardError)")
+    #expect(skipped.standardError.contains("warning: node 'pool' ('GlobalMaxPool') skipped"), "\(skipped.standardError)")
+    let directory = try temporaryDirectory()
+    let bytes = try Data(contentsOf: packageRoot.appendingPathComponent("\(Self.zoo)/light_vgg19.onnx"))
+    let cut = directory.appendingPathComponent("cut.onnx")
+    try bytes.prefix(bytes.count / 2).write(to: cut)
+    let truncated = try dse("sweep", cut.path, "--buffers", "64K", "--out", directory.path)
+    #expect(truncated.status != 0)
+    #expect(truncated.standardError.contains("cut.onnx: not a valid ONNX protobuf (truncated)"), "\(truncated.standardError)")
+    let open = try dse("verify", "\(Self.zoo)/light_shufflenet.onnx", "--input-size", "32", "--buffer", "20K")
+    #expect(open.status != 0)
+    #expect(open.standardError.contains("every size must be at least 1"), "\(open.standardError)")
+  }
+}
