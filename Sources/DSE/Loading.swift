@@ -32,6 +32,36 @@ public struct NetworkFile: Sendable {
   }
 }
 
+extension NetworkFile {
+  /// Whether `path` names a format dse writes (the extension of `.yaml`/`.yml`, `.cfg`, `.csv`,
+  /// `.onnx`); the error says which are accepted.
+  public static func checkWritable(_ path: String) throws(DSEError) {
+    guard !path.lowercased().hasSuffix(".onnx") else { return }
+    do {
+      _ = try NetworkFormat(path: path)
+    } catch {
+      throw DSEError(error, file: path)
+    }
+  }
+
+  /// Writes `network` in the format `path` names, atomically: `.onnx` by `ONNXWriter` with
+  /// `onnxWeights`, the others by `NetworkFormat.save`.
+  public static func save(_ network: Network, to path: String, onnxWeights: ONNXWriter.Weights = .seeded(1))
+    throws(DSEError)
+  {
+    do {
+      if path.lowercased().hasSuffix(".onnx") {
+        let data = try ONNXWriter.data(try network.analyze(), weights: onnxWeights)
+        try writeBytesAtomically([UInt8](data), to: path)
+      } else {
+        try NetworkFormat.save(network, to: path)
+      }
+    } catch {
+      throw DSEError(error, file: path)
+    }
+  }
+}
+
 extension NetworkAnalysis {
   /// Reads a network file (`NetworkFile`: `.yaml`/`.yml`, `.cfg`, `.csv`, `.onnx`) and infers
   /// every layer's shapes. `inputSize` sets the height and width of every input (nil: the

@@ -37,6 +37,22 @@ import Testing
     #expect(result.standardOutput.contains("all 38 units bit-exact with equal transfers"), "\(result.standardOutput)")
   }
 
+  /// `dse convert` to ONNX and back: the same totals; the shape-only model stays small.
+  @Test func convertWritesModelsThatReadBack() throws {
+    let directory = try temporaryDirectory()
+    let model = directory.appendingPathComponent("mobilenetv2.onnx").path
+    let converted = try dse("convert", "nets/mobilenetv2.yaml", model, "--shape-only")
+    #expect(converted.status == 0, "\(converted.standardError)")
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: model)[.size] as? Int)
+    #expect(size < 100_000)
+    let shown = try dse("show", model)
+    #expect(shown.standardOutput.contains("64 layers, 300.8M MACs (300774272), 3.488M parameters (3487816)"), "\(shown.standardOutput)")
+    let pruned = try dse("prune", model, "-o", directory.appendingPathComponent("pruned.onnx").path, "--keep", "0.5")
+    #expect(pruned.status == 0, "\(pruned.standardError)")
+    let bad = try dse("convert", "nets/mobilenetv2.yaml", directory.appendingPathComponent("x.pb").path)
+    #expect(bad.status != 0 && bad.standardError.contains(".onnx"), "\(bad.standardError)")
+  }
+
   @Test func unsupportedOperatorsAndBrokenFiles() throws {
     let model = "Tests/ONNXTests/Fixtures/quirks/unsupported.onnx"
     let refused = try dse("show", model)

@@ -55,7 +55,7 @@ extension DSECommand {
 
     func run() throws {
       let decomposed = try CPDecomposition.apply(to: try loadNetwork(network, modelFile), options: try options())
-      try NetworkFormat.save(decomposed, to: output)
+      try NetworkFile.save(decomposed, to: output)
     }
   }
 }

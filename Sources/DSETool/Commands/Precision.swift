@@ -70,7 +70,7 @@ extension DSECommand {
 
     func run() throws {
       let result = try PrecisionAssignment.apply(to: try loadNetwork(network, modelFile), options: try options())
-      try NetworkFormat.save(result, to: output)
+      try NetworkFile.save(result, to: output)
     }
   }
 }

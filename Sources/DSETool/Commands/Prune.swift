@@ -48,7 +48,7 @@ extension DSECommand {
 
     func run() throws {
       let pruned = try ChannelPruning.apply(to: try loadNetwork(network, modelFile), options: try options())
-      try NetworkFormat.save(pruned, to: output)
+      try NetworkFile.save(pruned, to: output)
     }
   }
 }

@@ -35,7 +35,7 @@ func parseFraction(_ text: String) -> Double? {
 /// Rejects an output path whose extension names no format before any work is done.
 func validateOutputFormat(_ path: String) throws {
   do {
-    _ = try NetworkFormat(path: path)
+    try NetworkFile.checkWritable(path)
   } catch {
     throw ValidationError("-o/--output '\(path)': \(error.message)")
   }

@@ -6,17 +6,22 @@ import Synchronization
 /// (`/dev/null`, `/dev/stdout`) is written straight into: renaming over it would replace the
 /// device with a file.
 public func writeTextAtomically(_ text: String, to path: String) throws(NetworkError) {
+  try writeBytesAtomically(Array(text.utf8), to: path)
+}
+
+/// `writeTextAtomically` for binary contents (an ONNX model).
+public func writeBytesAtomically(_ bytes: [UInt8], to path: String) throws(NetworkError) {
   var status = stat()
   if stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFREG {
     guard status.st_mode & S_IFMT != S_IFDIR else {
       throw NetworkError("cannot write the file: it is a folder", location: FileLocation(file: path))
     }
-    try write(Array(text.utf8), into: path, flags: O_WRONLY | O_CLOEXEC, reportedAs: path)
+    try write(bytes, into: path, flags: O_WRONLY | O_CLOEXEC, reportedAs: path)
     return
   }
   let temporary = temporaryPath(beside: path)
   do {
-    try write(Array(text.utf8), into: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, reportedAs: path)
+    try write(bytes, into: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, reportedAs: path)
   } catch {
     unlink(temporary)
     throw error
