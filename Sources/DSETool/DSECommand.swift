@@ -8,8 +8,8 @@ struct DSECommand: ParsableCommand {
     commandName: "dse",
     abstract: "Design-space exploration of tiling, loop order and fusion for CNN inference accelerators.",
     discussion: """
-      Networks are read from YAML (.yaml, the native format), Darknet (.cfg) or SCALE-Sim topology (.csv) files, \
-      chosen by extension. The bundled networks are in nets/.
+      Networks are read from YAML (.yaml, the native format), Darknet (.cfg), SCALE-Sim topology (.csv) or \
+      ONNX (.onnx; docs/onnx.md) files, chosen by extension. The bundled networks are in nets/.
 
       Examples:
         dse show nets/mobilenetv2.yaml

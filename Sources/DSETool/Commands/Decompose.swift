@@ -22,12 +22,12 @@ extension DSECommand {
           dse decompose nets/vgg16.yaml -o vgg16-cp.csv --rank 0.25
         """)
 
-    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    @Argument(help: "Network file (.yaml, .cfg, .csv or .onnx).")
     var network: String
 
     @OptionGroup var modelFile: ModelFileOptions
 
-    @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg or .csv), written atomically.")
+    @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg, .csv or .onnx), written atomically.")
     var output: String
 
     @Option(help: "Rank of every decomposed layer: an integer >= 1 (64) or a fraction 0 < f <= 1 (0.5).")

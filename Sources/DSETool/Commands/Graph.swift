@@ -15,7 +15,7 @@ extension DSECommand {
           dse graph nets/yolov3-tiny.cfg -o yolov3-tiny.svg
         """)
 
-    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    @Argument(help: "Network file (.yaml, .cfg, .csv or .onnx).")
     var network: String
 
     @OptionGroup var modelFile: ModelFileOptions

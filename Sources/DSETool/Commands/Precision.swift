@@ -19,12 +19,12 @@ extension DSECommand {
             --layer conv1=8/8 --layer fc=8
         """)
 
-    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    @Argument(help: "Network file (.yaml, .cfg, .csv or .onnx).")
     var network: String
 
     @OptionGroup var modelFile: ModelFileOptions
 
-    @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg or .csv), written atomically.")
+    @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg, .csv or .onnx), written atomically.")
     var output: String
 
     @Option(help: "Weight and activation width of every layer (1-16).")

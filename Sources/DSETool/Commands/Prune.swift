@@ -18,12 +18,12 @@ extension DSECommand {
             --layer conv1=1 --layer layer4_0.conv1=0.5
         """)
 
-    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    @Argument(help: "Network file (.yaml, .cfg, .csv or .onnx).")
     var network: String
 
     @OptionGroup var modelFile: ModelFileOptions
 
-    @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg or .csv), written atomically.")
+    @Option(name: .shortAndLong, help: "Output network file (.yaml, .cfg, .csv or .onnx), written atomically.")
     var output: String
 
     @Option(help: "Fraction 0 < r <= 1 of the output channels every prunable layer keeps.")

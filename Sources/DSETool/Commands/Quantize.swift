@@ -33,7 +33,7 @@ extension DSECommand {
             --error-table mnv2-errors.csv
         """)
 
-    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    @Argument(help: "Network file (.yaml, .cfg, .csv or .onnx).")
     var network: String
 
     @Option(help: "Weight and activation width of every layer and of the network inputs (2-16); default: the network's.")

@@ -20,7 +20,7 @@ extension DSECommand {
           dse show nets/resnet50.yaml --format json
         """)
 
-    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    @Argument(help: "Network file (.yaml, .cfg, .csv or .onnx).")
     var network: String
 
     @OptionGroup var modelFile: ModelFileOptions

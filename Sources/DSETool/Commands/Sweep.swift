@@ -50,7 +50,7 @@ extension DSECommand {
           dse sweep nets/resnet50.yaml --buffers 64K --dram ddr4-2400-x8 --layout nhwc,hwio
         """)
 
-    @Argument(help: "Network files (.yaml, .cfg or .csv); none: the bundled MobileNetV2.")
+    @Argument(help: "Network files (.yaml, .cfg, .csv or .onnx); none: the bundled MobileNetV2.")
     var networks: [String] = []
 
     @Option(help: "Buffer sizes in entries (see above).")

@@ -34,7 +34,7 @@ extension DSECommand {
           dse trace nets/resnet50.yaml --buffer 64K --layout nhwc,hwio --issue bandwidth --bandwidth 19.2 --clock 1200 -o r50.trace
         """)
 
-    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    @Argument(help: "Network file (.yaml, .cfg, .csv or .onnx).")
     var network: String
 
     @Option(help: "Buffer size in entries (64K, 65536, 32KiB).")

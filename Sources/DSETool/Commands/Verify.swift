@@ -28,7 +28,7 @@ extension DSECommand {
           dse verify nets/yolov3-tiny.cfg --buffer 32K --weights yolov3-tiny.weights
         """)
 
-    @Argument(help: "Network file (.yaml, .cfg or .csv).")
+    @Argument(help: "Network file (.yaml, .cfg, .csv or .onnx).")
     var network: String
 
     @Option(help: "Buffer size in entries (64K, 65536, 32KiB), or a list or range of them (20K,32K,64K; 16K..256K).")
