@@ -11,6 +11,8 @@ public struct Verifier: Sendable {
     case seeded
     /// A Darknet `.weights` file, for the network read from the Darknet `.cfg` at `cfg`.
     case darknet(weights: String, cfg: String)
+    /// The initializers of the ONNX model the network was read from (batch norm folded).
+    case onnx(model: String)
   }
 
   /// The network the plans must be of.
@@ -35,6 +37,7 @@ public struct Verifier: Sendable {
       switch weights {
       case .seeded: parameters = NetworkWeights.seeded(network, seed: seed)
       case .darknet(let file, let cfg): parameters = try DarknetWeights.read(weightsPath: file, cfgPath: cfg, analysis: network)
+      case .onnx(let model): parameters = try Self.onnxWeights(model, for: network)
       }
       study = try QuantizationStudy(network, weights: parameters, options: .init(calibrationCount: calibration, seed: seed))
       input = SeededInputs.image(network.network, seed: seed, index: 0)
@@ -43,6 +46,30 @@ public struct Verifier: Sendable {
       throw DSEError(error, file: network.network.sourceFile)
     }
     seconds = Date().timeIntervalSince(started)
+  }
+
+  /// The parameters of `model` for `network` (read from it, perhaps at another input size):
+  /// every layer with weights must find them, with the counts its shapes give.
+  package static func onnxWeights(_ model: String, for network: NetworkAnalysis) throws(DSEError) -> NetworkWeights {
+    let side = network.network.inputs.first?.shape.height
+    let parameters: [String: ONNXLayerParameters]
+    do {
+      parameters = try ONNXReader.read(file: model, inputSize: side, skipUnsupported: true).layerParameters()
+    } catch {
+      throw DSEError(error)
+    }
+    var layers: [String: LayerWeights] = [:]
+    for layer in network.layers where layer.weightCount > 0 {
+      guard let found = parameters[layer.name], found.weights.count == layer.weightCount,
+        found.bias.count == layer.biasCount
+      else {
+        throw DSEError(
+          .invalidInput, file: model, field: "layer \(excerpt(layer.name))",
+          "the model holds no weights of \(layer.weightCount) and biases of \(layer.biasCount) for this layer")
+      }
+      layers[layer.name] = LayerWeights(weights: found.weights, bias: found.bias)
+    }
+    return NetworkWeights(layers: layers)
   }
 
   /// Executes every unit of every plan tile by tile (a unit two plans share runs once). A plan

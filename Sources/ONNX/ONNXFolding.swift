@@ -22,7 +22,10 @@ enum ONNXFolding {
       }
       let fill = try c.attributes.tensor("value")?.values?.first ?? 0
       let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
-      return .constant(ONNXConstant(dims: shape, values: count <= ONNXConstant.valueLimit ? Array(repeating: fill, count: count) : nil))
+      return .constant(
+        ONNXConstant(
+          dims: shape, values: count <= ONNXConstant.valueLimit ? Array(repeating: fill, count: count) : nil,
+          source: .fill(fill)))
     case "Identity", "Cast", "Dropout":
       guard let input = constants.first ?? nil else { throw c.fail("expected an input") }
       return .constant(input)
@@ -39,11 +42,11 @@ enum ONNXFolding {
       guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, *) == input.count else {
         throw c.fail("reshapes \(input.dims) to \(target)", field: "shape")
       }
-      return .constant(ONNXConstant(dims: dims, values: input.values))
+      return .constant(ONNXConstant(dims: dims, values: input.values, source: input.source))
     case "Squeeze", "Unsqueeze":
       guard let input = constants.first ?? nil else { throw c.fail("expected an input") }
       let dims = try squeezing(input.dims, c)
-      return .constant(ONNXConstant(dims: dims, values: input.values))
+      return .constant(ONNXConstant(dims: dims, values: input.values, source: input.source))
     case "Concat":
       let parts = constants.compactMap { $0 }
       guard let first = parts.first else { throw c.fail("expected inputs") }

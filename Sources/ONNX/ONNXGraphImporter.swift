@@ -22,6 +22,8 @@ struct ONNXGraphImporter {
   let inputSize: Int?
   let skipUnsupported: Bool
   private(set) var warnings: [String] = []
+  /// Where each convolution's and FC layer's parameters come from.
+  private(set) var recipes: [String: ONNXParameterRecipe] = [:]
 
   private var values: [String: ONNXValue] = [:]
   private var layers: [Layer] = []
@@ -167,7 +169,9 @@ struct ONNXGraphImporter {
         try addLayer(context, .add, inputs: features.map(\.source), dims: first.dims, fail)
       } else {
         // A constant added to a feature map: a bias or a batch-norm shift, folded into its producer.
-        markBias(of: first)
+        if let shift = context.constant(at: inputs.firstIndex { if case .constant? = $0 { true } else { false } } ?? 1) {
+          fold(.shift(shift), into: first)
+        }
         try define(node.output, .feature(first), fail)
       }
     case "Concat":
@@ -185,7 +189,18 @@ struct ONNXGraphImporter {
     case "Resize", "Upsample":
       try upsample(context, first, fail)
     case "BatchNormalization":
-      markBias(of: first)
+      if let scale = context.constant(at: 1), let shift = context.constant(at: 2), let mean = context.constant(at: 3),
+        let variance = context.constant(at: 4)
+      {
+        let epsilon = attributes.float("epsilon") ?? 1e-5
+        fold(.batchNorm(scale: scale, shift: shift, mean: mean, variance: variance, epsilon: epsilon), into: first)
+      }
+      try define(Array(node.output.prefix(1)), .feature(first), fail)
+    case "Mul" where features.count == 1:
+      // A constant scale on a layer's output (a batch norm written as Mul and Add) folds into it.
+      if let scale = context.constant(at: inputs.firstIndex { if case .constant? = $0 { true } else { false } } ?? 1) {
+        fold(.scale(scale), into: first)
+      }
       try define(Array(node.output.prefix(1)), .feature(first), fail)
     case "Relu", "LeakyRelu", "Clip":
       attachActivation(context, first)
@@ -241,6 +256,8 @@ struct ONNXGraphImporter {
     let height = (x.dims[2] + padding.top + padding.bottom - kernel.height) / stride.height + 1
     let width = (x.dims[3] + padding.left + padding.right - kernel.width) / stride.width + 1
     try addLayer(c, .convolution(convolution), inputs: [x.source], dims: [1, outputs, height, width], fail)
+    recipes[layers[layers.count - 1].name] = ONNXParameterRecipe(
+      weight: weight, transpose: false, bias: hasBias ? c.constant(at: 2) : nil)
   }
 
   private mutating func pooling(
@@ -318,6 +335,8 @@ struct ONNXGraphImporter {
     }
     let hasBias = c.node.opType == "Gemm" && c.inputs.count > 2 && c.inputs[2] != nil
     try addLayer(c, .fullyConnected(FullyConnected(outputFeatures: n, hasBias: hasBias)), inputs: [x.source], dims: [1, n], fail)
+    recipes[layers[layers.count - 1].name] = ONNXParameterRecipe(
+      weight: weight, transpose: !transposed, bias: hasBias ? c.constant(at: 2) : nil)
   }
 
   private mutating func upsample(
@@ -423,8 +442,16 @@ struct ONNXGraphImporter {
   }
 
   /// Folds a bias (a Gemm's C, a batch norm, an Add of a constant) into the layer that made `x`.
-  private mutating func markBias(of x: ONNXFeature) {
-    guard let index = layerIndex[x.source] else { return }
+  /// Folds a batch norm, a constant shift or a constant scale into the convolution or FC layer
+  /// that made `x`: its parameters, and (but for a scale) its bias. Only while nothing else has
+  /// read that layer's output and it has no activation yet; otherwise the node stays an
+  /// element-wise pass-through.
+  private mutating func fold(_ folding: ONNXParameterRecipe.Folding, into x: ONNXFeature) {
+    guard let index = layerIndex[x.source], layers[index].activation == .linear, sourceDims[x.source] == x.dims,
+      !(tensorsOf[x.source] ?? []).contains(where: { (readers[$0] ?? 0) > 1 })
+    else { return }
+    recipes[x.source]?.foldings.append(folding)
+    if case .scale = folding { return }
     switch layers[index].operation {
     case .convolution(var convolution):
       convolution.hasBias = true

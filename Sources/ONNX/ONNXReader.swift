@@ -8,6 +8,10 @@ public struct ONNXImport: Sendable {
   public var network: Network
   /// Nodes modelled in a way the user should know of (skipped, or an activation dse cannot attach).
   public var warnings: [String]
+  /// The model file, for errors about its weights.
+  var file: String
+  /// How each convolution's and FC layer's parameters come out of the model's constants.
+  var recipes: [String: ONNXParameterRecipe]
 }
 
 /// Reads ONNX models (docs/onnx.md): the protobuf, the constants (initializers, `Constant` and
@@ -73,7 +77,7 @@ public enum ONNXReader {
     var importer = ONNXGraphImporter(
       file: name, opset: Int(clamping: opset), inputSize: inputSize, skipUnsupported: skipUnsupported)
     let network = try importer.network(of: model.graph, name: Network.defaultName(forFile: name))
-    return ONNXImport(network: network, warnings: importer.warnings)
+    return ONNXImport(network: network, warnings: importer.warnings, file: name, recipes: importer.recipes)
   }
 
   private static func describe(_ error: any Error) -> String {

@@ -8,6 +8,43 @@ struct ONNXConstant: Sendable {
   var dims: [Int]
   /// The values in row-major order, or nil for a tensor kept by its shape only.
   var values: [Double]?
+  /// Where the values of a large tensor are: the initializer (decoded when weights are asked
+  /// for), or one value repeated (`ConstantOfShape`); nil when unknown (external data, folded).
+  var source: Source? = nil
+
+  /// The values of a tensor too large to keep decoded.
+  enum Source: Sendable {
+    case tensor(Onnx_TensorProto)
+    case fill(Double)
+  }
+
+  init(dims: [Int], values: [Double]?, source: Source? = nil) {
+    self.dims = dims
+    self.values = values
+    self.source = source
+  }
+
+  /// Every value as a Float, in row-major order; nil when they are not known (external data,
+  /// a weight computed by an operator dse does not fold).
+  func floats() -> [Float]? {
+    if let values { return values.map(Float.init) }
+    switch source {
+    case .fill(let value)?: return Array(repeating: Float(value), count: count)
+    case .tensor(let tensor)?:
+      guard let type = ONNXElementType(rawValue: tensor.dataType) else { return nil }
+      if !tensor.rawData.isEmpty {
+        guard type == .float, tensor.rawData.count == count * 4 else {
+          return (try? ONNXConstant(tensor, decodingAll: true) { _ in ONNXError("", file: "") })?.values?.map(Float.init)
+        }
+        return tensor.rawData.withUnsafeBytes { raw in
+          (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        }
+      }
+      if type == .float, tensor.floatData.count == count { return tensor.floatData }
+      return (try? ONNXConstant(tensor, decodingAll: true) { _ in ONNXError("", file: "") })?.values?.map(Float.init)
+    case nil: return nil
+    }
+  }
 
   /// Tensors with at most this many elements keep their values.
   static let valueLimit = 4096
@@ -41,8 +78,9 @@ enum ONNXElementType: Int32 {
 }
 
 extension ONNXConstant {
-  /// A constant from a TensorProto: dimensions always, values when small. `where` names it in errors.
-  init(_ tensor: Onnx_TensorProto, where place: (String?) -> ONNXError) throws(ONNXError) {
+  /// A constant from a TensorProto: dimensions always, values when small (or always, with
+  /// `decodingAll`). `where` names it in errors.
+  init(_ tensor: Onnx_TensorProto, decodingAll: Bool = false, where place: (String?) -> ONNXError) throws(ONNXError) {
     var dims: [Int] = []
     for dim in tensor.dims {
       guard dim >= 0 && dim <= 1 << 40 else {
@@ -52,8 +90,9 @@ extension ONNXConstant {
     }
     self.dims = dims
     let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
-    guard count <= ONNXConstant.valueLimit else {
+    guard count <= ONNXConstant.valueLimit || decodingAll else {
       values = nil
+      source = tensor.dataLocation == .external ? nil : .tensor(tensor)
       return
     }
     guard let type = ONNXElementType(rawValue: tensor.dataType) else {

@@ -53,6 +53,17 @@ import Testing
     #expect(bad.status != 0 && bad.standardError.contains(".onnx"), "\(bad.standardError)")
   }
 
+  /// A model written with seeded weights verifies on those weights.
+  @Test func verifyUsesTheModelsWeights() throws {
+    let directory = try temporaryDirectory()
+    let model = directory.appendingPathComponent("squeezenet.onnx").path
+    #expect(try dse("convert", "nets/squeezenet1_1.yaml", model, "--seed", "3").status == 0)
+    let result = try dse("verify", model, "--input-size", "32", "--buffer", "20K", "--strategy", "optimal")
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardError.contains("weights: the model's own"), "\(result.standardError)")
+    #expect(result.standardOutput.contains("all 38 units bit-exact with equal transfers"), "\(result.standardOutput)")
+  }
+
   @Test func unsupportedOperatorsAndBrokenFiles() throws {
     let model = "Tests/ONNXTests/Fixtures/quirks/unsupported.onnx"
     let refused = try dse("show", model)

@@ -11,7 +11,7 @@ extension DSECommand {
     static let configuration = CommandConfiguration(
       abstract: "Quantize a network layer-wise to fixed point and measure each layer's SQNR against float.",
       discussion: """
-        Weights are seeded (deterministic, He-style ranges) and so are the inputs: uniform in [-1, 1], \
+        Weights are seeded (deterministic, He-style ranges; an .onnx model's own weights) and so are the inputs: uniform in [-1, 1], \
         calibration images 1..N and a held-out evaluation image. Each tensor gets a Q-format at its \
         layer's width, with integer bits enough for the largest |value| the float network reaches on \
         the calibration images and the rest fraction; weights per layer the same way (their fraction \
@@ -77,7 +77,9 @@ extension DSECommand {
       }
       let analysis = try network.analyze()
       try ExecutionLimits.check(analysis)
-      let weights = NetworkWeights.seeded(analysis, seed: seed)
+      let weights =
+        self.network.lowercased().hasSuffix(".onnx")
+        ? try Verifier.onnxWeights(self.network, for: analysis) : NetworkWeights.seeded(analysis, seed: seed)
       let study = try QuantizationStudy(
         analysis, weights: weights, options: .init(calibrationCount: calibration, seed: seed))
       if let errorTable {

@@ -7,7 +7,7 @@ extension DSECommand {
     static let configuration = CommandConfiguration(
       abstract: "Run a network's schedule tile by tile and check it bit for bit and transfer for transfer.",
       discussion: """
-        Quantizes the network (seeded weights, or --weights for a Darknet .cfg; seeded calibration inputs), \
+        Quantizes the network (seeded weights, --weights for a Darknet .cfg, an ONNX model's own weights; seeded calibration inputs), \
         runs the untiled fixed-point reference on a held-out seeded input, plans the network at each --buffer \
         size with each --strategy, and executes every unit of each plan tile by tile, on the reference's \
         tensors (so a failing unit is reported alone; a unit two plans share runs once): DRAM holds the tensors, the on-chip \
@@ -48,7 +48,7 @@ extension DSECommand {
     @Option(help: "Number of seeded calibration inputs.")
     var calibration: Int = 2
 
-    @Option(help: "Darknet .weights file for a .cfg network (default: seeded weights).")
+    @Option(help: "Darknet .weights file for a .cfg network (default: seeded weights; an .onnx model's own).")
     var weights: String?
 
     @Option(help: "Width of a partial sum in buffer entries.")
@@ -82,8 +82,12 @@ extension DSECommand {
       let strategies = try Self.strategies(strategy)
       let analysis = try loadAnalysis(network, modelFile, inputSize: inputSize)
       let setup = try Verifier(
-        analysis, weights: weights.map { .darknet(weights: $0, cfg: network) } ?? .seeded, seed: seed, calibration: calibration)
-      progress("quantization and reference: \(formatFixed(setup.seconds, decimals: 2)) s")
+        analysis,
+        weights: weights.map { .darknet(weights: $0, cfg: network) }
+          ?? (network.lowercased().hasSuffix(".onnx") ? .onnx(model: network) : .seeded), seed: seed,
+        calibration: calibration)
+      let source = weights.map { "Darknet \($0)" } ?? (network.lowercased().hasSuffix(".onnx") ? "the model's own" : "seeded (\(seed))")
+      progress("weights: \(source); quantization and reference: \(formatFixed(setup.seconds, decimals: 2)) s")
       var plans: [Plan] = []
       for size in sizes {
         let context = PlanContext(buffer: size, psumWidth: psumWidth)
