@@ -29,10 +29,11 @@ struct ONNXParameterRecipe: Sendable {
 
   /// The parameters, for a layer of `outputs` channels or features.
   func parameters(outputs: Int, hasBias: Bool, layer: String, file: String) throws(ONNXError) -> ONNXLayerParameters {
+    let directory = (file as NSString).deletingLastPathComponent
     func values(_ constant: ONNXConstant, _ what: String) throws(ONNXError) -> [Float] {
-      guard let floats = constant.floats() else {
+      guard let floats = constant.floats(directory: directory.isEmpty ? "." : directory) else {
         throw ONNXError(
-          "the values of its \(what) are not in the model (external data not found, or computed by an operator dse does not fold)",
+          "the values of its \(what) are not in the model (external data missing beside it, or computed by an operator dse does not fold)",
           file: file, node: excerpt(layer))
       }
       return floats

@@ -24,13 +24,19 @@ struct ONNXConstant: Sendable {
     self.source = source
   }
 
-  /// Every value as a Float, in row-major order; nil when they are not known (external data,
-  /// a weight computed by an operator dse does not fold).
-  func floats() -> [Float]? {
+  /// Every value as a Float, in row-major order; nil when they are not known (external data that
+  /// is not beside the model in `directory`, a weight computed by an operator dse does not fold).
+  func floats(directory: String? = nil) -> [Float]? {
     if let values { return values.map(Float.init) }
     switch source {
     case .fill(let value)?: return Array(repeating: Float(value), count: count)
-    case .tensor(let tensor)?:
+    case .tensor(var tensor)?:
+      if tensor.dataLocation == .external {
+        guard let directory, let data = Self.externalData(tensor, directory: directory) else { return nil }
+        tensor.rawData = data
+        tensor.dataLocation = .default
+        return ONNXConstant(dims: dims, values: nil, source: .tensor(tensor)).floats()
+      }
       guard let type = ONNXElementType(rawValue: tensor.dataType) else { return nil }
       if !tensor.rawData.isEmpty {
         guard type == .float, tensor.rawData.count == count * 4 else {
@@ -92,7 +98,7 @@ extension ONNXConstant {
     let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
     guard count <= ONNXConstant.valueLimit || decodingAll else {
       values = nil
-      source = tensor.dataLocation == .external ? nil : .tensor(tensor)
+      source = .tensor(tensor)
       return
     }
     guard let type = ONNXElementType(rawValue: tensor.dataType) else {
@@ -101,6 +107,7 @@ extension ONNXConstant {
     }
     if tensor.dataLocation == .external {
       values = nil
+      source = .tensor(tensor)
       return
     }
     if !tensor.rawData.isEmpty {
@@ -123,6 +130,29 @@ extension ONNXConstant {
     if let values, values.count != count {
       // A scalar given once for a tensor of one element is the same; anything else is malformed.
       guard count == 1 && values.count == 1 else { throw place("data") }
+    }
+  }
+
+  /// The bytes of a tensor stored in a file beside the model (`external_data`: `location`,
+  /// optional `offset` and `length`); nil when the file or range is missing or the location
+  /// leaves the model's folder.
+  private static func externalData(_ tensor: Onnx_TensorProto, directory: String) -> Data? {
+    let entries = Dictionary(tensor.externalData.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    guard let location = entries["location"], !location.hasPrefix("/"),
+      !location.split(separator: "/").contains("..")
+    else { return nil }
+    let offset = entries["offset"].flatMap { Int($0) } ?? 0
+    let path = (directory as NSString).appendingPathComponent(location)
+    guard offset >= 0, let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    do {
+      try handle.seek(toOffset: UInt64(offset))
+      let length = entries["length"].flatMap { Int($0) }
+      let data = try length.map { try handle.read(upToCount: $0) } ?? handle.readToEnd()
+      if let length, data?.count != length { return nil }
+      return data
+    } catch {
+      return nil
     }
   }
 

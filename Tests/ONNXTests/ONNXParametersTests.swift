@@ -74,6 +74,31 @@ import Testing
     #expect(fc.bias == [7, 8])
   }
 
+  /// Weights in a file beside the model (`external_data`), at an offset; a missing file names the layer.
+  @Test func externalDataIsReadFromBesideTheModel() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var weight = Self.tensor("w", [2, 3, 1, 1], [1, 2, 3, 4, 5, 6])
+    var side = Data(repeating: 0xAB, count: 16)
+    side.append(weight.rawData)
+    try side.write(to: folder.appendingPathComponent("conv.bin"))
+    weight.rawData = Data()
+    weight.dataLocation = .external
+    weight.externalData = [("location", "conv.bin"), ("offset", "16"), ("length", "24")].map { key, value in
+      var entry = Onnx_StringStringEntryProto()
+      entry.key = key
+      entry.value = value
+      return entry
+    }
+    let model = M.model([M.node("Conv", ["image", "w"], ["c"], name: "conv")], initializers: [weight])
+    let path = folder.appendingPathComponent("m.onnx").path
+    try model.serializedData().write(to: URL(fileURLWithPath: path))
+    let imported = try ONNXReader.read(file: path)
+    #expect(try imported.layerParameters()["conv"]?.weights == [1, 2, 3, 4, 5, 6])
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("conv.bin"))
+    #expect(M.failure { _ = try imported.layerParameters(); return imported }.contains("node 'conv': the values of its weight are not in the model"))
+  }
+
   /// The writer's seeded floats come back as written, for every layer with weights.
   @Test func writtenWeightsReadBack() throws {
     let nets = ONNXWriterTests.nets
