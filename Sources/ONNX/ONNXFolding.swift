@@ -21,7 +21,7 @@ enum ONNXFolding {
         throw c.fail("expected a constant shape of sizes 0 or more", field: "input")
       }
       let fill = try c.attributes.tensor("value")?.values?.first ?? 0
-      let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+      let count = elementCount(shape)
       return .constant(
         ONNXConstant(
           dims: shape, values: count <= ONNXConstant.valueLimit ? Array(repeating: fill, count: count) : nil,
@@ -37,9 +37,9 @@ enum ONNXFolding {
         throw c.fail("expected a constant shape", field: "shape")
       }
       var dims = zip(target.indices, target).map { $0.1 == 0 && $0.0 < input.dims.count ? input.dims[$0.0] : $0.1 }
-      let known = dims.filter { $0 != -1 }.reduce(1, *)
+      let known = elementCount(dims.filter { $0 != -1 })
       if let missing = dims.firstIndex(of: -1), known > 0 { dims[missing] = input.count / known }
-      guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, *) == input.count else {
+      guard dims.allSatisfy({ $0 >= 0 }), elementCount(dims) == input.count else {
         throw c.fail("reshapes \(input.dims) to \(target)", field: "shape")
       }
       return .constant(ONNXConstant(dims: dims, values: input.values, source: input.source))

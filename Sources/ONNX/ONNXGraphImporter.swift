@@ -212,7 +212,7 @@ struct ONNXGraphImporter {
     case "Flatten":
       let axis = attributes.int("axis") ?? 1
       guard axis == 1 else { throw fail("flattens from axis \(axis); expected 1 (keep the batch)", "axis") }
-      let count = first.dims.dropFirst().reduce(1, *)
+      let count = elementCount(first.dims.dropFirst())
       try define(node.output, .feature(ONNXFeature(source: first.source, dims: [1, count])), fail)
     case "Reshape", "Squeeze", "Unsqueeze", "Transpose":
       try reshape(context, first, fail)
@@ -238,7 +238,9 @@ struct ONNXGraphImporter {
     }
     let group = c.attributes.int("group") ?? 1
     let channels = x.dims[1]
-    guard group >= 1, channels % group == 0, weight.dims[1] * group == channels, weight.dims[0] % group == 0 else {
+    let grouped = weight.dims[1].multipliedReportingOverflow(by: max(group, 1))
+    guard group >= 1, channels % group == 0, !grouped.overflow, grouped.partialValue == channels, weight.dims[0] % group == 0
+    else {
       throw fail(
         "weight \(weight.dims) with group \(group) does not fit \(channels) input channels", "group")
     }
@@ -327,9 +329,9 @@ struct ONNXGraphImporter {
     if (c.attributes.int("transA") ?? 0) != 0 { throw fail("transA = 1; expected the feature map as [1, K]", "transA") }
     let transposed = (c.attributes.int("transB") ?? 0) != 0
     let (k, n) = transposed ? (weight.dims[1], weight.dims[0]) : (weight.dims[0], weight.dims[1])
-    let features = x.dims.dropFirst().reduce(1, *)
+    let features = elementCount(x.dims.dropFirst())
     guard x.dims.first == 1, features == k, let source = sourceDims[x.source],
-      source.dropFirst().reduce(1, *) == k
+      elementCount(source.dropFirst()) == k
     else {
       throw fail("multiplies \(x.dims) by a weight of \(k) inputs; expected the \(k) features of one image", "A")
     }
@@ -371,7 +373,7 @@ struct ONNXGraphImporter {
   private mutating func reshape(
     _ c: ONNXNodeContext, _ x: ONNXFeature, _ fail: (String, String?) -> ONNXError
   ) throws(ONNXError) {
-    let count = x.dims.reduce(1, *)
+    let count = elementCount(x.dims)
     var dims: [Int]
     switch c.node.opType {
     case "Transpose":
@@ -396,7 +398,7 @@ struct ONNXGraphImporter {
         default: throw fail("shape \(target) has \(size); expected sizes, 0 (keep) or one -1 (infer)", "shape")
         }
       }
-      let known = dims.filter { $0 != -1 }.reduce(1, *)
+      let known = elementCount(dims.filter { $0 != -1 })
       if dims.filter({ $0 == -1 }).count == 1 {
         guard known > 0, count % known == 0 else { throw fail("cannot infer -1 in \(target) for \(count) elements", "shape") }
         dims = dims.map { $0 == -1 ? count / known : $0 }
@@ -406,14 +408,14 @@ struct ONNXGraphImporter {
     }
     // A shape written for the exported input size (a channel shuffle's [1, g, C/g, 56, 56] and
     // back) follows the size read (--input-size): the channel split is what it says.
-    if dims.reduce(1, *) != count, c.node.opType == "Reshape" {
-      if x.dims.count == 4, dims.count == 5, dims[1] * dims[2] == x.dims[1] {
+    if elementCount(dims) != count, c.node.opType == "Reshape" {
+      if x.dims.count == 4, dims.count == 5, elementCount(dims[1...2]) == x.dims[1] {
         dims = [1, dims[1], dims[2], x.dims[2], x.dims[3]]
-      } else if x.dims.count == 5, dims.count == 4, dims[1] == x.dims[1] * x.dims[2] {
+      } else if x.dims.count == 5, dims.count == 4, dims[1] == elementCount(x.dims[1...2]) {
         dims = [1, dims[1], x.dims[3], x.dims[4]]
       }
     }
-    guard dims.reduce(1, *) == count, dims.first == 1 || dims.count <= 1 else {
+    guard elementCount(dims) == count, dims.first == 1 || dims.count <= 1 else {
       throw fail("reshapes \(x.dims) to \(dims); expected the same element count and a batch of 1", "shape")
     }
     try define(c.node.output, .feature(ONNXFeature(source: x.source, dims: dims)), fail)

@@ -44,6 +44,9 @@ struct ONNXParameterRecipe: Sendable {
       if given.count == 1 { return Array(repeating: given[0], count: outputs) }
       throw ONNXError("its \(what) has \(given.count) values for \(outputs) channels", file: file, node: excerpt(layer))
     }
+    guard weight.count <= 1 << 30 else {
+      throw ONNXError("its weight has \(weight.dims) elements; at most 2^30 are read", file: file, node: excerpt(layer))
+    }
     var weights = try values(weight, "weight")
     guard outputs > 0, weights.count % outputs == 0 else {
       throw ONNXError("its weight has \(weights.count) values for \(outputs) outputs", file: file, node: excerpt(layer))

@@ -1,6 +1,15 @@
 import Foundation
 import Networks
 
+/// The product of `sizes`, or Int.max when it overflows (sizes come from the file: a product
+/// past any real tensor is refused by the checks that compare it, never trapped on).
+func elementCount(_ sizes: some Sequence<Int>) -> Int {
+  sizes.reduce(1) { product, size in
+    let (result, overflow) = product.multipliedReportingOverflow(by: size)
+    return overflow ? Int.max : result
+  }
+}
+
 /// A constant tensor of the graph (an initializer, a `Constant`, or what folding made): its
 /// dimensions, and its values when they are small enough to matter for shapes (shapes, axes,
 /// pads, scales, clip bounds); weights keep their dimensions only.
@@ -28,6 +37,8 @@ struct ONNXConstant: Sendable {
   /// is not beside the model in `directory`, a weight computed by an operator dse does not fold).
   func floats(directory: String? = nil) -> [Float]? {
     if let values { return values.map(Float.init) }
+    // Past 2^34 elements (64 GiB of floats) no model holds a tensor: the dimensions are corrupt.
+    guard count <= 1 << 34 else { return nil }
     switch source {
     case .fill(let value)?: return Array(repeating: Float(value), count: count)
     case .tensor(var tensor)?:
@@ -55,7 +66,7 @@ struct ONNXConstant: Sendable {
   /// Tensors with at most this many elements keep their values.
   static let valueLimit = 4096
 
-  var count: Int { dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 } }
+  var count: Int { elementCount(dims) }
 
   /// Integer values, when all are whole numbers that fit.
   var integers: [Int]? {
@@ -95,8 +106,8 @@ extension ONNXConstant {
       dims.append(Int(dim))
     }
     self.dims = dims
-    let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
-    guard count <= ONNXConstant.valueLimit || decodingAll else {
+    let count = elementCount(dims)
+    guard count <= ONNXConstant.valueLimit || (decodingAll && count <= 1 << 34) else {
       values = nil
       source = .tensor(tensor)
       return

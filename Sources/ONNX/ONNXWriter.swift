@@ -158,7 +158,7 @@ public enum ONNXWriter {
         graph.initializer.append(shape)
         graph.node.append(Self.node("ConstantOfShape", "\(name).fill", [shape.name], output: name))
       case .seeded:
-        let count = dims.reduce(1, *)
+        let count = elementCount(dims)
         guard count <= 1 << 28 else {
           throw ONNXError("\(excerpt(name)) has \(count) weights; past 2^28, write --shape-only", file: graph.name)
         }
