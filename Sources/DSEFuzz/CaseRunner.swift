@@ -43,11 +43,12 @@ struct CaseRunner: Sendable {
   }
 
   /// The size of a case's network as `dse show` counts it (its last line, "NAME: N layers, ...
-  /// MACs (EXACT), ..."), for the commands whose time grows with it (sweep, trace, quantize, verify);
+  /// MACs (EXACT), ..."), for the commands whose time grows with it (sweep, trace, quantize, verify,
+  /// and graph, whose Graphviz layout of 10,000 layers takes seconds);
   /// nil for other commands and unreadable files.
   func networkSize(_ fuzzCase: FuzzCase, in work: String) -> NetworkSize? {
     let arguments = fuzzCase.arguments
-    guard arguments.count >= 2, ["sweep", "trace", "quantize", "verify"].contains(arguments[0]),
+    guard arguments.count >= 2, ["sweep", "trace", "quantize", "verify", "graph"].contains(arguments[0]),
       FileManager.default.fileExists(atPath: (work as NSString).appendingPathComponent(arguments[1]))
     else { return nil }
     let shown = ChildProcess.run(

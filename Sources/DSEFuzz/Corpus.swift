@@ -34,7 +34,7 @@ struct Corpus: Sendable {
     let nets = (root as NSString).appendingPathComponent("nets")
     let names = try FileManager.default.contentsOfDirectory(atPath: nets).sorted()
     var entries: [Entry] = []
-    for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".cfg") {
+    for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".cfg") || name.hasSuffix(".onnx") {
       let path = (nets as NSString).appendingPathComponent(name)
       let stem = (name as NSString).deletingPathExtension
       entries.append(
