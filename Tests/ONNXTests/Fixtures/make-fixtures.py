@@ -119,3 +119,131 @@ graph = helper.make_graph(
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 onnx.checker.check_model(model)
 onnx.save(model, os.path.join(quirks, "unsupported.onnx"))
+
+# Graphs of the quirks ONNX exporters produce (docs/onnx.md), each with the output shape of every
+# node that becomes a layer, from onnx.shape_inference: quirks/*.onnx and quirks/expected.json.
+LAYER_OPS = ("Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Gemm", "MatMul", "Add", "Sum", "Concat",
+             "Resize", "Upsample")
+
+
+def floats(name, shape, seed):
+    generator = numpy.random.default_rng(seed)
+    return numpy_helper.from_array(generator.uniform(-0.1, 0.1, shape).astype(numpy.float32), name=name)
+
+
+def ints(name, values):
+    return numpy_helper.from_array(numpy.array(values, dtype=numpy.int64), name=name)
+
+
+def image(name="image", dims=("batch", 3, 16, 16)):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, list(dims))
+
+
+def save(name, nodes, inputs, initializers, opset=13, ir=None, outputs=None):
+    last = nodes[-1].output[0]
+    graph = helper.make_graph(nodes, name, inputs, outputs or [helper.make_tensor_value_info(last, TensorProto.FLOAT, None)],
+                              initializer=initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    if ir is not None:
+        model.ir_version = ir
+    inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+    shapes = {v.name: dims(v) for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
+    constants = {t.name for t in model.graph.initializer}
+    weights = {t.name: list(t.dims) for t in model.graph.initializer}
+    for node in model.graph.node:
+        # Shape inference stops at a Reshape whose shape is computed (torch's flatten): the
+        # product's width is the weight's.
+        if node.op_type in ("MatMul", "Gemm") and len(shapes.get(node.output[0], [])) < 2 and node.input[1] in weights:
+            trans_b = any(a.name == "transB" and a.i == 1 for a in node.attribute)
+            shapes[node.output[0]] = [1, weights[node.input[1]][0 if trans_b else -1]]
+    # An Add of a constant is a bias, folded into its producer: not a layer.
+    # A 1-D output is a shape computed from shapes (torch's flatten), folded: not a layer either.
+    layers = [{"node": node.name, "op": node.op_type, "output": shapes[node.output[0]][1:]}
+              for node in inferred.graph.node if node.op_type in LAYER_OPS and len(shapes[node.output[0]]) >= 2
+              and not (node.op_type in ("Add", "Sum") and any(i in constants for i in node.input))]
+    onnx.save(model, os.path.join(quirks, name + ".onnx"))
+    return layers
+
+
+quirk_layers = {}
+# auto_pad SAME_UPPER and SAME_LOWER with stride 2 on an odd size, and asymmetric explicit pads.
+quirk_layers["auto_pad"] = save("auto_pad", [
+    helper.make_node("Conv", ["image", "w1"], ["a"], name="same_upper", auto_pad="SAME_UPPER", strides=[2, 2]),
+    helper.make_node("Conv", ["a", "w2"], ["b"], name="same_lower", auto_pad="SAME_LOWER", strides=[2, 2]),
+    helper.make_node("Conv", ["b", "w3"], ["c"], name="asymmetric", pads=[0, 1, 2, 0]),
+    helper.make_node("MaxPool", ["c"], ["d"], name="valid", kernel_shape=[2, 2], strides=[2, 2], auto_pad="VALID"),
+], [image(dims=("batch", 3, 15, 15))], [floats("w1", (8, 3, 3, 3), 1), floats("w2", (8, 8, 4, 4), 2),
+                                         floats("w3", (8, 8, 3, 3), 3)])
+# Clip in its attribute form (opset 6-10) and input form (11+), LeakyRelu, a pooling with ceil_mode.
+quirk_layers["clip_attributes"] = save("clip_attributes", [
+    helper.make_node("Conv", ["image", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("Clip", ["c"], ["r"], name="relu6", min=0.0, max=6.0),
+    helper.make_node("AveragePool", ["r"], ["p"], name="pool", kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1,
+                     count_include_pad=1),
+], [image()], [floats("w", (4, 3, 3, 3), 4)], opset=9)
+quirk_layers["clip_inputs"] = save("clip_inputs", [
+    helper.make_node("Conv", ["image", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("Clip", ["c", "low", "high"], ["r"], name="relu6"),
+    helper.make_node("Conv", ["r", "w2"], ["d"], name="conv2"),
+    helper.make_node("LeakyRelu", ["d"], ["e"], name="leaky", alpha=0.1),
+], [image()], [floats("w", (4, 3, 3, 3), 5), floats("w2", (4, 4, 1, 1), 6),
+               numpy_helper.from_array(numpy.array(0, dtype=numpy.float32), "low"),
+               numpy_helper.from_array(numpy.array(6, dtype=numpy.float32), "high")])
+# torch's flatten: Shape -> Gather -> Unsqueeze -> Concat -> Reshape, then MatMul + Add.
+quirk_layers["torch_flatten"] = save("torch_flatten", [
+    helper.make_node("Conv", ["image", "w"], ["c"], name="conv", strides=[2, 2]),
+    helper.make_node("Shape", ["c"], ["shape"], name="shape"),
+    helper.make_node("Gather", ["shape", "zero"], ["batch"], name="gather", axis=0),
+    helper.make_node("Unsqueeze", ["batch", "axes"], ["batch1"], name="unsqueeze"),
+    helper.make_node("Concat", ["batch1", "minus_one"], ["target"], name="concat", axis=0),
+    helper.make_node("Reshape", ["c", "target"], ["flat"], name="reshape"),
+    helper.make_node("MatMul", ["flat", "fc_w"], ["m"], name="fc"),
+    helper.make_node("Add", ["m", "fc_b"], ["y"], name="fc_bias"),
+], [image(dims=(1, 3, 16, 16))], [floats("w", (4, 3, 3, 3), 7), ints("zero", 0), ints("axes", [0]), ints("minus_one", [-1]),
+               floats("fc_w", (196, 10), 8), floats("fc_b", (10,), 9)])
+# Weights behind Identity, as a Constant node, and as ConstantOfShape over a shape initializer;
+# a batch of -1; Resize from scales and from sizes; Upsample (opset 9) from a scales input.
+identity_weight = floats("w_raw", (6, 3, 3, 3), 10)
+quirk_layers["constants_and_resize"] = save("constants_and_resize", [
+    helper.make_node("Identity", ["w_raw"], ["w1"], name="identity"),
+    helper.make_node("Conv", ["image", "w1"], ["a"], name="conv1", pads=[1, 1, 1, 1]),
+    helper.make_node("Constant", [], ["w2"], name="constant", value=numpy_helper.from_array(
+        numpy.full((6, 6, 1, 1), 0.01, dtype=numpy.float32))),
+    helper.make_node("Conv", ["a", "w2"], ["b"], name="conv2"),
+    helper.make_node("ConstantOfShape", ["w3_shape"], ["w3"], name="fill",
+                     value=numpy_helper.from_array(numpy.array([0.5], dtype=numpy.float32))),
+    helper.make_node("Conv", ["b", "w3"], ["c"], name="conv3"),
+    helper.make_node("Resize", ["c", "", "scales"], ["d"], name="resize_scales", mode="nearest"),
+    helper.make_node("Resize", ["d", "", "", "sizes"], ["e"], name="resize_sizes", mode="nearest"),
+], [image(dims=(-1, 3, 8, 8))], [identity_weight, ints("w3_shape", [6, 6, 1, 1]),
+                                  numpy_helper.from_array(numpy.array([1, 1, 2, 2], dtype=numpy.float32), "scales"),
+                                  ints("sizes", [1, 6, 48, 48])])
+quirk_layers["upsample9"] = save("upsample9", [
+    helper.make_node("Conv", ["image", "w"], ["c"], name="conv"),
+    helper.make_node("Upsample", ["c", "scales"], ["u"], name="upsample", mode="nearest"),
+], [image()], [floats("w", (4, 3, 1, 1), 11),
+               numpy_helper.from_array(numpy.array([1, 1, 2, 2], dtype=numpy.float32), "scales")], opset=9)
+# Batch norm unfolded after a convolution without bias; a residual Add; a channel shuffle
+# (Reshape -> Transpose -> Reshape); Squeeze before Gemm with transB; float16 weights.
+bn = [numpy_helper.from_array(numpy.array(v, dtype=numpy.float32), n) for n, v in
+      (("g", [1.0] * 8), ("beta", [0.1] * 8), ("mean", [0.0] * 8), ("var", [1.0] * 8))]
+quirk_layers["bn_shuffle_squeeze"] = save("bn_shuffle_squeeze", [
+    helper.make_node("Conv", ["image", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("BatchNormalization", ["c", "g", "beta", "mean", "var"], ["n"], name="bn"),
+    helper.make_node("Relu", ["n"], ["r"], name="relu"),
+    helper.make_node("Reshape", ["r", "split"], ["s1"], name="split"),
+    helper.make_node("Transpose", ["s1"], ["s2"], name="swap", perm=[0, 2, 1, 3, 4]),
+    helper.make_node("Reshape", ["s2", "merge"], ["s3"], name="merge"),
+    helper.make_node("Conv", ["s3", "w16"], ["d"], name="grouped", group=2, pads=[1, 1, 1, 1]),
+    helper.make_node("Add", ["d", "r"], ["sum"], name="residual"),
+    helper.make_node("GlobalAveragePool", ["sum"], ["g1"], name="gap"),
+    helper.make_node("Squeeze", ["g1", "squeeze_axes"], ["v"], name="squeeze"),
+    helper.make_node("Gemm", ["v", "fc_w", "fc_b"], ["y"], name="classifier", transB=1),
+], [image()], [floats("w", (8, 3, 3, 3), 12)] + bn + [
+    ints("split", [1, 2, 4, 16, 16]), ints("merge", [1, 8, 16, 16]),
+    numpy_helper.from_array(numpy.random.default_rng(13).uniform(-0.1, 0.1, (8, 4, 3, 3)).astype(numpy.float16), "w16"),
+    ints("squeeze_axes", [2, 3]), floats("fc_w", (5, 8), 14), floats("fc_b", (5,), 15)])
+with open(os.path.join(quirks, "expected.json"), "w") as file:
+    json.dump(quirk_layers, file, indent=1, sort_keys=True)
+    file.write("\n")
+print("quirks: " + ", ".join(sorted(quirk_layers)))

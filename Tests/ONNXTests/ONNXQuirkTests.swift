@@ -1,0 +1,69 @@
+import Foundation
+import Networks
+import Testing
+
+@testable import ONNX
+
+/// Graphs made with onnx.helper for the quirks exporters produce (Fixtures/make-fixtures.py):
+/// every layer's output shape equal to what onnx.shape_inference infers for its node.
+@Suite struct ONNXQuirkTests {
+  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/quirks")
+
+  struct Layer: Decodable {
+    var node: String
+    var op: String
+    var output: [Int]
+  }
+
+  static let expected: [String: [Layer]] = {
+    let data = (try? Data(contentsOf: folder.appendingPathComponent("expected.json"))) ?? Data()
+    return (try? JSONDecoder().decode([String: [Layer]].self, from: data)) ?? [:]
+  }()
+
+  static let models = [
+    "auto_pad", "bn_shuffle_squeeze", "clip_attributes", "clip_inputs", "constants_and_resize", "torch_flatten", "upsample9",
+  ]
+
+  static func analysis(_ model: String) throws -> NetworkAnalysis {
+    try ONNXReader.read(file: folder.appendingPathComponent(model + ".onnx").path).network.analyze()
+  }
+
+  @Test(arguments: models)
+  func shapesAreWhatShapeInferenceSays(model: String) throws {
+    let expected = try #require(Self.expected[model], "expected.json lacks \(model)")
+    let analysis = try Self.analysis(model)
+    #expect(analysis.layers.map(\.name) == expected.map(\.node), "\(model): layers")
+    for (layer, reference) in zip(analysis.layers, expected) {
+      let shape = layer.outputShape
+      let found = reference.output.count == 1 ? [shape.channels] : [shape.channels, shape.height, shape.width]
+      #expect(found == reference.output, "\(model) \(layer.name) (\(reference.op))")
+    }
+  }
+
+  @Test func activationsBiasesAndGroups() throws {
+    #expect(try Self.analysis("clip_attributes").layers[0].layer.activation == .relu6)
+    let inputs = try Self.analysis("clip_inputs")
+    #expect(inputs.layers.map(\.layer.activation) == [.relu6, .leaky])
+    let folded = try Self.analysis("bn_shuffle_squeeze")
+    #expect(folded.layers[0].layer.activation == .relu)
+    #expect(folded.layers[0].biasCount == 8, "batch norm folded into a bias")
+    #expect(folded.layers[1].groups == 2)
+    #expect(folded.layers[2].layer.inputs == ["grouped", "conv"], "the residual reads the shuffled tensor's producer")
+    let flatten = try Self.analysis("torch_flatten")
+    #expect(flatten.layers[1].biasCount == 10, "MatMul + Add is a fully connected layer with a bias")
+    // The batch of -1 is one image.
+    #expect(try Self.analysis("constants_and_resize").network.inputs[0].shape == TensorShape(channels: 3, height: 8, width: 8))
+  }
+
+  /// Constant, Identity, ConstantOfShape and float16 weights all reach the fixed-point core.
+  @Test func everyWeightFormReachesTheParameters() throws {
+    let imported = try ONNXReader.read(file: Self.folder.appendingPathComponent("constants_and_resize.onnx").path)
+    let parameters = try imported.layerParameters()
+    #expect(parameters["conv2"]?.weights == Array(repeating: 0.01, count: 36))
+    #expect(parameters["conv3"]?.weights == Array(repeating: 0.5, count: 36))
+    #expect(parameters["conv1"]?.weights.count == 162)
+    let half = try ONNXReader.read(file: Self.folder.appendingPathComponent("bn_shuffle_squeeze.onnx").path).layerParameters()
+    let grouped = try #require(half["grouped"])
+    #expect(grouped.weights.count == 288 && grouped.weights.allSatisfy { abs($0) <= 0.1 } && grouped.weights.contains { $0 != 0 })
+  }
+}
