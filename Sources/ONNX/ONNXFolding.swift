@@ -26,6 +26,36 @@ enum ONNXFolding {
         ONNXConstant(
           dims: shape, values: count <= ONNXConstant.valueLimit ? Array(repeating: fill, count: count) : nil,
           source: .fill(fill)))
+    case "DequantizeLinear":
+      // Quantized weights (QDQ models): the float values the graph computes with.
+      guard let quantized = constants.first ?? nil, let scale = c.constantValues(at: 1) else {
+        throw c.fail("expected constant values and a constant scale", field: "x_scale")
+      }
+      let zeroPoint = c.constantValues(at: 2) ?? []
+      let axis = c.attributes.int("axis") ?? 1
+      var values: [Double]?
+      if let small = quantized.values {
+        values = ONNXConstant.dequantize(small.map(Float.init), dims: quantized.dims, scale: scale, zeroPoint: zeroPoint, axis: axis)?
+          .map(Double.init)
+      }
+      return .constant(
+        ONNXConstant(
+          dims: quantized.dims, values: values,
+          source: .dequantized(quantized, scale: scale, zeroPoint: zeroPoint, axis: axis)))
+    case "QuantizeLinear":
+      guard let input = constants.first ?? nil, let scale = c.constantValues(at: 1) else {
+        throw c.fail("expected constant values and a constant scale", field: "y_scale")
+      }
+      let zeroPoint = c.constant(at: 2)
+      // The zero point's type is the output's: uint8 saturates to 0...255, the rest to int8.
+      let range: ClosedRange<Double> = zeroPoint?.elementType == ONNXElementType.uint8.rawValue ? 0...255 : -128...127
+      let axis = c.attributes.int("axis") ?? 1
+      let source = ONNXConstant.Source.quantized(
+        input, scale: scale, zeroPoint: zeroPoint?.values ?? [], axis: axis, range: range)
+      let values =
+        input.count <= ONNXConstant.valueLimit
+        ? ONNXConstant(dims: input.dims, values: nil, source: source).floats().map { $0.map(Double.init) } : nil
+      return .constant(ONNXConstant(dims: input.dims, values: values, source: source))
     case "Identity", "Cast", "Dropout":
       guard let input = constants.first ?? nil else { throw c.fail("expected an input") }
       return .constant(input)

@@ -206,7 +206,7 @@ struct ONNXGraphImporter {
       attachActivation(context, first)
       try define(node.output, .feature(first), fail)
     case "Sigmoid", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax", "Dropout", "Identity", "LRN", "Cast", "Mul",
-      "Div", "Sub", "Tanh", "Elu", "PRelu", "Selu", "Exp", "Neg":
+      "Div", "Sub", "Tanh", "Elu", "PRelu", "Selu", "Exp", "Neg", "QuantizeLinear", "DequantizeLinear":
       // Element-wise on the producer's output as it is written: no DRAM traffic of its own.
       try define(Array(node.output.prefix(1)), .feature(first), fail)
     case "Flatten":

@@ -20,11 +20,18 @@ struct ONNXConstant: Sendable {
   /// Where the values of a large tensor are: the initializer (decoded when weights are asked
   /// for), or one value repeated (`ConstantOfShape`); nil when unknown (external data, folded).
   var source: Source? = nil
+  /// The ONNX element type (TensorProto.DataType) of a tensor read from the file.
+  var elementType: Int32? = nil
 
   /// The values of a tensor too large to keep decoded.
-  enum Source: Sendable {
+  indirect enum Source: Sendable {
     case tensor(Onnx_TensorProto)
     case fill(Double)
+    /// `DequantizeLinear` of integer values: (q - zero point) x scale, per tensor or per slice
+    /// along `axis`.
+    case dequantized(ONNXConstant, scale: [Double], zeroPoint: [Double], axis: Int)
+    /// `QuantizeLinear` of float values: round(x / scale) + zero point, saturated to `range`.
+    case quantized(ONNXConstant, scale: [Double], zeroPoint: [Double], axis: Int, range: ClosedRange<Double>)
   }
 
   init(dims: [Int], values: [Double]?, source: Source? = nil) {
@@ -41,6 +48,12 @@ struct ONNXConstant: Sendable {
     guard count <= 1 << 34 else { return nil }
     switch source {
     case .fill(let value)?: return Array(repeating: Float(value), count: count)
+    case .dequantized(let quantized, let scale, let zeroPoint, let axis)?:
+      guard let raw = quantized.floats(directory: directory) else { return nil }
+      return Self.dequantize(raw, dims: dims, scale: scale, zeroPoint: zeroPoint, axis: axis)
+    case .quantized(let input, let scale, let zeroPoint, let axis, let range)?:
+      guard let raw = input.floats(directory: directory) else { return nil }
+      return Self.quantize(raw, dims: dims, scale: scale, zeroPoint: zeroPoint, axis: axis, range: range)
     case .tensor(var tensor)?:
       if tensor.dataLocation == .external {
         guard let directory, let data = Self.externalData(tensor, directory: directory) else { return nil }
@@ -106,6 +119,7 @@ extension ONNXConstant {
       dims.append(Int(dim))
     }
     self.dims = dims
+    elementType = tensor.dataType
     let count = elementCount(dims)
     guard count <= ONNXConstant.valueLimit || (decodingAll && count <= 1 << 34) else {
       values = nil
@@ -141,6 +155,41 @@ extension ONNXConstant {
     if let values, values.count != count {
       // A scalar given once for a tensor of one element is the same; anything else is malformed.
       guard count == 1 && values.count == 1 else { throw place("data") }
+    }
+  }
+
+  /// round(x / scale) + zero point (ties to even, as ONNX rounds), saturated to `range`, with
+  /// `dequantize`'s per-tensor or per-axis parameters.
+  static func quantize(
+    _ values: [Float], dims: [Int], scale: [Double], zeroPoint: [Double], axis: Int, range: ClosedRange<Double>
+  ) -> [Float]? {
+    // Dequantizing with scale 1 / s and zero point -z * s... is not exact; compute directly.
+    guard !scale.isEmpty, !scale.contains(0), zeroPoint.isEmpty || zeroPoint.count == scale.count else { return nil }
+    let normalized = axis < 0 ? axis + dims.count : axis
+    let perSlice = scale.count > 1
+    guard !perSlice || (dims.indices.contains(normalized) && dims[normalized] == scale.count) else { return nil }
+    let inner = perSlice ? elementCount(dims[(normalized + 1)...]) : 1
+    return values.indices.map { index in
+      let slice = perSlice ? (index / max(inner, 1)) % scale.count : 0
+      let q = (Double(values[index]) / scale[slice]).rounded(.toNearestOrEven) + (zeroPoint.isEmpty ? 0 : zeroPoint[slice])
+      return Float(min(max(q, range.lowerBound), range.upperBound))
+    }
+  }
+
+  /// (q - zero point) x scale, element by element; one scale (and zero point) for the tensor, or
+  /// one per index along `axis`. nil when the counts do not fit the dimensions.
+  static func dequantize(_ values: [Float], dims: [Int], scale: [Double], zeroPoint: [Double], axis: Int) -> [Float]? {
+    guard !scale.isEmpty, zeroPoint.isEmpty || zeroPoint.count == scale.count else { return nil }
+    if scale.count == 1 {
+      let zero = zeroPoint.first ?? 0
+      return values.map { Float((Double($0) - zero) * scale[0]) }
+    }
+    let normalized = axis < 0 ? axis + dims.count : axis
+    guard dims.indices.contains(normalized), dims[normalized] == scale.count else { return nil }
+    let inner = elementCount(dims[(normalized + 1)...])
+    return values.indices.map { index in
+      let slice = (index / max(inner, 1)) % scale.count
+      return Float((Double(values[index]) - (zeroPoint.isEmpty ? 0 : zeroPoint[slice])) * scale[slice])
     }
   }
 

@@ -21,7 +21,8 @@ import Testing
   }()
 
   static let models = [
-    "auto_pad", "bn_shuffle_squeeze", "clip_attributes", "clip_inputs", "constants_and_resize", "torch_flatten", "upsample9",
+    "auto_pad", "bn_shuffle_squeeze", "clip_attributes", "clip_inputs", "constants_and_resize", "qdq", "torch_flatten",
+    "upsample9",
   ]
 
   static func analysis(_ model: String) throws -> NetworkAnalysis {
@@ -53,6 +54,18 @@ import Testing
     #expect(flatten.layers[1].biasCount == 10, "MatMul + Add is a fully connected layer with a bias")
     // The batch of -1 is one image.
     #expect(try Self.analysis("constants_and_resize").network.inputs[0].shape == TensorShape(channels: 3, height: 8, width: 8))
+  }
+
+  /// A QDQ model: int8 weights with per-channel scales and zero points, and float weights
+  /// fake-quantized by QuantizeLinear -> DequantizeLinear, give the floats numpy computes.
+  @Test func quantizedWeightsAreDequantized() throws {
+    let data = try Data(contentsOf: Self.folder.appendingPathComponent("qdq-weights.json"))
+    let expected = try JSONDecoder().decode([String: [Float]].self, from: data)
+    let imported = try ONNXReader.read(file: Self.folder.appendingPathComponent("qdq.onnx").path)
+    let parameters = try imported.layerParameters()
+    #expect(parameters["conv"]?.weights == expected["conv"])
+    #expect(parameters["conv2"]?.weights == expected["conv2"])
+    #expect(imported.network.layers.map(\.activation) == [.relu, .linear])
   }
 
   /// Constant, Identity, ConstantOfShape and float16 weights all reach the fixed-point core.

@@ -247,3 +247,39 @@ with open(os.path.join(quirks, "expected.json"), "w") as file:
     json.dump(quirk_layers, file, indent=1, sort_keys=True)
     file.write("\n")
 print("quirks: " + ", ".join(sorted(quirk_layers)))
+
+# A QDQ-quantized graph (as onnxruntime's quantizer writes): int8 weights with per-channel scales
+# behind DequantizeLinear, float weights fake-quantized by QuantizeLinear -> DequantizeLinear,
+# and uint8 Q/DQ pairs on activations. quirks/qdq.onnx, and the float weights numpy computes:
+# quirks/qdq-weights.json.
+generator = numpy.random.default_rng(16)
+w_q = generator.integers(-128, 128, (4, 3, 3, 3)).astype(numpy.int8)
+w_scale = numpy.array([0.01, 0.02, 0.005, 0.1], dtype=numpy.float32)
+w_zero = numpy.array([0, 3, -2, 0], dtype=numpy.int8)
+w2 = generator.uniform(-0.5, 0.5, (4, 4, 1, 1)).astype(numpy.float32)
+w2_scale = numpy.array(0.004, dtype=numpy.float32)
+w2_zero = numpy.array(0, dtype=numpy.int8)
+quirk_layers["qdq"] = save("qdq", [
+    helper.make_node("QuantizeLinear", ["image", "a_scale", "a_zero"], ["iq"], name="quantize_input"),
+    helper.make_node("DequantizeLinear", ["iq", "a_scale", "a_zero"], ["id"], name="dequantize_input"),
+    helper.make_node("DequantizeLinear", ["w_q", "w_scale", "w_zero"], ["w"], name="dequantize_w", axis=0),
+    helper.make_node("Conv", ["id", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("Relu", ["c"], ["r"], name="relu"),
+    helper.make_node("QuantizeLinear", ["w2", "w2_scale", "w2_zero"], ["w2q"], name="quantize_w2"),
+    helper.make_node("DequantizeLinear", ["w2q", "w2_scale", "w2_zero"], ["w2d"], name="dequantize_w2"),
+    helper.make_node("Conv", ["r", "w2d"], ["d"], name="conv2"),
+], [image()], [
+    numpy_helper.from_array(numpy.array(0.05, dtype=numpy.float32), "a_scale"),
+    numpy_helper.from_array(numpy.array(128, dtype=numpy.uint8), "a_zero"),
+    numpy_helper.from_array(w_q, "w_q"), numpy_helper.from_array(w_scale, "w_scale"),
+    numpy_helper.from_array(w_zero, "w_zero"), numpy_helper.from_array(w2, "w2"),
+    numpy_helper.from_array(w2_scale, "w2_scale"), numpy_helper.from_array(w2_zero, "w2_zero")])
+conv_w = (w_q.astype(numpy.float64) - w_zero.reshape(4, 1, 1, 1)) * w_scale.astype(numpy.float64).reshape(4, 1, 1, 1)
+conv2_w = numpy.clip(numpy.rint(w2.astype(numpy.float64) / float(w2_scale)), -128, 127) * float(w2_scale)
+with open(os.path.join(quirks, "qdq-weights.json"), "w") as file:
+    json.dump({"conv": [float(numpy.float32(x)) for x in conv_w.flatten()],
+               "conv2": [float(numpy.float32(x)) for x in conv2_w.flatten()]}, file)
+    file.write("\n")
+with open(os.path.join(quirks, "expected.json"), "w") as file:
+    json.dump(quirk_layers, file, indent=1, sort_keys=True)
+    file.write("\n")
