@@ -64,6 +64,24 @@ import Testing
     #expect(result.standardOutput.contains("all 38 units bit-exact with equal transfers"), "\(result.standardOutput)")
   }
 
+  /// A torch-style export (batch norm unfolded, flatten as a shape subgraph, MatMul + Add) and
+  /// a QDQ-quantized one: swept with every strategy and verified bit-exact. A grouped
+  /// convolution of 2 groups imports but is a layer the tiling model does not plan: named.
+  @Test func torchStyleAndQuantizedExportsSweepAndVerify() throws {
+    let directory = try temporaryDirectory()
+    let grouped = try dse(
+      "sweep", "Tests/ONNXTests/Fixtures/quirks/bn_shuffle_squeeze.onnx", "--buffers", "2K", "--out", directory.path)
+    #expect(grouped.status != 0 && grouped.standardError.contains("layer 'grouped': grouped convolutions"), "\(grouped.standardError)")
+    for model in ["torch_flatten", "qdq"] {
+      let file = "Tests/ONNXTests/Fixtures/quirks/\(model).onnx"
+      let sweep = try dse("sweep", file, "--buffers", "2K", "--strategy", "all", "--out", directory.path)
+      #expect(sweep.status == 0, "\(model): \(sweep.standardError)")
+      let verify = try dse("verify", file, "--buffer", "2K", "--strategy", "all")
+      #expect(verify.status == 0, "\(model): \(verify.standardError)")
+      #expect(verify.standardOutput.contains("all 4 plans bit-exact with equal transfers"), "\(model): \(verify.standardOutput)")
+    }
+  }
+
   @Test func unsupportedOperatorsAndBrokenFiles() throws {
     let model = "Tests/ONNXTests/Fixtures/quirks/unsupported.onnx"
     let refused = try dse("show", model)

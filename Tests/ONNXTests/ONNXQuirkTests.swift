@@ -52,6 +52,7 @@ import Testing
     #expect(folded.layers[2].layer.inputs == ["grouped", "conv"], "the residual reads the shuffled tensor's producer")
     let flatten = try Self.analysis("torch_flatten")
     #expect(flatten.layers[1].biasCount == 10, "MatMul + Add is a fully connected layer with a bias")
+    #expect(flatten.layers[0].biasCount == 4 && flatten.layers[0].layer.activation == .relu, "batch norm folded, relu attached")
     // The batch of -1 is one image.
     #expect(try Self.analysis("constants_and_resize").network.inputs[0].shape == TensorShape(channels: 3, height: 8, width: 8))
   }

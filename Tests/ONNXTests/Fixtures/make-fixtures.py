@@ -189,9 +189,12 @@ quirk_layers["clip_inputs"] = save("clip_inputs", [
 ], [image()], [floats("w", (4, 3, 3, 3), 5), floats("w2", (4, 4, 1, 1), 6),
                numpy_helper.from_array(numpy.array(0, dtype=numpy.float32), "low"),
                numpy_helper.from_array(numpy.array(6, dtype=numpy.float32), "high")])
-# torch's flatten: Shape -> Gather -> Unsqueeze -> Concat -> Reshape, then MatMul + Add.
+# torch's export of conv -> batch norm (unfolded) -> relu -> flatten, the flatten as Shape ->
+# Gather -> Unsqueeze -> Concat -> Reshape, then MatMul + Add.
 quirk_layers["torch_flatten"] = save("torch_flatten", [
-    helper.make_node("Conv", ["image", "w"], ["c"], name="conv", strides=[2, 2]),
+    helper.make_node("Conv", ["image", "w"], ["c0"], name="conv", strides=[2, 2]),
+    helper.make_node("BatchNormalization", ["c0", "g4", "b4", "m4", "v4"], ["c1"], name="bn"),
+    helper.make_node("Relu", ["c1"], ["c"], name="relu"),
     helper.make_node("Shape", ["c"], ["shape"], name="shape"),
     helper.make_node("Gather", ["shape", "zero"], ["batch"], name="gather", axis=0),
     helper.make_node("Unsqueeze", ["batch", "axes"], ["batch1"], name="unsqueeze"),
@@ -199,7 +202,10 @@ quirk_layers["torch_flatten"] = save("torch_flatten", [
     helper.make_node("Reshape", ["c", "target"], ["flat"], name="reshape"),
     helper.make_node("MatMul", ["flat", "fc_w"], ["m"], name="fc"),
     helper.make_node("Add", ["m", "fc_b"], ["y"], name="fc_bias"),
-], [image(dims=(1, 3, 16, 16))], [floats("w", (4, 3, 3, 3), 7), ints("zero", 0), ints("axes", [0]), ints("minus_one", [-1]),
+], [image(dims=(1, 3, 16, 16))], [floats("w", (4, 3, 3, 3), 7), floats("g4", (4,), 17), floats("b4", (4,), 18),
+                                  floats("m4", (4,), 19),
+                                  numpy_helper.from_array(numpy.array([1, 2, 3, 4], dtype=numpy.float32), "v4"),
+                                  ints("zero", 0), ints("axes", [0]), ints("minus_one", [-1]),
                floats("fc_w", (196, 10), 8), floats("fc_b", (10,), 9)])
 # Weights behind Identity, as a Constant node, and as ConstantOfShape over a shape initializer;
 # a batch of -1; Resize from scales and from sizes; Upsample (opset 9) from a scales input.
