@@ -68,11 +68,11 @@ public enum ONNXWriter {
     let weights: Weights
     var graph = Onnx_GraphProto()
     var tensors: [String: String] = [:]
-    var random: UInt64
+    var random: SeededGenerator
 
     init(weights: Weights) {
       self.weights = weights
-      if case .seeded(let seed) = weights { random = seed } else { random = 0 }
+      if case .seeded(let seed) = weights { random = SeededGenerator(seed: seed) } else { random = SeededGenerator(seed: 0) }
     }
 
     mutating func add(_ layer: LayerAnalysis) throws(ONNXError) {
@@ -169,22 +169,13 @@ public enum ONNXWriter {
         var bytes = [UInt8]()
         bytes.reserveCapacity(count * 4)
         for _ in 0..<count {
-          let value = Float(Double(next() >> 11) / Double(1 << 53) * 0.2 - 0.1)
+          let value = Float(Double(random.next() >> 11) / Double(1 << 53) * 0.2 - 0.1)
           withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
         }
         tensor.rawData = Data(bytes)
         graph.initializer.append(tensor)
       }
       return name
-    }
-
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-      random &+= 0x9E37_79B9_7F4A_7C15
-      var z = random
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
     }
 
     static func node(_ op: String, _ name: String, _ inputs: [String], output: String? = nil) -> Onnx_NodeProto {

@@ -154,14 +154,8 @@ import Testing
   /// A few thousand seeded byte mutations of a real model: each reads or fails with an ONNXError.
   @Test func mutatedBytesNeverCrash() throws {
     let bytes = [UInt8](try Data(contentsOf: ONNXZooTests.folder.appendingPathComponent("light_squeezenet.onnx")))
-    var state: UInt64 = 0x5EED
-    func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+    var generator = SeededGenerator(seed: 0x5EED)
+    func next() -> UInt64 { generator.next() }
     var read = 0
     var refused = 0
     for _ in 0..<2_000 {
