@@ -262,7 +262,7 @@ public func dse_transfers_create(
   }
   do {
     let stream = unit == -1 ? handle.plan.transfers : try handle.plan.transfers(ofUnit: Int(clamping: unit))
-    transfers.pointee = HandleRegistry.shared.register(TransfersHandle(stream, tensors: TensorNames(handle.plan)))
+    transfers.pointee = HandleRegistry.shared.register(TransfersHandle(stream.makeIterator(), tensors: TensorNames(handle.plan)))
     return succeed(message, messageSize)
   } catch {
     return fail(error, message, messageSize)

@@ -68,7 +68,7 @@ public func dse_transactions_create(
     let settings = try DRAMSettings(options)
     let stream = try handle.plan.transactions(settings.stream, unit: unit == -1 ? nil : Int(unit))
     transactions.pointee = HandleRegistry.shared.register(
-      TransactionsHandle(stream, tensors: TensorNames(handle.plan)))
+      TransactionsHandle(stream.makeIterator(), tensors: TensorNames(handle.plan)))
     return succeed(message, messageSize)
   } catch {
     return fail(error, message, messageSize)

@@ -119,26 +119,17 @@ struct TensorNames: Sendable {
   subscript(name: String) -> UnsafePointer<CChar>? { names[name]?.constant }
 }
 
-/// What `dse_transfers*` stands for: a lazy iterator, advanced under a lock so that misuse
-/// from two threads cannot corrupt it, and the tensor names it hands out.
-final class TransfersHandle: Sendable {
-  let iterator: Mutex<PlanTransfers.Iterator>
+/// What `dse_transfers*` and `dse_transactions*` stand for: a lazy iterator, advanced under a
+/// lock so that misuse from two threads cannot corrupt it, and the tensor names it hands out.
+final class IteratorHandle<Iterator: IteratorProtocol>: Sendable {
+  let iterator: Mutex<Iterator>
   let tensors: TensorNames
 
-  init(_ transfers: PlanTransfers, tensors: TensorNames) {
-    iterator = Mutex(transfers.makeIterator())
+  init(_ iterator: sending Iterator, tensors: TensorNames) {
+    self.iterator = Mutex(iterator)
     self.tensors = tensors
   }
 }
 
-/// What `dse_transactions*` stands for: a lazy iterator over bursts, under a lock, and the
-/// tensor names it hands out.
-final class TransactionsHandle: Sendable {
-  let iterator: Mutex<DRAMTransactions.Iterator>
-  let tensors: TensorNames
-
-  init(_ transactions: DRAMTransactions, tensors: TensorNames) {
-    iterator = Mutex(transactions.makeIterator())
-    self.tensors = tensors
-  }
-}
+typealias TransfersHandle = IteratorHandle<PlanTransfers.Iterator>
+typealias TransactionsHandle = IteratorHandle<DRAMTransactions.Iterator>

@@ -301,6 +301,22 @@ class Transaction:
             self.tensor)
 
 
+def _drain(iterator, next_function, free_function, record_type, wrap, what):
+    """A generator over a library iterator: each record wrapped, the iterator freed at the end
+    (or when the generator is dropped)."""
+    record = record_type()
+    try:
+        while True:
+            status = next_function(iterator, ctypes.byref(record))
+            if status == 0:
+                return
+            if status < 0:
+                raise Error(5, "%s: the iterator is no longer valid" % what)
+            yield wrap(record)
+    finally:
+        free_function(iterator)
+
+
 def _dram_options(layout, burst, alignment, device=None, mapping=None, policy=None, scheduling=None):
     options = _DRAMOptions()
     _lib.dse_dram_options_init(ctypes.byref(options))
@@ -346,17 +362,7 @@ class Plan:
         """The DRAM transfers of the whole plan (or of unit index `unit`) in execution order, lazily."""
         iterator = ctypes.c_void_p()
         _call(_lib.dse_transfers_create, self._handle, -1 if unit is None else int(unit), ctypes.byref(iterator))
-        transfer = _Transfer()
-        try:
-            while True:
-                status = _lib.dse_transfers_next(iterator, ctypes.byref(transfer))
-                if status == 0:
-                    return
-                if status < 0:
-                    raise Error(5, "transfers: the iterator is no longer valid")
-                yield Transfer(transfer)
-        finally:
-            _lib.dse_transfers_free(iterator)
+        return _drain(iterator, _lib.dse_transfers_next, _lib.dse_transfers_free, _Transfer, Transfer, "transfers")
 
     def transactions(self, unit=None, layout="nchw,oihw", burst=64, alignment=4096):
         """The plan's DRAM bursts in execution order, lazily: every tensor at an `alignment`-byte
@@ -366,17 +372,8 @@ class Plan:
         iterator = ctypes.c_void_p()
         _call(_lib.dse_transactions_create, self._handle, -1 if unit is None else int(unit), ctypes.byref(options),
               ctypes.byref(iterator))
-        transaction = _Transaction()
-        try:
-            while True:
-                status = _lib.dse_transactions_next(iterator, ctypes.byref(transaction))
-                if status == 0:
-                    return
-                if status < 0:
-                    raise Error(5, "transactions: the iterator is no longer valid")
-                yield Transaction(transaction)
-        finally:
-            _lib.dse_transactions_free(iterator)
+        return _drain(iterator, _lib.dse_transactions_next, _lib.dse_transactions_free, _Transaction, Transaction,
+                      "transactions")
 
     def dram(self, device="ddr4-2400-x8", layout="nchw,oihw", mapping=None, policy="open", scheduling="in-order",
              alignment=4096):
