@@ -61,16 +61,16 @@ struct ONNXConstant: Sendable {
         tensor.dataLocation = .default
         return ONNXConstant(dims: dims, values: nil, source: .tensor(tensor)).floats()
       }
-      guard let type = ONNXElementType(rawValue: tensor.dataType) else { return nil }
-      if !tensor.rawData.isEmpty {
-        guard type == .float, tensor.rawData.count == count * 4 else {
-          return (try? ONNXConstant(tensor, decodingAll: true) { _ in ONNXError("", file: "") })?.values?.map(Float.init)
+      // float32, the usual weight, straight from its bytes or field; every other type through
+      // the general decoder (a malformed tensor gives nil, named by the caller).
+      if tensor.dataType == ONNXElementType.float.rawValue {
+        if tensor.rawData.count == count * 4 {
+          return tensor.rawData.withUnsafeBytes { raw in
+            (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+          }
         }
-        return tensor.rawData.withUnsafeBytes { raw in
-          (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-        }
+        if tensor.rawData.isEmpty && tensor.floatData.count == count { return tensor.floatData }
       }
-      if type == .float, tensor.floatData.count == count { return tensor.floatData }
       return (try? ONNXConstant(tensor, decodingAll: true) { _ in ONNXError("", file: "") })?.values?.map(Float.init)
     case nil: return nil
     }
