@@ -60,7 +60,7 @@ let package = Package(
     .testTarget(name: "DSEToolTests", dependencies: ["DSETool", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     .testTarget(name: "DRAMTests", dependencies: ["DRAM", "TestSupport"]),
-    .testTarget(name: "ONNXTests", dependencies: ["ONNX"], exclude: ["Fixtures"]),
+    .testTarget(name: "ONNXTests", dependencies: ["ONNX", "FixedPoint"], exclude: ["Fixtures"]),
     // The Swift API, and the C ABI and Python module run the way their users run them.
     .testTarget(name: "LibraryTests", dependencies: ["DSE", "TestSupport"], exclude: ["C"]),
   ],

@@ -202,10 +202,10 @@ struct ONNXGraphImporter {
         fold(.scale(scale), into: first)
       }
       try define(Array(node.output.prefix(1)), .feature(first), fail)
-    case "Relu", "LeakyRelu", "Clip":
+    case "Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish":
       attachActivation(context, first)
       try define(node.output, .feature(first), fail)
-    case "Sigmoid", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax", "Dropout", "Identity", "LRN", "Cast", "Mul",
+    case "Softmax", "LogSoftmax", "Dropout", "Identity", "LRN", "Cast", "Mul",
       "Div", "Sub", "Tanh", "Elu", "PRelu", "Selu", "Exp", "Neg", "QuantizeLinear", "DequantizeLinear":
       // Element-wise on the producer's output as it is written: no DRAM traffic of its own.
       try define(Array(node.output.prefix(1)), .feature(first), fail)
@@ -273,14 +273,23 @@ struct ONNXGraphImporter {
     }
   }
 
-  /// Relu, Clip(0, 6) and LeakyRelu become the activation of the layer that made their input,
+  /// Relu, Clip(0, 6) or Clip(0, inf), LeakyRelu(0.1), Sigmoid, HardSwish
+  /// and HardSigmoid(alpha 1/6, beta 0.5) become the activation of the layer that made their input,
   /// when that layer has none yet and nothing else reads its output before the activation;
   /// otherwise they are modelled as pass-throughs, with a warning.
   mutating func attachActivation(_ c: ONNXNodeContext, _ x: ONNXFeature) {
     var activation: Activation?
     switch c.node.opType {
     case "Relu": activation = .relu
-    case "LeakyRelu": activation = .leaky
+    case "LeakyRelu":
+      // Darknet's slope; PyTorch's and ONNX's default (0.01) is another function.
+      if abs((c.attributes.float("alpha") ?? 0.01) - 0.1) < 1e-6 { activation = .leaky }
+    case "Sigmoid": activation = .sigmoid
+    case "HardSwish": activation = .hardswish
+    case "HardSigmoid":
+      // PyTorch's Hardsigmoid; Keras's (alpha 0.2, ONNX's default) is another function.
+      let alpha = c.attributes.float("alpha") ?? 0.2, beta = c.attributes.float("beta") ?? 0.5
+      if abs(alpha - 1.0 / 6) < 1e-6 && beta == 0.5 { activation = .hardsigmoid }
     default:  // Clip: bounds as attributes (before opset 11) or constant inputs
       let low = c.attributes.float("min") ?? c.constantValues(at: 1)?.first ?? -.infinity
       let high = c.attributes.float("max") ?? c.constantValues(at: 2)?.first ?? .infinity

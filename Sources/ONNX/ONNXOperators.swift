@@ -54,8 +54,12 @@ extension ONNXGraphImporter {
     }
     let height = size(x.dims[2], padding.top, padding.bottom, kernel.height, stride.height)
     let width = size(x.dims[3], padding.left, padding.right, kernel.width, stride.width)
+    // ONNX does not count padding unless told to; without padding both divide alike, and the
+    // layer keeps dse's default.
+    let countsPadding = (c.attributes.int("count_include_pad") ?? 0) == 1 || padding.isZero
     let pooling = Pooling(
-      kind: c.node.opType == "MaxPool" ? .max : .average, kernel: kernel, stride: stride, padding: padding, ceilMode: ceil)
+      kind: c.node.opType == "MaxPool" ? .max : .average, kernel: kernel, stride: stride, padding: padding, ceilMode: ceil,
+      countsPadding: countsPadding)
     try addLayer(c, .pooling(pooling), inputs: [x.source], dims: [1, x.dims[1], height, width], fail)
   }
 
@@ -112,7 +116,8 @@ extension ONNXGraphImporter {
     let hasBias = c.node.opType == "Gemm" && c.inputs.count > 2 && c.inputs[2] != nil
     try addLayer(c, .fullyConnected(FullyConnected(outputFeatures: n, hasBias: hasBias)), inputs: [x.source], dims: [1, n], fail)
     recipes[layers[layers.count - 1].name] = ONNXParameterRecipe(
-      weight: weight, transpose: !transposed, bias: hasBias ? c.constant(at: 2) : nil)
+      weight: weight, transpose: !transposed, bias: hasBias ? c.constant(at: 2) : nil,
+      weightScale: Float(c.attributes.float("alpha") ?? 1), biasScale: Float(c.attributes.float("beta") ?? 1))
   }
 
   mutating func upsample(

@@ -25,6 +25,9 @@ struct ONNXParameterRecipe: Sendable {
   var weight: ONNXConstant
   var transpose: Bool
   var bias: ONNXConstant?
+  /// Gemm's alpha and beta: Y = alpha * A * B + beta * C.
+  var weightScale: Float = 1
+  var biasScale: Float = 1
   var foldings: [Folding] = []
 
   /// The parameters, for a layer of `outputs` channels or features.
@@ -59,6 +62,8 @@ struct ONNXParameterRecipe: Sendable {
       weights = transposed
     }
     var bias = try bias.map { b throws(ONNXError) in try perChannel(b, "bias") } ?? Array(repeating: 0, count: outputs)
+    if weightScale != 1 { weights = weights.map { $0 * weightScale } }
+    if biasScale != 1 { bias = bias.map { $0 * biasScale } }
     for folding in foldings {
       var scale = [Float](repeating: 1, count: outputs)
       var shift = [Float](repeating: 0, count: outputs)

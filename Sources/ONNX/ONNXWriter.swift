@@ -2,12 +2,13 @@ import Foundation
 import Networks
 import SwiftProtobuf
 
-/// Writes a network as an ONNX model (opset 13, IR 8) that other tools read (onnxruntime, Stream,
-/// ZigZag), and that `ONNXReader` reads back to the same layers.
+/// Writes a network as an ONNX model (opset 13, or 14 when it has a hard swish; IR 8) that other
+/// tools read (onnxruntime, Stream, ZigZag), and that `ONNXReader` reads back to the same layers.
 ///
 /// Layers become `Conv` (with `group`), `MaxPool` / `AveragePool`, `GlobalAveragePool`, `Add` or
 /// `Sum`, `Concat`, `Resize` (nearest, integer scales) and `Flatten` + `Gemm`; activations become
-/// `Relu`, `Clip(0, 6)` and `LeakyRelu(0.1)` nodes after their layer. Bit widths are not
+/// `Relu`, `Clip(0, 6)`, `LeakyRelu(0.1)`, `Sigmoid`, `HardSigmoid(1/6, 0.5)` and `HardSwish`
+/// nodes after their layer. Bit widths are not
 /// carried (ONNX tensors here are float). Weights are seeded floats, or, with `.shapeOnly`,
 /// `ConstantOfShape` nodes of zeros over a shape initializer, as the ONNX model zoo's light
 /// graphs do, so that a model of any size stays a few KB.
@@ -39,7 +40,8 @@ public enum ONNXWriter {
     model.irVersion = 8
     model.producerName = "dse"
     var opset = Onnx_OperatorSetIdProto()
-    opset.version = 13
+    // HardSwish came with opset 14; other networks keep 13, which more tools read.
+    opset.version = analysis.layers.contains { $0.layer.activation == .hardswish } ? 14 : 13
     model.opsetImport = [opset]
     model.graph = builder.graph
     do {
@@ -106,6 +108,7 @@ public enum ONNXWriter {
           Self.ints("pads", [pooling.padding.top, pooling.padding.left, pooling.padding.bottom, pooling.padding.right]),
           Self.int("ceil_mode", pooling.ceilMode ? 1 : 0),
         ]
+        if pooling.kind == .average { node.attribute.append(Self.int("count_include_pad", pooling.countsPadding ? 1 : 0)) }
         graph.node.append(node)
       case .globalAveragePool:
         graph.node.append(Self.node("GlobalAveragePool", name, inputs))
@@ -123,27 +126,27 @@ public enum ONNXWriter {
         graph.node.append(node)
       }
       tensors[name] = name
+      let activated = "\(name).\(layer.layer.activation.rawValue)"
       switch layer.layer.activation {
-      case .linear: break
-      case .relu:
-        graph.node.append(Self.node("Relu", "\(name).relu", [name], output: "\(name).relu"))
-        tensors[name] = "\(name).relu"
+      case .linear: return
+      case .relu: graph.node.append(Self.node("Relu", activated, [name], output: activated))
       case .relu6:
         let (low, high) = ("\(name).clip_min", "\(name).clip_max")
         graph.initializer.append(Self.floats(low, [0], scalar: true))
         graph.initializer.append(Self.floats(high, [6], scalar: true))
-        graph.node.append(Self.node("Clip", "\(name).relu6", [name, low, high], output: "\(name).relu6"))
-        tensors[name] = "\(name).relu6"
+        graph.node.append(Self.node("Clip", activated, [name, low, high], output: activated))
       case .leaky:
-        var node = Self.node("LeakyRelu", "\(name).leaky", [name], output: "\(name).leaky")
-        var alpha = Onnx_AttributeProto()
-        alpha.name = "alpha"
-        alpha.type = .float
-        alpha.f = 0.1
-        node.attribute = [alpha]
+        var node = Self.node("LeakyRelu", activated, [name], output: activated)
+        node.attribute = [Self.float("alpha", 0.1)]
         graph.node.append(node)
-        tensors[name] = "\(name).leaky"
+      case .sigmoid: graph.node.append(Self.node("Sigmoid", activated, [name], output: activated))
+      case .hardsigmoid:
+        var node = Self.node("HardSigmoid", activated, [name], output: activated)
+        node.attribute = [Self.float("alpha", 1.0 / 6), Self.float("beta", 0.5)]
+        graph.node.append(node)
+      case .hardswish: graph.node.append(Self.node("HardSwish", activated, [name], output: activated))
       }
+      tensors[name] = activated
     }
 
     /// A weight tensor named `name` of `dims`: seeded floats, or `ConstantOfShape` over its shape.
@@ -200,6 +203,14 @@ public enum ONNXWriter {
       attribute.name = name
       attribute.type = .int
       attribute.i = Int64(value)
+      return attribute
+    }
+
+    static func float(_ name: String, _ value: Float) -> Onnx_AttributeProto {
+      var attribute = Onnx_AttributeProto()
+      attribute.name = name
+      attribute.type = .float
+      attribute.f = value
       return attribute
     }
 

@@ -6,7 +6,7 @@ import Testing
 /// Every integer kernel, run untiled, against the naive float-then-round oracles of
 /// `KernelFixture` on random small shapes, strides, asymmetric paddings, groups and formats.
 @Suite struct KernelDefinitionTests {
-  static let activations: [Activation] = [.linear, .relu, .relu6, .leaky]
+  static let activations = Activation.allCases
 
   /// A random convolution layer: groups (including depthwise), kernel 1-3 per axis, stride 1-3,
   /// padding 0 to kernel-1 per side (the most a network may have), channels and sizes small.
@@ -102,7 +102,7 @@ import Testing
           top: Int.random(in: 0..<kernel.height, using: &g), left: Int.random(in: 0..<kernel.width, using: &g),
           bottom: Int.random(in: 0...min(1, kernel.height - 1), using: &g),
           right: Int.random(in: 0...min(1, kernel.width - 1), using: &g)),
-        ceilMode: Bool.random(using: &g))
+        ceilMode: Bool.random(using: &g), countsPadding: Bool.random(using: &g))
       let layer = try KernelFixture.layer(
         .pooling(pooling), inputs: [shape], activation: Self.activations.randomElement(using: &g) ?? .linear)
       var q = Self.randomQuantization(layer, using: &g)
@@ -155,16 +155,14 @@ import Testing
 
       let add = try KernelFixture.layer(.add, inputs: Array(repeating: shape, count: count), activation: activation)
       let sums = (0..<blocks[0].values.count).map { i in
-        KernelFixture.round(
-          KernelFixture.activate(
-            zip(blocks, formats).map { KernelFixture.real($0.values[i], $1.fractionBits) }.reduce(0, +), activation),
-          to: output)
+        KernelFixture.finish(
+          zip(blocks, formats).map { KernelFixture.real($0.values[i], $1.fractionBits) }.reduce(0, +), activation, to: output)
       }
       #expect(IntegerLayer.run(add, inputs: blocks, quantization: quantization(formats)).values == sums)
 
       let concat = try KernelFixture.layer(.concat, inputs: shapes, activation: activation)
       let joined = zip(concatBlocks, formats).flatMap { block, format in
-        block.values.map { KernelFixture.round(KernelFixture.activate(KernelFixture.real($0, format.fractionBits), activation), to: output) }
+        block.values.map { KernelFixture.finish(KernelFixture.real($0, format.fractionBits), activation, to: output) }
       }
       #expect(IntegerLayer.run(concat, inputs: concatBlocks, quantization: quantization(formats)).values == joined)
 
@@ -175,7 +173,7 @@ import Testing
         for y in 0..<(shape.height * factor) {
           for x in 0..<(shape.width * factor) {
             let value = KernelFixture.real(blocks[0][c, y / factor, x / factor], formats[0].fractionBits)
-            upsampled.append(KernelFixture.round(KernelFixture.activate(value, activation), to: output))
+            upsampled.append(KernelFixture.finish(value, activation, to: output))
           }
         }
       }

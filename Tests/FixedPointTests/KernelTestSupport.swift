@@ -38,6 +38,20 @@ enum KernelFixture {
     case .relu: return max(value, 0)
     case .relu6: return min(max(value, 0), 6)
     case .leaky: return value < 0 ? value * 6554 / 65536 : value
+    case .sigmoid: return 1 / (1 + Foundation.exp(-value))
+    case .hardsigmoid: return min(max(value + 3, 0), 6) / 6
+    case .hardswish: return value * min(max(value + 3, 0), 6) / 6
+    }
+  }
+
+  /// A layer's stored output for the real pre-activation `value`, as documented: the piecewise-
+  /// linear activations are rounded once; sigmoid, hard sigmoid and hard swish apply to the value
+  /// first rounded into the output format, as hardware applies them after requantization.
+  static func finish(_ value: Double, _ activation: Activation, to output: QFormat) -> Int32 {
+    switch activation {
+    case .linear, .relu, .relu6, .leaky: return round(activate(value, activation), to: output)
+    case .sigmoid, .hardsigmoid, .hardswish:
+      return round(activate(real(round(value, to: output), output.fractionBits), activation), to: output)
     }
   }
 
@@ -69,7 +83,7 @@ enum KernelFixture {
               }
             }
           }
-          result.append(round(activate(sum, activation), to: output))
+          result.append(finish(sum, activation, to: output))
         }
       }
     }
@@ -77,11 +91,14 @@ enum KernelFixture {
   }
 
   /// Max or average pooling from the definition; the average divides by the window clipped to
-  /// the padded input (PyTorch's count_include_pad=True).
+  /// the padded input (PyTorch's count_include_pad=True), or to the input when the layer says the
+  /// padding does not count.
   static func naivePooling(
     _ layer: LayerAnalysis, input: IntegerBlock, inputFormat: QFormat, output: QFormat, activation: Activation, maximum: Bool
   ) -> [Int32] {
     let inShape = layer.inputShape, outShape = layer.outputShape
+    var countsPadding = true
+    if case .pooling(let pooling) = layer.layer.operation { countsPadding = pooling.countsPadding }
     var result: [Int32] = []
     for c in 0..<outShape.channels {
       for y in 0..<outShape.height {
@@ -99,8 +116,11 @@ enum KernelFixture {
               sum += value
             }
           }
-          let value = maximum ? (best == -.infinity ? 0 : best) : sum / Double((bottom - top) * (right - left))
-          result.append(round(activate(value, activation), to: output))
+          let inside =
+            max(0, min(bottom, inShape.height) - max(top, 0)) * max(0, min(right, inShape.width) - max(left, 0))
+          let divisor = countsPadding ? (bottom - top) * (right - left) : inside
+          let value = maximum ? (best == -.infinity ? 0 : best) : sum / Double(max(divisor, 1))
+          result.append(finish(value, activation, to: output))
         }
       }
     }

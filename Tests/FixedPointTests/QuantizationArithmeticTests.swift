@@ -93,4 +93,39 @@ import Testing
     #expect(wide.apply(-5000) == -32768)
     #expect(wide.apply(-7) == -56)
   }
+
+  /// Sigmoid, hard sigmoid and hard swish apply to the value rounded into the output format, then
+  /// round once more; figures worked by hand from the real functions.
+  @Test func requantizerAppliesTheSmoothActivationsAfterRounding() {
+    func apply(_ activation: Activation, _ value: Int64, shift: Int = 0, fraction: Int, bits: Int = 8) -> Int32 {
+      Requantizer(shift: shift, output: QFormat(bits: bits, fractionBits: fraction), activation: activation).apply(value)
+    }
+    // x = 1 and -1 at 4 fraction bits (16 per unit).
+    #expect(apply(.hardswish, 16, fraction: 4) == 11)  // 1 * 4 / 6 = 0.667 -> 10.67
+    #expect(apply(.hardsigmoid, 16, fraction: 4) == 11)  // 4 / 6 -> 10.67
+    #expect(apply(.sigmoid, 16, fraction: 4) == 12)  // 0.7311 -> 11.70
+    #expect(apply(.hardswish, -16, fraction: 4) == -5)  // -1 * 2 / 6 -> -5.33
+    #expect(apply(.hardsigmoid, -16, fraction: 4) == 5)  // 2 / 6 -> 5.33
+    #expect(apply(.sigmoid, -16, fraction: 4) == 4)  // 0.2689 -> 4.30
+    // Outside [-3, 3]: hard swish is x or 0, hard sigmoid 1 or 0, also when saturating.
+    #expect(apply(.hardswish, 64, fraction: 4) == 64)
+    #expect(apply(.hardswish, 5000, fraction: 4) == 127)
+    #expect(apply(.hardswish, -64, fraction: 4) == 0)
+    #expect(apply(.hardsigmoid, 64, fraction: 4) == 16)
+    #expect(apply(.hardsigmoid, -64, fraction: 4) == 0)
+    // A tie: x = -1.5 at 2 fraction bits, hard swish -1.5 * 1.5 / 6 = -0.375 = -1.5 steps -> -1.
+    #expect(apply(.hardswish, -6, fraction: 2) == -1)
+    // x = -0.75: -0.75 * 2.25 / 6 = -0.28125 = -1.125 steps -> -1.
+    #expect(apply(.hardswish, -3, fraction: 2) == -1)
+    // Hard sigmoid tie: x = -1.5 at 1 fraction bit (3 steps), 1.5 / 6 = 0.25 = 0.5 steps -> 1.
+    #expect(apply(.hardsigmoid, -3, fraction: 1) == 1)
+    // Negative fractions: one step is 2. x = 2: hard swish 2 * 5 / 6 = 1.667 = 0.83 steps -> 1.
+    #expect(apply(.hardswish, 1, fraction: -1) == 1)
+    #expect(apply(.hardsigmoid, 0, fraction: -1) == 0)  // 0.5 = 0.25 steps
+    // The first rounding: 37 at 3 more fraction bits is 4.625 -> 5 steps (x = 0.3125), then
+    // hard swish 0.3125 * 3.3125 / 6 = 0.1725 = 2.76 steps -> 3.
+    #expect(apply(.hardswish, 37, shift: 3, fraction: 4) == 3)
+    // Wide formats keep exact products: 32 bits, 30 fraction bits, x = 1.
+    #expect(apply(.hardswish, 1 << 30, fraction: 30, bits: 32) == Int32((Double(1 << 30) * 4 / 6).rounded()))
+  }
 }

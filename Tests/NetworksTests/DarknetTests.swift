@@ -272,11 +272,19 @@ private func shapesByName(_ analysis: NetworkAnalysis) -> [String: TensorShape] 
     #expect(error.message.contains("leaky"))
   }
 
-  @Test func missingActivationIsDarknetsLogisticAndAnError() throws {
-    let error = try #require(networkError { _ = try readCfg("[convolutional]\nfilters=4\n") })
-    #expect(error.location?.line == 5)
+  @Test func missingActivationIsDarknetsLogistic() throws {
+    let network = try readCfg("[convolutional]\nfilters=4\n")
+    #expect(network.layers.first?.activation == .sigmoid)
+    #expect(try readCfg("[convolutional]\nfilters=4\nactivation=logistic\n").layers.first?.activation == .sigmoid)
+  }
+
+  @Test func sigmoidIsWrittenAsLogisticAndTheHardFunctionsAreRefused() throws {
+    var network = try readCfg("[convolutional]\nfilters=4\nactivation=logistic\n")
+    #expect(try DarknetCfg.write(network).contains("activation=logistic"))
+    network.layers[0].activation = .hardswish
+    let error = try #require(networkError { _ = try DarknetCfg.write(network) })
     #expect(error.field == "activation")
-    #expect(error.message.contains("logistic"))
+    #expect(error.message.contains("hardswish"))
   }
 
   @Test func padOneWinsOverExplicitPaddingAsInDarknet() throws {

@@ -21,8 +21,8 @@ import Testing
   }()
 
   static let models = [
-    "auto_pad", "bn_shuffle_squeeze", "clip_attributes", "clip_inputs", "constants_and_resize", "qdq", "torch_flatten",
-    "upsample9",
+    "activations_and_scales", "auto_pad", "bn_shuffle_squeeze", "clip_attributes", "clip_inputs", "constants_and_resize",
+    "qdq", "torch_flatten", "unattached_activations", "upsample9",
   ]
 
   static func analysis(_ model: String) throws -> NetworkAnalysis {
@@ -53,8 +53,25 @@ import Testing
     let flatten = try Self.analysis("torch_flatten")
     #expect(flatten.layers[1].biasCount == 10, "MatMul + Add is a fully connected layer with a bias")
     #expect(flatten.layers[0].biasCount == 4 && flatten.layers[0].layer.activation == .relu, "batch norm folded, relu attached")
+    let smooth = try Self.analysis("activations_and_scales")
+    #expect(smooth.layers.map(\.layer.activation) == [.hardswish, .sigmoid, .hardsigmoid, .linear, .linear, .linear])
+    if case .pooling(let pooling) = smooth.layers[3].layer.operation {
+      #expect(!pooling.countsPadding, "ONNX's default count_include_pad is 0")
+    } else {
+      Issue.record("layer 3 is not a pooling")
+    }
     // The batch of -1 is one image.
     #expect(try Self.analysis("constants_and_resize").network.inputs[0].shape == TensorShape(channels: 3, height: 8, width: 8))
+  }
+
+  /// Keras's hard sigmoid and PyTorch's default leaky ReLU (slope 0.01) are not dse's functions:
+  /// the layers keep no activation, and the warnings name both nodes.
+  @Test func otherActivationFunctionsArePassThroughsWithWarnings() throws {
+    let imported = try ONNXReader.read(file: Self.folder.appendingPathComponent("unattached_activations.onnx").path)
+    #expect(imported.network.layers.map(\.activation) == [.linear, .linear])
+    #expect(imported.warnings.count == 2)
+    #expect(imported.warnings.contains { $0.contains("keras_hsigmoid") && $0.contains("HardSigmoid") })
+    #expect(imported.warnings.contains { $0.contains("torch_leaky") && $0.contains("LeakyRelu") })
   }
 
   /// A QDQ model: int8 weights with per-channel scales and zero points, and float weights

@@ -56,4 +56,21 @@ import Testing
     #expect(first.count > 1_235_496 * 4 && first.count < 1_235_496 * 4 + 100_000)
     #expect(Self.rows(try ONNXReader.read(data: first, name: "s.onnx").network.analyze()) == Self.rows(original))
   }
+
+  /// The smooth activations and an average pooling whose padding does not count survive ONNX
+  /// and YAML round trips: the same layers, operations and activations.
+  @Test func smoothActivationsAndUncountedPaddingRoundTrip() throws {
+    let model = ONNXQuirkTests.folder.appendingPathComponent("activations_and_scales.onnx").path
+    let network = try ONNXReader.read(file: model).network
+    let back = try ONNXReader.read(data: try ONNXWriter.data(network.analyze(), weights: .shapeOnly), name: "a.onnx")
+    #expect(back.warnings.isEmpty)
+    #expect(back.network.layers.map(\.operation) == network.layers.map(\.operation))
+    #expect(back.network.layers.map(\.activation) == network.layers.map(\.activation))
+    let yaml = FileManager.default.temporaryDirectory.appendingPathComponent("dse-smooth-\(getpid()).yaml").path
+    defer { try? FileManager.default.removeItem(atPath: yaml) }
+    try NetworkFormat.save(network, to: yaml)
+    let reread = try NetworkFormat.load(path: yaml)
+    #expect(reread.layers.map(\.operation) == network.layers.map(\.operation))
+    #expect(reread.layers.map(\.activation) == network.layers.map(\.activation))
+  }
 }

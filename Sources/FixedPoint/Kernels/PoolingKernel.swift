@@ -7,10 +7,11 @@ import Networks
 /// (pooling keeps channels: output channel c reads input channel c; use `groups` = channels).
 ///
 /// - Max: the largest input in the window; padding is ignored (never wins), as in PyTorch and
-///   Darknet; a window entirely in padding gives 0. The maximum (input format) is requantized.
+///   Darknet; a window entirely in padding has maximum 0. The maximum (input format) is requantized.
 /// - Average: the sum over the window divided by the window **clipped to the padded input**:
 ///   padding counts as zeros, the ceil-mode overhang beyond the padding does not. This is PyTorch's
-///   `count_include_pad=True` default. The integer version sums in 64 bits and divides with one
+///   `count_include_pad=True` default; with `countsPadding` false (ONNX's default) the divisor is
+///   the window clipped to the input. The integer version sums in 64 bits and divides with one
 ///   rounding (half up) into the output format (`Requantizer.apply(_:dividedBy:)`).
 /// - Global average pooling is average pooling with the whole input as window (what shape
 ///   inference records for it), so the divisor is H * W.
@@ -25,7 +26,7 @@ package enum PoolingKernel {
       for y in rows {
         for x in columns { best = max(best, input[channel, y, x]) }
       }
-      output[channel, row, column] = rows.isEmpty || columns.isEmpty ? 0 : requantizer.apply(Int64(best))
+      output[channel, row, column] = requantizer.apply(rows.isEmpty || columns.isEmpty ? 0 : Int64(best))
     }
   }
 
@@ -56,7 +57,7 @@ package enum PoolingKernel {
       for y in rows {
         for x in columns { best = max(best, input[channel, y, x]) }
       }
-      output[channel, row, column] = rows.isEmpty || columns.isEmpty ? 0 : activation.apply(best)
+      output[channel, row, column] = activation.apply(rows.isEmpty || columns.isEmpty ? 0 : best)
     }
   }
 
@@ -84,7 +85,8 @@ package enum PoolingKernel {
   }
 
   /// Calls `body` once per output element of `region` with its window's input rows and columns
-  /// (inside the tensor) and its average-pooling divisor (the window clipped to the padded input).
+  /// (inside the tensor) and its average-pooling divisor (the window clipped to the padded input,
+  /// or to the input when the padding does not count).
   @inline(__always)
   private static func forEachWindow(
     _ geometry: WindowGeometry, _ region: TensorRegion,
@@ -102,7 +104,8 @@ package enum PoolingKernel {
           let right = left + geometry.kernel.width
           let columns = max(left, 0)..<max(max(left, 0), min(right, input.width))
           let paddedColumns = min(right, input.width + padding.right) - max(left, -padding.left)
-          body(channel, row, column, rows, columns, max(1, paddedRows * paddedColumns))
+          let divisor = geometry.countsPadding ? paddedRows * paddedColumns : rows.count * columns.count
+          body(channel, row, column, rows, columns, max(1, divisor))
         }
       }
     }

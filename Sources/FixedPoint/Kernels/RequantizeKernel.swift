@@ -1,3 +1,4 @@
+import Foundation
 import Networks
 
 /// Finishes complete accumulators of a convolution or FC layer: output = saturate(activation(
@@ -53,6 +54,9 @@ extension Activation {
     case .relu: return max(value, 0)
     case .relu6: return min(max(value, 0), 6)
     case .leaky: return value < 0 ? value * 0.1 : value
+    case .sigmoid: return 1 / (1 + exp(-value))
+    case .hardsigmoid: return min(max(value + 3, 0), 6) / 6
+    case .hardswish: return value * min(max(value + 3, 0), 6) / 6
     }
   }
 }

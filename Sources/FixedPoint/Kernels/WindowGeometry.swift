@@ -14,9 +14,12 @@ package struct WindowGeometry: Hashable, Sendable {
   package var padding: Padding
   /// Channel groups: output channel o reads input channels of group o / (output channels / groups).
   package var groups: Int
+  /// Average pooling's divisor counts the padding inside the window (`Pooling.countsPadding`).
+  package var countsPadding: Bool
 
   package init(
-    input: TensorShape, output: TensorShape, kernel: Extent2D, stride: Extent2D, padding: Padding, groups: Int = 1
+    input: TensorShape, output: TensorShape, kernel: Extent2D, stride: Extent2D, padding: Padding, groups: Int = 1,
+    countsPadding: Bool = true
   ) {
     precondition(groups >= 1 && input.channels % groups == 0 && output.channels % groups == 0, "bad groups \(groups)")
     self.input = input
@@ -25,13 +28,18 @@ package struct WindowGeometry: Hashable, Sendable {
     self.stride = stride
     self.padding = padding
     self.groups = groups
+    self.countsPadding = countsPadding
   }
 
   /// The geometry shape inference gave a layer.
   package init(_ layer: LayerAnalysis) {
     self.init(
       input: layer.inputShape, output: layer.outputShape, kernel: layer.kernel, stride: layer.stride,
-      padding: layer.padding, groups: layer.groups)
+      padding: layer.padding, groups: layer.groups, countsPadding: Self.countsPadding(layer.layer))
+  }
+
+  private static func countsPadding(_ layer: Layer) -> Bool {
+    if case .pooling(let pooling) = layer.operation { pooling.countsPadding } else { true }
   }
 
   package var inputChannelsPerGroup: Int { input.channels / groups }

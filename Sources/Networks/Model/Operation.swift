@@ -110,12 +110,34 @@ public struct Pooling: Hashable, Sendable, Codable {
   /// Round the output size up instead of down, as PyTorch's `ceil_mode=True`
   /// (a window must still start inside the input or its leading padding).
   public var ceilMode: Bool
+  /// Average pooling divides by the window clipped to the padded input (true: padding counts as
+  /// zeros, PyTorch's `count_include_pad=True` default) or to the input alone (false: ONNX's
+  /// default, TensorFlow's SAME pooling). Max pooling ignores it. Either way a ceil-mode window's
+  /// overhang past the padding is not counted.
+  public var countsPadding: Bool
 
-  public init(kind: Kind, kernel: Extent2D, stride: Extent2D, padding: Padding = .zero, ceilMode: Bool = false) {
+  public init(
+    kind: Kind, kernel: Extent2D, stride: Extent2D, padding: Padding = .zero, ceilMode: Bool = false,
+    countsPadding: Bool = true
+  ) {
     self.kind = kind
     self.kernel = kernel
     self.stride = stride
     self.padding = padding
     self.ceilMode = ceilMode
+    self.countsPadding = countsPadding
+  }
+
+  private enum CodingKeys: String, CodingKey { case kind, kernel, stride, padding, ceilMode, countsPadding }
+
+  /// Decodes a pooling; `countsPadding` may be absent (files written before it existed): true.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      kind: try container.decode(Kind.self, forKey: .kind), kernel: try container.decode(Extent2D.self, forKey: .kernel),
+      stride: try container.decode(Extent2D.self, forKey: .stride),
+      padding: try container.decode(Padding.self, forKey: .padding),
+      ceilMode: try container.decode(Bool.self, forKey: .ceilMode),
+      countsPadding: try container.decodeIfPresent(Bool.self, forKey: .countsPadding) ?? true)
   }
 }

@@ -249,6 +249,43 @@ quirk_layers["bn_shuffle_squeeze"] = save("bn_shuffle_squeeze", [
     ints("split", [1, 2, 4, 16, 16]), ints("merge", [1, 8, 16, 16]),
     numpy_helper.from_array(numpy.random.default_rng(13).uniform(-0.1, 0.1, (8, 4, 3, 3)).astype(numpy.float16), "w16"),
     ints("squeeze_axes", [2, 3]), floats("fc_w", (5, 8), 14), floats("fc_b", (5,), 15)])
+# The smooth activations (opset 14 for HardSwish): HardSwish, Sigmoid and PyTorch's HardSigmoid
+# attach to their convolution. An AveragePool with padding and ONNX's default count_include_pad
+# (0); a Gemm with alpha and beta. onnx's reference evaluator runs it on a seeded image:
+# quirks/activations_and_scales-outputs.json holds the image and the outputs of every layer.
+activation_nodes = [
+    helper.make_node("Conv", ["image", "w1"], ["a0"], name="conv1", pads=[1, 1, 1, 1]),
+    helper.make_node("HardSwish", ["a0"], ["a"], name="hswish"),
+    helper.make_node("Conv", ["a", "w2", "b2"], ["b0"], name="conv2"),
+    helper.make_node("Sigmoid", ["b0"], ["b"], name="sigmoid"),
+    helper.make_node("Conv", ["b", "w3"], ["c0"], name="conv3"),
+    helper.make_node("HardSigmoid", ["c0"], ["c"], name="torch_hsigmoid", alpha=1.0 / 6, beta=0.5),
+    helper.make_node("AveragePool", ["c"], ["p"], name="pool", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+    helper.make_node("GlobalAveragePool", ["p"], ["g"], name="gap"),
+    helper.make_node("Flatten", ["g"], ["f"], name="flatten"),
+    helper.make_node("Gemm", ["f", "fc_w", "fc_b"], ["y"], name="classifier", transB=1, alpha=0.5, beta=2.0),
+]
+quirk_layers["activations_and_scales"] = save("activations_and_scales", activation_nodes, [image(dims=(1, 3, 8, 8))], [
+    floats("w1", (6, 3, 3, 3), 20), floats("w2", (6, 6, 1, 1), 21), floats("b2", (6,), 22),
+    floats("w3", (6, 6, 1, 1), 23), floats("fc_w", (4, 6), 26), floats("fc_b", (4,), 27)], opset=14)
+from onnx.reference import ReferenceEvaluator
+activation_image = numpy.random.default_rng(28).uniform(-4, 4, (1, 3, 8, 8)).astype(numpy.float32)
+evaluator = ReferenceEvaluator(os.path.join(quirks, "activations_and_scales.onnx"))
+layer_tensors = {"conv1": "a", "conv2": "b", "conv3": "c", "pool": "p", "gap": "g", "classifier": "y"}
+results = evaluator.run(list(layer_tensors.values()), {"image": activation_image})
+with open(os.path.join(quirks, "activations_and_scales-outputs.json"), "w") as file:
+    json.dump({"image": [float(x) for x in activation_image.flatten()],
+               "outputs": {layer: [float(x) for x in result.flatten()]
+                           for layer, result in zip(layer_tensors, results)}}, file, sort_keys=True)
+    file.write("\n")
+# Keras's HardSigmoid (alpha 0.2, ONNX's default) and PyTorch's default LeakyRelu (0.01) are
+# functions dse has no form for: pass-throughs with a warning.
+quirk_layers["unattached_activations"] = save("unattached_activations", [
+    helper.make_node("Conv", ["image", "w1"], ["a0"], name="conv1"),
+    helper.make_node("HardSigmoid", ["a0"], ["a"], name="keras_hsigmoid"),
+    helper.make_node("Conv", ["a", "w2"], ["b0"], name="conv2"),
+    helper.make_node("LeakyRelu", ["b0"], ["b"], name="torch_leaky"),
+], [image(dims=(1, 3, 8, 8))], [floats("w1", (6, 3, 1, 1), 29), floats("w2", (6, 6, 1, 1), 30)])
 with open(os.path.join(quirks, "expected.json"), "w") as file:
     json.dump(quirk_layers, file, indent=1, sort_keys=True)
     file.write("\n")

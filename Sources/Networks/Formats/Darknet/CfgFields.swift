@@ -83,7 +83,7 @@ struct CfgFields {
   /// The activation, which Darknet defaults to `logistic` when the key is absent.
   func activation(default fallback: String) throws(NetworkError) -> Activation {
     let name = try string("activation") ?? fallback
-    guard let activation = Activation(rawValue: name.lowercased()) else {
+    guard let activation = Activation(name: name) else {
       let accepted = Activation.allCases.map(\.rawValue).joined(separator: ", ")
       let defaulted = entry("activation") == nil ? " (Darknet's default when 'activation' is absent)" : ""
       throw error("unsupported activation \(excerpt(name))\(defaulted); accepted: \(accepted)", field: "activation")

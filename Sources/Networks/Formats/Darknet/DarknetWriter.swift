@@ -67,11 +67,11 @@ struct DarknetWriter {
     case .convolution(let convolution):
       try readSingleInput(layer)
       let body = try convolutionBody(convolution, analysis)
-      emit(layer, "convolutional", body + ["activation=\(layer.activation.rawValue)"])
+      emit(layer, "convolutional", body + ["activation=\(try activationName(layer))"])
     case .fullyConnected(let fc):
       guard fc.hasBias else { throw refusal(layer, "Darknet's [connected] always has a bias", field: "bias") }
       try readSingleInput(layer)
-      emit(layer, "connected", ["output=\(fc.outputFeatures)", "activation=\(layer.activation.rawValue)"])
+      emit(layer, "connected", ["output=\(fc.outputFeatures)", "activation=\(try activationName(layer))"])
     case .pooling(let pooling):
       try requireLinear(layer, "[maxpool]")
       try readSingleInput(layer)
@@ -88,7 +88,7 @@ struct DarknetWriter {
       let other = try shortcutOperand(layer)
       emit(
         layer, "shortcut",
-        ["from=\(try relative(other, layer, field: "inputs"))", "activation=\(layer.activation.rawValue)"])
+        ["from=\(try relative(other, layer, field: "inputs"))", "activation=\(try activationName(layer))"])
     case .concat:
       try requireLinear(layer, "[route]")
       guard layer.inputs.count >= 2 else {
@@ -219,6 +219,18 @@ struct DarknetWriter {
     var body = ["size=\(pooling.kernel.height)", "stride=\(pooling.stride.height)"]
     if total != pooling.kernel.height - 1 { body.append("padding=\(total)") }
     return body
+  }
+
+  /// Darknet's name for the layer's activation; it has none for the hard sigmoid and hard swish.
+  private func activationName(_ layer: Layer) throws(NetworkError) -> String {
+    switch layer.activation {
+    case .linear, .relu, .relu6, .leaky: return layer.activation.rawValue
+    case .sigmoid: return "logistic"
+    case .hardsigmoid, .hardswish:
+      throw refusal(
+        layer, "Darknet has no \(layer.activation.rawValue) activation (it has linear, relu, relu6, leaky and logistic)",
+        field: "activation")
+    }
   }
 
   private func requireLinear(_ layer: Layer, _ section: String) throws(NetworkError) {

@@ -51,9 +51,11 @@ struct LayerSyntax {
       let kernel = try required(fields.extent("kernel"), "kernel", fields, op)
       let pooling = Pooling(
         kind: op == "maxpool" ? .max : .average, kernel: kernel, stride: try fields.extent("stride") ?? kernel,
-        padding: try fields.padding("padding", kernel: kernel) ?? .zero, ceilMode: try fields.bool("ceil") ?? false)
+        padding: try fields.padding("padding", kernel: kernel) ?? .zero, ceilMode: try fields.bool("ceil") ?? false,
+        countsPadding: try fields.bool("count_include_pad") ?? true)
       return LayerSyntax(
-        operation: .pooling(pooling), activation: activation, keys: ["kernel", "stride", "padding", "ceil"],
+        operation: .pooling(pooling), activation: activation,
+        keys: ["kernel", "stride", "padding", "ceil"] + (op == "avgpool" ? ["count_include_pad"] : []),
         readsSeveralInputs: false)
     case "globalavgpool":
       return LayerSyntax(operation: .globalAveragePool, activation: activation, keys: [], readsSeveralInputs: false)

@@ -53,6 +53,7 @@ struct YAMLNetworkWriter {
       if pooling.stride != pooling.kernel { fields.append("stride: \(extent(pooling.stride))") }
       if !pooling.padding.isZero { fields.append("padding: \(padding(pooling.padding))") }
       if pooling.ceilMode { fields.append("ceil: true") }
+      if pooling.kind == .average && !pooling.countsPadding { fields.append("count_include_pad: false") }
       return (pooling.kind == .max ? "maxpool" : "avgpool", fields)
     case .globalAveragePool:
       return ("globalavgpool", [])
