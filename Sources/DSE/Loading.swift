@@ -3,8 +3,11 @@
 public struct NetworkFile: Sendable {
   /// The network as the file describes it (inputs resized when `inputSize` was given).
   public var network: Network
-  /// Nodes of an ONNX model modelled as pass-throughs (empty for the other formats).
+  /// Nodes of an ONNX model skipped as unsupported (empty for the other formats).
   public var warnings: [String]
+  /// For an ONNX model, one line on the element-wise nodes whose values the network run leaves
+  /// out (`ONNXImport.passThroughSummary`); nil when there are none and for the other formats.
+  public var passThroughs: String?
 
   /// Reads `path`. `inputSize` sets every input's height and width (for an ONNX model it also
   /// fills the sizes the model leaves open); `skipUnsupported` models ONNX operators dse does
@@ -18,6 +21,7 @@ public struct NetworkFile: Sendable {
         let imported = try ONNXReader.read(file: path, inputSize: inputSize, skipUnsupported: skipUnsupported)
         network = try imported.network.resizingInputs(to: inputSize)
         warnings = imported.warnings
+        passThroughs = imported.passThroughSummary
       } catch {
         throw DSEError(error, file: path)
       }
@@ -26,6 +30,7 @@ public struct NetworkFile: Sendable {
     do {
       network = try NetworkFormat.load(path: path).resizingInputs(to: inputSize)
       warnings = []
+      passThroughs = nil
     } catch {
       throw DSEError(error, file: path)
     }

@@ -40,7 +40,7 @@ enum SmallNetworks {
       case "upsample": fields += ["op: upsample", "factor: \(g.pick(["2", "3"]))"]
       default: fields.append("op: globalavgpool")
       }
-      if g.chance(0.3) { fields.append("activation: \(g.pick(["relu", "relu6", "leaky", "linear"]))") }
+      if g.chance(0.3) { fields.append("activation: \(g.pick(["relu", "relu6", "leaky", "linear", "sigmoid", "hardsigmoid", "hardswish"]))") }
       if g.chance(0.1) { fields.append("bits: \(g.pick(["1", "2", "4", "16"]))") }
       if g.chance(0.1) { fields.append("bias: false") }
       if g.chance(0.05) { fields.append("repeat: \(g.pick(["2", "3"]))") }
@@ -59,7 +59,7 @@ enum SmallNetworks {
     for _ in 0..<g.int(1...6) {
       switch g.int(0..<7) {
       case 0, 1:
-        text += "[convolutional]\nbatch_normalize=1\nfilters=\(value(&g, ["4", "8", "16"]))\nsize=\(value(&g, ["1", "3"]))\nstride=\(value(&g, ["1", "2"]))\npad=\(value(&g, ["1", "0"]))\nactivation=\(g.pick(["leaky", "linear", "mish", "relu"]))\n"
+        text += "[convolutional]\nbatch_normalize=1\nfilters=\(value(&g, ["4", "8", "16"]))\nsize=\(value(&g, ["1", "3"]))\nstride=\(value(&g, ["1", "2"]))\npad=\(value(&g, ["1", "0"]))\nactivation=\(g.pick(["leaky", "linear", "mish", "relu", "logistic"]))\n"
         if g.chance(0.1) { text += "groups=\(value(&g, ["2"]))\n" }
       case 2: text += "[maxpool]\nsize=\(value(&g, ["2", "3"]))\nstride=\(value(&g, ["1", "2"]))\n"
       case 3: text += "[route]\nlayers=\(g.pick(["-1", "-2", "-1000", "0", "5", "-1,-2", "", "-1,-1,-1,-1", Hostile.number(&g)]))\n"

@@ -50,16 +50,22 @@ struct DSECommand: ParsableCommand {
 }
 
 /// Loads a network file of any format (`NetworkFile`), reporting where it went wrong; an ONNX
-/// reader's warnings go to standard error.
-func loadNetwork(_ path: String, _ options: ModelFileOptions, inputSize: Int? = nil) throws -> Network {
+/// reader's warnings go to standard error, and, for commands that compute values
+/// (`computesValues`), the element-wise nodes the network run leaves out.
+func loadNetwork(_ path: String, _ options: ModelFileOptions, inputSize: Int? = nil, computesValues: Bool = false) throws
+  -> Network
+{
   let file = try NetworkFile(path: path, inputSize: inputSize, skipUnsupported: options.skipUnsupported)
   for warning in file.warnings { progress("\(path): warning: \(warning)") }
+  if computesValues, let passThroughs = file.passThroughs { progress("\(path): warning: \(passThroughs)") }
   return file.network
 }
 
 /// `loadNetwork`, then shapes inferred; errors name the file.
-func loadAnalysis(_ path: String, _ options: ModelFileOptions, inputSize: Int? = nil) throws -> NetworkAnalysis {
-  let network = try loadNetwork(path, options, inputSize: inputSize)
+func loadAnalysis(_ path: String, _ options: ModelFileOptions, inputSize: Int? = nil, computesValues: Bool = false)
+  throws -> NetworkAnalysis
+{
+  let network = try loadNetwork(path, options, inputSize: inputSize, computesValues: computesValues)
   do {
     return try network.analyze()
   } catch {

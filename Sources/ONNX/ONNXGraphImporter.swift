@@ -22,6 +22,10 @@ struct ONNXGraphImporter {
   let inputSize: Int?
   let skipUnsupported: Bool
   var warnings: [String] = []
+  /// Element-wise nodes whose values the network leaves out (`ONNXImport.passThroughs`).
+  var passThroughs: [ONNXPassThrough] = []
+  /// The graph's output tensors.
+  var graphOutputs: Set<String> = []
   /// Where each convolution's and FC layer's parameters come from.
   var recipes: [String: ONNXParameterRecipe] = [:]
 
@@ -65,7 +69,10 @@ struct ONNXGraphImporter {
     for node in graph.node {
       for input in node.input where !input.isEmpty { readers[input, default: 0] += 1 }
     }
-    for output in graph.output { readers[output.name, default: 0] += 1 }
+    for output in graph.output {
+      readers[output.name, default: 0] += 1
+      graphOutputs.insert(output.name)
+    }
     for (index, node) in graph.node.enumerated() {
       try interpret(node, index: index)
     }
@@ -139,7 +146,7 @@ struct ONNXGraphImporter {
       inputs.append(value)
     }
     let attributes = ONNXAttributes(node.attribute) { name in fail("malformed attribute", name) }
-    let context = ONNXNodeContext(node: node, place: place, inputs: inputs, attributes: attributes, opset: opset, file: file)
+    let context = ONNXNodeContext(node: node, index: index, place: place, inputs: inputs, attributes: attributes, opset: opset, file: file)
     if let folded = try ONNXFolding.fold(context) {
       try define(node.output, folded, fail)
       return
@@ -169,9 +176,8 @@ struct ONNXGraphImporter {
         try addLayer(context, .add, inputs: features.map(\.source), dims: first.dims, fail)
       } else {
         // A constant added to a feature map: a bias or a batch-norm shift, folded into its producer.
-        if let shift = context.constant(at: inputs.firstIndex { if case .constant? = $0 { true } else { false } } ?? 1) {
-          fold(.shift(shift), into: first)
-        }
+        let shift = context.constant(at: inputs.firstIndex { if case .constant? = $0 { true } else { false } } ?? 1)
+        fold(shift.map { .shift($0) }, into: first, context)
         try define(node.output, .feature(first), fail)
       }
     case "Concat":
@@ -189,25 +195,33 @@ struct ONNXGraphImporter {
     case "Resize", "Upsample":
       try upsample(context, first, fail)
     case "BatchNormalization":
+      var batchNorm: ONNXParameterRecipe.Folding?
       if let scale = context.constant(at: 1), let shift = context.constant(at: 2), let mean = context.constant(at: 3),
         let variance = context.constant(at: 4)
       {
         let epsilon = attributes.float("epsilon") ?? 1e-5
-        fold(.batchNorm(scale: scale, shift: shift, mean: mean, variance: variance, epsilon: epsilon), into: first)
+        batchNorm = .batchNorm(scale: scale, shift: shift, mean: mean, variance: variance, epsilon: epsilon)
       }
+      fold(batchNorm, into: first, context)
       try define(Array(node.output.prefix(1)), .feature(first), fail)
     case "Mul" where features.count == 1:
       // A constant scale on a layer's output (a batch norm written as Mul and Add) folds into it.
-      if let scale = context.constant(at: inputs.firstIndex { if case .constant? = $0 { true } else { false } } ?? 1) {
-        fold(.scale(scale), into: first)
-      }
+      let scale = context.constant(at: inputs.firstIndex { if case .constant? = $0 { true } else { false } } ?? 1)
+      fold(scale.map { .scale($0) }, into: first, context)
       try define(Array(node.output.prefix(1)), .feature(first), fail)
     case "Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish":
       attachActivation(context, first)
       try define(node.output, .feature(first), fail)
-    case "Softmax", "LogSoftmax", "Dropout", "Identity", "LRN", "Cast", "Mul",
-      "Div", "Sub", "Tanh", "Elu", "PRelu", "Selu", "Exp", "Neg", "QuantizeLinear", "DequantizeLinear":
-      // Element-wise on the producer's output as it is written: no DRAM traffic of its own.
+    case "Dropout", "Identity", "Cast", "QuantizeLinear", "DequantizeLinear":
+      // The same values (at inference; dse quantizes by itself): no DRAM traffic of its own.
+      try define(Array(node.output.prefix(1)), .feature(first), fail)
+    case "Softmax", "LogSoftmax", "LRN", "Mul", "Div", "Sub", "Tanh", "Elu", "PRelu", "Selu", "Exp", "Neg":
+      // Element-wise on the producer's output as it is written: no DRAM traffic of its own, but
+      // other values. A softmax that ends the graph keeps the class order, and goes unremarked.
+      let ending = ["Softmax", "LogSoftmax"].contains(node.opType) && node.output.allSatisfy(graphOutputs.contains)
+      if !ending {
+        passThrough(context, node.opType == "Mul" ? "a product of two feature maps" : "an operator dse computes no values for")
+      }
       try define(Array(node.output.prefix(1)), .feature(first), fail)
     case "Flatten":
       let axis = attributes.int("axis") ?? 1
@@ -251,15 +265,18 @@ struct ONNXGraphImporter {
     try define([output], .feature(ONNXFeature(source: name, dims: dims)), fail)
   }
 
-  /// Folds a bias (a Gemm's C, a batch norm, an Add of a constant) into the layer that made `x`.
   /// Folds a batch norm, a constant shift or a constant scale into the convolution or FC layer
   /// that made `x`: its parameters, and (but for a scale) its bias. Only while nothing else has
-  /// read that layer's output and it has no activation yet; otherwise the node stays an
-  /// element-wise pass-through.
-  mutating func fold(_ folding: ONNXParameterRecipe.Folding, into x: ONNXFeature) {
-    guard let index = layerIndex[x.source], layers[index].activation == .linear, sourceDims[x.source] == x.dims,
+  /// read that layer's output and it has no activation yet; otherwise (or when the node's
+  /// parameters are not constants: `folding` nil) the node stays an element-wise pass-through.
+  mutating func fold(_ folding: ONNXParameterRecipe.Folding?, into x: ONNXFeature, _ c: ONNXNodeContext) {
+    guard let folding else { return passThrough(c, "its parameters are not constants") }
+    guard let index = layerIndex[x.source], recipes[x.source] != nil else {
+      return passThrough(c, "not after a convolution or fully connected layer")
+    }
+    guard layers[index].activation == .linear, sourceDims[x.source] == x.dims,
       !(tensorsOf[x.source] ?? []).contains(where: { (readers[$0] ?? 0) > 1 })
-    else { return }
+    else { return passThrough(c, "after an activation, or its input is read elsewhere too") }
     recipes[x.source]?.foldings.append(folding)
     if case .scale = folding { return }
     switch layers[index].operation {
@@ -297,15 +314,19 @@ struct ONNXGraphImporter {
     }
     let readElsewhere = (tensorsOf[x.source] ?? []).contains { (readers[$0] ?? 0) > 1 }
     guard let activation, let index = layerIndex[x.source], layers[index].activation == .linear, !readElsewhere else {
-      let reason =
+      passThrough(
+        c,
         activation == nil
-          ? "an activation dse has no form for" : readElsewhere
-            ? "its input is read elsewhere too (a pre-activation)" : "its producer has an activation already or is an input"
-      warnings.append(
-        "node \(c.place): not the producer's activation (\(reason)); modelled as a pass-through, which leaves DRAM traffic unchanged")
+          ? "a function dse has no form for" : readElsewhere
+            ? "its input is read elsewhere too, a pre-activation" : "its producer has an activation already or is an input")
       return
     }
     layers[index].activation = activation
+  }
+
+  mutating func passThrough(_ c: ONNXNodeContext, _ reason: String) {
+    passThroughs.append(
+      ONNXPassThrough(node: c.node.name.isEmpty ? "#\(c.index)" : excerpt(c.node.name), opType: c.node.opType, reason: reason))
   }
 
   mutating func define(_ outputs: [String], _ value: ONNXValue, _ fail: (String, String?) -> ONNXError) throws(ONNXError) {

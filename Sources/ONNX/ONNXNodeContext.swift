@@ -51,6 +51,8 @@ struct ONNXAttributes {
 /// its attributes, the model's opset and file.
 struct ONNXNodeContext {
   let node: Onnx_NodeProto
+  /// The node's position in the graph.
+  let index: Int
   let place: String
   let inputs: [ONNXValue?]
   let attributes: ONNXAttributes

@@ -6,12 +6,48 @@ import SwiftProtobuf
 public struct ONNXImport: Sendable {
   /// The layers, inputs and their shapes' sources, as the YAML reader would give them.
   public var network: Network
-  /// Nodes modelled in a way the user should know of (skipped, or an activation dse cannot attach).
+  /// Nodes of operators dse does not know, skipped with `skipUnsupported` (one message each).
   public var warnings: [String]
+  /// Element-wise nodes that change values but are pass-throughs in the network dse runs (an
+  /// activation that cannot attach, a batch norm that cannot fold, `LRN`, `Tanh`, ...). They
+  /// leave DRAM traffic unchanged; `dse quantize` and `dse verify` run the model without them.
+  public var passThroughs: [ONNXPassThrough]
   /// The model file, for errors about its weights.
   var file: String
   /// How each convolution's and FC layer's parameters come out of the model's constants.
   var recipes: [String: ONNXParameterRecipe]
+}
+
+/// An element-wise node whose values the network dse runs leaves out.
+public struct ONNXPassThrough: Sendable, Hashable {
+  /// The node's name, quoted (or `#index` when it has none).
+  public var node: String
+  public var opType: String
+  /// Why it is not part of a layer, e.g. "its input is read elsewhere too (a pre-activation)".
+  public var reason: String
+}
+
+extension ONNXImport {
+  /// One line on the pass-throughs, grouped by operator and reason with up to three node names
+  /// each; nil when there are none.
+  public var passThroughSummary: String? {
+    guard !passThroughs.isEmpty else { return nil }
+    var groups: [(key: String, nodes: [String])] = []
+    for passThrough in passThroughs {
+      let key = "\(passThrough.opType), \(passThrough.reason)"
+      if let index = groups.firstIndex(where: { $0.key == key }) {
+        groups[index].nodes.append(passThrough.node)
+      } else {
+        groups.append((key, [passThrough.node]))
+      }
+    }
+    let parts = groups.map { group in
+      let names = group.nodes.prefix(3).joined(separator: ", ")
+      return "\(group.nodes.count) x \(group.key) (\(names)\(group.nodes.count > 3 ? ", ..." : ""))"
+    }
+    return "the network run leaves out \(passThroughs.count) element-wise node\(passThroughs.count == 1 ? "" : "s") whose values dse does not model (DRAM traffic is unaffected): "
+      + parts.joined(separator: "; ")
+  }
 }
 
 /// Reads ONNX models (docs/onnx.md): the protobuf, the constants (initializers, `Constant` and
@@ -77,7 +113,9 @@ public enum ONNXReader {
     var importer = ONNXGraphImporter(
       file: name, opset: Int(clamping: opset), inputSize: inputSize, skipUnsupported: skipUnsupported)
     let network = try importer.network(of: model.graph, name: Network.defaultName(forFile: name))
-    return ONNXImport(network: network, warnings: importer.warnings, file: name, recipes: importer.recipes)
+    return ONNXImport(
+      network: network, warnings: importer.warnings, passThroughs: importer.passThroughs, file: name,
+      recipes: importer.recipes)
   }
 
   private static func describe(_ error: any Error) -> String {

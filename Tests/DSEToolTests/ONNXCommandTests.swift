@@ -64,15 +64,17 @@ import Testing
     #expect(result.standardOutput.contains("all 38 units bit-exact with equal transfers"), "\(result.standardOutput)")
   }
 
-  /// A torch-style export (batch norm unfolded, flatten as a shape subgraph, MatMul + Add) and
-  /// a QDQ-quantized one: swept with every strategy and verified bit-exact. A grouped
+  /// A torch-style export (batch norm unfolded, flatten as a shape subgraph, MatMul + Add), a
+  /// QDQ-quantized one and one with hard swish, sigmoid and hard sigmoid: swept with every
+  /// strategy and verified bit-exact. Element-wise nodes left out of the values are named by the
+  /// commands that compute values, not by the sweep. A grouped
   /// convolution of 2 groups imports but is a layer the tiling model does not plan: named.
   @Test func torchStyleAndQuantizedExportsSweepAndVerify() throws {
     let directory = try temporaryDirectory()
     let grouped = try dse(
       "sweep", "Tests/ONNXTests/Fixtures/quirks/bn_shuffle_squeeze.onnx", "--buffers", "2K", "--out", directory.path)
     #expect(grouped.status != 0 && grouped.standardError.contains("layer 'grouped': grouped convolutions"), "\(grouped.standardError)")
-    for model in ["torch_flatten", "qdq"] {
+    for model in ["torch_flatten", "qdq", "activations_and_scales"] {
       let file = "Tests/ONNXTests/Fixtures/quirks/\(model).onnx"
       let sweep = try dse("sweep", file, "--buffers", "2K", "--strategy", "all", "--out", directory.path)
       #expect(sweep.status == 0, "\(model): \(sweep.standardError)")
@@ -80,6 +82,12 @@ import Testing
       #expect(verify.status == 0, "\(model): \(verify.standardError)")
       #expect(verify.standardOutput.contains("all 4 plans bit-exact with equal transfers"), "\(model): \(verify.standardOutput)")
     }
+    let unattached = "Tests/ONNXTests/Fixtures/quirks/unattached_activations.onnx"
+    let sweep = try dse("sweep", unattached, "--buffers", "2K", "--out", directory.path)
+    #expect(sweep.status == 0 && !sweep.standardError.contains("leaves out"), "\(sweep.standardError)")
+    let verify = try dse("verify", unattached, "--buffer", "2K")
+    #expect(verify.status == 0, "\(verify.standardError)")
+    #expect(verify.standardError.contains("warning: the network run leaves out 2 element-wise nodes"), "\(verify.standardError)")
   }
 
   @Test func unsupportedOperatorsAndBrokenFiles() throws {

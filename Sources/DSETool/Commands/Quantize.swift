@@ -71,7 +71,7 @@ extension DSECommand {
     func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: 2...16) }
 
     func run() throws {
-      var network = try loadNetwork(self.network, modelFile, inputSize: inputSize)
+      var network = try loadNetwork(self.network, modelFile, inputSize: inputSize, computesValues: true)
       if let bits {
         network = try PrecisionAssignment.apply(to: network, options: .init(weightBits: bits, activationBits: bits))
       }

@@ -32,7 +32,7 @@ extension DSECommand {
     var output: String?
 
     func run() throws {
-      let summary = NetworkSummary(try loadNetwork(network, modelFile).analyze())
+      let summary = NetworkSummary(try loadNetwork(network, modelFile, computesValues: true).analyze())
       switch format {
       case .table: try emit(summary.table(), to: output)
       case .csv: try emit(summary.csv(), to: output)

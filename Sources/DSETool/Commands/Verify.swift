@@ -80,7 +80,7 @@ extension DSECommand {
         throw ValidationError("--buffer \(buffer): \(error)")
       }
       let strategies = try Self.strategies(strategy)
-      let analysis = try loadAnalysis(network, modelFile, inputSize: inputSize)
+      let analysis = try loadAnalysis(network, modelFile, inputSize: inputSize, computesValues: true)
       let setup = try Verifier(
         analysis,
         weights: weights.map { .darknet(weights: $0, cfg: network) }
