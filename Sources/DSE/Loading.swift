@@ -7,7 +7,7 @@ public struct NetworkFile: Sendable {
   public var warnings: [String]
   /// For an ONNX model, one line on the element-wise nodes whose values the network run leaves
   /// out (`ONNXImport.passThroughSummary`); nil when there are none and for the other formats.
-  public var passThroughs: String?
+  public var passThroughSummary: String?
 
   /// Reads `path`. `inputSize` sets every input's height and width (for an ONNX model it also
   /// fills the sizes the model leaves open); `skipUnsupported` models ONNX operators dse does
@@ -21,7 +21,7 @@ public struct NetworkFile: Sendable {
         let imported = try ONNXReader.read(file: path, inputSize: inputSize, skipUnsupported: skipUnsupported)
         network = try imported.network.resizingInputs(to: inputSize)
         warnings = imported.warnings
-        passThroughs = imported.passThroughSummary
+        passThroughSummary = imported.passThroughSummary
       } catch {
         throw DSEError(error, file: path)
       }
@@ -30,7 +30,7 @@ public struct NetworkFile: Sendable {
     do {
       network = try NetworkFormat.load(path: path).resizingInputs(to: inputSize)
       warnings = []
-      passThroughs = nil
+      passThroughSummary = nil
     } catch {
       throw DSEError(error, file: path)
     }

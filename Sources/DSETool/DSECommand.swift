@@ -57,7 +57,7 @@ func loadNetwork(_ path: String, _ options: ModelFileOptions, inputSize: Int? = 
 {
   let file = try NetworkFile(path: path, inputSize: inputSize, skipUnsupported: options.skipUnsupported)
   for warning in file.warnings { progress("\(path): warning: \(warning)") }
-  if computesValues, let passThroughs = file.passThroughs { progress("\(path): warning: \(passThroughs)") }
+  if computesValues, let summary = file.passThroughSummary { progress("\(path): warning: \(summary)") }
   return file.network
 }
 

@@ -176,8 +176,7 @@ struct ONNXGraphImporter {
         try addLayer(context, .add, inputs: features.map(\.source), dims: first.dims, fail)
       } else {
         // A constant added to a feature map: a bias or a batch-norm shift, folded into its producer.
-        let shift = context.constant(at: inputs.firstIndex { if case .constant? = $0 { true } else { false } } ?? 1)
-        fold(shift.map { .shift($0) }, into: first, context)
+        fold(context.firstConstant.map { .shift($0) }, into: first, context)
         try define(node.output, .feature(first), fail)
       }
     case "Concat":
@@ -206,8 +205,7 @@ struct ONNXGraphImporter {
       try define(Array(node.output.prefix(1)), .feature(first), fail)
     case "Mul" where features.count == 1:
       // A constant scale on a layer's output (a batch norm written as Mul and Add) folds into it.
-      let scale = context.constant(at: inputs.firstIndex { if case .constant? = $0 { true } else { false } } ?? 1)
-      fold(scale.map { .scale($0) }, into: first, context)
+      fold(context.firstConstant.map { .scale($0) }, into: first, context)
       try define(Array(node.output.prefix(1)), .feature(first), fail)
     case "Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish":
       attachActivation(context, first)

@@ -64,6 +64,11 @@ struct ONNXNodeContext {
     return constant
   }
 
+  /// The first constant input, whichever side of a binary operator it is on.
+  var firstConstant: ONNXConstant? {
+    inputs.lazy.compactMap { value -> ONNXConstant? in if case .constant(let c)? = value { c } else { nil } }.first
+  }
+
   func constantValues(at index: Int) -> [Double]? { constant(at: index)?.values }
 
   func constantIntegers(at index: Int) -> [Int]? { constant(at: index)?.integers }
