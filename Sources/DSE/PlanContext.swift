@@ -21,6 +21,10 @@ public struct PlanContext: Hashable, Sendable {
   public var precision: PrecisionBudget?
   /// Longest fused segment, in layers (1: no fusion).
   public var maxSegmentLength: Int
+  /// Most channel stages in a fused segment, the input's stage included (a mixing layer starts
+  /// a new one; docs/fusion-model.md). Longer segments can keep several blocks on chip, but their
+  /// search time grows with the stages, most at small buffers (docs/fusion-model.md, "Search").
+  public var maxStages: Int
   /// GLPK's time limit and gap for the optimal strategy's MILP.
   public var solver: SolverOptions
 
@@ -28,7 +32,7 @@ public struct PlanContext: Hashable, Sendable {
   public init(
     buffer: Int, architecture: Architecture = .default, psumWidth: Int = 1, objective: Objective = .energy,
     maxLatencyCycles: Double? = nil, maxSegments: Int? = nil, precision: PrecisionBudget? = nil,
-    maxSegmentLength: Int = 8, solver: SolverOptions = SolverOptions(timeLimit: 60)
+    maxSegmentLength: Int = 8, maxStages: Int = 3, solver: SolverOptions = SolverOptions(timeLimit: 60)
   ) {
     self.buffer = buffer
     self.architecture = architecture
@@ -38,6 +42,7 @@ public struct PlanContext: Hashable, Sendable {
     self.maxSegments = maxSegments
     self.precision = precision
     self.maxSegmentLength = maxSegmentLength
+    self.maxStages = maxStages
     self.solver = solver
   }
 
@@ -57,6 +62,9 @@ public struct PlanContext: Hashable, Sendable {
     }
     guard (1...16).contains(maxSegmentLength) else {
       throw DSEError(.invalidArgument, field: "max_segment_length", "\(maxSegmentLength): expected 1 to 16")
+    }
+    guard (1...16).contains(maxStages) else {
+      throw DSEError(.invalidArgument, field: "max_stages", "\(maxStages): expected 1 to 16")
     }
     if let maxSegments, maxSegments < 1 {
       throw DSEError(.invalidArgument, field: "max_segments", "\(maxSegments): expected at least 1")
@@ -86,7 +94,7 @@ public struct PlanContext: Hashable, Sendable {
   /// `verify` runs is what `sweep` reported.
   var candidateOptions: CandidateOptions {
     CandidateOptions(
-      maxLength: maxSegmentLength, maxStages: 3, psumWidth: psumWidth,
+      maxLength: maxSegmentLength, maxStages: maxStages, psumWidth: psumWidth,
       pruneLosing: !isCoupled && objective == .energy, recomputeFree: maxLatencyCycles != nil)
   }
 

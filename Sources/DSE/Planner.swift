@@ -42,7 +42,10 @@ public enum Planner {
           network, buffer: context.buffer, scan: strategy.scan, psumWidth: context.psumWidth, memo: memo)
         record = PlanRecord(plan: plan, solver: "per-layer search", milliseconds: milliseconds())
       case .fusedGreedy:
-        let plan = try FusedGreedyPlanner.plan(network, buffer: context.buffer, psumWidth: context.psumWidth, memo: memo) {
+        let plan = try FusedGreedyPlanner.plan(
+          network, buffer: context.buffer, psumWidth: context.psumWidth, maxLength: context.maxSegmentLength,
+          maxStages: context.maxStages, memo: memo
+        ) {
           done, count in report("\(done)/\(count) layers")
         }
         record = PlanRecord(plan: plan, solver: "greedy", milliseconds: milliseconds())

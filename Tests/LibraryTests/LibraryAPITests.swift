@@ -166,6 +166,31 @@ func bundled(_ file: String, side: Int? = nil) throws -> NetworkAnalysis {
     }
   }
 
+  /// `maxStages` and `maxSegmentLength` bound the segments of both fusing strategies: no segment
+  /// exceeds them, more stages never cost more, and a length of 1 fuses nothing.
+  @Test func segmentLimitsReachBothFusingStrategies() throws {
+    let network = try bundled("mobilenetv2.yaml", side: 32)
+    func stages(_ unit: PlanUnit) -> Int {
+      if case .segment(let schedule) = unit { schedule.segment.stageChannels.count } else { 1 }
+    }
+    var entries: [Int: Int] = [:]
+    for maxStages in [3, 5] {
+      let context = PlanContext(buffer: 32768, maxSegmentLength: 8, maxStages: maxStages)
+      let optimal = try network.plan(.optimal, context: context)
+      let greedy = try network.plan(.fusedGreedy, context: context)
+      for unit in optimal.record.plan.units + greedy.record.plan.units {
+        #expect(stages(unit) <= maxStages && unit.layerNames.count <= 8, "\(unit.name)")
+      }
+      entries[maxStages] = optimal.cost.entries
+    }
+    // Two MobileNetV2 blocks in one segment keep the first block's output on chip.
+    #expect(try #require(entries[5]) < #require(entries[3]))
+    let alone = try network.plan(.fusedGreedy, context: PlanContext(buffer: 8192, maxSegmentLength: 1))
+    #expect(alone.record.plan.units.allSatisfy { $0.layerNames.count == 1 })
+    let bad = #expect(throws: DSEError.self) { try network.plan(.optimal, context: PlanContext(buffer: 8192, maxStages: 0)) }
+    #expect(bad?.kind == .invalidArgument && bad?.field == "max_stages")
+  }
+
   @Test func errorsAreTypedAndNameWhatIsAtFault() throws {
     let missing = #expect(throws: DSEError.self) { try NetworkAnalysis(file: "/nonexistent/net.yaml") }
     #expect(missing?.kind == .invalidInput && missing?.file == "/nonexistent/net.yaml")

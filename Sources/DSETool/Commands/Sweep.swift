@@ -15,7 +15,7 @@ extension DSECommand {
         Strategies: layerwise-rowmajor (each layer alone, best tiling, no Scan: the baseline), layerwise-scan \
         (Scan allowed), fused-greedy (each run of layers grows into the longest legal fused chain that fits and \
         moves no more than its layers alone) and optimal (an MILP on GLPK over every legal segment of up to \
-        --max-segment-length layers and 3 channel stages, each with its least-bits schedule, cross-checked by \
+        --max-segment-length layers and --max-stages channel stages, each with its least-bits schedule, cross-checked by \
         an exact dynamic program; docs/optimizer.md). --strategy optimal (the default) and fused add the \
         layerwise-rowmajor baseline; layerwise runs both layerwise strategies; all runs every strategy.
 
@@ -44,6 +44,7 @@ extension DSECommand {
           dse sweep
           dse sweep nets/mobilenetv2.yaml --buffers 16K..256K
           dse sweep nets/mobilenetv2.yaml nets/resnet50-cp.yaml --strategy all --jobs 2
+          dse sweep nets/mobilenetv2.yaml --buffers 64K..256K --max-stages 5 --max-segment-length 12
           dse sweep nets/mobilenetv1.yaml --buffers 64K --max-latency 4ms --objective traffic
           dse sweep nets/mobilenetv2.yaml --buffers 64K --error-table errors.csv --error-budget 0.05 --widths 4,8
           dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise --out out --plots out/plots
@@ -79,6 +80,9 @@ extension DSECommand {
 
     @Option(help: "Longest fused segment, in layers (1 = no fusion).")
     var maxSegmentLength: Int = 8
+
+    @Option(help: "Most channel stages in a fused segment, the input's included (each layer that mixes channels starts one): 3 holds one MobileNet block, 5 two; more is slower.")
+    var maxStages: Int = 3
 
     @Option(help: "GLPK's time limit per MILP, in seconds; past it the dynamic program or the best plan found is used, with a warning.")
     var timeLimit: Double = 60
@@ -118,6 +122,7 @@ extension DSECommand {
       guard (1...16).contains(maxSegmentLength) else {
         throw ValidationError("--max-segment-length \(maxSegmentLength): expected 1 to 16")
       }
+      guard (1...16).contains(maxStages) else { throw ValidationError("--max-stages \(maxStages): expected 1 to 16") }
       guard timeLimit.isFinite && timeLimit > 0 else { throw ValidationError("--time-limit \(timeLimit): expected seconds > 0") }
       guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): expected at least 1") }
       if let maxLatency { _ = try LatencyBudget.parse(maxLatency, clockMHz: Architecture.default.clockMHz) }
@@ -154,7 +159,7 @@ extension DSECommand {
       var context = PlanContext(
         buffer: sizes[0], architecture: architecture, psumWidth: self.architecture.psumWidth,
         objective: Objective(rawValue: objective) ?? .energy, maxSegments: maxSegments,
-        maxSegmentLength: maxSegmentLength, solver: SolverOptions(timeLimit: timeLimit))
+        maxSegmentLength: maxSegmentLength, maxStages: maxStages, solver: SolverOptions(timeLimit: timeLimit))
       if let maxLatency { context.maxLatencyCycles = try LatencyBudget.parse(maxLatency, clockMHz: architecture.clockMHz) }
       if let errorBudget, let errorTable {
         context.precision = try PrecisionBudget(tableFile: errorTable, widths: try widthSet(), budget: errorBudget)

@@ -7,10 +7,11 @@ import Networks
 /// everywhere). Layers that join no chain run alone with their `layerwise-scan` schedule.
 /// A simple rule, not the best partition: choosing that is the optimizer's job.
 ///
-/// Three stages hold one block of each bundled network: MobileNet's expand / depthwise /
-/// project (+ add), a depthwise / pointwise pair, the CP chain 1x1 / Kx1 / 1xK / 1x1. Longer
-/// chains are legal and searched exactly, but their search time grows with every stage (two
-/// MobileNetV2 blocks at 16K entries: minutes), so the greedy rule does not try them.
+/// Three stages (the default) hold one block of each bundled network: MobileNet's expand /
+/// depthwise / project (+ add), a depthwise / pointwise pair, the CP chain 1x1 / Kx1 / 1xK / 1x1.
+/// Longer chains are legal and searched exactly, but their search time grows with every stage
+/// (two MobileNetV2 blocks at 16K entries: about a minute for the network), so they are tried
+/// only when the caller raises `maxStages`.
 package enum FusedGreedyPlanner {
   package static func plan(
     _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3,
