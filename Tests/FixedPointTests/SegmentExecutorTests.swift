@@ -73,6 +73,11 @@ import Tiling
             quantizedWeights: (0..<count).map { _ in Int32.random(in: -limit..<limit, using: &random) },
             quantizedBias: (0..<layer.output.channels).map { _ in Int32.random(in: -4096...4096, using: &random) },
             activation: activation))
+      case .globalAveragePool:
+        layers.append(
+          LayerQuantization(
+            inputs: [QFormat(bits: 8, fractionBits: fraction)], output: output, weights: nil, quantizedWeights: [],
+            quantizedBias: [], activation: activation))
       case .add:
         let skip = QFormat(bits: 8, fractionBits: Int.random(in: 0...6, using: &random))
         layers.append(
@@ -114,6 +119,11 @@ import Tiling
         var operands = [tensors[index], tensors[index]]
         operands[1 - execution.chainPositions[index]] = skip
         ElementwiseKernel.add(operands, formats: q.inputs, output: q.output, activation: q.activation, region: whole, into: &output)
+      case .globalAveragePool:
+        let geometry = WindowGeometry(
+          input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+          groups: layer.input.channels)
+        PoolingKernel.averagePool(input: tensors[index], geometry: geometry, region: whole, requantizer: q.requantizer, into: &output)
       }
       tensors.append(output)
     }
@@ -145,10 +155,15 @@ import Tiling
         "skip from DRAM": item.cost.traffic.totalSkipReads > 0,
         "skip on chip": item.segment.layers.contains { if case .layer? = $0.skip { true } else { false } },
         "input skip free": item.segment.layers.contains { $0.skip == .segmentInput } && item.cost.traffic.totalSkipReads == 0,
+        "global pool over tiles": item.segment.endsInGlobalPool
+          && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
       ]
       for (feature, present) in features where present { seen[feature, default: 0] += 1 }
     }
-    for feature in ["line buffer", "chunk recompute", "halo", "streamed", "skip from DRAM", "skip on chip", "input skip free"] {
+    for feature in [
+      "line buffer", "chunk recompute", "halo", "streamed", "skip from DRAM", "skip on chip", "input skip free",
+      "global pool over tiles",
+    ] {
       #expect(seen[feature, default: 0] >= 20, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
     // The model's footprint is what the execution needs, but for tilings whose tallest and widest

@@ -27,6 +27,8 @@ public enum SegmentWalkGenerator {
       layers.append(layer)
       current = layer.output
     }
+    // One chain in five ends in a global average pool, as a network's head does.
+    if Int.random(in: 0..<5, using: &random) == 0 { layers.append(globalPool(after: current)) }
     return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
   }
 
@@ -67,6 +69,15 @@ public enum SegmentWalkGenerator {
       kernel: kernel, stride: stride, padding: padding, weightBits: 4)
   }
 
+  /// A global average pool of the whole `input`, as the network formats give it: a window of
+  /// its extent, 1x1 out.
+  public static func globalPool(after input: TensorShape, name: String = "pool") -> SegmentLayer {
+    SegmentLayer(
+      name: name, kind: .globalAveragePool, input: input,
+      output: TensorShape(channels: input.channels, height: 1, width: 1),
+      kernel: Extent2D(height: input.height, width: input.width))
+  }
+
   /// An add whose skip is the segment input (when shapes allow), an earlier layer of the same
   /// shape, or an external tensor.
   private static func add(
@@ -84,7 +95,7 @@ public enum SegmentWalkGenerator {
   public static func tiling(for segment: FusedSegment, using random: inout SplitMix64) -> SegmentTiling {
     let model = SegmentModel(segment: segment)
     let stages = segment.stageChannels
-    let output = segment.output
+    let output = segment.tiledShape
     let rowBands = Int.random(in: 0..<3, using: &random) == 0
     var chunks = stages.map { channels in
       Int.random(in: 0..<3, using: &random) == 0 ? channels : Int.random(in: 1...channels, using: &random)
@@ -112,6 +123,7 @@ public enum SegmentWalkGenerator {
     for layer in segment.layers {
       switch layer.kind {
       case .add: text += " -> add(\(layer.skip.map { "\($0)" } ?? "-"))"
+      case .globalAveragePool: text += " -> global pool"
       default:
         text += " -> \(layer.kind) \(layer.kernel) s\(layer.stride) p\(layer.padding) -> \(layer.output)"
       }

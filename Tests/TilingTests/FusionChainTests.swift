@@ -121,19 +121,25 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(error.reason.contains("'b3.add' is an add and cannot start a segment"))
   }
 
-  @Test func poolingAndFCEndAChain() throws {
-    let pool = try #require(rejection(chains, 61..<63))
-    #expect(pool.segment == "head..pool")
-    #expect(pool.reason.contains("'pool' (globalavgpool"))
-    #expect(rejection(chains, 62..<63) != nil)
-    let fc = try #require(rejection(chains, 63..<64))
+  @Test func aGlobalPoolEndsAChainAndFCIsNotFused() throws {
+    // The head and the global pool: tiles over the head's 7x7 output, 1x1 out.
+    let pooled = try chains.segment(layers: 61..<63)
+    #expect(pooled.name == "head..pool")
+    #expect(pooled.layers.map(\.kind) == [.mixing, .globalAveragePool])
+    #expect(pooled.tiledShape == TensorShape(channels: 1280, height: 7, width: 7))
+    #expect(pooled.output == TensorShape(channels: 1280, height: 1, width: 1))
+    expectMatchesAnalysis(pooled, chains, 61..<63)
+    let alone = try #require(rejection(chains, 62..<63))
+    #expect(alone.reason.contains("global pool 'pool' can only end a segment, after at least one other layer"))
+    let fc = try #require(rejection(chains, 61..<64))
     #expect(fc.reason.contains("'classifier' (fc"))
+    #expect(rejection(chains, 63..<64) != nil)
     #expect(try chains.segment(layers: 61..<62).name == "head")
   }
 
   @Test func longestLegalChains() throws {
-    // Nothing branches off between the stem and the head: one chain of 62 layers.
-    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<62)
+    // Nothing branches off between the stem and the global pool: one chain of 63 layers.
+    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<63)
     #expect(chains.longestLegalChain(from: 0, maxLength: 5) == 0..<5)
     // b3 alone, then on into b4.expand: b3.add feeds only b4.expand.
     #expect(chains.longestLegalChain(from: 6, maxLength: 4) == 6..<10)
@@ -143,7 +149,7 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(chains.longestLegalChain(from: 5, maxLength: 5) == 5..<10)
     #expect(chains.longestLegalChain(from: 7, maxLength: 3) == 7..<10)
     #expect(chains.longestLegalChain(from: 9, maxLength: 4) == 9..<9)
-    #expect(chains.longestLegalChain(from: 61, maxLength: 3) == 61..<62)
+    #expect(chains.longestLegalChain(from: 61, maxLength: 3) == 61..<63)
     #expect(chains.longestLegalChain(from: 62, maxLength: 3) == 62..<62)
     #expect(chains.longestLegalChain(from: 63, maxLength: 3) == 63..<63)
     #expect(chains.longestLegalChain(from: 6, maxLength: 0) == 6..<6)
@@ -171,7 +177,8 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
       #expect(segment.layers.map(\.kind) == [.depthwise, .mixing])
       expectMatchesAnalysis(segment, chains, range)
     }
-    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<27)
+    // The whole body and its global pool.
+    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<28)
   }
 }
 
@@ -324,5 +331,30 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
   @Test func emptyAndOutOfRangeAreRejected() {
     #expect(rejection(chains, 3..<3) != nil)
     #expect(rejection(chains, 10..<12) != nil)
+  }
+}
+
+@Suite struct FusionChainAveragePoolTests {
+  /// A pointwise layer then an average pool of `kernel` on its 6x6 output.
+  func chains(poolKernel kernel: Int) throws -> FusionChains {
+    let input = NetworkInput(name: "image", shape: TensorShape(channels: 3, height: 6, width: 6), bits: 8)
+    let pool = Pooling(kind: .average, kernel: Extent2D(square: kernel), stride: Extent2D(square: kernel))
+    let network = Network(
+      name: "pooled", inputs: [input],
+      layers: [
+        Layer(name: "conv", operation: .convolution(.pointwise(outputChannels: 4)), inputs: ["image"]),
+        Layer(name: "pool", operation: .pooling(pool), inputs: ["conv"]),
+      ])
+    return FusionChains(try network.analyze())
+  }
+
+  /// An exporter's average pool with one window over the whole input is a global pool and ends a
+  /// segment as one; a smaller window is a pooling window and does not fuse.
+  @Test func aWholeInputWindowIsAGlobalPool() throws {
+    let whole = try chains(poolKernel: 6).segment(layers: 0..<2)
+    #expect(whole.layers.map(\.kind) == [.mixing, .globalAveragePool])
+    #expect(whole.output == TensorShape(channels: 4, height: 1, width: 1))
+    let error = try #require(rejection(try chains(poolKernel: 2), 0..<2))
+    #expect(error.reason.contains("'pool' (avgpool"), "\(error)")
   }
 }

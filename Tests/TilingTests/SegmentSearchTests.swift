@@ -73,6 +73,34 @@ enum SmallSegments {
     #expect(compared > 100)
   }
 
+  /// The same on segments ending in a global average pool (tiles over the pool's input, sums
+  /// held for every channel, the averages written once).
+  @Test func searchEqualsBruteForceWithAGlobalPool() throws {
+    var random = SplitMix64(seed: 47)
+    var compared = 0
+    var tiled = 0
+    for _ in 0..<50 {
+      var segment = SmallSegments.make(&random)
+      segment.layers.append(SegmentWalkGenerator.globalPool(after: segment.output))
+      let model = SegmentModel(segment: segment, psumWidth: 2)
+      let untiled = try model.cost(of: .untiled(segment)).footprint
+      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
+      let found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: 2)
+      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer, psumWidth: 2)
+      #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
+      guard let found, let brute else { continue }
+      compared += 1
+      if found.tiling.rows * found.tiling.columns < segment.tiledShape.height * segment.tiledShape.width { tiled += 1 }
+      #expect(
+        SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
+        "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling), brute force \(brute.tiling)")
+      #expect(found.cost.traffic.outputWrites == segment.output.channels)
+      #expect(found.cost.traffic.total >= found.floor)
+    }
+    #expect(compared > 30)
+    #expect(tiled > 5, "only \(tiled) optima tile the pool's input")
+  }
+
   /// The same with the two filters: a cutoff on bits (random, around the true optimum) and a
   /// cap on extra MACs (0, or random up to about twice the optimum's): the search finds what
   /// brute force finds among the schedules that pass them, or nothing when nothing does.

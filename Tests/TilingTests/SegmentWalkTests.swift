@@ -12,7 +12,7 @@ import TestSupport
     var random = SplitMix64(seed: 0x5E6_0001)
     var seen: [String: Int] = [:]
     var checked = 0
-    while checked < 800 {
+    while checked < 1000 {
       let segment = SegmentWalkGenerator.segment(using: &random)
       let tiling = SegmentWalkGenerator.tiling(for: segment, using: &random)
       let model = SegmentModel(segment: segment, psumWidth: 2)
@@ -35,7 +35,10 @@ import TestSupport
       #expect(walk.bits >= floor.bits, "floor bits \(context)")
       count(segment, tiling, walk, into: &seen)
     }
-    for feature in ["halo", "chunk", "line buffer", "skip from DRAM", "input skip free", "input skip read", "snake"] {
+    for feature in [
+      "halo", "chunk", "line buffer", "skip from DRAM", "input skip free", "input skip read", "snake", "global pool",
+      "global pool over chunks",
+    ] {
       #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
   }
@@ -47,7 +50,9 @@ import TestSupport
       "skip from DRAM": cost.traffic.totalSkipReads > 0, "input skip free": readsInput && cost.traffic.totalSkipReads == 0,
       "input skip read": readsInput && !segment.layers.contains { if case .external? = $0.skip { true } else { false } }
         && cost.traffic.totalSkipReads > 0,
-      "snake": tiling.scan && tiling.columns < segment.output.width && tiling.rows < segment.output.height,
+      "snake": tiling.scan && tiling.columns < segment.tiledShape.width && tiling.rows < segment.tiledShape.height,
+      "global pool": segment.endsInGlobalPool && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
+      "global pool over chunks": segment.endsInGlobalPool && tiling.chunks[tiling.chunks.count - 1] < segment.output.channels,
     ]
     for (feature, present) in features where present { seen[feature, default: 0] += 1 }
   }

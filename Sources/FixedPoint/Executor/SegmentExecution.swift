@@ -72,6 +72,8 @@ struct SegmentExecution {
     /// Each operand's last access, less its tile number and count.
     var lastAccess: [SegmentTransfer.Operand: SegmentTransfer] = [:]
     var event = 0
+    /// A final global pool's sums, per channel, over the tiles added in so far.
+    var poolSums: [Int64]
 
     init(execution: SegmentExecution) {
       self.execution = execution
@@ -89,11 +91,13 @@ struct SegmentExecution {
       buffer = OnChipBuffer(capacity: execution.capacity)
       tensors = (0..<segment.tensorCount).map { OnChipTensor(shape: $0 == 0 ? TensorShape(channels: 0, height: 0, width: 0) : segment.shape(ofTensor: $0)) }
       result = ConvolutionExecution.Result(output: Array(repeating: 0, count: segment.output.elementCount ?? 0))
+      poolSums = Array(repeating: 0, count: segment.endsInGlobalPool ? segment.output.channels : 0)
     }
 
     func failure(_ operand: String, _ message: String) -> ExecutionFailure {
       let tile = regions.map { regions in
-        let rows = regions.computedRows.last ?? [], columns = regions.computedColumns.last ?? []
+        let tiled = execution.segment.tiledTensor
+        let rows = regions.computedRows[tiled], columns = regions.computedColumns[tiled]
         return "\(regions.tile) (output rows \(Self.span(rows)), columns \(Self.span(columns)))"
       } ?? "-"
       return ExecutionFailure(unit: execution.segment.name, step: event, tile: tile, operand: operand, message: message)
@@ -187,6 +191,7 @@ struct SegmentExecution {
       guard let regions else { throw failure("layer '\(layers[index].name)'", "runs before any tile") }
       let layer = layers[index]
       let tensor = index + 1
+      if layer.kind == .globalAveragePool { return try pool(index, channels: outputs, regions: regions) }
       // Tensors sharing a buffer region (an add in place over its chain input) move to the new
       // chunk together: the previous chunk's sums have been read by now, or a read will fail.
       for shared in tensors.indices where shared >= 1 && regionOwner[shared] == regionOwner[tensor] {
@@ -198,6 +203,7 @@ struct SegmentExecution {
           switch layer.kind {
           case .mixing, .depthwise: try convolve(index, region: region, inputs: inputs)
           case .add: try add(index, region: region)
+          case .globalAveragePool: break
           }
         }
       }
@@ -344,6 +350,22 @@ struct SegmentExecution {
       store(sum, in: index + 1, .complete)
     }
 
+    /// A final global pool adds the tile's region of its input (complete on chip) into its sums.
+    private mutating func pool(_ index: Int, channels: Range<Int>, regions: SegmentTileRegions) throws(ExecutionFailure) {
+      let layer = layers[index]
+      for channel in channels {
+        for row in regions.computedRows[index] {
+          for column in regions.computedColumns[index] {
+            guard let value = onChip(index, channel, row, column) else {
+              throw missing("input of '\(layer.name)'", tensor: index, channel, row, column)
+            }
+            poolSums[channel] += Int64(value)
+          }
+        }
+      }
+      try occupy("sums of '\(layer.name)'", layer.output.channels * execution.psumWidth)
+    }
+
     private mutating func store(_ block: IntegerBlock, in tensor: Int, _ state: OnChipTensor.State) {
       let region = block.region
       var position = 0
@@ -357,10 +379,20 @@ struct SegmentExecution {
       }
     }
 
-    /// A finished output tile to DRAM.
+    /// A finished output tile to DRAM; of a global pool, the averages of its sums, as the pooling
+    /// kernel rounds them.
     mutating func write(_ transfer: SegmentTransfer) throws(ExecutionFailure) {
       let last = tensors.count - 1
       let shape = execution.segment.output
+      if execution.segment.endsInGlobalPool {
+        let input = layers[last - 1].input
+        let requantizer = execution.quantization[last - 1].requantizer
+        for channel in transfer.channels {
+          result.output[channel] = requantizer.apply(poolSums[channel], dividedBy: Int64(input.height * input.width))
+          result.traffic.outputWrites += 1
+        }
+        return
+      }
       for channel in transfer.channels {
         for row in transfer.rows {
           for column in transfer.columns {

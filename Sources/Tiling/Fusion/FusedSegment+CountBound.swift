@@ -20,8 +20,9 @@ extension FusedSegment {
   /// product of those stages' channels. Widths are at most 16 bits.
   package var countBound: Int? {
     let reach = receptiveReach
-    let outputRows = output.height
-    let outputColumns = output.width
+    // Tiles are cut from the tiled tensor (a final global pool's input).
+    let outputRows = tiledShape.height
+    let outputColumns = tiledShape.width
     let channels = stageChannels
     let stages = stageOfTensor
     /// The most times an operand of stages `low` and `high` (or a computation in stage `low`)
@@ -57,7 +58,7 @@ extension FusedSegment {
       else { return nil }
       total = sum
     }
-    guard let outputBits = checkedProduct([output.channels, outputRows, outputColumns, widest]),
+    guard let outputBits = checkedProduct([output.channels, output.height, output.width, widest]),
       let sum = checkedSum([total, outputBits]), sum <= Self.largestCount
     else { return nil }
     return sum
@@ -74,6 +75,8 @@ extension FusedSegment {
     var columnStride = rows
     for index in layers.indices.reversed() {
       let layer = layers[index]
+      // A final global pool adds each tile of its input in: one of its rows is one input row.
+      if layer.kind == .globalAveragePool { continue }
       rows[index] = min(cap, (rows[index + 1] - 1) * layer.stride.height + layer.kernel.height)
       columns[index] = min(cap, (columns[index + 1] - 1) * layer.stride.width + layer.kernel.width)
       rowStride[index] = min(cap, rowStride[index + 1] * layer.stride.height)

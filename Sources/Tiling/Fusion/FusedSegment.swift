@@ -10,6 +10,10 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     case depthwise
     /// Element-wise sum of the chain tensor and a skip tensor of the same shape.
     case add
+    /// Global average pooling, the last layer of a segment only: every spatial tile adds its
+    /// input into one accumulator per channel, held for the whole segment, and the averages
+    /// (C entries, 1x1) are written once after the last tile.
+    case globalAveragePool
   }
 
   /// Where the second operand of an add comes from.
@@ -50,11 +54,15 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     self.outputBits = outputBits
   }
 
+  /// Whether the layer has weights and counts multiply-accumulates (adds and pools do neither,
+  /// as in the layer-by-layer model).
+  public var hasWeights: Bool { kind == .mixing || kind == .depthwise }
+
   public var weightCount: Int {
     switch kind {
     case .mixing: return input.channels * output.channels * kernel.height * kernel.width
     case .depthwise: return output.channels * kernel.height * kernel.width
-    case .add: return 0
+    case .add, .globalAveragePool: return 0
     }
   }
 
@@ -63,7 +71,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     switch kind {
     case .mixing: return input.channels * kernel.height * kernel.width
     case .depthwise: return kernel.height * kernel.width
-    case .add: return 0
+    case .add, .globalAveragePool: return 0
     }
   }
 
@@ -98,6 +106,16 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   public func shape(ofTensor tensor: Int) -> TensorShape { tensor == 0 ? input : layers[tensor - 1].output }
 
   public var output: TensorShape { shape(ofTensor: layers.count) }
+
+  /// Whether the last layer is a global average pool (`SegmentLayer.Kind.globalAveragePool`).
+  public var endsInGlobalPool: Bool { layers.last?.kind == .globalAveragePool }
+
+  /// The tensor whose spatial tiles a schedule visits: the output, or the pool's input when the
+  /// segment ends in a global pool (its 1x1 output has no tiles to speak of).
+  public var tiledTensor: Int { endsInGlobalPool ? layers.count - 1 : layers.count }
+
+  /// The shape of `tiledTensor`: tile sizes range over its height and width.
+  public var tiledShape: TensorShape { shape(ofTensor: tiledTensor) }
 
   /// The stage of every tensor (0 for the input).
   public var stageOfTensor: [Int] {
@@ -163,11 +181,22 @@ public struct FusedSegment: Hashable, Sendable, Codable {
           segment: name, reason: "layer '\(layer.name)' reads \(layer.input) but the chain gives it \(previous)")
       }
       switch layer.kind {
-      case .depthwise, .add:
+      case .depthwise, .add, .globalAveragePool:
         guard layer.output.channels == layer.input.channels else {
           throw FusionError(segment: name, reason: "layer '\(layer.name)' must keep its \(layer.input.channels) channels")
         }
       case .mixing: break
+      }
+      if layer.kind == .globalAveragePool {
+        guard index == layers.count - 1, index >= 1 else {
+          throw FusionError(
+            segment: name, reason: "global pool '\(layer.name)' can only end a segment, after at least one other layer")
+        }
+        guard layer.output.height == 1, layer.output.width == 1 else {
+          throw FusionError(segment: name, reason: "global pool '\(layer.name)' must give 1x1, not \(layer.output)")
+        }
+        previous = layer.output
+        continue
       }
       if layer.kind == .add {
         guard layer.output == layer.input, layer.kernel == Extent2D(square: 1), layer.stride == Extent2D(square: 1) else {

@@ -208,8 +208,17 @@ extension FusionChains {
         throw unfusable("an add of \(layer.layer.inputs.count) inputs", "only the chain plus one skip is modelled")
       }
       return .add
-    case .fc, .maxpool, .avgpool, .globalavgpool, .concat, .upsample:
-      throw unfusable(layer.kind.rawValue, "pooling, global pooling, concat, upsample and FC layers end a chain")
+    case .globalavgpool:
+      // Where it stands in the chain (last, after another layer) is the segment's rule.
+      return .globalAveragePool
+    case .avgpool
+    where layer.padding.isZero && layer.kernel == Extent2D(height: layer.inputShape.height, width: layer.inputShape.width):
+      // One window over the whole unpadded input (an exporter's AveragePool of kernel 7 on
+      // 7x7) averages exactly what a global pool does, with the same divisor.
+      return .globalAveragePool
+    case .fc, .maxpool, .avgpool, .concat, .upsample:
+      throw unfusable(
+        layer.kind.rawValue, "pooling windows, concat, upsample and FC layers end a chain (a global average pool may end one)")
     }
   }
 }

@@ -78,16 +78,19 @@ public struct SegmentModel: Sendable {
     guard tiling.chunks.count == stageChannels.count, tiling.resident.count == layers.count,
       tiling.lineBuffers.count == layers.count
     else { throw fail("the tiling has \(tiling.chunks.count) chunks for \(stageChannels.count) stages, \(tiling.resident.count) residency and \(tiling.lineBuffers.count) line-buffer flags for \(layers.count) layers") }
-    guard (1...segment.output.height).contains(tiling.rows), (1...segment.output.width).contains(tiling.columns) else {
-      throw fail("tile \(tiling.rows)x\(tiling.columns) is outside 1...\(segment.output.height) x 1...\(segment.output.width)")
+    let tiled = segment.tiledShape
+    guard (1...tiled.height).contains(tiling.rows), (1...tiled.width).contains(tiling.columns) else {
+      throw fail("tile \(tiling.rows)x\(tiling.columns) is outside 1...\(tiled.height) x 1...\(tiled.width)")
     }
     for (stage, chunk) in tiling.chunks.enumerated() where !(1...stageChannels[stage]).contains(chunk) {
       throw fail("stage \(stage) chunk \(chunk) is outside 1...\(stageChannels[stage])")
     }
     let nest = SegmentNest(tiling: tiling, stageChannels: stageChannels)
     for (index, layer) in layers.enumerated() where tiling.lineBuffers[index] {
-      guard index >= 1, layer.kind != .add else { throw fail("layer \(index) cannot keep a line buffer: its input is not on chip") }
-      guard tiling.columns == segment.output.width else { throw fail("line buffers need row bands: tile columns must be \(segment.output.width)") }
+      guard index >= 1, layer.hasWeights else {
+        throw fail("layer \(index) cannot keep a line buffer: only a convolution after the first layer reads a window of an on-chip input")
+      }
+      guard tiling.columns == tiled.width else { throw fail("line buffers need row bands: tile columns must be \(tiled.width)") }
       guard !segment.skipSources.contains(index - 1) else { throw fail("layer \(index)'s input is also a skip operand: no line buffer") }
       guard nest.repetitions(ofStage: stageOfTensor[index]) == 1 else {
         throw fail("layer \(index)'s input is recomputed for each chunk of a later stage: no line buffer")
@@ -143,7 +146,7 @@ public struct SegmentModel: Sendable {
       let inputStage = stageOfTensor[index]
       // Weights.
       var weights = 0
-      if layer.kind != .add {
+      if layer.hasWeights {
         let window = layer.kernel.height * layer.kernel.width
         if tiling.resident[index] {
           weights = layer.weightCount
@@ -172,7 +175,7 @@ public struct SegmentModel: Sendable {
         }
       }
       // MACs over the computed regions, times the stage's recomputations.
-      if layer.kind != .add {
+      if layer.hasWeights {
         let computedArea = rows.computedSummaries[output].totalLength * columns.computedSummaries[output].totalLength
         let perPixel = layer.output.channels * layer.macsPerOutput
         let repetitions = nest.repetitions(ofStage: stage)
@@ -214,7 +217,7 @@ public struct SegmentModel: Sendable {
 
   /// The kinds of buffer region a segment schedule has.
   enum BufferRegion: String {
-    case input, weights, activations, lines = "line buffers", skips
+    case input, weights, activations, lines = "line buffers", skips, accumulators = "pool sums"
   }
 
   /// Every region of the static split, in a fixed order, with its entries.
@@ -232,7 +235,7 @@ public struct SegmentModel: Sendable {
       let stage = stageOfTensor[output]
       let inputStage = stageOfTensor[index]
       // Weights: resident, the whole tensor; streamed, one tile.
-      if layer.kind != .add {
+      if layer.hasWeights {
         let window = layer.kernel.height * layer.kernel.width
         if tiling.resident[index] {
           visit(.weights, layer.weightCount)
@@ -243,8 +246,11 @@ public struct SegmentModel: Sendable {
         }
       }
       // The output tensor's buffer (an add writes in place unless a later add still reads its
-      // chain input; partial sums psumWidth wide) and a line buffer on its input.
-      if !segment.addWritesInPlace(index) {
+      // chain input; partial sums psumWidth wide; a global pool's sums, every channel, live
+      // across all tiles) and a line buffer on its input.
+      if layer.kind == .globalAveragePool {
+        visit(.accumulators, layer.output.channels * psumWidth)
+      } else if !segment.addWritesInPlace(index) {
         visit(.activations, chunk(stage) * computedArea(output) * (layer.kind == .mixing ? psumWidth : 1))
       }
       if tiling.lineBuffers[index] {
@@ -275,8 +281,8 @@ public struct SegmentModel: Sendable {
   /// layer reads, each skip element read from outside, each weight and each output, once.
   public var floor: (entries: Int, bits: Int) {
     let whole = SegmentTiling.untiled(segment)
-    let rows = SegmentRegions.rows(segment, tileSize: segment.output.height, lineBuffers: whole.lineBuffers)
-    let columns = SegmentRegions.columns(segment, tileSize: segment.output.width)
+    let rows = SegmentRegions.rows(segment, tileSize: whole.rows, lineBuffers: whole.lineBuffers)
+    let columns = SegmentRegions.columns(segment, tileSize: whole.columns)
     // An add reads of its skip the coordinates it computes (every schedule computes, over all
     // its tiles, what the untiled one does), not the whole tensor.
     var inputRegions = [(rows: rows.needed[0].tiles[0], columns: columns.needed[0].tiles[0])]

@@ -1,7 +1,8 @@
 /// The coordinates of every tensor of a segment that each spatial tile touches, along one axis
 /// (rows or columns).
 ///
-/// Going backwards from the output tile: a layer needs, of its input, the window of what it
+/// Going backwards from the tile of the tiled tensor (the output, or a final global pool's
+/// input, whose 1x1 output every tile touches): a layer needs, of its input, the window of what it
 /// computes (clipped: padding is never read); an add needs the same coordinates of its skip
 /// operand, and an on-chip skip source is computed over them too. What a layer computes of
 /// its output is what it needs, except behind a line buffer: a layer whose input is kept in a
@@ -29,6 +30,7 @@ struct SegmentRegions: Sendable {
   ) {
     let layers = segment.layers
     let tensorCount = segment.tensorCount
+    let tiled = segment.tiledTensor
     let tiles = AxisIntervals.tiles(extent: outputExtent, size: tileSize).tiles
     var needed = Array(repeating: [[ClosedRange<Int>]](), count: tensorCount)
     var computed = needed
@@ -37,9 +39,14 @@ struct SegmentRegions: Sendable {
     for tile in tiles {
       var need = Array(repeating: [ClosedRange<Int>](), count: tensorCount)
       var compute = need
-      compute[tensorCount - 1] = tile
-      need[tensorCount - 1] = tile
-      for layer in stride(from: layers.count - 1, through: 0, by: -1) {
+      compute[tiled] = tile
+      need[tiled] = tile
+      // A final global pool's one output coordinate is touched by every tile (it accumulates).
+      for pooled in (tiled + 1)..<tensorCount {
+        compute[pooled] = [0...0]
+        need[pooled] = [0...0]
+      }
+      for layer in stride(from: tiled - 1, through: 0, by: -1) {
         let produced = compute[layer + 1]
         let (kernel, step, padding) = window(layer)
         var wanted = RangeSet.window(produced, kernel: kernel, stride: step, padding: padding, extent: extent(layer))
@@ -78,7 +85,7 @@ struct SegmentRegions: Sendable {
 
   static func rows(_ segment: FusedSegment, tileSize: Int, lineBuffers: [Bool]) -> SegmentRegions {
     SegmentRegions(
-      segment: segment, tileSize: tileSize, outputExtent: segment.output.height,
+      segment: segment, tileSize: tileSize, outputExtent: segment.tiledShape.height,
       extent: { segment.shape(ofTensor: $0).height },
       window: { index in
         let layer = segment.layers[index]
@@ -88,7 +95,7 @@ struct SegmentRegions: Sendable {
 
   static func columns(_ segment: FusedSegment, tileSize: Int) -> SegmentRegions {
     SegmentRegions(
-      segment: segment, tileSize: tileSize, outputExtent: segment.output.width,
+      segment: segment, tileSize: tileSize, outputExtent: segment.tiledShape.width,
       extent: { segment.shape(ofTensor: $0).width },
       window: { index in
         let layer = segment.layers[index]

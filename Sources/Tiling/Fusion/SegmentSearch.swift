@@ -73,8 +73,8 @@ public enum SegmentSearch {
       partial.flatMap { prefix in (1...channels).map { prefix + [$0] } }
     }
     let flagChoices = (0..<(1 << layers.count)).map { mask in layers.indices.map { mask & (1 << $0) != 0 } }
-    for rows in 1...segment.output.height {
-      for columns in 1...segment.output.width {
+    for rows in 1...segment.tiledShape.height {
+      for columns in 1...segment.tiledShape.width {
         for scanned in scan == .allowed ? [false, true] : [false] {
           for chunks in chunkChoices {
             for resident in flagChoices {
@@ -148,7 +148,7 @@ struct SegmentSearchRun {
     let skipSources = segment.skipSources
     return segment.layers.indices.filter { index in
       let layer = segment.layers[index]
-      return index >= 1 && layer.kind != .add && layer.kernel.height > layer.stride.height
+      return index >= 1 && layer.hasWeights && layer.kernel.height > layer.stride.height
         && !skipSources.contains(index - 1)
     }
   }
@@ -191,8 +191,8 @@ struct SegmentSearchRun {
 
   /// Every spatial tiling (sizes, Scan, line buffers) that can fit at all, cheapest bound first.
   private mutating func spatialCandidates() -> [Spatial] {
-    let height = segment.output.height
-    let width = segment.output.width
+    let height = segment.tiledShape.height
+    let width = segment.tiledShape.width
     let layerCount = segment.layers.count
     let candidates = lineBufferCandidates
     var lineChoices: [[Bool]] = []
@@ -219,7 +219,7 @@ struct SegmentSearchRun {
             // streamed in every schedule of this spatial tiling: the bound may count it so.
             tiling.resident = segment.layers.map { layer in
               let window = layer.kernel.height * layer.kernel.width
-              return layer.kind == .add || frugal - window + layer.weightCount <= buffer
+              return !layer.hasWeights || frugal - window + layer.weightCount <= buffer
             }
             tiling.chunks = model.stageChannels
             let ideal = model.cost(of: tiling, rows: rowRegion, columns: columnRegion)

@@ -94,7 +94,7 @@ extension SegmentSearchRun {
       var stagesOfNest = Array(repeating: [Int](), count: nestCount)
       for stage in chunked { stagesOfNest[nestIndex(stage)].append(stage) }
       var layersOfNest = Array(repeating: [Int](), count: nestCount)
-      for (index, layer) in layers.enumerated() where layer.kind != .add {
+      for (index, layer) in layers.enumerated() where layer.hasWeights {
         layersOfNest[nestIndex(model.stageOfTensor[index + 1])].append(index)
       }
       let base = spatial.evaluator!.evaluate(reference)

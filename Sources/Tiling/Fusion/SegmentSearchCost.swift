@@ -31,13 +31,16 @@ struct SegmentSearchCost {
   /// What the evaluation needs of a layer, flat (copying `SegmentLayer`s costs more).
   private struct Layer {
     var kind: SegmentLayer.Kind
+    var hasWeights: Bool
     var stage: Int
     var inputStage: Int
     var window: Int
     var weightCount: Int
     var weightBits: Int
-    /// Footprint of the output buffer per channel of a chunk, and of a line buffer on the input.
+    /// Footprint of the output buffer per channel of a chunk, of a global pool's sums (for the
+    /// whole segment, whatever the chunks), and of a line buffer on the input.
     var outputArea: Int
+    var poolSums: Int
     var lineBuffer: Int
     /// 0: no skip or an on-chip one; else the bits of a skip read from DRAM (always for an
     /// external one, unless the input is held whole for the segment input).
@@ -75,7 +78,7 @@ struct SegmentSearchCost {
     var haloMACs = 0
     for (index, layer) in layers.enumerated() {
       let output = index + 1
-      guard layer.kind != .add else {
+      guard layer.hasWeights else {
         computedMACs.append(0)
         continue
       }
@@ -102,11 +105,13 @@ struct SegmentSearchCost {
         skipIsInput = true
       case .layer?, nil: break
       }
+      let pools = layer.kind == .globalAveragePool
       return Layer(
-        kind: layer.kind, stage: stageOfTensor[index + 1], inputStage: stageOfTensor[index],
+        kind: layer.kind, hasWeights: layer.hasWeights, stage: stageOfTensor[index + 1], inputStage: stageOfTensor[index],
         window: layer.kernel.height * layer.kernel.width, weightCount: layer.weightCount, weightBits: layer.weightBits,
-        outputArea: model.segment.addWritesInPlace(index)
+        outputArea: model.segment.addWritesInPlace(index) || pools
           ? 0 : computedArea(index + 1) * (layer.kind == .mixing ? model.psumWidth : 1),
+        poolSums: pools ? layer.output.channels * model.psumWidth : 0,
         lineBuffer: rows.retained[index] * columns.neededSummaries[index].maximumLength * model.stageChannels[stageOfTensor[index]],
         skipBits: skipBits, skipIsInput: skipIsInput)
     }
@@ -126,7 +131,7 @@ struct SegmentSearchCost {
     var footprint = chunk(0) * inputArea
     for index in layers.indices {
       let layer = layers[index]
-      if layer.kind != .add {
+      if layer.hasWeights {
         if tiling.resident[index] {
           footprint += layer.weightCount
         } else if layer.kind == .mixing {
@@ -135,7 +140,7 @@ struct SegmentSearchCost {
           footprint += chunk(layer.stage) * layer.window
         }
       }
-      footprint += chunk(layer.stage) * layer.outputArea
+      footprint += chunk(layer.stage) * layer.outputArea + layer.poolSums
       if tiling.lineBuffers[index] { footprint += layer.lineBuffer }
       if layer.skipBits > 0 && !(layer.skipIsInput && chunks[0] >= channels[0] && inputCovers[index]) {
         footprint += chunk(layer.stage) * skipAreas[index]
@@ -190,7 +195,7 @@ struct SegmentSearchCost {
     for index in layers.indices {
       let layer = layers[index]
       let stage = layer.stage
-      if layer.kind != .add {
+      if layer.hasWeights {
         if tiling.resident[index] {
           bits += layer.weightCount * layer.weightBits
         } else if layer.kind == .mixing {

@@ -1,7 +1,8 @@
 /// How a fused segment is run (docs/fusion-model.md):
 ///
-/// - the last layer's output is cut into spatial tiles of `rows` x `columns`, visited row of
-///   tiles by row of tiles, each row left to right or, with `scan`, as a snake;
+/// - the last layer's output (a final global pool's input: `FusedSegment.tiledTensor`) is cut
+///   into spatial tiles of `rows` x `columns`, visited row of tiles by row of tiles, each row left
+///   to right or, with `scan`, as a snake;
 /// - each channel stage is processed in chunks of `chunks[stage]` channels; a chunk equal to the
 ///   stage's channels means the stage is **whole**: computed once per spatial tile and held;
 /// - each weight tensor is `resident` (loaded once, held for the whole segment) or streamed
@@ -30,7 +31,7 @@ public struct SegmentTiling: Hashable, Sendable, Codable, CustomStringConvertibl
   /// One spatial tile, whole stages, resident weights, no line buffers.
   public static func untiled(_ segment: FusedSegment) -> SegmentTiling {
     SegmentTiling(
-      rows: segment.output.height, columns: segment.output.width, scan: false, chunks: segment.stageChannels,
+      rows: segment.tiledShape.height, columns: segment.tiledShape.width, scan: false, chunks: segment.stageChannels,
       resident: Array(repeating: true, count: segment.layers.count),
       lineBuffers: Array(repeating: false, count: segment.layers.count))
   }

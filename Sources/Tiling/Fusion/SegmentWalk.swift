@@ -47,9 +47,10 @@ package enum SegmentWalkEvent: Hashable, Sendable {
   /// Layer `layer` runs on its output channels `outputs` over the tile's computed region of its
   /// output, reading input channels `inputs` (a mixing layer's current input chunk; for other
   /// layers the same channels as `outputs`). A mixing layer's outputs are complete once it has
-  /// run on the last input chunk.
+  /// run on the last input chunk. A final global pool adds the tile's computed region of its
+  /// input into its sums instead (its output region is its one pixel).
   case execute(layer: Int, outputs: Range<Int>, inputs: Range<Int>)
-  /// A complete output tile goes to DRAM.
+  /// A complete output tile goes to DRAM (a global pool's averages, after the last tile).
   case write(SegmentTransfer)
 }
 

@@ -26,7 +26,8 @@ struct WalkRegionTracker {
     rowsComputedBefore = Array(repeating: [], count: segment.tensorCount)
   }
 
-  /// The regions of the tile covering `rows` x `columns` of the last tensor. Tiles must be
+  /// The regions of the tile covering `rows` x `columns` of the tiled tensor (the last, or a
+  /// final global pool's input: the pool's one output pixel is in every tile). Tiles must be
   /// visited in execution order: a line buffer only keeps what earlier tiles computed.
   mutating func regions(rows: Set<Int>, columns: Set<Int>) -> WalkTileRegions {
     let layers = segment.layers
@@ -35,14 +36,21 @@ struct WalkRegionTracker {
       neededRows: Array(repeating: [], count: count), neededColumns: Array(repeating: [], count: count),
       computedRows: Array(repeating: [], count: count), computedColumns: Array(repeating: [], count: count),
       keptRows: Array(repeating: [], count: count))
-    regions.neededRows[count - 1] = rows
-    regions.neededColumns[count - 1] = columns
-    regions.computedRows[count - 1] = rows
-    regions.computedColumns[count - 1] = columns
+    let tiled = segment.endsInGlobalPool ? count - 2 : count - 1
+    regions.neededRows[tiled] = rows
+    regions.neededColumns[tiled] = columns
+    regions.computedRows[tiled] = rows
+    regions.computedColumns[tiled] = columns
+    if segment.endsInGlobalPool {
+      regions.neededRows[count - 1] = [0]
+      regions.neededColumns[count - 1] = [0]
+      regions.computedRows[count - 1] = [0]
+      regions.computedColumns[count - 1] = [0]
+    }
     // Tensor t is read by layer t (through its window) and by adds using it as their skip
     // (same coordinates as they compute); both consumers have higher tensor numbers, so they
     // are settled before t.
-    for tensor in stride(from: count - 2, through: 0, by: -1) {
+    for tensor in stride(from: tiled - 1, through: 0, by: -1) {
       let layer = layers[tensor]
       let shape = segment.shape(ofTensor: tensor)
       var neededRows = Self.window(

@@ -47,6 +47,8 @@ struct WalkRun {
   private var executedInTile: Set<[Int]> = []
   /// Adds reading the segment input that once did not find it in the input's held tile.
   private var inputSkipMisses: Set<Int> = []
+  /// The number of the last spatial tile, after which a final global pool's sums are complete.
+  private var lastTile = 0
 
   init(walk: SegmentWalk, skipsFromDRAM: Set<Int>, recordsEvents: Bool = false, recordsRegions: Bool = false) {
     segment = walk.segment
@@ -83,12 +85,13 @@ struct WalkRun {
     return nests
   }
 
-  /// Visits the spatial tiles: rows of tiles outermost, each row left to right, or as a snake
-  /// with `scan`.
+  /// Visits the spatial tiles of the tiled tensor (the output, or a final global pool's input):
+  /// rows of tiles outermost, each row left to right, or as a snake with `scan`.
   mutating func execute() -> WalkRecord {
-    let output = segment.output
+    let output = segment.shape(ofTensor: segment.endsInGlobalPool ? segment.layers.count - 1 : segment.layers.count)
     let rowTiles = (output.height + tiling.rows - 1) / tiling.rows
     let columnTiles = (output.width + tiling.columns - 1) / tiling.columns
+    lastTile = rowTiles * columnTiles - 1
     var tile = 0
     for rowTile in 0..<rowTiles {
       let forward = !tiling.scan || rowTile % 2 == 0
@@ -123,11 +126,16 @@ struct WalkRun {
         }
         let last = stageChannels.count - 1
         if nest.top == last && step.completes(below: last) {
-          writeOutput(step.channels(ofStage: last), tile: tile, rows: rows, columns: columns)
+          // A global pool's averages are complete only once its last tile is added in.
+          if !segment.endsInGlobalPool {
+            writeOutput(step.channels(ofStage: last), tile: tile, rows: rows, columns: columns)
+          } else if tile == lastTile {
+            writeOutput(step.channels(ofStage: last), tile: tile, rows: [0], columns: [0])
+          }
         }
       }
     }
-    for (index, layer) in segment.layers.enumerated() where layer.kind != .add {
+    for (index, layer) in segment.layers.enumerated() where layer.hasWeights {
       let width = layer.output.width
       for row in regions.computedRows[index + 1] {
         for column in regions.computedColumns[index + 1] { pixelsComputedBefore[index].insert(row * width + column) }
@@ -158,7 +166,7 @@ struct WalkRun {
         columns: regions.neededColumns[0])
     }
     for index in layers.indices where step.nest.contains(stageOfTensor[index + 1]) {
-      if layers[index].kind != .add { loadWeights(index, step, tile: tile) }
+      if layers[index].hasWeights { loadWeights(index, step, tile: tile) }
       if skipsFromDRAM.contains(index) {
         load(
           .skip(layer: index), into: .skip(layer: index), tile: tile, channels: step.channels(ofStage: stageOfTensor[index + 1]),
@@ -220,6 +228,11 @@ struct WalkRun {
     let rows = regions.computedRows[index + 1]
     let columns = regions.computedColumns[index + 1]
     let outputs = step.channels(ofStage: stageOfTensor[index + 1])
+    if layer.kind == .globalAveragePool {
+      // Adds the chunk's tile of its input into sums kept for every channel, over all tiles.
+      if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
+      return hold(.output(layer: index), layer.output.channels * psumWidth)
+    }
     guard layer.kind != .add else {
       if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
       // In place over its chain input, unless a later add still reads that.
@@ -251,7 +264,8 @@ struct WalkRun {
     if !found { inputSkipMisses.insert(index) }
   }
 
-  /// A complete output tile (one chunk of the last stage over the spatial tile) goes to DRAM.
+  /// A complete output tile (one chunk of the last stage over the spatial tile; of a global
+  /// pool, one chunk of its averages after the last tile) goes to DRAM.
   private mutating func writeOutput(_ channels: Range<Int>, tile: Int, rows: Set<Int>, columns: Set<Int>) {
     var transfer = SegmentTransfer(
       operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted(),

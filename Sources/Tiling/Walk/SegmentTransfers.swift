@@ -58,6 +58,8 @@ extension SegmentSchedule {
             extents: [layer.output.channels, inputs, layer.kernel.height, layer.kernel.width], bitsPerEntry: layer.weightBits))
       case .add:
         if case .external(let name, let bits)? = layer.skip { result.append(.activations(name, layer.output, bits: bits)) }
+      case .globalAveragePool:
+        break
       }
     }
     if let last = segment.layers.last { result.append(.activations(last.name, last.output, bits: last.outputBits)) }
