@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Version of this header's ABI. dse_api_version() returns the library's; they must be equal. */
-#define DSE_API_VERSION 2
+#define DSE_API_VERSION 3
 
 typedef enum dse_status {
   DSE_OK = 0,
@@ -100,6 +100,8 @@ typedef struct dse_plan_options {
   int32_t psum_width;
   /* Longest fused segment in layers, 1 to 16 (default 8; 1: no fusion). */
   int32_t max_segment_length;
+  /* Most channel stages of a fused segment, 1 to 16 (default 3). */
+  int32_t max_stages;
   /* GLPK's time limit per MILP in seconds (default 60). */
   double time_limit_seconds;
 } dse_plan_options;

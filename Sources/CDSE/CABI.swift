@@ -117,7 +117,8 @@ public func dse_network_info(
 public func dse_plan_options_init(_ options: UnsafeMutablePointer<dse_plan_options>?) {
   guard let options else { return }
   options.pointee = dse_plan_options(
-    strategy: nil, objective: nil, architecture_file: nil, psum_width: 1, max_segment_length: 8, time_limit_seconds: 60)
+    strategy: nil, objective: nil, architecture_file: nil, psum_width: 1, max_segment_length: 8, max_stages: 3,
+    time_limit_seconds: 60)
 }
 
 /// The context and strategy the options describe (NULL fields and NULL options: the defaults).
@@ -145,7 +146,8 @@ private func settings(_ options: UnsafePointer<dse_plan_options>?, buffer: Int64
   }
   let context = PlanContext(
     buffer: Int(clamping: buffer), architecture: architecture, psumWidth: Int(given.psum_width), objective: objective,
-    maxSegmentLength: Int(given.max_segment_length), solver: SolverOptions(timeLimit: given.time_limit_seconds))
+    maxSegmentLength: Int(given.max_segment_length), maxStages: Int(given.max_stages),
+    solver: SolverOptions(timeLimit: given.time_limit_seconds))
   try context.validate()
   return (strategy, context)
 }

@@ -33,6 +33,7 @@ enum DRAMCommands {
         if !g.chance(c.hostility / 4) { arguments += ["--clock", c.value(&g, ["1200", "1600", "100"], ["0", "-5", "nan", "1e308"])] }
       }
     }
+    arguments += PlanningCommands.segmentLimits(c, &g)
     arguments += ["-o", c.paths.file(g.pick(["trace", "csv", "txt"]), in: &f, &g)]
     return arguments
   }

@@ -68,9 +68,7 @@ enum PlanningCommands {
     } else if g.chance(c.hostility / 8) {
       arguments += ["--error-budget", "0.1"]
     }
-    if g.chance(0.15) {
-      arguments += ["--max-segment-length", c.value(&g, ["1", "2", "8"], ["0", "-1", "10000", "9223372036854775807"])]
-    }
+    arguments += segmentLimits(c, &g)
     if g.chance(0.1) { arguments += ["--time-limit", c.value(&g, ["1", "10"], ["0", "-1", "nan", "inf", "1e-9"])] }
     if g.chance(0.15) { arguments += ["--bits", c.value(&g, ["4", "8", "16"], Hostile.bits)] }
     arguments += energyOptions(c, &g)
@@ -94,10 +92,24 @@ enum PlanningCommands {
     if g.chance(0.6) { arguments += ["--strategy", c.heavy ? "layerwise-scan" : c.value(&g, strategies, ["bogus", "", ","])] }
     if g.chance(0.2) { arguments += ["--seed", c.value(&g, ["0", "7", "18446744073709551615"], ["-1", "x"])] }
     if g.chance(0.15) { arguments += ["--psum-width", c.value(&g, ["1", "2", "8"], ["0", "9", "-1"])] }
+    arguments += segmentLimits(c, &g)
     if c.network.hasSuffix(".cfg") && g.chance(0.4) {
       let size = g.pick([0, 3, 20, 1000, 100_000])
       f.files.append(FuzzCase.File(path: "in/w.weights", bytes: (0..<size).map { _ in UInt8(g.int(0...255)) }))
       arguments += ["--weights", "in/w.weights"]
+    }
+    return arguments
+  }
+
+  /// `--max-segment-length` and `--max-stages` (sweep, verify, trace), now and then. Legal stages
+  /// stay at 3 or below: more is slow on the larger bundled networks.
+  static func segmentLimits(_ c: CommandContext, _ g: inout SeededGenerator) -> [String] {
+    var arguments: [String] = []
+    if g.chance(0.15) {
+      arguments += ["--max-segment-length", c.value(&g, ["1", "2", "8"], ["0", "-1", "10000", "9223372036854775807"])]
+    }
+    if g.chance(0.15) {
+      arguments += ["--max-stages", c.value(&g, ["1", "2", "3"], ["0", "-1", "17", "10000", "9223372036854775807"])]
     }
     return arguments
   }

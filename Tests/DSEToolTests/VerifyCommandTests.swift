@@ -57,6 +57,11 @@ import Testing
     let sizes = try dse("verify", "nets/mobilenetv2.yaml", "--buffer", "64Q")
     #expect(sizes.status != 0)
     #expect(sizes.standardError.contains("--buffer 64Q"), "\(sizes.standardError)")
+    for (option, value) in [("--max-stages", "0"), ("--max-stages", "17"), ("--max-segment-length", "0")] {
+      let limit = try dse("verify", "nets/mobilenetv2.yaml", option, value)
+      #expect(limit.status == 64, "\(limit.standardError)")
+      #expect(limit.standardError.contains("\(option) \(value): expected 1 to 16"), "\(limit.standardError)")
+    }
     let weights = try dse("verify", "nets/mobilenetv2.yaml", "--weights", "x.weights")
     #expect(weights.status != 0)
     #expect(weights.standardError.contains(".cfg"))

@@ -52,6 +52,37 @@ import Testing
     #expect(result.status == 0, "\(result.output)\(result.errors)")
     #expect(result.output.hasSuffix("0 failures\n"), "\(result.output)")
     #expect(result.output.contains("ok buffer of 0: 1 field 'buffer'") || result.output.contains("ok buffer of 0: 1 buffer"), "\(result.output)")
+    for line in [
+      "ok max segment length 0: 1 max_segment_length: 0: expected 1 to 16",
+      "ok max stages 0: 1 max_stages: 0: expected 1 to 16", "ok max stages 17: 1 max_stages: 17: expected 1 to 16",
+      "ok max stages INT32_MIN: 1 max_stages: -2147483648: expected 1 to 16",
+    ] {
+      #expect(result.output.contains(line + "\n"), "\(line)\n\(result.output)")
+    }
+  }
+
+  /// `max_stages` reaches the planner: through the C ABI, MobileNetV2 at 32x32 plans as the Swift
+  /// API plans it at each value, no unit has more stages than allowed, and one stage (no segment
+  /// reaches past a layer that mixes channels) moves more than five (two blocks in one segment).
+  @Test func maxStagesReachesThePlanner() throws {
+    let library = try libraryFolder()
+    let program = try Self.build([Self.sources.appendingPathComponent("stages.c").path], named: "stages", library: library)
+    let file = try readmeFolder().appendingPathComponent("nets/mobilenetv2.yaml").path
+    let result = try run(program.path, [file, "32768", "fused-greedy", "1", "5"])
+    try #require(result.status == 0, "\(result.errors)")
+    let network = try NetworkAnalysis(file: file)
+    var traffic: [Int: Int] = [:]
+    for maxStages in [1, 5] {
+      let plan = try network.plan(.fusedGreedy, context: PlanContext(buffer: 32768, maxStages: maxStages))
+      let most = plan.units.map { unit in
+        if case .segment(let schedule) = unit { schedule.segment.stageChannels.count } else { 1 }
+      }.max() ?? 0
+      #expect(most <= maxStages)
+      let line = "max_stages \(maxStages): dram_traffic \(plan.cost.entries), units \(plan.units.count), most stages \(most)\n"
+      #expect(result.output.contains(line), "\(line)\(result.output)")
+      traffic[maxStages] = plan.cost.entries
+    }
+    #expect(try #require(traffic[1]) > #require(traffic[5]), "\(result.output)")
   }
 
   @Test func eightThreadsPlanAsOneDoes() throws {

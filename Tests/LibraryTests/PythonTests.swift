@@ -100,7 +100,8 @@ import Testing
       for call in (lambda: dse.load("/nonexistent/net.yaml"),
                    lambda: dse.parse("name: x\\ninput: [3, 8, 8]\\nlayers:\\n  - {op: conv, kernel: 0}\\n", name="bad.yaml"),
                    lambda: dse.parse("name: x\\ninput: [3, 8, 8]\\nlayers:\\n  - {op: pointwise, out: 4}\\n").plan(buffer=0),
-                   lambda: dse.parse("name: x\\ninput: [3, 8, 8]\\nlayers:\\n  - {op: pointwise, out: 4}\\n").plan(strategy="best")):
+                   lambda: dse.parse("name: x\\ninput: [3, 8, 8]\\nlayers:\\n  - {op: pointwise, out: 4}\\n").plan(strategy="best"),
+                   lambda: dse.parse("name: x\\ninput: [3, 8, 8]\\nlayers:\\n  - {op: pointwise, out: 4}\\n").plan(max_stages=0)):
           try:
               call()
               print("no error")
@@ -110,11 +111,38 @@ import Testing
     let result = try Self.python(script, library: library)
     #expect(result.status == 0, "\(result.errors)")
     let lines = result.output.split(separator: "\n").map(String.init)
-    #expect(lines.count == 4, "\(result.output)")
+    #expect(lines.count == 5, "\(result.output)")
     #expect(lines.first?.hasPrefix("2 /nonexistent/net.yaml") == true, "\(result.output)")
     #expect(lines.dropFirst().first?.hasPrefix("2 bad.yaml:4:") == true, "\(result.output)")
     #expect(lines.dropFirst(2).first?.hasPrefix("1 buffer: 0") == true, "\(result.output)")
-    #expect(lines.last?.hasPrefix("1 strategy: unknown strategy 'best'") == true, "\(result.output)")
+    #expect(lines.dropFirst(3).first?.hasPrefix("1 strategy: unknown strategy 'best'") == true, "\(result.output)")
+    #expect(lines.last == "1 max_stages: 0: expected 1 to 16", "\(result.output)")
+  }
+
+  /// `max_stages` and `max_segment_length` reach the planner: the plans Python gets are Swift's.
+  @Test func segmentLimitsArePassedThrough() throws {
+    let library = try libraryFolder()
+    let file = try writeSmallNetwork(in: library)
+    let script = """
+      import json, sys, dse
+      net = dse.load(sys.argv[1])
+      plans = [net.plan(buffer=4096, strategy="fused-greedy", max_stages=s, max_segment_length=l) for s, l in
+               ((1, 8), (3, 8), (3, 1))]
+      print(json.dumps([[p.totals["dram_traffic"], [u.name for u in p.units]] for p in plans]))
+      """
+    let result = try Self.python(script, library: library, arguments: [file])
+    try #require(result.status == 0, "\(result.errors)")
+    let found = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[Any]])
+    let network = try NetworkAnalysis(file: file)
+    var expected: [[String]] = []
+    for (index, (stages, length)) in [(1, 8), (3, 8), (3, 1)].enumerated() {
+      let plan = try network.plan(.fusedGreedy, context: PlanContext(buffer: 4096, maxSegmentLength: length, maxStages: stages))
+      #expect(found[index].first as? Int == plan.cost.entries, "max_stages \(stages), max_segment_length \(length)")
+      #expect(found[index].last as? [String] == plan.units.map(\.name))
+      expected.append(plan.units.map(\.name))
+    }
+    // The small network's block has three stages: it fuses at 3, not at 1, nor at length 1.
+    #expect(expected[0] != expected[1] && expected[2] != expected[1], "\(expected)")
   }
 
   @Test func thePythonExampleAddsUpTheStream() throws {

@@ -21,7 +21,7 @@ import os
 
 __all__ = ["Error", "Network", "Plan", "Unit", "Transfer", "Transaction", "load", "parse", "library_version", "STRATEGIES"]
 
-API_VERSION = 2
+API_VERSION = 3
 STRATEGIES = ("layerwise-rowmajor", "layerwise-scan", "fused-greedy", "optimal")
 OPERANDS = ("input", "skip", "weights", "output", "psum")
 DIRECTIONS = ("read", "write")
@@ -48,7 +48,7 @@ class _Cost(ctypes.Structure):
 
 class _PlanOptions(ctypes.Structure):
     _fields_ = [("strategy", ctypes.c_char_p), ("objective", ctypes.c_char_p), ("architecture_file", ctypes.c_char_p),
-                ("psum_width", ctypes.c_int32), ("max_segment_length", ctypes.c_int32),
+                ("psum_width", ctypes.c_int32), ("max_segment_length", ctypes.c_int32), ("max_stages", ctypes.c_int32),
                 ("time_limit_seconds", ctypes.c_double)]
 
 
@@ -196,9 +196,10 @@ class Network:
         self.layer_count = count.value
 
     def plan(self, buffer=65536, strategy="optimal", objective="energy", psum_width=1, max_segment_length=8,
-             time_limit=60.0, architecture=None):
+             time_limit=60.0, architecture=None, max_stages=3):
         """Plans the network at `buffer` entries with `strategy` (one of STRATEGIES); the other
-        arguments are those of `dse sweep` (architecture: a YAML file path)."""
+        arguments are those of `dse sweep` (architecture: a YAML file path; max_stages: most
+        channel stages of a fused segment, 1 to 16, last so that positional calls keep working)."""
         options = _PlanOptions()
         _lib.dse_plan_options_init(ctypes.byref(options))
         options.strategy = str(strategy).encode()
@@ -206,6 +207,7 @@ class Network:
         options.architecture_file = architecture.encode() if architecture is not None else None
         options.psum_width = int(psum_width)
         options.max_segment_length = int(max_segment_length)
+        options.max_stages = int(max_stages)
         options.time_limit_seconds = float(time_limit)
         handle = ctypes.c_void_p()
         _call(_lib.dse_plan_create, self._handle, int(buffer), ctypes.byref(options), ctypes.byref(handle))

@@ -22,6 +22,7 @@ extension DSECommand {
           dse bench nets/mobilenetv2.yaml nets/resnet50-cp.yaml
           dse bench --verify
           dse bench --verify nets/resnet50-cp.yaml --buffers 16K,64K
+          dse bench nets/mobilenetv2.yaml --buffers 64K..256K --max-stages 5
         """)
 
     @Argument(help: "Network files (default: every .yaml and .cfg in nets/; with --verify, MobileNetV2 and ResNet-50).")
@@ -35,6 +36,8 @@ extension DSECommand {
 
     @Option(help: "Buffer sizes planned at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var segmentLimits: SegmentLimitOptions
 
     func validate() throws {
       guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): expected at least 1") }
@@ -51,8 +54,7 @@ extension DSECommand {
       if verify { return try benchVerification(sizes: sizes) }
       let files = try networks.isEmpty ? bundledNetworkFiles() : networks
       let analyses = try files.map { try NetworkAnalysis(file: $0) }
-      let sweep = DSE.Sweep(
-        strategies: Strategy.allCases, buffers: sizes, context: PlanContext(buffer: sizes[0]), jobs: jobs)
+      let sweep = DSE.Sweep(strategies: Strategy.allCases, buffers: sizes, context: context(buffer: sizes[0]), jobs: jobs)
       let started = Date()
       let results = try sweep.run(analyses, progress: progress)
       let wall = Date().timeIntervalSince(started)
@@ -68,6 +70,11 @@ extension DSECommand {
       )
     }
 
+    /// The context of every plan: `dse sweep`'s defaults but for the segment limits.
+    private func context(buffer: Int) -> PlanContext {
+      PlanContext(buffer: buffer, maxSegmentLength: segmentLimits.maxSegmentLength, maxStages: segmentLimits.maxStages)
+    }
+
     /// `--verify`: quantization and reference per network, then planning and execution per plan.
     private func benchVerification(sizes: [Int]) throws {
       let files = networks.isEmpty ? ["nets/mobilenetv2.yaml", "nets/resnet50.yaml"] : networks
@@ -81,7 +88,7 @@ extension DSECommand {
         for size in sizes {
           for strategy in Strategy.allCases {
             let planning = Date()
-            let plan = try Planner.plan(setup.network, strategy: strategy, context: PlanContext(buffer: size)).plan
+            let plan = try Planner.plan(setup.network, strategy: strategy, context: context(buffer: size)).plan
             let executing = Date()
             let verification = try setup.verify([plan])[0]
             let done = Date()

@@ -78,11 +78,7 @@ extension DSECommand {
     @Option(help: "Widths a layer in the error table may take, with --error-budget.")
     var widths: String = "4,8,16"
 
-    @Option(help: "Longest fused segment, in layers (1 = no fusion).")
-    var maxSegmentLength: Int = 8
-
-    @Option(help: "Most channel stages in a fused segment, the input's included (each layer that mixes channels starts one): 3 holds one MobileNet block, 5 two; more is slower.")
-    var maxStages: Int = 3
+    @OptionGroup var segmentLimits: SegmentLimitOptions
 
     @Option(help: "GLPK's time limit per MILP, in seconds; past it the dynamic program or the best plan found is used, with a warning.")
     var timeLimit: Double = 60
@@ -119,10 +115,6 @@ extension DSECommand {
         throw ValidationError("--objective \(objective): accepted: energy, traffic")
       }
       if let maxSegments, maxSegments < 1 { throw ValidationError("--max-segments \(maxSegments): expected at least 1") }
-      guard (1...16).contains(maxSegmentLength) else {
-        throw ValidationError("--max-segment-length \(maxSegmentLength): expected 1 to 16")
-      }
-      guard (1...16).contains(maxStages) else { throw ValidationError("--max-stages \(maxStages): expected 1 to 16") }
       guard timeLimit.isFinite && timeLimit > 0 else { throw ValidationError("--time-limit \(timeLimit): expected seconds > 0") }
       guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): expected at least 1") }
       if let maxLatency { _ = try LatencyBudget.parse(maxLatency, clockMHz: Architecture.default.clockMHz) }
@@ -159,7 +151,8 @@ extension DSECommand {
       var context = PlanContext(
         buffer: sizes[0], architecture: architecture, psumWidth: self.architecture.psumWidth,
         objective: Objective(rawValue: objective) ?? .energy, maxSegments: maxSegments,
-        maxSegmentLength: maxSegmentLength, maxStages: maxStages, solver: SolverOptions(timeLimit: timeLimit))
+        maxSegmentLength: segmentLimits.maxSegmentLength, maxStages: segmentLimits.maxStages,
+        solver: SolverOptions(timeLimit: timeLimit))
       if let maxLatency { context.maxLatencyCycles = try LatencyBudget.parse(maxLatency, clockMHz: architecture.clockMHz) }
       if let errorBudget, let errorTable {
         context.precision = try PrecisionBudget(tableFile: errorTable, widths: try widthSet(), budget: errorBudget)

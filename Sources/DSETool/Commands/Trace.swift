@@ -76,6 +76,8 @@ extension DSECommand {
     @Option(help: "Input height and width (default: the network's).")
     var inputSize: Int?
 
+    @OptionGroup var segmentLimits: SegmentLimitOptions
+
     @OptionGroup var modelFile: ModelFileOptions
 
     @OptionGroup var architecture: ArchitectureOptions
@@ -107,7 +109,8 @@ extension DSECommand {
         try bandwidth.map { try IssueTiming.bandwidth(gigabytesPerSecond: $0, clockMHz: clock ?? 0) } ?? .backToBack
       let analysis = try loadAnalysis(network, modelFile, inputSize: inputSize)
       let context = PlanContext(
-        buffer: size, architecture: try architecture.architecture(), psumWidth: architecture.psumWidth)
+        buffer: size, architecture: try architecture.architecture(), psumWidth: architecture.psumWidth,
+        maxSegmentLength: segmentLimits.maxSegmentLength, maxStages: segmentLimits.maxStages)
       let plan = try analysis.plan(strategy, context: context)
       var selected = unit
       if let layer {

@@ -23,6 +23,7 @@ extension DSECommand {
         Examples:
           dse verify nets/mobilenetv2.yaml --buffer 64K --input-size 32
           dse verify nets/mobilenetv2.yaml --buffer 20K --strategy optimal --input-size 64
+          dse verify nets/mobilenetv2.yaml --buffer 64K --strategy optimal --max-stages 5 --input-size 32
           dse verify nets/resnet50-cp.yaml --buffer 20K,32K,64K --strategy all --input-size 32
           dse verify nets/resnet50.yaml --buffer 20K --strategy layerwise-rowmajor --input-size 64
           dse verify nets/yolov3-tiny.cfg --buffer 32K --weights yolov3-tiny.weights
@@ -53,6 +54,8 @@ extension DSECommand {
 
     @Option(help: "Width of a partial sum in buffer entries.")
     var psumWidth: Int = 1
+
+    @OptionGroup var segmentLimits: SegmentLimitOptions
 
     func validate() throws {
       _ = try Self.strategies(strategy)
@@ -90,7 +93,9 @@ extension DSECommand {
       progress("weights: \(source); quantization and reference: \(formatFixed(setup.seconds, decimals: 2)) s")
       var plans: [Plan] = []
       for size in sizes {
-        let context = PlanContext(buffer: size, psumWidth: psumWidth)
+        let context = PlanContext(
+          buffer: size, psumWidth: psumWidth, maxSegmentLength: segmentLimits.maxSegmentLength,
+          maxStages: segmentLimits.maxStages)
         for strategy in strategies { plans.append(try Planner.plan(analysis, strategy: strategy, context: context).plan) }
       }
       let executed = Date()

@@ -56,6 +56,20 @@ int main(int argc, char **argv) {
   expect("psum width 0", dse_plan_create(network, 1024, &options, &plan, error, sizeof error), DSE_INVALID_ARGUMENT,
          error);
   dse_plan_options_init(&options);
+  options.max_segment_length = 0;
+  expect("max segment length 0", dse_plan_create(network, 1024, &options, &plan, error, sizeof error),
+         DSE_INVALID_ARGUMENT, error);
+  dse_plan_options_init(&options);
+  options.max_stages = 0;
+  expect("max stages 0", dse_plan_create(network, 1024, &options, &plan, error, sizeof error), DSE_INVALID_ARGUMENT,
+         error);
+  options.max_stages = 17;
+  expect("max stages 17", dse_plan_create(network, 1024, &options, &plan, error, sizeof error), DSE_INVALID_ARGUMENT,
+         error);
+  options.max_stages = INT32_MIN;
+  expect("max stages INT32_MIN", dse_plan_create(network, 1024, &options, &plan, error, sizeof error),
+         DSE_INVALID_ARGUMENT, error);
+  dse_plan_options_init(&options);
   options.architecture_file = "/nonexistent/arch.yaml";
   expect("missing architecture", dse_plan_create(network, 1024, &options, &plan, error, sizeof error),
          DSE_INVALID_INPUT, error);
