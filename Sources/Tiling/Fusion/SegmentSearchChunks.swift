@@ -5,18 +5,33 @@
 /// only on that nest's choices (its chunked stages' counts, its layers' residency). So each
 /// nest's choices are enumerated on their own, reduced to those not dominated in (bits, extra
 /// MACs, footprint), and the nests combined: a sum, where a joint enumeration would be a product.
+///
+/// Options are plain numbers (what they add to the reference's bits, extra MACs and footprint,
+/// and where their choice is recorded), so that the millions the small buffers produce are
+/// sorted and combined without copying arrays. Combining nest by nest, a partial combination is
+/// dropped when even the cheapest and the smallest option of every remaining nest cannot make it
+/// beat the incumbent or fit: nothing it leads to could be chosen.
 extension SegmentSearchRun {
   private struct Option {
     var bits: Int
     var macs: Int
     var footprint: Int
-    /// The whole tiling's chunks and residency: the reference's, with the nests chosen so far.
-    var chunks: [Int]
-    var resident: [Bool]
+    /// In a nest's options: which of the nest's recorded chunk choices, and the bit mask of its
+    /// weight layers (in the nest's order) streamed although the reference has them resident.
+    /// In a combination: the combination of the previous nests it extends and the option of
+    /// this nest it adds.
+    var first: Int
+    var second: Int
 
     func dominates(_ other: Option) -> Bool {
       bits <= other.bits && macs <= other.macs && footprint <= other.footprint
     }
+  }
+
+  /// A nest's options and the chunk choices they point to (each the whole tiling's chunks).
+  private struct NestOptions {
+    var options: [Option]
+    var chunks: [[Int]]
   }
 
   /// A choice of which stages are chunked (the others whole) for a spatial tiling, with its
@@ -98,34 +113,62 @@ extension SegmentSearchRun {
         layersOfNest[nestIndex(model.stageOfTensor[index + 1])].append(index)
       }
       let base = spatial.evaluator!.evaluate(reference)
-      var combined = [
-        Option(
-          bits: base.bits, macs: base.extraMACs, footprint: base.footprint, chunks: reference.chunks,
-          resident: reference.resident)
-      ]
-      for index in 0..<nestCount {
-        let options = nestOptions(
+      let nests = (0..<nestCount).map { index in
+        nestOptions(
           stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, smallest: structure.smallest,
           base: base, spatial: spatial)
+      }
+      // What the nests from each one on add at the least, each count on its own.
+      var restBits = Array(repeating: 0, count: nestCount + 1)
+      var restMACs = restBits
+      var restFootprint = restBits
+      var empty = false
+      for index in stride(from: nestCount - 1, through: 0, by: -1) {
+        let options = nests[index].options
+        guard !options.isEmpty else {
+          empty = true
+          break
+        }
+        restBits[index] = restBits[index + 1] + options.reduce(Int.max) { min($0, $1.bits) }
+        restMACs[index] = restMACs[index + 1] + options.reduce(Int.max) { min($0, $1.macs) }
+        restFootprint[index] = restFootprint[index + 1] + options.reduce(Int.max) { min($0, $1.footprint) }
+      }
+      if empty { continue }
+      var levels: [[Option]] = []
+      var combined = [Option(bits: base.bits, macs: base.extraMACs, footprint: base.footprint, first: -1, second: -1)]
+      for index in 0..<nestCount {
         var next: [Option] = []
-        for left in combined {
-          for right in options {
-            var merged = Option(
+        for (leftIndex, left) in combined.enumerated() {
+          for (rightIndex, right) in nests[index].options.enumerated() {
+            let merged = Option(
               bits: left.bits + right.bits, macs: left.macs + right.macs, footprint: left.footprint + right.footprint,
-              chunks: left.chunks, resident: left.resident)
-            for stage in stagesOfNest[index] { merged.chunks[stage] = right.chunks[stage] }
-            for layer in layersOfNest[index] { merged.resident[layer] = right.resident[layer] }
+              first: leftIndex, second: rightIndex)
+            // Every other nest's option adds bits and MACs to the base, never less: an option
+            // already over the MAC cap stays over it; and the remaining nests add at least
+            // their least bits, MACs and footprint.
+            guard merged.macs <= maxExtraMACs,
+              promising((merged.bits + restBits[index + 1], merged.macs + restMACs[index + 1])),
+              merged.footprint + restFootprint[index + 1] <= buffer
+            else { continue }
             next.append(merged)
           }
         }
-        // Every other nest's option adds bits and MACs to the base, never less: an option
-        // already over the MAC cap stays over it.
-        combined = Self.undominated(next.filter { $0.macs <= maxExtraMACs })
+        levels.append(combined)
+        combined = Self.undominated(next)
       }
       for option in combined.sorted(by: { ($0.bits, $0.macs) < ($1.bits, $1.macs) }) where option.footprint <= buffer {
+        // Back from the last nest to the first, each nest's choice into the reference.
         var tiling = reference
-        tiling.chunks = option.chunks
-        tiling.resident = option.resident
+        var current = option
+        for index in stride(from: nestCount - 1, through: 0, by: -1) {
+          let choice = nests[index].options[current.second]
+          let chunks = nests[index].chunks[choice.first]
+          for stage in stagesOfNest[index] { tiling.chunks[stage] = chunks[stage] }
+          for (bit, layer) in layersOfNest[index].enumerated() {
+            tiling.resident[layer] = reference.resident[layer] && choice.second & (1 << bit) == 0
+          }
+          current = levels[index][current.first]
+        }
         consider(tiling, rows: spatial.rows, columns: spatial.columns)
         break
       }
@@ -138,8 +181,9 @@ extension SegmentSearchRun {
   private func nestOptions(
     stages: [Int], layers: [Int], reference: SegmentTiling, smallest: SegmentTiling, base: (bits: Int, extraMACs: Int, footprint: Int),
     spatial: SegmentSearchSpatial
-  ) -> [Option] {
+  ) -> NestOptions {
     var options: [Option] = []
+    var chunkChoices: [[Int]] = []
     let evaluator = spatial.evaluator!
     var tiling = reference
     var least = smallest
@@ -219,27 +263,33 @@ extension SegmentSearchRun {
       // adds what it adds here.
       let leastFootprint = evaluator.footprint(least)
       let allStreamed = zip(streaming, switchable).reduce(resident.footprint) { $0 + $1.0.footprint - resident.footprint }
+      let bitOfLayer = switchable.map { layer in layers.firstIndex(of: layer) ?? 0 }
+      var recorded = false
       for mask in 0..<(1 << switchable.count) {
         var bits = resident.bits
         var footprint = resident.footprint
-        var choice = tiling.resident
-        for (bit, layer) in switchable.enumerated() where mask & (1 << bit) != 0 {
+        var streamed = 0
+        for bit in switchable.indices where mask & (1 << bit) != 0 {
           bits += streaming[bit].bits - resident.bits
           footprint += streaming[bit].footprint - resident.footprint
-          choice[layer] = false
+          streamed |= 1 << bitOfLayer[bit]
         }
         // Other nests add nothing below their reference: an option as dear as the best is useless.
         if !promising((bits, resident.extraMACs)) { continue }
         // Nor one that fits with no choice of the other nests.
         if leastFootprint + footprint - allStreamed > buffer { continue }
+        if !recorded {
+          chunkChoices.append(tiling.chunks)
+          recorded = true
+        }
         options.append(
           Option(
             bits: bits - base.bits, macs: resident.extraMACs - base.extraMACs, footprint: footprint - base.footprint,
-            chunks: tiling.chunks, resident: choice))
+            first: chunkChoices.count - 1, second: streamed))
       }
     }
     visit(0)
-    return Self.undominated(options)
+    return NestOptions(options: Self.undominated(options), chunks: chunkChoices)
   }
 
   /// Line buffers need their input stage computed once per tile (the nest's own condition).
