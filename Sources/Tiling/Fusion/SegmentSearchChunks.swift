@@ -187,6 +187,19 @@ extension SegmentSearchRun {
     let evaluator = spatial.evaluator!
     var tiling = reference
     var least = smallest
+    /// The reference's resident weights of this nest that no schedule at least as large as
+    /// `least` (this nest's choices so far, every other stage at its fewest channels, every
+    /// weight streamed) can hold: resident, each alone would overflow the buffer. Every such
+    /// schedule streams them, so a bound may count them streamed.
+    func forcedStreamed(_ least: SegmentTiling) -> [Int] {
+      var probe = least
+      return layers.filter { layer in
+        guard reference.resident[layer] else { return false }
+        probe.resident[layer] = true
+        defer { probe.resident[layer] = false }
+        return evaluator.footprint(probe) > buffer
+      }
+    }
     func visit(_ position: Int) {
       if position < stages.count {
         let stage = stages[position]
@@ -198,15 +211,16 @@ extension SegmentSearchRun {
         let first = firstFitting(least, stage: stage, evaluator: evaluator)
         // Whatever this stage's count, each deeper stage needs at least as many chunks as it
         // needs with this stage in chunks of one: a bound that grows with this count.
+        // Weights that stay streamed whatever this count (the forced set only shrinks as the
+        // count grows, so the one at chunks of one holds for every count).
         var floorTiling = tiling
         floorTiling.resident = reference.resident
-        if !deeper.isEmpty {
-          var loosest = least
-          loosest.chunks[stage] = 1
-          for next in deeper {
-            let index = firstFitting(loosest, stage: next, evaluator: evaluator)
-            floorTiling.chunks[next] = index < stageSizes[next].count ? stageSizes[next][index] : 1
-          }
+        var loosest = least
+        loosest.chunks[stage] = 1
+        for layer in forcedStreamed(loosest) { floorTiling.resident[layer] = false }
+        for next in deeper {
+          let index = firstFitting(loosest, stage: next, evaluator: evaluator)
+          floorTiling.chunks[next] = index < stageSizes[next].count ? stageSizes[next][index] : 1
         }
         for size in sizes[first...] {
           tiling.chunks[stage] = size
@@ -215,23 +229,22 @@ extension SegmentSearchRun {
           // A lower bound on bits and extra MACs for all that follows, and for every larger
           // count here: more chunks only cost more.
           if !promising(Self.key(evaluator.evaluate(floorTiling))) { break }
-          // For this count alone: each deeper stage at the fewest chunks that fit with the
-          // others at chunks of one.
-          if deeper.count >= 1 {
-            var bounding = tiling
-            bounding.resident = reference.resident
-            var feasible = true
-            for next in deeper {
-              let index = firstFitting(least, stage: next, evaluator: evaluator)
-              guard index < stageSizes[next].count else {
-                feasible = false
-                break
-              }
-              bounding.chunks[next] = stageSizes[next][index]
+          // For this count alone: the weights it forces to stream, and each deeper stage at the
+          // fewest chunks that fit with the others at chunks of one.
+          var bounding = tiling
+          bounding.resident = reference.resident
+          for layer in forcedStreamed(least) { bounding.resident[layer] = false }
+          var feasible = true
+          for next in deeper {
+            let index = firstFitting(least, stage: next, evaluator: evaluator)
+            guard index < stageSizes[next].count else {
+              feasible = false
+              break
             }
-            guard feasible else { continue }
-            if !promising(Self.key(evaluator.evaluate(bounding))) { continue }
+            bounding.chunks[next] = stageSizes[next][index]
           }
+          guard feasible else { continue }
+          if !promising(Self.key(evaluator.evaluate(bounding))) { continue }
           visit(position + 1)
           // If the cheapest completion (deeper stages in two chunks, the weights as in the
           // reference) fits with the other nests at their reference (their largest footprint),
