@@ -36,7 +36,7 @@ struct WalkRegionTracker {
       neededRows: Array(repeating: [], count: count), neededColumns: Array(repeating: [], count: count),
       computedRows: Array(repeating: [], count: count), computedColumns: Array(repeating: [], count: count),
       keptRows: Array(repeating: [], count: count))
-    let tiled = segment.endsInGlobalPool ? count - 2 : count - 1
+    let tiled = segment.tiledTensor
     regions.neededRows[tiled] = rows
     regions.neededColumns[tiled] = columns
     regions.computedRows[tiled] = rows

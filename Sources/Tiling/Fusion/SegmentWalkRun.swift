@@ -88,7 +88,7 @@ struct WalkRun {
   /// Visits the spatial tiles of the tiled tensor (the output, or a final global pool's input):
   /// rows of tiles outermost, each row left to right, or as a snake with `scan`.
   mutating func execute() -> WalkRecord {
-    let output = segment.shape(ofTensor: segment.endsInGlobalPool ? segment.layers.count - 1 : segment.layers.count)
+    let output = segment.tiledShape
     let rowTiles = (output.height + tiling.rows - 1) / tiling.rows
     let columnTiles = (output.width + tiling.columns - 1) / tiling.columns
     lastTile = rowTiles * columnTiles - 1
