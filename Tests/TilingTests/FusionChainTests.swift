@@ -1,5 +1,6 @@
 import Networks
 import Testing
+import TestSupport
 
 @testable import Tiling
 
@@ -356,5 +357,32 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(whole.output == TensorShape(channels: 4, height: 1, width: 1))
     let error = try #require(rejection(try chains(poolKernel: 2), 0..<2))
     #expect(error.reason.contains("'pool' (avgpool"), "\(error)")
+  }
+}
+
+@Suite struct GlobalPoolSegmentRuleTests {
+  let input = TensorShape(channels: 2, height: 4, width: 4)
+
+  func segment(_ layers: [SegmentLayer]) -> FusedSegment {
+    FusedSegment(name: "s", input: input, inputName: "in", inputBits: 8, layers: layers)
+  }
+
+  var conv: SegmentLayer { SegmentLayer(name: "conv", kind: .mixing, input: input, output: input) }
+
+  /// Last, after another layer, one unpadded window of its whole input, 1x1 out: anything else
+  /// is refused naming the pool.
+  @Test func theRulesOfAGlobalPool() throws {
+    let pool = SegmentWalkGenerator.globalPool(after: input)
+    try segment([conv, pool]).validate()
+    var reasons: [String] = []
+    for layers in [[pool], [conv, pool, conv]] {
+      do throws(FusionError) { try segment(layers).validate() } catch { reasons.append(error.reason) }
+    }
+    var small = pool
+    small.kernel = Extent2D(square: 2)
+    do throws(FusionError) { try segment([conv, small]).validate() } catch { reasons.append(error.reason) }
+    #expect(reasons.count == 3)
+    #expect(reasons.first?.contains("can only end a segment, after at least one other layer") == true, "\(reasons)")
+    #expect(reasons.last?.contains("must have one unpadded window of its input's 4x4") == true, "\(reasons)")
   }
 }

@@ -195,6 +195,11 @@ public struct FusedSegment: Hashable, Sendable, Codable {
         guard layer.output.height == 1, layer.output.width == 1 else {
           throw FusionError(segment: name, reason: "global pool '\(layer.name)' must give 1x1, not \(layer.output)")
         }
+        // The sums are divided by H x W: one window over the whole unpadded input.
+        guard layer.kernel == Extent2D(height: layer.input.height, width: layer.input.width), layer.padding == .zero else {
+          throw FusionError(
+            segment: name, reason: "global pool '\(layer.name)' must have one unpadded window of its input's \(layer.input.height)x\(layer.input.width)")
+        }
         previous = layer.output
         continue
       }
