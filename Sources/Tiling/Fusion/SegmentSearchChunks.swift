@@ -118,22 +118,18 @@ extension SegmentSearchRun {
           stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, smallest: structure.smallest,
           base: base, spatial: spatial)
       }
+      // A nest with no option that fits leaves the structure without a schedule.
+      if nests.contains(where: { $0.options.isEmpty }) { continue }
       // What the nests from each one on add at the least, each count on its own.
       var restBits = Array(repeating: 0, count: nestCount + 1)
       var restMACs = restBits
       var restFootprint = restBits
-      var empty = false
       for index in stride(from: nestCount - 1, through: 0, by: -1) {
         let options = nests[index].options
-        guard !options.isEmpty else {
-          empty = true
-          break
-        }
         restBits[index] = restBits[index + 1] + options.reduce(Int.max) { min($0, $1.bits) }
         restMACs[index] = restMACs[index + 1] + options.reduce(Int.max) { min($0, $1.macs) }
         restFootprint[index] = restFootprint[index + 1] + options.reduce(Int.max) { min($0, $1.footprint) }
       }
-      if empty { continue }
       var levels: [[Option]] = []
       var combined = [Option(bits: base.bits, macs: base.extraMACs, footprint: base.footprint, first: -1, second: -1)]
       for index in 0..<nestCount {
