@@ -6,9 +6,10 @@ public struct PlanTransfer: Hashable, Sendable, Codable {
   public var transfer: UnitTransfer
 }
 
-/// A plan's DRAM transfers in execution order, unit after unit. Lazy across units: only the
-/// unit being walked holds its transfers, so a whole network's stream (tens of millions of
-/// transfers for ResNet-50) is never in memory at once. Summed per unit, the transfers give
+/// A plan's DRAM transfers in execution order, unit after unit. Lazy across units (only the
+/// unit being walked holds its transfers, a streaming layer only one row's: `UnitTransfers`),
+/// so a whole network's stream (tens of millions of transfers for ResNet-50) is never in memory
+/// at once. Summed per unit, the transfers give
 /// each unit's traffic and bits.
 public struct PlanTransfers: Sequence, Sendable {
   /// The units walked, in order.
@@ -27,19 +28,19 @@ public struct PlanTransfers: Sequence, Sendable {
     let units: [PlanUnit]
     let firstUnit: Int
     var unit = -1
-    var current: [UnitTransfer] = []
-    var position = 0
+    var current: UnitTransfers.Iterator?
 
     /// The next transfer, walking the next unit when this one is done; nil after the last.
     public mutating func next() -> PlanTransfer? {
-      while position == current.count {
+      while true {
+        if let transfer = current?.next() { return PlanTransfer(unit: firstUnit + unit, transfer: transfer) }
         unit += 1
-        guard unit < units.count else { return nil }
-        current = units[unit].transfers()
-        position = 0
+        guard unit < units.count else {
+          current = nil
+          return nil
+        }
+        current = units[unit].transfers().makeIterator()
       }
-      defer { position += 1 }
-      return PlanTransfer(unit: firstUnit + unit, transfer: current[position])
     }
   }
 

@@ -79,7 +79,7 @@ import Tiling
       let execution = ConvolutionExecution(
         name: "layer\(round)", problem: problem, tiling: tiling,
         capacity: ConvolutionTraffic.footprint(problem: problem, tiling: tiling), psumWidth: 1, input: input, weights: weights,
-        transfers: Self.transfers(problem, tiling), finish: { _, accumulator in accumulator })
+        transfers: UnitTransfers(Self.transfers(problem, tiling)), finish: { _, accumulator in accumulator })
       let result = try execution.run()
       #expect(result.output == Self.naive(problem, input: input, weights: weights), "round \(round): \(tiling)")
       #expect(result.traffic == ConvolutionTraffic.traffic(problem: problem, tiling: tiling), "round \(round): \(tiling)")
@@ -107,9 +107,10 @@ import Tiling
         name: "gemm\(round)", shape: shape, tiling: tiling, capacity: tiling.footprint(for: shape, psumWidth: 2), psumWidth: 2,
         inputIndex: { m, k in k * shape.m + m }, outputIndex: { m, n in n * shape.m + m }, outputCount: shape.m * shape.n,
         input: input, weights: weights, inputExtents: [shape.k, 1, shape.m], outputExtents: [shape.n, 1, shape.m],
-        transfers: GEMMWalk(shape: shape, tiling: tiling).unitTransfers(
-          tensors: LayerTensors(workload: .gemm(shape), name: "gemm"), bits: OperandBits(input: 8, weight: 8, output: 8),
-          isFullyConnected: false),
+        transfers: UnitTransfers(
+          GEMMWalk(shape: shape, tiling: tiling).unitTransfers(
+            tensors: LayerTensors(workload: .gemm(shape), name: "gemm"), bits: OperandBits(input: 8, weight: 8, output: 8),
+            isFullyConnected: false)),
         finish: { _, accumulator in accumulator })
       let result = try execution.run()
       var expected = Array(repeating: Int32(0), count: shape.m * shape.n)
@@ -133,7 +134,7 @@ import Tiling
       tile: [.outputChannels: 3, .inputChannels: 2, .rows: 2, .columns: 8], order: [.outputChannels, .inputChannels, .rows, .columns])
     var execution = ConvolutionExecution(
       name: "conv", problem: problem, tiling: tiling, capacity: .max, psumWidth: 1,
-      input: Array(repeating: 1, count: 128), weights: Array(repeating: 1, count: 54), transfers: Self.transfers(problem, tiling), finish: { _, accumulator in accumulator })
+      input: Array(repeating: 1, count: 128), weights: Array(repeating: 1, count: 54), transfers: UnitTransfers(Self.transfers(problem, tiling)), finish: { _, accumulator in accumulator })
     _ = try execution.run()
     execution.droppedInputLoads = [2]
     #expect {
@@ -155,13 +156,13 @@ import Tiling
     let footprint = ConvolutionTraffic.footprint(problem: problem, tiling: tiling)
     let execution = ConvolutionExecution(
       name: "conv", problem: problem, tiling: tiling, capacity: footprint - 1, psumWidth: 1,
-      input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), transfers: Self.transfers(problem, tiling), finish: { _, accumulator in accumulator })
+      input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), transfers: UnitTransfers(Self.transfers(problem, tiling)), finish: { _, accumulator in accumulator })
     #expect {
       _ = try execution.run()
     } throws: { error in (error as? ExecutionFailure)?.message.contains("the buffer split needs \(footprint) entries") == true }
     let fits = ConvolutionExecution(
       name: "conv", problem: problem, tiling: tiling, capacity: footprint, psumWidth: 1,
-      input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), transfers: Self.transfers(problem, tiling), finish: { _, accumulator in accumulator })
+      input: Array(repeating: 1, count: 144), weights: Array(repeating: 1, count: 144), transfers: UnitTransfers(Self.transfers(problem, tiling)), finish: { _, accumulator in accumulator })
     _ = try fits.run()
   }
 }

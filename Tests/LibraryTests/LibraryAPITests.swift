@@ -123,6 +123,31 @@ func bundled(_ file: String, side: Int? = nil) throws -> NetworkAnalysis {
     #expect(throws: DSEError.self) { try plan.transfers(ofUnit: plan.units.count) }
   }
 
+  /// A streaming layer's transfers are made as they are consumed: an add of 300 operands of
+  /// 5000 x 13 x 13 has 19.5 million of them (gigabytes as one array), and its first ones come
+  /// at once, in the walk's order: row 0 of channel 0 of every operand, then that output row.
+  @Test func aWideAddsTransfersStreamWithoutBeingHeldAtOnce() throws {
+    let operands = Array(repeating: "a", count: 300).joined(separator: ", ")
+    let text = """
+      name: wide-add
+      input: [5000, 13, 13]
+      layers:
+        - {name: a, op: depthwise, kernel: 1}
+        - {name: sum, op: add, inputs: [\(operands)]}
+      """
+    let network = try NetworkAnalysis(text: text, format: .yaml)
+    let plan = try network.plan(.layerwiseRowMajor, context: PlanContext(buffer: 65536))
+    let index = try #require(plan.units.firstIndex { $0.name == "sum" })
+    let first = Array(try plan.transfers(ofUnit: index).prefix(302)).map(\.transfer)
+    #expect(first.count == 302)
+    let row = CoordinateBox([[0...0], [0...0], [0...12]])
+    #expect(first.prefix(300).allSatisfy { $0.operand == .input && $0.step == 0 && $0.region == [row] })
+    // Each operand has its own slot, so each moves the row even though all read one tensor.
+    #expect(first.prefix(300).allSatisfy { $0.entries == 13 })
+    #expect(first[300].operand == .output && first[300].region == [row] && first[300].step == 0)
+    #expect(first[301].operand == .input && first[301].step == 1)
+  }
+
   @Test func plansRoundTripThroughJSON() throws {
     let network = try bundled("mobilenetv2.yaml", side: 32)
     for strategy in Strategy.allCases {

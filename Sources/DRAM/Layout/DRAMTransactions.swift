@@ -55,22 +55,25 @@ public struct DRAMTransactions: Sequence, Sendable {
   public struct Iterator: IteratorProtocol {
     let stream: DRAMTransactions
     var unit = -1
-    var transfers: [UnitTransfer] = []
-    var transfer = 0
+    var transfers: UnitTransfers.Iterator?
     var pending: [DRAMTransaction] = []
     var position = 0
 
     /// The next burst, nil after the last one of the last unit.
     public mutating func next() -> DRAMTransaction? {
       while position == pending.count {
-        while transfer == transfers.count {
+        var transfer = transfers?.next()
+        while transfer == nil {
           unit += 1
-          guard unit < stream.units.count else { return nil }
-          transfers = stream.units[unit].transfers()
-          transfer = 0
+          guard unit < stream.units.count else {
+            transfers = nil
+            return nil
+          }
+          transfers = stream.units[unit].transfers().makeIterator()
+          transfer = transfers?.next()
         }
-        pending = stream.bursts(of: transfers[transfer], unit: stream.firstUnit + unit)
-        transfer += 1
+        guard let transfer else { return nil }
+        pending = stream.bursts(of: transfer, unit: stream.firstUnit + unit)
         position = 0
       }
       defer { position += 1 }

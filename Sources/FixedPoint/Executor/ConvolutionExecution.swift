@@ -22,7 +22,7 @@ struct ConvolutionExecution {
   let input: [Int32]
   let weights: [Int32]
   /// The walk's transfers of the layer, in order.
-  let transfers: [UnitTransfer]
+  let transfers: UnitTransfers
   /// Bias, requantization and activation of a complete accumulator of an output channel.
   let finish: (_ outputChannel: Int, _ accumulator: Int32) -> Int32
   /// Steps whose input load is skipped (to prove that a dropped reload is caught).

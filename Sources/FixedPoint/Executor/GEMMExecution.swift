@@ -24,7 +24,7 @@ struct GEMMExecution {
   /// Extents of the input tensor `c h w` and of the weights `co ci kh kw`, and the walk's transfers.
   let inputExtents: [Int]
   let outputExtents: [Int]
-  let transfers: [UnitTransfer]
+  let transfers: UnitTransfers
   let finish: (_ outputChannel: Int, _ accumulator: Int32) -> Int32
   var droppedInputLoads: Set<Int> = []
 

@@ -15,7 +15,7 @@ struct StreamingExecution {
   /// The layer's input tensors, in `layer.layer.inputs` order, as stored in DRAM.
   let inputs: [[Int32]]
   /// The walk's transfers of the layer, in order.
-  let transfers: [UnitTransfer]
+  let transfers: UnitTransfers
 
   func run() throws(ExecutionFailure) -> ConvolutionExecution.Result {
     let output = layer.outputShape

@@ -5,18 +5,27 @@ import Tiling
 /// are checked against what the execution writes. A transfer out of order, one the execution
 /// does not make, or one left over is a mismatch: the stream and the run are one.
 struct TransferStream {
-  private let transfers: [UnitTransfer]
-  private var position = 0
+  private var transfers: UnitTransfers.Iterator
+  /// The next transfer, looked at but not consumed yet (nil at the end of the stream).
+  private var upcoming: UnitTransfer?
 
-  init(_ transfers: [UnitTransfer]) { self.transfers = transfers }
+  init(_ transfers: UnitTransfers) {
+    self.transfers = transfers.makeIterator()
+    upcoming = self.transfers.next()
+  }
+
+  /// Consumes the next transfer.
+  private mutating func advance() -> UnitTransfer? {
+    defer { upcoming = transfers.next() }
+    return upcoming
+  }
 
   /// The next transfer if it is a read of one of `operands` made at `step`.
   mutating func nextRead(at step: Int, of operands: [UnitTransfer.Operand]) -> UnitTransfer? {
-    guard position < transfers.count else { return nil }
-    let next = transfers[position]
-    guard next.step == step, next.direction == .read, operands.contains(next.operand) else { return nil }
-    position += 1
-    return next
+    guard let next = upcoming, next.step == step, next.direction == .read, operands.contains(next.operand) else {
+      return nil
+    }
+    return advance()
   }
 
   /// Consumes the next transfer, which must be `operand` `direction` at `step` over exactly
@@ -25,9 +34,7 @@ struct TransferStream {
     _ operand: UnitTransfer.Operand, _ direction: UnitTransfer.Direction, at step: Int, region: CoordinateBox
   ) -> String? {
     let what = "\(operand) \(direction) of \(region.ranges) at step \(step)"
-    guard position < transfers.count else { return "the execution makes a \(what), the walk's stream has ended" }
-    let next = transfers[position]
-    position += 1
+    guard let next = advance() else { return "the execution makes a \(what), the walk's stream has ended" }
     guard next.operand == operand, next.direction == direction, next.step == step, next.region == [region],
       next.moved == [region]
     else {
@@ -42,9 +49,7 @@ struct TransferStream {
     _ operand: UnitTransfer.Operand, _ direction: UnitTransfer.Direction, at step: Int, offsets: [Int], in extents: [Int]
   ) -> String? {
     let what = "\(operand) \(direction) of \(offsets.count) elements at step \(step)"
-    guard position < transfers.count else { return "the execution makes a \(what), the walk's stream has ended" }
-    let next = transfers[position]
-    position += 1
+    guard let next = advance() else { return "the execution makes a \(what), the walk's stream has ended" }
     let moved = next.moved.flatMap { $0.offsets(in: extents) }
     guard next.operand == operand, next.direction == direction, next.step == step, moved.sorted() == offsets.sorted()
     else {
@@ -55,9 +60,11 @@ struct TransferStream {
 
   /// What the stream still holds after the execution ends, or nil when it is consumed.
   var leftover: String? {
-    guard position < transfers.count else { return nil }
-    let next = transfers[position]
-    return "the walk's stream has \(transfers.count - position) transfers the execution never made, from a \(next.operand) \(next.direction) at step \(next.step)"
+    guard let next = upcoming else { return nil }
+    var rest = transfers
+    var count = 1
+    while rest.next() != nil { count += 1 }
+    return "the walk's stream has \(count) transfers the execution never made, from a \(next.operand) \(next.direction) at step \(next.step)"
   }
 
   /// Flat indices (row-major in `extents`) of a transfer's tile and of what it moved.

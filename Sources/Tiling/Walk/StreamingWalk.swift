@@ -25,68 +25,94 @@ package struct StreamingWalk: Sendable {
     package var reads: [(input: Int, box: CoordinateBox)]
   }
 
-  /// Every step, channel-major then row.
-  package func steps() -> [Step] {
+  /// The step that writes output row `row` of channel `channel` (steps run channel-major, then
+  /// row).
+  package func step(channel: Int, row: Int) -> Step {
     let output = tensors.outputShape
     let shapes = tensors.inputShapes
-    let concatOffsets = shapes.reduce(into: [0]) { $0.append(($0.last ?? 0) + $1.channels) }
-    var steps: [Step] = []
-    steps.reserveCapacity(output.channels * output.height)
-    for channel in 0..<output.channels {
-      for row in 0..<output.height {
-        var reads: [(input: Int, box: CoordinateBox)] = []
-        switch kind {
-        case .maxpool, .avgpool, .globalavgpool:
-          let input = shapes[0]
-          let rows = RangeSet.window(
-            [row...row], kernel: tensors.kernel.height, stride: tensors.stride.height, padding: tensors.padding.top,
-            extent: input.height)
-          let columns = RangeSet.window(
-            [0...(output.width - 1)], kernel: tensors.kernel.width, stride: tensors.stride.width,
-            padding: tensors.padding.left, extent: input.width)
-          reads = [(0, CoordinateBox([[channel...channel], rows, columns]))]
-        case .add:
-          reads = shapes.indices.map { ($0, CoordinateBox([[channel...channel], [row...row], [0...(output.width - 1)]])) }
-        case .concat:
-          let source = concatOffsets.lastIndex { $0 <= channel } ?? 0
-          let local = channel - concatOffsets[source]
-          reads = [(source, CoordinateBox([[local...local], [row...row], [0...(output.width - 1)]]))]
-        case .upsample:
-          let source = row / max(1, tensors.stride.height)
-          reads = [(0, CoordinateBox([[channel...channel], [source...source], [0...(shapes[0].width - 1)]]))]
-        case .conv, .pointwise, .depthwise, .fc:
-          reads = []
-        }
-        steps.append(Step(channel: channel, row: row, reads: reads))
-      }
+    var reads: [(input: Int, box: CoordinateBox)] = []
+    switch kind {
+    case .maxpool, .avgpool, .globalavgpool:
+      let input = shapes[0]
+      let rows = RangeSet.window(
+        [row...row], kernel: tensors.kernel.height, stride: tensors.stride.height, padding: tensors.padding.top,
+        extent: input.height)
+      let columns = RangeSet.window(
+        [0...(output.width - 1)], kernel: tensors.kernel.width, stride: tensors.stride.width,
+        padding: tensors.padding.left, extent: input.width)
+      reads = [(0, CoordinateBox([[channel...channel], rows, columns]))]
+    case .add:
+      reads = shapes.indices.map { ($0, CoordinateBox([[channel...channel], [row...row], [0...(output.width - 1)]])) }
+    case .concat:
+      let concatOffsets = shapes.reduce(into: [0]) { $0.append(($0.last ?? 0) + $1.channels) }
+      let source = concatOffsets.lastIndex { $0 <= channel } ?? 0
+      let local = channel - concatOffsets[source]
+      reads = [(source, CoordinateBox([[local...local], [row...row], [0...(output.width - 1)]]))]
+    case .upsample:
+      let source = row / max(1, tensors.stride.height)
+      reads = [(0, CoordinateBox([[channel...channel], [source...source], [0...(shapes[0].width - 1)]]))]
+    case .conv, .pointwise, .depthwise, .fc:
+      reads = []
     }
-    return steps
+    return Step(channel: channel, row: row, reads: reads)
   }
 
-  /// The steps' transfers: each input's new elements, then the output row.
-  package func transfers() -> [UnitTransfer] {
-    let output = tensors.outputShape
-    guard output.width > 0 else { return [] }
-    var held: [Int: CoordinateBox] = [:]
-    var transfers: [UnitTransfer] = []
-    for (number, step) in steps().enumerated() {
-      for (input, box) in step.reads {
-        let previous = held[input]
-        let moved = previous.map { box.subtracting($0) } ?? (box.isEmpty ? [] : [box])
-        held[input] = box
-        // The same tile again moves nothing; a tile that only shrinks says so with nothing moved.
-        guard previous != box else { continue }
-        transfers.append(
-          UnitTransfer(
-            operand: .input, direction: .read, tensor: tensors.inputs[input], step: number, region: [box], moved: moved,
-            bitsPerEntry: bits.input))
+  /// The steps' transfers, made as they are consumed (a streaming layer of many wide inputs has
+  /// tens of millions of them; only one step's are held): each input's new elements, then the
+  /// output row.
+  package var transfers: Transfers { Transfers(walk: self) }
+
+  /// The walk's transfers in order, step by step.
+  package struct Transfers: Sequence, Sendable {
+    let walk: StreamingWalk
+
+    package struct Iterator: IteratorProtocol {
+      let walk: StreamingWalk
+      var number = 0
+      /// What each input holds after the last step walked (by input position).
+      var held: [Int: CoordinateBox] = [:]
+      /// The current step's transfers not yet returned.
+      var pending: [UnitTransfer] = []
+      var position = 0
+
+      package mutating func next() -> UnitTransfer? {
+        let output = walk.tensors.outputShape
+        let stepCount = output.width > 0 ? output.channels * output.height : 0
+        while position == pending.count {
+          guard number < stepCount else { return nil }
+          pending = walk.transfers(ofStep: number, held: &held)
+          position = 0
+          number += 1
+        }
+        defer { position += 1 }
+        return pending[position]
       }
-      let row = CoordinateBox([[step.channel...step.channel], [step.row...step.row], [0...(output.width - 1)]])
+    }
+
+    package func makeIterator() -> Iterator { Iterator(walk: walk) }
+  }
+
+  /// Step `number`'s transfers, given what each input holds before it (updated to after it).
+  private func transfers(ofStep number: Int, held: inout [Int: CoordinateBox]) -> [UnitTransfer] {
+    let output = tensors.outputShape
+    let step = step(channel: number / output.height, row: number % output.height)
+    var transfers: [UnitTransfer] = []
+    for (input, box) in step.reads {
+      let previous = held[input]
+      let moved = previous.map { box.subtracting($0) } ?? (box.isEmpty ? [] : [box])
+      held[input] = box
+      // The same tile again moves nothing; a tile that only shrinks says so with nothing moved.
+      guard previous != box else { continue }
       transfers.append(
         UnitTransfer(
-          operand: .output, direction: .write, tensor: tensors.output, step: number, region: [row],
-          bitsPerEntry: bits.output))
+          operand: .input, direction: .read, tensor: tensors.inputs[input], step: number, region: [box], moved: moved,
+          bitsPerEntry: bits.input))
     }
+    let row = CoordinateBox([[step.channel...step.channel], [step.row...step.row], [0...(output.width - 1)]])
+    transfers.append(
+      UnitTransfer(
+        operand: .output, direction: .write, tensor: tensors.output, step: number, region: [row],
+        bitsPerEntry: bits.output))
     return transfers
   }
 }

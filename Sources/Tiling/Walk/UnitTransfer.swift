@@ -89,13 +89,63 @@ public struct UnitTransfer: Hashable, Sendable, Codable {
   }
 }
 
+/// One unit's DRAM transfers in execution order, from its walk. A streaming layer's are made as
+/// they are consumed, one output row at a time (an add of hundreds of wide inputs makes tens of
+/// millions of them, which would not fit in memory at once); a tiled layer's or a segment's are
+/// walked when the sequence is made (a few per tile, bounded by its tile counts).
+public struct UnitTransfers: Sequence, Sendable {
+  enum Source: Sendable {
+    case walked([UnitTransfer])
+    case streaming(StreamingWalk)
+  }
+
+  let source: Source
+
+  init(source: Source) { self.source = source }
+
+  /// Transfers already walked, in order.
+  package init(_ transfers: [UnitTransfer]) { source = .walked(transfers) }
+
+  /// Iterates the walk's transfers in order.
+  public struct Iterator: IteratorProtocol {
+    enum State {
+      case walked(IndexingIterator<[UnitTransfer]>)
+      case streaming(StreamingWalk.Transfers.Iterator)
+    }
+
+    var state: State
+
+    /// The next transfer, nil after the unit's last.
+    public mutating func next() -> UnitTransfer? {
+      switch state {
+      case .walked(var iterator):
+        let next = iterator.next()
+        state = .walked(iterator)
+        return next
+      case .streaming(var iterator):
+        let next = iterator.next()
+        state = .streaming(iterator)
+        return next
+      }
+    }
+  }
+
+  /// An iterator from the unit's first transfer.
+  public func makeIterator() -> Iterator {
+    switch source {
+    case .walked(let transfers): return Iterator(state: .walked(transfers.makeIterator()))
+    case .streaming(let walk): return Iterator(state: .streaming(walk.transfers.makeIterator()))
+    }
+  }
+}
+
 extension PlanUnit {
   /// Every DRAM transfer of the unit in execution order, from its walk. The unit's traffic is
   /// their sum per operand.
-  public func transfers() -> [UnitTransfer] {
+  public func transfers() -> UnitTransfers {
     switch self {
     case .layer(let schedule): return schedule.transfers()
-    case .segment(let schedule): return schedule.transfers()
+    case .segment(let schedule): return UnitTransfers(schedule.transfers())
     }
   }
 
@@ -111,14 +161,15 @@ extension PlanUnit {
 
 extension LayerSchedule {
   /// The layer's transfers: its GEMM, convolution or streaming walk.
-  func transfers() -> [UnitTransfer] {
+  func transfers() -> UnitTransfers {
     switch (workload, choice) {
     case (.gemm(let shape), .gemm(let tiling)):
-      return GEMMWalk(shape: shape, tiling: tiling).unitTransfers(tensors: tensors, bits: bits, isFullyConnected: kind == .fc)
+      return UnitTransfers(
+        GEMMWalk(shape: shape, tiling: tiling).unitTransfers(tensors: tensors, bits: bits, isFullyConnected: kind == .fc))
     case (.convolution(let problem), .convolution(let tiling)):
-      return ConvolutionWalk(problem: problem, tiling: tiling).unitTransfers(tensors: tensors, bits: bits)
+      return UnitTransfers(ConvolutionWalk(problem: problem, tiling: tiling).unitTransfers(tensors: tensors, bits: bits))
     default:
-      return StreamingWalk(kind: kind, tensors: tensors, bits: bits).transfers()
+      return UnitTransfers(source: .streaming(StreamingWalk(kind: kind, tensors: tensors, bits: bits)))
     }
   }
 
