@@ -5,7 +5,7 @@ import Tiling
 
 @testable import FixedPoint
 
-/// The fused-segment executor on random chains and legal tilings (line buffers, chunk recompute,
+/// The fused-segment executor on random chains and legal tilings (max pools, line buffers, chunk recompute,
 /// streamed weights, Scan, skips from the input, on chip or from DRAM, partial sums two entries
 /// wide): its output equals the layers run one after the other on whole tensors, its transfers
 /// equal `SegmentModel`'s closed form, and it fits in the model's footprint. A dropped reload
@@ -73,7 +73,7 @@ import Tiling
             quantizedWeights: (0..<count).map { _ in Int32.random(in: -limit..<limit, using: &random) },
             quantizedBias: (0..<layer.output.channels).map { _ in Int32.random(in: -4096...4096, using: &random) },
             activation: activation))
-      case .globalAveragePool:
+      case .maxPool, .globalAveragePool:
         layers.append(
           LayerQuantization(
             inputs: [QFormat(bits: 8, fractionBits: fraction)], output: output, weights: nil, quantizedWeights: [],
@@ -119,6 +119,11 @@ import Tiling
         var operands = [tensors[index], tensors[index]]
         operands[1 - execution.chainPositions[index]] = skip
         ElementwiseKernel.add(operands, formats: q.inputs, output: q.output, activation: q.activation, region: whole, into: &output)
+      case .maxPool:
+        let geometry = WindowGeometry(
+          input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+          groups: layer.input.channels)
+        PoolingKernel.maxPool(input: tensors[index], geometry: geometry, region: whole, requantizer: q.requantizer, into: &output)
       case .globalAveragePool:
         let geometry = WindowGeometry(
           input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
@@ -133,7 +138,7 @@ import Tiling
   @Test func segmentsMatchTheUntiledRunAndTheClosedForm() throws {
     var tight = 0
     var seen: [String: Int] = [:]
-    let cases = try Self.cases(count: 400, seed: 0xF05E_0001)
+    let cases = try Self.cases(count: 600, seed: 0xF05E_0001)
     for item in cases {
       let context = "\(SegmentWalkGenerator.describe(item.segment)) | \(item.tiling) | psum \(item.psumWidth)"
       var execution = item.execution
@@ -157,12 +162,17 @@ import Tiling
         "input skip free": item.segment.layers.contains { $0.skip == .segmentInput } && item.cost.traffic.totalSkipReads == 0,
         "global pool over tiles": item.segment.endsInGlobalPool
           && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
+        "max pool over tiles": item.segment.layers.contains { $0.kind == .maxPool }
+          && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
+        "max pool behind a line buffer": item.segment.layers.indices.contains {
+          item.segment.layers[$0].kind == .maxPool && item.tiling.lineBuffers[$0]
+        },
       ]
       for (feature, present) in features where present { seen[feature, default: 0] += 1 }
     }
     for feature in [
       "line buffer", "chunk recompute", "halo", "streamed", "skip from DRAM", "skip on chip", "input skip free",
-      "global pool over tiles",
+      "global pool over tiles", "max pool over tiles", "max pool behind a line buffer",
     ] {
       #expect(seen[feature, default: 0] >= 20, "only \(seen[feature, default: 0]) cases with \(feature)")
     }

@@ -20,8 +20,10 @@ public enum SegmentWalkGenerator {
       switch Int.random(in: 0..<(layers.isEmpty ? 7 : 10), using: &random) {
       case 0..<4:
         layer = window(.mixing, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
-      case 4..<7:
+      case 4..<6:
         layer = window(.depthwise, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
+      case 6:
+        layer = window(.maxPool, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
       default: layer = add(after: current, input: input, earlier: layers, using: &random)
       }
       layers.append(layer)
@@ -32,24 +34,24 @@ public enum SegmentWalkGenerator {
     return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
   }
 
-  /// A mixing (1x1 or KxK) or depthwise (KxK, Kx1, 1xK) layer, strides 1-2, padding per side
-  /// below the kernel, asymmetric; or, keeping `shape`'s extent, 1x1 or 3x3 at stride 1.
+  /// A mixing (1x1 or KxK), depthwise or max-pool (KxK, Kx1, 1xK) layer, strides 1-2, padding
+  /// per side below the kernel, asymmetric; or, keeping `shape`'s extent, 1x1 or 3x3 at stride 1.
   private static func window(
     _ kind: SegmentLayer.Kind, after input: TensorShape, index: Int, keeping shape: TensorShape?,
     using random: inout SplitMix64
   ) -> SegmentLayer {
     if let shape {
       let size = [1, 3].randomElement(using: &random) ?? 1
-      let channels = kind == .depthwise || Int.random(in: 0..<4, using: &random) > 0 ? shape.channels : Int.random(in: 1...6, using: &random)
+      let channels = kind != .mixing || Int.random(in: 0..<4, using: &random) > 0 ? shape.channels : Int.random(in: 1...6, using: &random)
       let side = (size - 1) / 2
       return SegmentLayer(
         name: "\(kind)\(index)", kind: kind, input: input,
-        output: TensorShape(channels: kind == .depthwise ? input.channels : channels, height: input.height, width: input.width),
+        output: TensorShape(channels: kind == .mixing ? channels : input.channels, height: input.height, width: input.width),
         kernel: Extent2D(square: size), padding: Padding(top: side, left: side, bottom: side, right: side), weightBits: 4)
     }
     let size = Int.random(in: 1...3, using: &random)
     let kernel: Extent2D
-    switch kind == .depthwise ? Int.random(in: 0..<3, using: &random) : 0 {
+    switch kind == .mixing ? 0 : Int.random(in: 0..<3, using: &random) {
     case 1: kernel = Extent2D(height: size, width: 1)
     case 2: kernel = Extent2D(height: 1, width: size)
     default: kernel = Extent2D(square: size)

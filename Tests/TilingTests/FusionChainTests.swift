@@ -240,9 +240,10 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
   }
 
   @Test func longestLegalChains() throws {
-    // The stem conv stops at the max pool; layer1_0's body at the downsample.
-    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<1)
-    #expect(chains.longestLegalChain(from: 1, maxLength: 100) == 1..<1)
+    // The stem conv and its max pool, which layer1_0's body and downsample both read; the body
+    // stops at the downsample.
+    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<2)
+    #expect(chains.longestLegalChain(from: 1, maxLength: 100) == 1..<2)
     #expect(chains.longestLegalChain(from: 2, maxLength: 100) == 2..<8)
     // From layer1_0.downsample through stage 1: layer1_2.add is also read by layer2_0.downsample.
     #expect(chains.longestLegalChain(from: 8, maxLength: 100) == 8..<24)
@@ -313,7 +314,7 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
 
   @Test(arguments: [
     (4, "grouped convolution of 2 groups"), (5, "channel multiplier 2"), (6, "an add of 3 inputs"), (7, "concat"),
-    (8, "upsample"), (9, "maxpool"), (10, "fc"),
+    (8, "upsample"), (10, "fc"),
   ])
   func unfusableKindsAreNoSegmentEvenAlone(index: Int, what: String) throws {
     let name = chains.analysis.layers[index].name
@@ -357,6 +358,42 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(whole.output == TensorShape(channels: 4, height: 1, width: 1))
     let error = try #require(rejection(try chains(poolKernel: 2), 0..<2))
     #expect(error.reason.contains("'pool' (avgpool"), "\(error)")
+  }
+}
+
+@Suite struct FusionChainMaxPoolTests {
+  /// A 3x3 convolution then a 3x3 max pool of stride 2, padding 1, on 7x7, as ResNet's stem:
+  /// floor mode gives 4x4, ceil mode 4x4 too; on 8x8 floor mode gives 4x4 and ceil mode 5x5.
+  func chains(side: Int, ceilMode: Bool) throws -> FusionChains {
+    let input = NetworkInput(name: "image", shape: TensorShape(channels: 3, height: side, width: side), bits: 8)
+    let pool = Pooling(
+      kind: .max, kernel: Extent2D(square: 3), stride: Extent2D(square: 2), padding: Padding(symmetric: 1, 1),
+      ceilMode: ceilMode)
+    let network = Network(
+      name: "stem", inputs: [input],
+      layers: [
+        Layer(
+          name: "conv",
+          operation: .convolution(
+            Convolution(outputChannels: .absolute(4), kernel: Extent2D(square: 3), padding: Padding(symmetric: 1, 1))),
+          inputs: ["image"]),
+        Layer(name: "pool", operation: .pooling(pool), inputs: ["conv"]),
+      ])
+    return FusionChains(try network.analyze())
+  }
+
+  /// A max pool whose windows stay inside the padded input fuses after the convolution, keeping
+  /// its stage and its window; one whose last window overhangs the padding (ceil mode) does not.
+  @Test func aMaxPoolFusesUnlessItsLastWindowOverhangs() throws {
+    let fused = try chains(side: 8, ceilMode: false).segment(layers: 0..<2)
+    #expect(fused.layers.map(\.kind) == [.mixing, .maxPool])
+    #expect(fused.stageChannels == [3, 4])
+    #expect(fused.layers[1].kernel == Extent2D(square: 3) && fused.layers[1].stride == Extent2D(square: 2))
+    #expect(fused.output == TensorShape(channels: 4, height: 4, width: 4))
+    // On 7x7 ceil mode gives what floor mode does: the same windows, so it fuses.
+    #expect(try chains(side: 7, ceilMode: true).segment(layers: 0..<2).output == TensorShape(channels: 4, height: 4, width: 4))
+    let error = try #require(rejection(try chains(side: 8, ceilMode: true), 0..<2))
+    #expect(error.reason.contains("'pool' (a max pool giving 5x5 where its padded window gives 4x4, as in ceil mode)"), "\(error)")
   }
 }
 

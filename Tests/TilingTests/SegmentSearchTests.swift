@@ -6,7 +6,8 @@ import TestSupport
 
 /// Small random segments for the search oracle: every size of every tiling is enumerable.
 enum SmallSegments {
-  static func make(_ random: inout SplitMix64) -> FusedSegment {
+  /// With `maxPools`, a max pool (KxK, stride 1 or 2) may stand anywhere a depthwise layer may.
+  static func make(_ random: inout SplitMix64, maxPools: Bool = false) -> FusedSegment {
     let height = Int.random(in: 1...4, using: &random)
     let width = Int.random(in: 1...4, using: &random)
     let input = TensorShape(channels: Int.random(in: 1...3, using: &random), height: height, width: width)
@@ -14,7 +15,8 @@ enum SmallSegments {
     var current = input
     let length = Int.random(in: 1...3, using: &random)
     for index in 0..<length {
-      let choice = Int.random(in: 0..<(index == 0 ? 2 : 3), using: &random)
+      var choice = Int.random(in: 0..<(index == 0 ? 2 : 3), using: &random)
+      if maxPools && Int.random(in: 0..<2, using: &random) == 0 { choice = 3 }
       let kernel = Int.random(in: 1...3, using: &random)
       let padding = kernel / 2
       let stride = current.height >= 3 && Int.random(in: 0..<4, using: &random) == 0 ? 2 : 1
@@ -33,6 +35,13 @@ enum SmallSegments {
           SegmentLayer(
             name: "d\(index)", kind: .depthwise, input: current, output: output, kernel: Extent2D(square: kernel),
             stride: Extent2D(square: stride), padding: Padding(symmetric: padding, padding), weightBits: 4))
+        current = output
+      case 3:
+        let output = TensorShape(channels: current.channels, height: out(current.height), width: out(current.width))
+        layers.append(
+          SegmentLayer(
+            name: "p\(index)", kind: .maxPool, input: current, output: output, kernel: Extent2D(square: kernel),
+            stride: Extent2D(square: stride), padding: Padding(symmetric: padding, padding)))
         current = output
       default:
         let skip: SegmentLayer.Skip =
@@ -99,6 +108,32 @@ enum SmallSegments {
     }
     #expect(compared > 30)
     #expect(tiled > 5, "only \(tiled) optima tile the pool's input")
+  }
+
+  /// The same on segments with max pools (windows without weights or MACs, line buffers on
+  /// their inputs).
+  @Test func searchEqualsBruteForceWithMaxPools() throws {
+    var random = SplitMix64(seed: 53)
+    var compared = 0
+    var pooled = 0
+    for _ in 0..<100 {
+      let segment = SmallSegments.make(&random, maxPools: true)
+      let model = SegmentModel(segment: segment)
+      let untiled = try model.cost(of: .untiled(segment)).footprint
+      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
+      let found = try SegmentSearch.best(segment, buffer: buffer)
+      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer)
+      #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
+      guard let found, let brute else { continue }
+      compared += 1
+      if segment.layers.contains(where: { $0.kind == .maxPool }) { pooled += 1 }
+      #expect(
+        SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
+        "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling), brute force \(brute.tiling)")
+      #expect(found.cost.traffic.total >= found.floor)
+    }
+    #expect(compared > 60)
+    #expect(pooled > 40, "only \(pooled) compared segments hold a max pool")
   }
 
   /// The same with the two filters: a cutoff on bits (random, around the true optimum) and a

@@ -37,7 +37,7 @@ import TestSupport
     }
     for feature in [
       "halo", "chunk", "line buffer", "skip from DRAM", "input skip free", "input skip read", "snake", "global pool",
-      "global pool over chunks",
+      "global pool over chunks", "max pool halo", "max pool behind a line buffer",
     ] {
       #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
@@ -53,6 +53,12 @@ import TestSupport
       "snake": tiling.scan && tiling.columns < segment.tiledShape.width && tiling.rows < segment.tiledShape.height,
       "global pool": segment.endsInGlobalPool && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       "global pool over chunks": segment.endsInGlobalPool && tiling.chunks[tiling.chunks.count - 1] < segment.output.channels,
+      // A max pool's overlapping windows across tiles (it counts no MACs: only the regions show it).
+      "max pool halo": segment.layers.contains { $0.kind == .maxPool && $0.kernel.height > $0.stride.height }
+        && tiling.rows < segment.tiledShape.height,
+      "max pool behind a line buffer": segment.layers.indices.contains {
+        segment.layers[$0].kind == .maxPool && tiling.lineBuffers[$0]
+      },
     ]
     for (feature, present) in features where present { seen[feature, default: 0] += 1 }
   }

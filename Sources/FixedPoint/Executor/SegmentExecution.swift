@@ -83,7 +83,7 @@ struct SegmentExecution {
       geometries = segment.layers.map { layer in
         WindowGeometry(
           input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
-          groups: layer.kind == .depthwise ? layer.input.channels : 1)
+          groups: layer.kind == .mixing ? 1 : layer.input.channels)
       }
       regionOwner = (0..<segment.tensorCount).reduce(into: []) { owners, tensor in
         owners.append(tensor >= 1 && segment.addWritesInPlace(tensor - 1) ? owners[tensor - 1] : tensor)
@@ -202,6 +202,7 @@ struct SegmentExecution {
           let region = TensorRegion(channels: outputs, rows: rows, columns: columns)
           switch layer.kind {
           case .mixing, .depthwise: try convolve(index, region: region, inputs: inputs)
+          case .maxPool: try maxPool(index, region: region)
           case .add: try add(index, region: region)
           case .globalAveragePool: break
           }
@@ -260,14 +261,25 @@ struct SegmentExecution {
       store(finished, in: tensor, last ? .complete : .partial)
     }
 
-    /// The input a convolution rectangle reads: from the buffer's input slot for layer 0, else from
+    /// One rectangle of a max pool, from its input's windows on chip (or in the input's slot).
+    private mutating func maxPool(_ index: Int, region: TensorRegion) throws(ExecutionFailure) {
+      let geometry = geometries[index]
+      let block = try gather(index, region: region, inputChannels: region.channels, geometry: geometry)
+      var output = IntegerBlock(region: region, repeating: 0)
+      PoolingKernel.maxPool(
+        input: block, geometry: geometry, region: region, requantizer: execution.quantization[index].requantizer,
+        into: &output)
+      store(output, in: index + 1, .complete)
+    }
+
+    /// The input a convolution or pooling rectangle reads: from the buffer's input slot for layer 0, else from
     /// the on-chip tensor; only the coordinates its windows read (a stride longer than the kernel
     /// skips some), each of which must be held.
     private func gather(_ index: Int, region: TensorRegion, inputChannels: Range<Int>, geometry: WindowGeometry)
       throws(ExecutionFailure) -> IntegerBlock
     {
       let layer = layers[index]
-      let box = geometry.inputRegion(of: region, inputChannels: layer.kind == .depthwise ? region.channels : inputChannels)
+      let box = geometry.inputRegion(of: region, inputChannels: layer.kind == .mixing ? inputChannels : region.channels)
       let readRows = ConvolutionExecution.reads(
         region.rows, within: box.rows, stride: layer.stride.height, padding: layer.padding.top, kernel: layer.kernel.height)
       let readColumns = ConvolutionExecution.reads(

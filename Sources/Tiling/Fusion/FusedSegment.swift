@@ -10,6 +10,9 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     case depthwise
     /// Element-wise sum of the chain tensor and a skip tensor of the same shape.
     case add
+    /// Max pooling over a window (kernel, stride, padding): channel i of the output reads channel
+    /// i of the input, like a depthwise layer without weights; padding never wins.
+    case maxPool
     /// Global average pooling, the last layer of a segment only: every spatial tile adds its
     /// input into one accumulator per channel, held for the whole segment, and the averages
     /// (C entries, 1x1) are written once after the last tile.
@@ -58,11 +61,15 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
   /// as in the layer-by-layer model).
   public var hasWeights: Bool { kind == .mixing || kind == .depthwise }
 
+  /// Whether the layer reads a window of its input (a convolution or a max pool), so that
+  /// neighbouring tiles' inputs overlap and a line buffer on its input can save recomputing it.
+  public var readsWindow: Bool { hasWeights || kind == .maxPool }
+
   public var weightCount: Int {
     switch kind {
     case .mixing: return input.channels * output.channels * kernel.height * kernel.width
     case .depthwise: return output.channels * kernel.height * kernel.width
-    case .add, .globalAveragePool: return 0
+    case .add, .maxPool, .globalAveragePool: return 0
     }
   }
 
@@ -71,7 +78,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     switch kind {
     case .mixing: return input.channels * kernel.height * kernel.width
     case .depthwise: return kernel.height * kernel.width
-    case .add, .globalAveragePool: return 0
+    case .add, .maxPool, .globalAveragePool: return 0
     }
   }
 
@@ -83,8 +90,8 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
 ///
 /// Tensors are numbered 0 (the segment input) to n (the output of layer n-1): layer i reads
 /// tensor i and writes tensor i+1. Channels fall into **stages**: a mixing layer starts a new
-/// stage, depthwise layers and adds stay in their input's stage (they keep channel i in
-/// channel i), so a stage can be processed in chunks of channels.
+/// stage, depthwise layers, max pools and adds stay in their input's stage (they keep channel i
+/// in channel i), so a stage can be processed in chunks of channels.
 public struct FusedSegment: Hashable, Sendable, Codable {
   public var name: String
   public var input: TensorShape
@@ -181,7 +188,7 @@ public struct FusedSegment: Hashable, Sendable, Codable {
           segment: name, reason: "layer '\(layer.name)' reads \(layer.input) but the chain gives it \(previous)")
       }
       switch layer.kind {
-      case .depthwise, .add, .globalAveragePool:
+      case .depthwise, .add, .maxPool, .globalAveragePool:
         guard layer.output.channels == layer.input.channels else {
           throw FusionError(segment: name, reason: "layer '\(layer.name)' must keep its \(layer.input.channels) channels")
         }

@@ -208,6 +208,18 @@ extension FusionChains {
         throw unfusable("an add of \(layer.layer.inputs.count) inputs", "only the chain plus one skip is modelled")
       }
       return .add
+    case .maxpool:
+      // The segment's windows are counted as floor((in + padding - kernel) / stride) + 1 outputs;
+      // a ceil-mode pool has one more, whose window overhangs the padding.
+      let input = layer.inputShape, output = layer.outputShape
+      let rows = (input.height + layer.padding.top + layer.padding.bottom - layer.kernel.height) / max(1, layer.stride.height) + 1
+      let columns = (input.width + layer.padding.left + layer.padding.right - layer.kernel.width) / max(1, layer.stride.width) + 1
+      guard output.height == rows, output.width == columns else {
+        throw unfusable(
+          "a max pool giving \(output.height)x\(output.width) where its padded window gives \(rows)x\(columns), as in ceil mode",
+          "only windows inside the padded input are modelled")
+      }
+      return .maxPool
     case .globalavgpool:
       // Where it stands in the chain (last, after another layer) is the segment's rule.
       return .globalAveragePool
@@ -216,9 +228,10 @@ extension FusionChains {
       // One window over the whole unpadded input (an exporter's AveragePool of kernel 7 on
       // 7x7) averages exactly what a global pool does, with the same divisor.
       return .globalAveragePool
-    case .fc, .maxpool, .avgpool, .concat, .upsample:
+    case .fc, .avgpool, .concat, .upsample:
       throw unfusable(
-        layer.kind.rawValue, "pooling windows, concat, upsample and FC layers end a chain (a global average pool may end one)")
+        layer.kind.rawValue,
+        "average pooling windows, concat, upsample and FC layers end a chain (a global average pool may end one)")
     }
   }
 }

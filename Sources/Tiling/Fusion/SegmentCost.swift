@@ -87,8 +87,8 @@ public struct SegmentModel: Sendable {
     }
     let nest = SegmentNest(tiling: tiling, stageChannels: stageChannels)
     for (index, layer) in layers.enumerated() where tiling.lineBuffers[index] {
-      guard index >= 1, layer.hasWeights else {
-        throw fail("layer \(index) cannot keep a line buffer: only a convolution after the first layer reads a window of an on-chip input")
+      guard index >= 1, layer.readsWindow else {
+        throw fail("layer \(index) cannot keep a line buffer: only a convolution or a max pool after the first layer reads a window of an on-chip input")
       }
       guard tiling.columns == tiled.width else { throw fail("line buffers need row bands: tile columns must be \(tiled.width)") }
       guard !segment.skipSources.contains(index - 1) else { throw fail("layer \(index)'s input is also a skip operand: no line buffer") }

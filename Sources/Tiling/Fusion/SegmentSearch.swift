@@ -148,7 +148,7 @@ struct SegmentSearchRun {
     let skipSources = segment.skipSources
     return segment.layers.indices.filter { index in
       let layer = segment.layers[index]
-      return index >= 1 && layer.hasWeights && layer.kernel.height > layer.stride.height
+      return index >= 1 && layer.readsWindow && layer.kernel.height > layer.stride.height
         && !skipSources.contains(index - 1)
     }
   }

@@ -241,7 +241,9 @@ struct WalkRun {
     }
     let inputs = layer.kind == .mixing ? step.channels(ofStage: stageOfTensor[index]) : outputs
     if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: inputs)) }
-    let perPixel = outputs.count * (layer.kind == .mixing ? inputs.count : 1) * layer.kernel.height * layer.kernel.width
+    // A max pool compares, it does not multiply: no MACs, as in the layer-by-layer model.
+    let perPixel =
+      layer.hasWeights ? outputs.count * (layer.kind == .mixing ? inputs.count : 1) * layer.kernel.height * layer.kernel.width : 0
     let pixels = rows.count * columns.count
     hold(.output(layer: index), outputs.count * pixels * (layer.kind == .mixing ? psumWidth : 1))
     record.macs += perPixel * pixels
