@@ -1,7 +1,8 @@
 import Networks
 import Tiling
 
-/// Random tiny fused segments and legal tilings for them, so that the walk of every schedule
+/// Random tiny fused segments (chains, max pools, adds, branches from the input into an add,
+/// global pools) and legal tilings for them, so that the walk of every schedule
 /// stays fast: 1-5 layers, 1-6 channels, 1-9 rows and columns at the input.
 public enum SegmentWalkGenerator {
   public static func segment(using random: inout SplitMix64) -> FusedSegment {
@@ -28,6 +29,14 @@ public enum SegmentWalkGenerator {
       }
       layers.append(layer)
       current = layer.output
+    }
+    // One chain in four closes with a branch from the input into an add with the chain, as a
+    // ResNet block with a downsample does (when a plain window maps the input onto the chain's
+    // extent).
+    if Int.random(in: 0..<4, using: &random) == 0, let branch = branch(from: input, to: current, index: layers.count) {
+      let source = layers.count - 1
+      layers.append(branch)
+      layers.append(SegmentLayer(name: "add\(layers.count)", kind: .add, input: current, output: current, skip: .layer(source)))
     }
     // One chain in five ends in a global average pool, as a network's head does.
     if Int.random(in: 0..<5, using: &random) == 0 { layers.append(globalPool(after: current)) }
@@ -71,6 +80,16 @@ public enum SegmentWalkGenerator {
       kernel: kernel, stride: stride, padding: padding, weightBits: 4)
   }
 
+  /// A mixing layer reading the segment input `input` that gives `output`'s shape: per axis a
+  /// kernel of in - out + 1 at stride 1 without padding; nil where the chain grew an axis.
+  public static func branch(from input: TensorShape, to output: TensorShape, index: Int) -> SegmentLayer? {
+    guard output.height <= input.height, output.width <= input.width else { return nil }
+    return SegmentLayer(
+      name: "branch\(index)", kind: .mixing, input: input, output: output,
+      kernel: Extent2D(height: input.height - output.height + 1, width: input.width - output.width + 1),
+      branchesFromInput: true, weightBits: 4)
+  }
+
   /// A global average pool of the whole `input`, as the network formats give it: a window of
   /// its extent, 1x1 out.
   public static func globalPool(after input: TensorShape, name: String = "pool") -> SegmentLayer {
@@ -106,6 +125,7 @@ public enum SegmentWalkGenerator {
     for layer in segment.layers {
       if case .layer(let source)? = layer.skip { chunks[stageOfTensor[source + 1]] = stages[stageOfTensor[source + 1]] }
     }
+    if segment.hasBranch { chunks[0] = stages[0] }
     var tiling = SegmentTiling(
       rows: Int.random(in: 1...output.height, using: &random),
       columns: rowBands ? output.width : Int.random(in: 1...output.width, using: &random), scan: Bool.random(using: &random),
@@ -125,6 +145,7 @@ public enum SegmentWalkGenerator {
     for layer in segment.layers {
       switch layer.kind {
       case .add: text += " -> add(\(layer.skip.map { "\($0)" } ?? "-"))"
+      case .mixing where layer.branchesFromInput: text += " -> branch from the input \(layer.kernel) -> \(layer.output)"
       case .globalAveragePool: text += " -> global pool"
       default:
         text += " -> \(layer.kind) \(layer.kernel) s\(layer.stride) p\(layer.padding) -> \(layer.output)"

@@ -209,9 +209,11 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(first.stageChannels == [256, 64, 32, 64, 256])
   }
 
-  /// conv1 .. conv3, downsample, add: the downsample sits between conv3 and the add, so the
-  /// bottleneck cannot take its add; downsample + add can, with conv3 as an external skip.
-  @Test func downsampleBlocksSplitAtTheDownsample() throws {
+  /// conv1 .. conv3, downsample, add: the whole block is one segment, the downsample branching
+  /// from the block's input and conv3's output held for the add as its skip; downsample + add
+  /// alone is one too, with conv3 as an external skip. conv3 cannot end a segment without the
+  /// add, nor can the body take the add without the downsample.
+  @Test func downsampleBlocksBranchFromTheBlockInput() throws {
     let downsampled = blocks.filter(hasDownsample)
     #expect(downsampled == ["layer1_0", "layer2_0", "layer3_0", "layer4_0"])
     for block in downsampled {
@@ -219,15 +221,19 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
       expectMatchesAnalysis(try chains.segment(layers: body), chains, body)
 
       let whole = try layers(chains, "\(block).conv1", "\(block).add")
-      let error = try #require(rejection(chains, whole))
-      #expect(error.reason.contains("'\(block).downsample' reads"), "\(error)")
-      #expect(error.reason.contains("not the previous layer '\(block).conv3'"), "\(error)")
+      let segment = try chains.segment(layers: whole)
+      expectMatchesAnalysis(segment, chains, whole)
+      let downsample = segment.layers.count - 2
+      #expect(segment.layers.map(\.branchesFromInput) == segment.layers.indices.map { $0 == downsample }, "\(block)")
+      #expect(segment.inputTensor(ofLayer: downsample) == 0)
+      #expect(segment.layers[downsample + 1].skip == .layer(downsample - 1), "\(block)")
+      #expect(segment.stageChannels.last == segment.output.channels)
 
       let tail = try layers(chains, "\(block).downsample", "\(block).add")
-      let segment = try chains.segment(layers: tail)
-      #expect(segment.layers.last?.skip == .external(name: "\(block).conv3", bits: 8))
-      #expect(segment.inputName == chains.analysis.layers[body.lowerBound].layer.inputs.first)
-      expectMatchesAnalysis(segment, chains, tail)
+      let alone = try chains.segment(layers: tail)
+      #expect(alone.layers.last?.skip == .external(name: "\(block).conv3", bits: 8))
+      #expect(alone.inputName == chains.analysis.layers[body.lowerBound].layer.inputs.first)
+      expectMatchesAnalysis(alone, chains, tail)
     }
   }
 
@@ -240,11 +246,14 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
   }
 
   @Test func longestLegalChains() throws {
-    // The stem conv and its max pool, which layer1_0's body and downsample both read; the body
-    // stops at the downsample.
+    // The stem conv and its max pool, which layer1_0's body and downsample both read; from
+    // layer1_0.conv1, all of stage 1 (its downsample branching from the pool's output), up to
+    // layer2_0's downsample, which reads layer1_2.add, not the segment input.
     #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<2)
     #expect(chains.longestLegalChain(from: 1, maxLength: 100) == 1..<2)
-    #expect(chains.longestLegalChain(from: 2, maxLength: 100) == 2..<8)
+    #expect(chains.longestLegalChain(from: 2, maxLength: 100) == 2..<24)
+    // The downsample cannot end the segment: conv3's output is the add's skip.
+    #expect(rejection(chains, 2..<9)?.reason.contains("'layer1_0.conv3' is also read by 'layer1_0.add' outside") == true)
     // From layer1_0.downsample through stage 1: layer1_2.add is also read by layer2_0.downsample.
     #expect(chains.longestLegalChain(from: 8, maxLength: 100) == 8..<24)
     let stage = try chains.segment(layers: 8..<24)

@@ -136,6 +136,39 @@ enum SmallSegments {
     #expect(pooled > 40, "only \(pooled) compared segments hold a max pool")
   }
 
+  /// The same on segments closing with a branch from the input into an add with the chain (the
+  /// input held whole for both readers, the chain's last output held as the add's skip).
+  @Test func searchEqualsBruteForceWithABranch() throws {
+    var random = SplitMix64(seed: 59)
+    var compared = 0
+    var tiled = 0
+    for _ in 0..<100 {
+      var segment = SmallSegments.make(&random)
+      guard let branch = SegmentWalkGenerator.branch(from: segment.input, to: segment.output, index: segment.layers.count)
+      else { continue }
+      let source = segment.layers.count - 1
+      segment.layers.append(branch)
+      segment.layers.append(
+        SegmentLayer(name: "join", kind: .add, input: branch.output, output: branch.output, skip: .layer(source)))
+      let model = SegmentModel(segment: segment)
+      let untiled = try model.cost(of: .untiled(segment)).footprint
+      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
+      let found = try SegmentSearch.best(segment, buffer: buffer)
+      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer)
+      #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
+      guard let found, let brute else { continue }
+      compared += 1
+      if found.tiling.rows * found.tiling.columns < segment.tiledShape.height * segment.tiledShape.width { tiled += 1 }
+      #expect(
+        SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
+        "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling), brute force \(brute.tiling)")
+      #expect(found.tiling.chunks[0] == segment.input.channels)
+      #expect(found.cost.traffic.total >= found.floor)
+    }
+    #expect(compared >= 30)
+    #expect(tiled > 10, "only \(tiled) optima tile the output")
+  }
+
   /// The same with the two filters: a cutoff on bits (random, around the true optimum) and a
   /// cap on extra MACs (0, or random up to about twice the optimum's): the search finds what
   /// brute force finds among the schedules that pass them, or nothing when nothing does.

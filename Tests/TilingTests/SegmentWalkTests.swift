@@ -37,7 +37,8 @@ import TestSupport
     }
     for feature in [
       "halo", "chunk", "line buffer", "skip from DRAM", "input skip free", "input skip read", "snake", "global pool",
-      "global pool over chunks", "max pool halo", "max pool behind a line buffer",
+      "global pool over chunks", "max pool halo", "max pool behind a line buffer", "branch over tiles",
+      "branch with streamed weights",
     ] {
       #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
@@ -58,6 +59,10 @@ import TestSupport
         && tiling.rows < segment.tiledShape.height,
       "max pool behind a line buffer": segment.layers.indices.contains {
         segment.layers[$0].kind == .maxPool && tiling.lineBuffers[$0]
+      },
+      "branch over tiles": segment.hasBranch && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
+      "branch with streamed weights": segment.layers.indices.contains {
+        segment.layers[$0].branchesFromInput && !tiling.resident[$0]
       },
     ]
     for (feature, present) in features where present { seen[feature, default: 0] += 1 }

@@ -272,9 +272,9 @@ struct SegmentExecution {
       store(output, in: index + 1, .complete)
     }
 
-    /// The input a convolution or pooling rectangle reads: from the buffer's input slot for layer 0, else from
-    /// the on-chip tensor; only the coordinates its windows read (a stride longer than the kernel
-    /// skips some), each of which must be held.
+    /// The input a convolution or pooling rectangle reads: from the buffer's input slot for layer 0
+    /// and branches from the input, else from the on-chip tensor; only the coordinates its windows
+    /// read (a stride longer than the kernel skips some), each of which must be held.
     private func gather(_ index: Int, region: TensorRegion, inputChannels: Range<Int>, geometry: WindowGeometry)
       throws(ExecutionFailure) -> IntegerBlock
     {
@@ -286,14 +286,16 @@ struct SegmentExecution {
         region.columns, within: box.columns, stride: layer.stride.width, padding: layer.padding.left, kernel: layer.kernel.width)
       var block = IntegerBlock(region: box, repeating: 0)
       let input = buffer.held("input")
+      // The previous layer's output, or the segment input for a layer branching from it.
+      let source = execution.segment.inputTensor(ofLayer: index)
       var position = 0
       for channel in box.channels {
         for (row, rowRead) in zip(box.rows, readRows) {
           for (column, columnRead) in zip(box.columns, readColumns) {
             defer { position += 1 }
             guard rowRead && columnRead else { continue }
-            guard let value = element(index, channel, row, column, input: input) else {
-              throw missing("input of '\(layer.name)'", tensor: index, channel, row, column)
+            guard let value = element(source, channel, row, column, input: input) else {
+              throw missing("input of '\(layer.name)'", tensor: source, channel, row, column)
             }
             block.values[position] = value
           }

@@ -49,7 +49,7 @@ extension FusedSegment {
     for (index, layer) in layers.enumerated() {
       let stage = stages[index + 1]
       guard let area = regionTotal(index + 1), let repeated = repetitions(stage, stage),
-        let weightRepeated = repetitions(stages[index], stage),
+        let weightRepeated = repetitions(stages[inputTensor(ofLayer: index)], stage),
         // Computed MACs, halo and chunk recompute, each at most this.
         let macs = checkedProduct([area, layer.output.channels, max(1, layer.macsPerOutput), repeated, 2]),
         let weights = checkedProduct([max(1, layer.weightCount), tiles, weightRepeated, widest]),
@@ -77,10 +77,19 @@ extension FusedSegment {
       let layer = layers[index]
       // A final global pool adds each tile of its input in: one of its rows is one input row.
       if layer.kind == .globalAveragePool { continue }
-      rows[index] = min(cap, (rows[index + 1] - 1) * layer.stride.height + layer.kernel.height)
-      columns[index] = min(cap, (columns[index + 1] - 1) * layer.stride.width + layer.kernel.width)
-      rowStride[index] = min(cap, rowStride[index + 1] * layer.stride.height)
-      columnStride[index] = min(cap, columnStride[index + 1] * layer.stride.width)
+      // The largest over the tensor's readers (the segment input's include its branches).
+      let input = inputTensor(ofLayer: index)
+      rows[input] = max(rows[input], min(cap, (rows[index + 1] - 1) * layer.stride.height + layer.kernel.height))
+      columns[input] = max(columns[input], min(cap, (columns[index + 1] - 1) * layer.stride.width + layer.kernel.width))
+      rowStride[input] = max(rowStride[input], min(cap, rowStride[index + 1] * layer.stride.height))
+      columnStride[input] = max(columnStride[input], min(cap, columnStride[index + 1] * layer.stride.width))
+      // An add's skip source is read over the add's own coordinates (before a branch, by nothing else).
+      if case .layer(let source)? = layer.skip {
+        rows[source + 1] = max(rows[source + 1], rows[index + 1])
+        columns[source + 1] = max(columns[source + 1], columns[index + 1])
+        rowStride[source + 1] = max(rowStride[source + 1], rowStride[index + 1])
+        columnStride[source + 1] = max(columnStride[source + 1], columnStride[index + 1])
+      }
     }
     return (rows, columns, rowStride, columnStride)
   }

@@ -37,13 +37,18 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
   public var stride: Extent2D
   public var padding: Padding
   public var skip: Skip?
+  /// Whether the layer reads the segment input (tensor 0) instead of the previous layer's
+  /// output: a second branch from the segment's input, as ResNet's downsample convolution beside
+  /// its block's body. Mixing layers only; the previous layer's output is then read by a later
+  /// add as its skip.
+  public var branchesFromInput: Bool
   public var weightBits: Int
   public var outputBits: Int
 
   public init(
     name: String, kind: Kind, input: TensorShape, output: TensorShape, kernel: Extent2D = Extent2D(square: 1),
-    stride: Extent2D = Extent2D(square: 1), padding: Padding = .zero, skip: Skip? = nil, weightBits: Int = 8,
-    outputBits: Int = 8
+    stride: Extent2D = Extent2D(square: 1), padding: Padding = .zero, skip: Skip? = nil, branchesFromInput: Bool = false,
+    weightBits: Int = 8, outputBits: Int = 8
   ) {
     self.name = name
     self.kind = kind
@@ -53,6 +58,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     self.stride = stride
     self.padding = padding
     self.skip = skip
+    self.branchesFromInput = branchesFromInput
     self.weightBits = weightBits
     self.outputBits = outputBits
   }
@@ -89,7 +95,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
 /// weights and the last layer's output cross DRAM; every tensor in between stays on chip.
 ///
 /// Tensors are numbered 0 (the segment input) to n (the output of layer n-1): layer i reads
-/// tensor i and writes tensor i+1. Channels fall into **stages**: a mixing layer starts a new
+/// tensor i (or tensor 0, when it branches from the input) and writes tensor i+1. Channels fall into **stages**: a mixing layer starts a new
 /// stage, depthwise layers, max pools and adds stay in their input's stage (they keep channel i
 /// in channel i), so a stage can be processed in chunks of channels.
 public struct FusedSegment: Hashable, Sendable, Codable {
@@ -113,6 +119,14 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   public func shape(ofTensor tensor: Int) -> TensorShape { tensor == 0 ? input : layers[tensor - 1].output }
 
   public var output: TensorShape { shape(ofTensor: layers.count) }
+
+  /// The tensor layer `index` reads: the previous layer's output, or the segment input for a
+  /// layer that branches from it.
+  public func inputTensor(ofLayer index: Int) -> Int { layers[index].branchesFromInput ? 0 : index }
+
+  /// Whether some layer branches from the segment input (which every tile must then hold whole
+  /// for both readers).
+  public var hasBranch: Bool { layers.contains { $0.branchesFromInput } }
 
   /// Whether the last layer is a global average pool (`SegmentLayer.Kind.globalAveragePool`).
   public var endsInGlobalPool: Bool { layers.last?.kind == .globalAveragePool }
@@ -183,9 +197,27 @@ public struct FusedSegment: Hashable, Sendable, Codable {
       guard macs <= Limits.networkMACs else {
         throw FusionError(segment: name, reason: "more than \(Limits.describe(Limits.networkMACs)) multiply-accumulates, the most accepted")
       }
-      guard layer.input == previous else {
-        throw FusionError(
-          segment: name, reason: "layer '\(layer.name)' reads \(layer.input) but the chain gives it \(previous)")
+      if layer.branchesFromInput {
+        // The branch's stage reads stage 0 alone: the stage before it is whole (a skip source),
+        // so no chunk loop of it wraps the branch.
+        guard index >= 1, layer.kind == .mixing else {
+          throw FusionError(
+            segment: name, reason: "layer '\(layer.name)' branches from the segment input: only a convolution after the first layer may")
+        }
+        guard layer.input == input else {
+          throw FusionError(
+            segment: name, reason: "layer '\(layer.name)' branches from the segment input \(input) but reads \(layer.input)")
+        }
+        guard layers[(index + 1)...].contains(where: { $0.skip == .layer(index - 1) }) else {
+          throw FusionError(
+            segment: name,
+            reason: "layer '\(layer.name)' branches from the segment input, so '\(layers[index - 1].name)''s output must be a later add's skip")
+        }
+      } else {
+        guard layer.input == previous else {
+          throw FusionError(
+            segment: name, reason: "layer '\(layer.name)' reads \(layer.input) but the chain gives it \(previous)")
+        }
       }
       switch layer.kind {
       case .depthwise, .add, .maxPool, .globalAveragePool:

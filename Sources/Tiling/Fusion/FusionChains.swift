@@ -3,9 +3,10 @@ import Networks
 /// Which runs of a network's layers can be fused into one segment (docs/fusion-model.md, "Legal
 /// chains"), and the `FusedSegment` they make.
 ///
-/// Segments are consecutive index ranges of `analysis.layers`. In a general DAG a chain's layers
-/// need not be adjacent in network order (a side branch may be listed between them); such chains
-/// are not found here.
+/// Segments are consecutive index ranges of `analysis.layers`: a chain, where a convolution may
+/// also branch from the segment's input into a later add (ResNet's first block of a stage, its
+/// downsample listed after the body). In a general DAG a chain's layers need not be adjacent in
+/// network order (a side branch may be listed between them); such chains are not found here.
 package struct FusionChains: Sendable {
   package let analysis: NetworkAnalysis
   /// The layers (by index, in network order) that read each tensor: every network input and every
@@ -123,7 +124,10 @@ extension FusionChains {
     }
     let previous = analysis.layers[index - 1].name
     let inputs = layer.layer.inputs
-    let position = kind == .add ? inputs.firstIndex(of: previous) : (inputs == [previous] ? 0 : nil)
+    var position = kind == .add ? inputs.firstIndex(of: previous) : (inputs == [previous] ? 0 : nil)
+    // A convolution reading the segment's input is a second branch from it (ResNet's downsample
+    // beside its block's body); what else it needs is the segment's rule (`FusedSegment.validate`).
+    if position == nil, kind == .mixing, inputs == [segmentInput(startingAt: start)] { position = 0 }
     guard let position else {
       let reads = inputs.map { "'\($0)'" }.joined(separator: " and ")
       throw FusionError(
@@ -131,6 +135,16 @@ extension FusionChains {
         reason: "layer '\(layer.name)' reads \(reads), not the previous layer '\(previous)': each layer after the first must read the previous layer's output")
     }
     return position
+  }
+
+  /// The tensor a segment starting at layer `start` reads.
+  private func segmentInput(startingAt start: Int) -> String? { analysis.layers[start].layer.inputs.first }
+
+  /// Whether layer `index` of a segment starting at `start` reads the segment input instead of the
+  /// previous layer's output.
+  private func branchesFromInput(_ index: Int, startingAt start: Int) -> Bool {
+    let inputs = analysis.layers[index].layer.inputs
+    return index > start && inputs == [segmentInput(startingAt: start)] && inputs != [analysis.layers[index - 1].name]
   }
 
   private func canJoin(_ index: Int, chainStartingAt start: Int) -> Bool {
@@ -155,8 +169,9 @@ extension FusionChains {
     // An add has no window: the analysis gives it kernel and stride 1 and no padding already.
     return SegmentLayer(
       name: layer.name, kind: kind, input: layer.inputShapes[chain], output: layer.outputShape, kernel: layer.kernel,
-      stride: layer.stride, padding: layer.padding, skip: skip, weightBits: layer.layer.precision.weightBits,
-      outputBits: layer.layer.precision.activationBits)
+      stride: layer.stride, padding: layer.padding, skip: skip,
+      branchesFromInput: kind == .mixing && branchesFromInput(index, startingAt: range.lowerBound),
+      weightBits: layer.layer.precision.weightBits, outputBits: layer.layer.precision.activationBits)
   }
 
   private func resolveSkip(_ tensor: String, of add: String, in range: Range<Int>, inputName: String, segment: String)

@@ -92,9 +92,13 @@ public struct SegmentModel: Sendable {
       }
       guard tiling.columns == tiled.width else { throw fail("line buffers need row bands: tile columns must be \(tiled.width)") }
       guard !segment.skipSources.contains(index - 1) else { throw fail("layer \(index)'s input is also a skip operand: no line buffer") }
+      guard !layer.branchesFromInput else { throw fail("layer \(index) reads the segment input, which is in DRAM: no line buffer") }
       guard nest.repetitions(ofStage: stageOfTensor[index]) == 1 else {
         throw fail("layer \(index)'s input is recomputed for each chunk of a later stage: no line buffer")
       }
+    }
+    if segment.hasBranch && !nest.isWhole(0) {
+      throw fail("a layer branches from the segment input, which every tile must hold whole (stage 0 in one chunk)")
     }
     for layer in layers {
       if case .layer(let source)? = layer.skip, !nest.isWhole(stageOfTensor[source + 1]) {
@@ -143,7 +147,7 @@ public struct SegmentModel: Sendable {
     for (index, layer) in layers.enumerated() {
       let output = index + 1
       let stage = stageOfTensor[output]
-      let inputStage = stageOfTensor[index]
+      let inputStage = stageOfTensor[segment.inputTensor(ofLayer: index)]
       // Weights.
       var weights = 0
       if layer.hasWeights {
@@ -233,7 +237,7 @@ public struct SegmentModel: Sendable {
     for (index, layer) in segment.layers.enumerated() {
       let output = index + 1
       let stage = stageOfTensor[output]
-      let inputStage = stageOfTensor[index]
+      let inputStage = stageOfTensor[segment.inputTensor(ofLayer: index)]
       // Weights: resident, the whole tensor; streamed, one tile.
       if layer.hasWeights {
         let window = layer.kernel.height * layer.kernel.width
@@ -254,7 +258,8 @@ public struct SegmentModel: Sendable {
         visit(.activations, chunk(stage) * computedArea(output) * (layer.kind == .mixing ? psumWidth : 1))
       }
       if tiling.lineBuffers[index] {
-        visit(.lines, rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[inputStage])
+        // (Never on a branch: its input is the segment input, which is in DRAM.)
+        visit(.lines, rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[stageOfTensor[index]])
       }
       // A skip read from DRAM has its own tile.
       if let skip = layer.skip {

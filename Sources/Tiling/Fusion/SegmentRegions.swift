@@ -46,22 +46,28 @@ struct SegmentRegions: Sendable {
         compute[pooled] = [0...0]
         need[pooled] = [0...0]
       }
-      for layer in stride(from: tiled - 1, through: 0, by: -1) {
-        let produced = compute[layer + 1]
-        let (kernel, step, padding) = window(layer)
-        var wanted = RangeSet.window(produced, kernel: kernel, stride: step, padding: padding, extent: extent(layer))
-        for (consumer, other) in layers.enumerated() where consumer > layer - 1 {
-          if case .layer(let source)? = other.skip, source == layer - 1 {
+      // Tensor t is read through their windows by the layers whose input it is (layer t, and for
+      // the segment input the layers branching from it too) and by the adds reading it as their
+      // skip; every reader has a higher number, so it is settled before t.
+      for tensor in stride(from: tiled - 1, through: 0, by: -1) {
+        var wanted: [ClosedRange<Int>] = []
+        for layer in tensor..<tiled where segment.inputTensor(ofLayer: layer) == tensor {
+          let (kernel, step, padding) = window(layer)
+          wanted = RangeSet.union(
+            wanted, RangeSet.window(compute[layer + 1], kernel: kernel, stride: step, padding: padding, extent: extent(tensor)))
+        }
+        for (consumer, other) in layers.enumerated() where consumer >= tensor {
+          if case .layer(let source)? = other.skip, source == tensor - 1 {
             wanted = RangeSet.union(wanted, compute[consumer + 1])
           }
         }
-        need[layer] = wanted
-        if layer >= 1 && lineBuffers[layer] {
-          let kept = RangeSet.intersection(wanted, coveredBefore[layer])
-          retained[layer] = max(retained[layer], RangeSet.count(kept))
-          compute[layer] = RangeSet.subtracting(wanted, coveredBefore[layer])
+        need[tensor] = wanted
+        if tensor >= 1 && lineBuffers[tensor] {
+          let kept = RangeSet.intersection(wanted, coveredBefore[tensor])
+          retained[tensor] = max(retained[tensor], RangeSet.count(kept))
+          compute[tensor] = RangeSet.subtracting(wanted, coveredBefore[tensor])
         } else {
-          compute[layer] = wanted
+          compute[tensor] = wanted
         }
       }
       for tensor in 0..<tensorCount {

@@ -112,7 +112,8 @@ struct SegmentSearchRun {
   private(set) var incumbent: (Int, Int)?
   /// Per stage, one chunk size per count of two chunks or more, fewest chunks first.
   let stageSizes: [[Int]]
-  /// Stages that must stay whole: an add reads a layer output of theirs on chip.
+  /// Stages that must stay whole: an add reads a layer output of theirs on chip; the input
+  /// stage when a layer branches from the segment input.
   let mustBeWhole: Set<Int>
   private var rowRegions: [[Bool]: [Int: SegmentRegions]] = [:]
   private var columnRegions: [Int: SegmentRegions] = [:]
@@ -127,7 +128,8 @@ struct SegmentSearchRun {
     mustBeWhole = Set(
       model.segment.layers.compactMap { layer -> Int? in
         if case .layer(let source)? = layer.skip { return model.stageOfTensor[source + 1] } else { return nil }
-      })
+      }
+    ).union(model.segment.hasBranch ? [0] : [])
   }
 
   /// Whether a cost bound (bits, extra MACs) can still lead to an acceptable schedule: below
@@ -149,7 +151,7 @@ struct SegmentSearchRun {
     return segment.layers.indices.filter { index in
       let layer = segment.layers[index]
       return index >= 1 && layer.readsWindow && layer.kernel.height > layer.stride.height
-        && !skipSources.contains(index - 1)
+        && !skipSources.contains(index - 1) && !layer.branchesFromInput
     }
   }
 

@@ -107,7 +107,8 @@ struct SegmentSearchCost {
       }
       let pools = layer.kind == .globalAveragePool
       return Layer(
-        kind: layer.kind, hasWeights: layer.hasWeights, stage: stageOfTensor[index + 1], inputStage: stageOfTensor[index],
+        kind: layer.kind, hasWeights: layer.hasWeights, stage: stageOfTensor[index + 1],
+        inputStage: stageOfTensor[model.segment.inputTensor(ofLayer: index)],
         window: layer.kernel.height * layer.kernel.width, weightCount: layer.weightCount, weightBits: layer.weightBits,
         outputArea: model.segment.addWritesInPlace(index) || pools
           ? 0 : computedArea(index + 1) * (layer.kind == .mixing ? model.psumWidth : 1),

@@ -47,18 +47,25 @@ struct WalkRegionTracker {
       regions.computedRows[count - 1] = [0]
       regions.computedColumns[count - 1] = [0]
     }
-    // Tensor t is read by layer t (through its window) and by adds using it as their skip
-    // (same coordinates as they compute); both consumers have higher tensor numbers, so they
-    // are settled before t.
+    // Tensor t is read by layer t (through its window; the segment input also by the layers
+    // branching from it) and by adds using it as their skip (same coordinates as they compute);
+    // every reader has a higher tensor number, so it is settled before t.
     for tensor in stride(from: tiled - 1, through: 0, by: -1) {
-      let layer = layers[tensor]
       let shape = segment.shape(ofTensor: tensor)
-      var neededRows = Self.window(
-        regions.computedRows[tensor + 1], kernel: layer.kernel.height, stride: layer.stride.height,
-        padding: layer.padding.top, extent: shape.height)
-      var neededColumns = Self.window(
-        regions.computedColumns[tensor + 1], kernel: layer.kernel.width, stride: layer.stride.width,
-        padding: layer.padding.left, extent: shape.width)
+      var neededRows = Set<Int>()
+      var neededColumns = Set<Int>()
+      // Its readers through their windows: layer `tensor`, and layers branching from the input.
+      for index in tensor..<tiled where segment.inputTensor(ofLayer: index) == tensor {
+        let layer = layers[index]
+        neededRows.formUnion(
+          Self.window(
+            regions.computedRows[index + 1], kernel: layer.kernel.height, stride: layer.stride.height,
+            padding: layer.padding.top, extent: shape.height))
+        neededColumns.formUnion(
+          Self.window(
+            regions.computedColumns[index + 1], kernel: layer.kernel.width, stride: layer.stride.width,
+            padding: layer.padding.left, extent: shape.width))
+      }
       for (add, reader) in layers.enumerated() {
         if case .layer(let source)? = reader.skip, source + 1 == tensor {
           neededRows.formUnion(regions.computedRows[add + 1])

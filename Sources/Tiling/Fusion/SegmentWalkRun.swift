@@ -152,7 +152,7 @@ struct WalkRun {
     if stage != step.nest.top && !step.nest.loops.contains(stage) { return step.isFirst }
     // A mixing layer folds in each chunk of its input stage once that chunk is complete; a
     // depthwise layer or an add works on a chunk of its own stage once that one is.
-    return step.completes(below: layer.kind == .mixing ? stageOfTensor[index] : stage)
+    return step.completes(below: layer.kind == .mixing ? stageOfTensor[segment.inputTensor(ofLayer: index)] : stage)
   }
 
   /// Every DRAM operand living in the step's nest accesses its tile.
@@ -194,7 +194,8 @@ struct WalkRun {
     let resident = tiling.resident[index]
     let outputs = resident ? 0..<layer.output.channels : step.channels(ofStage: stageOfTensor[index + 1])
     let inputs: Range<Int>? =
-      layer.kind == .mixing ? (resident ? 0..<layer.input.channels : step.channels(ofStage: stageOfTensor[index])) : nil
+      layer.kind == .mixing
+      ? (resident ? 0..<layer.input.channels : step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)])) : nil
     var axes = [Set(outputs), Set(0..<(layer.kernel.height * layer.kernel.width))]
     if let inputs { axes.insert(Set(inputs), at: 1) }
     let transfer = SegmentTransfer(
@@ -239,7 +240,7 @@ struct WalkRun {
       if !segment.addWritesInPlace(index) { hold(.output(layer: index), outputs.count * rows.count * columns.count) }
       return checkInputSkip(index, channels: outputs, rows: rows, columns: columns)
     }
-    let inputs = layer.kind == .mixing ? step.channels(ofStage: stageOfTensor[index]) : outputs
+    let inputs = layer.kind == .mixing ? step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)]) : outputs
     if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: inputs)) }
     // A max pool compares, it does not multiply: no MACs, as in the layer-by-layer model.
     let perPixel =
