@@ -23,6 +23,22 @@ import Tiling
     #expect(throws: DRAMError.self) { try AddressLayout(tensors: Self.tensors, alignment: 48) }
   }
 
+  /// An alignment (or base) that carries the addresses past 2^48 bytes is an error naming the
+  /// tensor and the alignment, not an overflow trap (the fuzzer's `--align 2^62`).
+  @Test func addressesBeyondTheLimitAreAnError() throws {
+    for alignment in [1 << 62, 1 << 48] {
+      #expect {
+        try AddressLayout(tensors: Self.tensors, alignment: alignment)
+      } throws: { error in
+        let error = error as? DRAMError
+        return error?.field == "alignment" && error?.message.contains("tensor 'w' would end above 2^48 bytes") == true
+      }
+    }
+    #expect(throws: DRAMError.self) { try AddressLayout(tensors: Self.tensors, base: AddressLayout.addressLimit - 8) }
+    let highest = try AddressLayout(tensors: Self.tensors, alignment: 1 << 46)
+    #expect(highest.placements.map(\.address) == [0, 1 << 46, 1 << 47])
+  }
+
   /// Channels 0-1, rows 1-2, all 4 columns of `a`: two runs in NCHW (one per channel), one in
   /// NHWC (rows 1-2 hold every channel of every pixel).
   @Test func runsFollowTheLayout() throws {

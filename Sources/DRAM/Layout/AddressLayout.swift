@@ -48,18 +48,30 @@ public struct AddressLayout: Hashable, Sendable {
         }
         continue
       }
-      let aligned = (next + UInt64(alignment) - 1) & ~(UInt64(alignment) - 1)
+      // Checked: a huge alignment (or base) can carry the addresses past any memory, and past
+      // 2^64 (the transactions count bit addresses: 2^48 bytes keeps them far inside Int).
+      let (rounded, roundingOverflow) = next.addingReportingOverflow(UInt64(alignment) - 1)
+      let aligned = rounded & ~(UInt64(alignment) - 1)
+      let (end, endOverflow) = aligned.addingReportingOverflow(UInt64(tensor.bytes))
+      guard !roundingOverflow, !endOverflow, end <= Self.addressLimit else {
+        throw DRAMError(
+          "tensor '\(tensor.name)' would end above 2^48 bytes (256 TiB, the most addressed) with every tensor aligned to \(alignment) bytes",
+          field: "alignment")
+      }
       let order = layout.order(for: tensor.role)
       index[tensor.name] = placements.count
       placements.append(
         Placement(tensor: tensor, address: aligned, order: order, orderedExtents: order.map { tensor.extents[$0] }))
-      next = aligned + UInt64(tensor.bytes)
+      next = end
     }
     self.placements = placements
     self.layout = layout
     self.alignment = alignment
     self.index = index
   }
+
+  /// Addresses stay below this many bytes (2^48, 256 TiB: beyond any DRAM a trace is made for).
+  public static let addressLimit: UInt64 = 1 << 48
 
   /// The layout of every tensor `units` move.
   public init(units: [PlanUnit], layout: TensorLayout = TensorLayout(), alignment: Int = 4096) throws(DRAMError) {
