@@ -148,6 +148,30 @@ func bundled(_ file: String, side: Int? = nil) throws -> NetworkAnalysis {
     #expect(first[301].operand == .input && first[301].step == 1)
   }
 
+  /// A streaming layer's buffer split is what its executor holds: each input's largest tile (a
+  /// row of every addend here) and the output row. At exactly that many entries the layer plans
+  /// and runs bit-exact; one entry less, planning refuses it, naming the layer and the need.
+  @Test func aStreamingLayerFitsExactlyInItsSplit() throws {
+    let operands = (0..<40).map { "i\($0)" }
+    let text = """
+      name: many-addends
+      inputs: {\(operands.map { "\($0): [2, 3, 5]" }.joined(separator: ", "))}
+      layers:
+        - {name: sum, op: add, inputs: [\(operands.joined(separator: ", "))]}
+      """
+    let network = try NetworkAnalysis(text: text, format: .yaml)
+    let need = 40 * 5 + 5
+    let plan = try network.plan(.layerwiseRowMajor, context: PlanContext(buffer: need))
+    #expect(plan.unitCosts[0].footprint == need)
+    let verification = try Verifier(network, calibration: 1).verify(plan)
+    #expect(verification.passed, "\(verification.units.map { $0.failure ?? "ok" })")
+    #expect {
+      _ = try network.plan(.layerwiseRowMajor, context: PlanContext(buffer: need - 1))
+    } throws: { error in
+      "\(error)".contains("sum") && "\(error)".contains("streaming one output row holds") && "\(error)".contains("\(need) entries")
+    }
+  }
+
   @Test func plansRoundTripThroughJSON() throws {
     let network = try bundled("mobilenetv2.yaml", side: 32)
     for strategy in Strategy.allCases {

@@ -71,3 +71,54 @@ func analyzeBundled(_ file: String) throws -> NetworkAnalysis {
     #expect(OperandBits(first, in: analysis).input == 8)
   }
 }
+
+/// A streaming layer's buffer split in closed form equals what its walk holds: per input, the
+/// largest box it holds at any step, plus the output row, on every streaming layer of the bundled
+/// networks and on pools whose windows skip (kernel below stride), overhang (padding) or clip.
+@Suite struct StreamingSplitTests {
+  static func walkedSplit(_ walk: StreamingWalk) -> Int {
+    let output = walk.tensors.outputShape
+    var largest: [Int: Int] = [:]
+    for channel in 0..<output.channels {
+      for row in 0..<output.height {
+        for (input, box) in walk.step(channel: channel, row: row).reads {
+          largest[input] = max(largest[input] ?? 0, box.count)
+        }
+      }
+    }
+    return largest.values.reduce(0, +) + output.width
+  }
+
+  @Test(arguments: LayerWorkloadTests.bundled)
+  func theSplitIsTheWalksLargestTiles(file: String) throws {
+    try check(try analyzeBundled(file))
+  }
+
+  @Test func poolsThatSkipOverhangAndClip() throws {
+    let analysis = try NetworkYAML.read(
+      """
+      input: [2, 9, 11]
+      layers:
+        - {name: skip, op: maxpool, kernel: 2, stride: 3}
+        - {name: pad, op: avgpool, kernel: 3, stride: 2, padding: 1, input: input}
+        - {name: ceil, op: maxpool, kernel: 3, stride: 2, ceil: true, input: input}
+        - {name: up, op: upsample, factor: 2, input: input}
+        - {name: same, op: maxpool, kernel: 1, stride: 1, input: input}
+        - {name: cat, op: concat, inputs: [input, same, input]}
+        - {name: whole, op: globalavgpool, input: input}
+      """, file: "pools.yaml"
+    ).analyze()
+    try check(analysis)
+  }
+
+  private func check(_ analysis: NetworkAnalysis) throws {
+    var checked = 0
+    for layer in analysis.layers {
+      guard case .streaming = try LayerWorkload(layer) else { continue }
+      let walk = StreamingWalk(kind: layer.kind, tensors: LayerTensors(layer), bits: OperandBits(input: 8, weight: 8, output: 8))
+      #expect(walk.split.total == Self.walkedSplit(walk), "\(layer.name)")
+      checked += 1
+    }
+    #expect(checked > 0)
+  }
+}

@@ -45,10 +45,12 @@ package enum LayerPlanner {
       }
     case .streaming(let reads, let writes):
       let traffic = Traffic(inputReads: reads, outputWrites: writes)
+      let split = StreamingWalk(kind: kind, tensors: tensors, bits: bits).split
+      guard split.total <= buffer else { throw SearchError.streamingTooSmall(buffer: buffer, minimum: split.total) }
       return [
         LayerSchedule(
           layer: name, kind: kind, workload: workload, tensors: tensors, choice: .streaming, traffic: traffic,
-          floor: TrafficFloor(compulsory: reads + writes), footprint: 0, split: .empty, bits: bits)
+          floor: TrafficFloor(compulsory: reads + writes), footprint: split.total, split: split, bits: bits)
       ]
     }
   }

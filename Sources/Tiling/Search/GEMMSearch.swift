@@ -41,6 +41,9 @@ package enum SearchError: Error, Hashable, Sendable, CustomStringConvertible {
   /// A layer with a dimension, kernel or stride below 1, or negative padding.
   case invalidProblem(String)
   case invalidOptions(String)
+  /// A streaming layer's one output row does not fit: it holds `minimum` entries (a row or a
+  /// pooling window of every input, and the output row).
+  case streamingTooSmall(buffer: Int, minimum: Int)
 
   package var description: String {
     switch self {
@@ -48,6 +51,8 @@ package enum SearchError: Error, Hashable, Sendable, CustomStringConvertible {
       return "buffer of \(buffer) entries is too small: the smallest tiling (every tile of size 1) needs \(minimum) entries"
     case .invalidProblem(let reason): return "invalid layer: \(reason)"
     case .invalidOptions(let reason): return "invalid search options: \(reason)"
+    case .streamingTooSmall(let buffer, let minimum):
+      return "buffer of \(buffer) entries is too small: streaming one output row holds what every input gives it (a row, or a pooling window) and the row itself, \(minimum) entries"
     }
   }
 }

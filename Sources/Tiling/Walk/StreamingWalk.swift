@@ -25,6 +25,43 @@ package struct StreamingWalk: Sendable {
     package var reads: [(input: Int, box: CoordinateBox)]
   }
 
+  /// The buffer split the walk needs: per input, the most it holds at one step (a row of an addend
+  /// or of a concatenated or upsampled source, a pooling window's rows by its columns, counting
+  /// only what the windows read), and the output row. Closed form of the largest tile of each
+  /// input over the steps, which the executor's static split allots.
+  package var split: BufferSplit {
+    let output = tensors.outputShape
+    let shapes = tensors.inputShapes
+    var regions: [(String, Int)] = []
+    switch kind {
+    case .maxpool, .avgpool, .globalavgpool:
+      guard let input = shapes.first else { break }
+      // Rows differ only at the edges (clipping): the tallest window over the output rows.
+      var tallest = 0
+      for row in 0..<output.height {
+        let rows = RangeSet.window(
+          [row...row], kernel: tensors.kernel.height, stride: tensors.stride.height, padding: tensors.padding.top,
+          extent: input.height)
+        tallest = max(tallest, RangeSet.count(rows))
+      }
+      let columns = output.width > 0
+        ? RangeSet.count(
+          RangeSet.window(
+            [0...(output.width - 1)], kernel: tensors.kernel.width, stride: tensors.stride.width,
+            padding: tensors.padding.left, extent: input.width)) : 0
+      regions.append(("input", tallest * columns))
+    case .add, .concat:
+      // Every input keeps its last row: its own width (an addend's is the output's).
+      regions.append(("inputs", shapes.reduce(0) { $0 + $1.width }))
+    case .upsample:
+      regions.append(("input", shapes.first?.width ?? 0))
+    case .conv, .pointwise, .depthwise, .fc:
+      break
+    }
+    regions.append(("outputs", output.width))
+    return BufferSplit(regions)
+  }
+
   /// The step that writes output row `row` of channel `channel` (steps run channel-major, then
   /// row).
   package func step(channel: Int, row: Int) -> Step {
