@@ -64,22 +64,32 @@ enum SmallSegments {
     var compared = 0
     for _ in 0..<150 {
       let segment = SmallSegments.make(&random)
-      let untiled = try SegmentModel(segment: segment).cost(of: .untiled(segment)).footprint
-      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
-      let scan: ScanOption = Bool.random(using: &random) ? .allowed : .never
-      let found = try SegmentSearch.best(segment, buffer: buffer, scan: scan)
-      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer, scan: scan)
-      #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
-      guard let found, let brute else { continue }
-      compared += 1
-      #expect(
-        SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
-        "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling) \(found.cost.bits)/\(found.cost.extraMACs), brute force \(brute.tiling) \(brute.cost.bits)/\(brute.cost.extraMACs)")
-      #expect(found.cost.footprint <= buffer)
-      #expect(found.cost.traffic.total >= found.floor)
-      #expect(try SegmentModel(segment: segment).cost(of: found.tiling) == found.cost)
+      if try Self.compareWithBruteForce(segment, randomScan: true, using: &random) != nil { compared += 1 }
     }
     #expect(compared > 100)
+  }
+
+  /// The search and brute force on `segment` at a random buffer of up to its untiled footprint
+  /// plus 4 (and, with `randomScan`, Scan allowed or not at random): both find nothing, or
+  /// optima of one key that fit and do not go below the floor. The search's optimum, if any.
+  static func compareWithBruteForce(
+    _ segment: FusedSegment, psumWidth: Int = 1, randomScan: Bool = false, using random: inout SplitMix64
+  ) throws -> SegmentSchedule? {
+    let model = SegmentModel(segment: segment, psumWidth: psumWidth)
+    let untiled = try model.cost(of: .untiled(segment)).footprint
+    let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
+    let scan: ScanOption = !randomScan || Bool.random(using: &random) ? .allowed : .never
+    let found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: psumWidth, scan: scan)
+    let brute = try SegmentSearch.bruteForce(segment, buffer: buffer, psumWidth: psumWidth, scan: scan)
+    #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
+    guard let found, let brute else { return nil }
+    #expect(
+      SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
+      "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling) \(found.cost.bits)/\(found.cost.extraMACs), brute force \(brute.tiling) \(brute.cost.bits)/\(brute.cost.extraMACs)")
+    #expect(found.cost.footprint <= buffer)
+    #expect(found.cost.traffic.total >= found.floor)
+    #expect(try model.cost(of: found.tiling) == found.cost)
+    return found
   }
 
   /// The same on segments ending in a global average pool (tiles over the pool's input, sums
@@ -91,20 +101,10 @@ enum SmallSegments {
     for _ in 0..<50 {
       var segment = SmallSegments.make(&random)
       segment.layers.append(SegmentWalkGenerator.globalPool(after: segment.output))
-      let model = SegmentModel(segment: segment, psumWidth: 2)
-      let untiled = try model.cost(of: .untiled(segment)).footprint
-      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
-      let found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: 2)
-      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer, psumWidth: 2)
-      #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
-      guard let found, let brute else { continue }
+      guard let found = try Self.compareWithBruteForce(segment, psumWidth: 2, using: &random) else { continue }
       compared += 1
       if found.tiling.rows * found.tiling.columns < segment.tiledShape.height * segment.tiledShape.width { tiled += 1 }
-      #expect(
-        SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
-        "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling), brute force \(brute.tiling)")
       #expect(found.cost.traffic.outputWrites == segment.output.channels)
-      #expect(found.cost.traffic.total >= found.floor)
     }
     #expect(compared > 30)
     #expect(tiled > 5, "only \(tiled) optima tile the pool's input")
@@ -118,19 +118,9 @@ enum SmallSegments {
     var pooled = 0
     for _ in 0..<100 {
       let segment = SmallSegments.make(&random, maxPools: true)
-      let model = SegmentModel(segment: segment)
-      let untiled = try model.cost(of: .untiled(segment)).footprint
-      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
-      let found = try SegmentSearch.best(segment, buffer: buffer)
-      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer)
-      #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
-      guard let found, let brute else { continue }
+      guard try Self.compareWithBruteForce(segment, using: &random) != nil else { continue }
       compared += 1
       if segment.layers.contains(where: { $0.kind == .maxPool }) { pooled += 1 }
-      #expect(
-        SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
-        "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling), brute force \(brute.tiling)")
-      #expect(found.cost.traffic.total >= found.floor)
     }
     #expect(compared > 60)
     #expect(pooled > 40, "only \(pooled) compared segments hold a max pool")
@@ -150,20 +140,10 @@ enum SmallSegments {
       segment.layers.append(branch)
       segment.layers.append(
         SegmentLayer(name: "join", kind: .add, input: branch.output, output: branch.output, skip: .layer(source)))
-      let model = SegmentModel(segment: segment)
-      let untiled = try model.cost(of: .untiled(segment)).footprint
-      let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
-      let found = try SegmentSearch.best(segment, buffer: buffer)
-      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer)
-      #expect((found == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
-      guard let found, let brute else { continue }
+      guard let found = try Self.compareWithBruteForce(segment, using: &random) else { continue }
       compared += 1
       if found.tiling.rows * found.tiling.columns < segment.tiledShape.height * segment.tiledShape.width { tiled += 1 }
-      #expect(
-        SegmentSearchRun.key(found.cost) == SegmentSearchRun.key(brute.cost),
-        "\(segment.layers.map(\.name)) \(segment.input) at \(buffer): search \(found.tiling), brute force \(brute.tiling)")
       #expect(found.tiling.chunks[0] == segment.input.channels)
-      #expect(found.cost.traffic.total >= found.floor)
     }
     #expect(compared >= 30)
     #expect(tiled > 10, "only \(tiled) optima tile the output")
