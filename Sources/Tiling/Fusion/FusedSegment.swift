@@ -95,9 +95,10 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
 /// weights and the last layer's output cross DRAM; every tensor in between stays on chip.
 ///
 /// Tensors are numbered 0 (the segment input) to n (the output of layer n-1): layer i reads
-/// tensor i (or tensor 0, when it branches from the input) and writes tensor i+1. Channels fall into **stages**: a mixing layer starts a new
-/// stage, depthwise layers, max pools and adds stay in their input's stage (they keep channel i
-/// in channel i), so a stage can be processed in chunks of channels.
+/// tensor i (or tensor 0, when it branches from the input) and writes tensor i+1. Channels fall
+/// into **stages**: a mixing layer starts a new stage, depthwise layers, max pools and adds stay
+/// in their input's stage (they keep channel i in channel i), so a stage can be processed in
+/// chunks of channels.
 public struct FusedSegment: Hashable, Sendable, Codable {
   public var name: String
   public var input: TensorShape

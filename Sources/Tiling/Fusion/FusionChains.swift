@@ -127,7 +127,7 @@ extension FusionChains {
     var position = kind == .add ? inputs.firstIndex(of: previous) : (inputs == [previous] ? 0 : nil)
     // A convolution reading the segment's input is a second branch from it (ResNet's downsample
     // beside its block's body); what else it needs is the segment's rule (`FusedSegment.validate`).
-    if position == nil, kind == .mixing, inputs == [segmentInput(startingAt: start)] { position = 0 }
+    if position == nil, kind == .mixing, branchesFromInput(index, startingAt: start) { position = 0 }
     guard let position else {
       let reads = inputs.map { "'\($0)'" }.joined(separator: " and ")
       throw FusionError(
