@@ -9,8 +9,7 @@ public struct PlanTransfer: Hashable, Sendable, Codable {
 /// A plan's DRAM transfers in execution order, unit after unit. Lazy across units (only the
 /// unit being walked holds its transfers, a streaming layer only one row's: `UnitTransfers`),
 /// so a whole network's stream (tens of millions of transfers for ResNet-50) is never in memory
-/// at once. Summed per unit, the transfers give
-/// each unit's traffic and bits.
+/// at once. Summed per unit, the transfers give each unit's traffic and bits.
 public struct PlanTransfers: Sequence, Sendable {
   /// The units walked, in order.
   public let units: [PlanUnit]

@@ -62,22 +62,25 @@ public struct DRAMTransactions: Sequence, Sendable {
     /// The next burst, nil after the last one of the last unit.
     public mutating func next() -> DRAMTransaction? {
       while position == pending.count {
-        var transfer = transfers?.next()
-        while transfer == nil {
-          unit += 1
-          guard unit < stream.units.count else {
-            transfers = nil
-            return nil
-          }
-          transfers = stream.units[unit].transfers().makeIterator()
-          transfer = transfers?.next()
-        }
-        guard let transfer else { return nil }
+        guard let transfer = nextTransfer() else { return nil }
         pending = stream.bursts(of: transfer, unit: stream.firstUnit + unit)
         position = 0
       }
       defer { position += 1 }
       return pending[position]
+    }
+
+    /// The next transfer, walking the next unit when this one is done; nil after the last.
+    private mutating func nextTransfer() -> UnitTransfer? {
+      while true {
+        if let transfer = transfers?.next() { return transfer }
+        unit += 1
+        guard unit < stream.units.count else {
+          transfers = nil
+          return nil
+        }
+        transfers = stream.units[unit].transfers().makeIterator()
+      }
     }
   }
 
