@@ -256,3 +256,85 @@ extension SegmentSearchCostTests {
     return true
   }
 }
+
+/// The residency bound the search prunes with: its knapsack is exact, and the bound is below
+/// every schedule it claims to bound.
+@Suite struct SegmentResidencyBoundTests {
+  @Test func mostValueEqualsBruteForce() {
+    var random = SplitMix64(seed: 59)
+    for round in 0..<2000 {
+      let count = Int.random(in: 0...9, using: &random)
+      // Some values near the top of Int exercise the overflow-safe comparisons.
+      let huge = round % 10 == 0
+      let items = (0..<count).map { _ in
+        (
+          value: huge ? Int.random(in: 0...(Int.max / 16), using: &random) : Int.random(in: -5...1000, using: &random),
+          size: Int.random(in: 0...300, using: &random)
+        )
+      }
+      let capacity = Int.random(in: 0...900, using: &random)
+      var best = 0
+      for mask in 0..<(1 << count) {
+        var value = 0
+        var size = 0
+        for bit in 0..<count where mask & (1 << bit) != 0 {
+          value += items[bit].value
+          size += items[bit].size
+        }
+        if size <= capacity { best = max(best, value) }
+      }
+      #expect(SegmentSearchRun.mostValue(items, capacity: capacity) == best, "\(items) in \(capacity)")
+    }
+  }
+
+  /// For random schedules of random small segments: with fewer chunks than the schedule's
+  /// counts and smaller chunk sizes than its sizes, the bound is at most the schedule's bits
+  /// and extra MACs whenever the schedule fits, and nil only when it does not.
+  @Test func residencyBoundIsBelowEverySchedule() throws {
+    var random = SplitMix64(seed: 61)
+    var checked = 0
+    var binding = 0
+    for _ in 0..<1000 {
+      let segment = SmallSegments.make(&random)
+      let model = SegmentModel(segment: segment, psumWidth: Int.random(in: 1...2, using: &random))
+      let stages = segment.stageChannels
+      for _ in 0..<20 {
+        let layers = segment.layers.count
+        let tiling = SegmentTiling(
+          rows: Int.random(in: 1...segment.output.height, using: &random),
+          columns: Int.random(in: 1...segment.output.width, using: &random), scan: Bool.random(using: &random),
+          chunks: stages.map { Int.random(in: 1...$0, using: &random) },
+          resident: (0..<layers).map { _ in Bool.random(using: &random) },
+          lineBuffers: (0..<layers).map { _ in Int.random(in: 0..<4, using: &random) == 0 })
+        guard let cost = try? model.cost(of: tiling) else { continue }
+        let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
+        let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
+        let evaluator = SegmentSearchCost(model: model, scan: tiling.scan, rows: rows, columns: columns)
+        var bounding = tiling
+        var least = tiling
+        for stage in stages.indices {
+          // Half the time the schedule's own: the bound is then at its tightest.
+          if Bool.random(using: &random) {
+            bounding.chunks[stage] = Int.random(in: tiling.chunks[stage]...stages[stage], using: &random)
+          }
+          if Bool.random(using: &random) { least.chunks[stage] = Int.random(in: 1...tiling.chunks[stage], using: &random) }
+        }
+        // Every weight the schedule keeps resident may be resident in the bound; others too.
+        bounding.resident = tiling.resident.map { $0 || Bool.random(using: &random) }
+        least.resident = least.resident.map { _ in false }
+        let buffer = cost.footprint + Int.random(in: 0...50, using: &random)
+        let run = SegmentSearchRun(model: model, buffer: buffer, scan: .allowed)
+        let bound = run.residencyBound(bounding, least: least, evaluator: evaluator)
+        #expect(bound != nil, "\(segment.name) \(tiling) fits \(buffer) but the bound says nothing does")
+        guard let bound else { continue }
+        #expect(
+          bound.0 <= cost.bits && bound.1 <= cost.extraMACs,
+          "\(segment.name) \(tiling): bound \(bound) above \(cost.bits) \(cost.extraMACs)")
+        checked += 1
+        if bound.0 > evaluator.evaluate(bounding).bits { binding += 1 }
+      }
+    }
+    // The knapsack decides something in a good share of the cases.
+    #expect(checked > 8000 && binding > 150, "\(checked) checked, \(binding) where the knapsack raised the bound")
+  }
+}

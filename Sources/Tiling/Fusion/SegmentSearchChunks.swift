@@ -71,11 +71,85 @@ extension SegmentSearchRun {
         // The smallest fits with a chunk of 1, the last size: there is a first that fits.
         bounding.chunks[stage] = stageSizes[stage][firstFitting(smallest, stage: stage, evaluator: evaluator)]
       }
-      let bound = Self.key(evaluator.evaluate(bounding))
-      guard bound.1 <= maxExtraMACs else { continue }
+      guard let bound = residencyBound(bounding, least: smallest, evaluator: evaluator), bound.1 <= maxExtraMACs
+      else { continue }
       found.append(Structure(chunked: chunked, reference: reference, smallest: smallest, bound: bound))
     }
     return found.sorted { $0.bound < $1.bound }
+  }
+
+  /// A lower bound on (bits, extra MACs) of every schedule that has at least `bounding`'s
+  /// chunk counts and at least `least`'s chunk sizes, and that keeps resident only weights
+  /// `bounding` has resident; nil when no such schedule fits the buffer.
+  ///
+  /// Why it holds. Bits and extra MACs never decrease with more chunks, and a weight's bits and
+  /// buffer are its own terms: a schedule costs at least `bounding` plus, for each weight it
+  /// streams, what streaming it adds at `bounding`'s counts. Its footprint is at least `least`'s
+  /// plus, for each weight it keeps resident, the whole weight less its streamed tile at
+  /// `least`'s sizes. Which weights fit resident together is then a knapsack: the most that
+  /// keeping weights resident can save within the room `least` leaves bounds the bits from below.
+  func residencyBound(_ bounding: SegmentTiling, least: SegmentTiling, evaluator: SegmentSearchCost) -> (Int, Int)? {
+    let room = buffer - evaluator.footprint(least)
+    guard room >= 0 else { return nil }
+    let cost = evaluator.evaluate(bounding)
+    var items: [(value: Int, size: Int)] = []
+    var streamingAll = 0
+    for layer in bounding.resident.indices where bounding.resident[layer] {
+      let saving =
+        evaluator.weightBits(bounding, layer: layer, resident: false)
+        - evaluator.weightBits(bounding, layer: layer, resident: true)
+      let size =
+        evaluator.weightFootprint(least, layer: layer, resident: true)
+        - evaluator.weightFootprint(least, layer: layer, resident: false)
+      streamingAll += saving
+      items.append((saving, size))
+    }
+    return (cost.bits + streamingAll - Self.mostValue(items, capacity: room), cost.extraMACs)
+  }
+
+  /// The 0/1 knapsack's best total value (exact): depth first, items by value per entry, a
+  /// branch dropped when even the fractional rest cannot beat the best found.
+  static func mostValue(_ items: [(value: Int, size: Int)], capacity: Int) -> Int {
+    // Items of no size are always taken; items worth nothing never help.
+    var free = 0
+    var sized: [(value: Int, size: Int)] = []
+    for item in items where item.value > 0 {
+      if item.size <= 0 { free += item.value } else if item.size <= capacity { sized.append(item) }
+    }
+    guard sized.reduce(0, { $0 + $1.size }) > capacity else { return free + sized.reduce(0) { $0 + $1.value } }
+    // Value per entry, highest first, compared exactly as cross products.
+    sized.sort { a, b in
+      let (left, leftOverflow) = a.value.multipliedReportingOverflow(by: b.size)
+      let (right, rightOverflow) = b.value.multipliedReportingOverflow(by: a.size)
+      guard !leftOverflow && !rightOverflow else { return Double(a.value) / Double(a.size) > Double(b.value) / Double(b.size) }
+      return left > right
+    }
+    var best = 0
+    /// The fractional bound from item `next` on: whole items while they fit, then the part of
+    /// the next that fits, rounded up (on overflow, all of it).
+    func upper(_ next: Int, _ room: Int) -> Int {
+      var total = 0
+      var room = room
+      for item in sized[next...] {
+        if item.size <= room {
+          total += item.value
+          room -= item.size
+        } else {
+          let (product, overflow) = item.value.multipliedReportingOverflow(by: room)
+          return total + (overflow ? item.value : (product + item.size - 1) / item.size)
+        }
+      }
+      return total
+    }
+    func visit(_ next: Int, _ room: Int, _ value: Int) {
+      best = max(best, value)
+      guard next < sized.count, value + upper(next, room) > best else { return }
+      let item = sized[next]
+      if item.size <= room { visit(next + 1, room - item.size, value + item.value) }
+      visit(next + 1, room, value)
+    }
+    visit(0, capacity, 0)
+    return free + best
   }
 
   /// The index of the first of `stage`'s sizes (fewest chunks first) with which `tiling` fits
@@ -183,19 +257,6 @@ extension SegmentSearchRun {
     let evaluator = spatial.evaluator!
     var tiling = reference
     var least = smallest
-    /// The reference's resident weights of this nest that no schedule at least as large as
-    /// `least` (this nest's choices so far, every other stage at its fewest channels, every
-    /// weight streamed) can hold: resident, each alone would overflow the buffer. Every such
-    /// schedule streams them, so a bound may count them streamed.
-    func forcedStreamed(_ least: SegmentTiling) -> [Int] {
-      var probe = least
-      return layers.filter { layer in
-        guard reference.resident[layer] else { return false }
-        probe.resident[layer] = true
-        defer { probe.resident[layer] = false }
-        return evaluator.footprint(probe) > buffer
-      }
-    }
     func visit(_ position: Int) {
       if position < stages.count {
         let stage = stages[position]
@@ -206,14 +267,12 @@ extension SegmentSearchRun {
         // the first that fits.
         let first = firstFitting(least, stage: stage, evaluator: evaluator)
         // Whatever this stage's count, each deeper stage needs at least as many chunks as it
-        // needs with this stage in chunks of one: a bound that grows with this count.
-        // Weights that stay streamed whatever this count (the forced set only shrinks as the
-        // count grows, so the one at chunks of one holds for every count).
+        // needs with this stage in chunks of one, and the weights kept resident fit beside
+        // that: a bound that grows with this count.
         var floorTiling = tiling
         floorTiling.resident = reference.resident
         var loosest = least
         loosest.chunks[stage] = 1
-        for layer in forcedStreamed(loosest) { floorTiling.resident[layer] = false }
         for next in deeper {
           let index = firstFitting(loosest, stage: next, evaluator: evaluator)
           floorTiling.chunks[next] = index < stageSizes[next].count ? stageSizes[next][index] : 1
@@ -224,12 +283,12 @@ extension SegmentSearchRun {
           floorTiling.chunks[stage] = size
           // A lower bound on bits and extra MACs for all that follows, and for every larger
           // count here: more chunks only cost more.
-          if !promising(Self.key(evaluator.evaluate(floorTiling))) { break }
-          // For this count alone: the weights it forces to stream, and each deeper stage at the
-          // fewest chunks that fit with the others at chunks of one.
+          guard let floor = residencyBound(floorTiling, least: loosest, evaluator: evaluator), promising(floor)
+          else { break }
+          // For this count alone: each deeper stage at the fewest chunks that fit with the
+          // others at chunks of one, and the weights that fit resident beside that.
           var bounding = tiling
           bounding.resident = reference.resident
-          for layer in forcedStreamed(least) { bounding.resident[layer] = false }
           var feasible = true
           for next in deeper {
             let index = firstFitting(least, stage: next, evaluator: evaluator)
@@ -239,8 +298,8 @@ extension SegmentSearchRun {
             }
             bounding.chunks[next] = stageSizes[next][index]
           }
-          guard feasible else { continue }
-          if !promising(Self.key(evaluator.evaluate(bounding))) { continue }
+          guard feasible, let bound = residencyBound(bounding, least: least, evaluator: evaluator), promising(bound)
+          else { continue }
           visit(position + 1)
           // If the cheapest completion (deeper stages in two chunks, the weights as in the
           // reference) fits with the other nests at their reference (their largest footprint),

@@ -125,46 +125,26 @@ struct SegmentSearchCost {
 
   private let skipAreas: [Int]
 
-  /// `SegmentModel.footprint(of:rows:columns:)`, term by term.
-  func footprint(_ tiling: SegmentTiling) -> Int {
-    let chunks = tiling.chunks
-    @inline(__always) func chunk(_ stage: Int) -> Int { min(chunks[stage], channels[stage]) }
-    var footprint = chunk(0) * inputArea
-    for index in layers.indices {
-      let layer = layers[index]
-      if layer.hasWeights {
-        if tiling.resident[index] {
-          footprint += layer.weightCount
-        } else if layer.kind == .mixing {
-          footprint += chunk(layer.inputStage) * chunk(layer.stage) * layer.window
-        } else {
-          footprint += chunk(layer.stage) * layer.window
-        }
-      }
-      footprint += chunk(layer.stage) * layer.outputArea + layer.poolSums
-      if tiling.lineBuffers[index] { footprint += layer.lineBuffer }
-      if layer.skipBits > 0 && !(layer.skipIsInput && chunks[0] >= channels[0] && inputCovers[index]) {
-        footprint += chunk(layer.stage) * skipAreas[index]
-      }
-    }
-    return footprint
-  }
+  /// The stage arithmetic of one choice of chunks: which stages are whole, how many chunks the
+  /// others have, which nest computes a stage, and an operand's loads in it.
+  private struct Nests {
+    let chunks: [Int]
+    let channels: [Int]
 
-  /// (bits, extra MACs, footprint) of the spatial tiling with these chunks and residency.
-  func evaluate(_ tiling: SegmentTiling) -> (bits: Int, extraMACs: Int, footprint: Int) {
-    let chunks = tiling.chunks
-    let last = channels.count - 1
     @inline(__always) func whole(_ stage: Int) -> Bool { chunks[stage] >= channels[stage] }
+    @inline(__always) func chunk(_ stage: Int) -> Int { min(chunks[stage], channels[stage]) }
     @inline(__always) func count(_ stage: Int) -> Int {
-      let chunk = min(chunks[stage], channels[stage])
+      let chunk = chunk(stage)
       return (channels[stage] + chunk - 1) / chunk
     }
     /// The top of the nest computing `stage`: the first whole stage from 1 on at or above it, or the last.
     @inline(__always) func top(_ stage: Int) -> Int {
+      let last = channels.count - 1
       var top = stage
       while top < last && !(top >= 1 && whole(top)) { top += 1 }
       return top
     }
+
     /// Loads of an operand with spatial part `spatial` in `stage`'s nest, depending on stages
     /// `a` and `b` (b = -1: only one).
     func loads(_ spatial: Spatial, stage: Int, _ a: Int, _ b: Int) -> Int {
@@ -191,32 +171,78 @@ struct SegmentSearchCost {
       return wholeChannels * product
     }
 
-    var bits = loads(input, stage: 0, 0, -1) * inputBits
+    /// How many times each chunk of `stage` is computed per spatial tile: once per iteration
+    /// of the chunk loops above it in its nest.
+    func repetitions(ofStage stage: Int) -> Int {
+      guard !whole(stage) else { return 1 }
+      var repetitions = 1
+      let high = top(stage)
+      if high > stage {
+        for above in (stage + 1)...high where !whole(above) { repetitions *= count(above) }
+      }
+      return repetitions
+    }
+  }
+
+  /// Bits layer `index`'s weights move under `tiling`'s chunks, resident or streamed as
+  /// `resident` says (0 for a layer without weights).
+  func weightBits(_ tiling: SegmentTiling, layer index: Int, resident: Bool) -> Int {
+    weightBits(Nests(chunks: tiling.chunks, channels: channels), layer: index, resident: resident)
+  }
+
+  private func weightBits(_ nests: Nests, layer index: Int, resident: Bool) -> Int {
+    let layer = layers[index]
+    guard layer.hasWeights else { return 0 }
+    if resident { return layer.weightCount * layer.weightBits }
+    let second = layer.kind == .mixing ? layer.inputStage : -1
+    return layer.window * nests.loads(weights, stage: layer.stage, layer.stage, second) * layer.weightBits
+  }
+
+  /// Entries layer `index`'s weights take in the buffer under `tiling`'s chunks: all of them
+  /// resident, one chunk's streamed (0 for a layer without weights).
+  func weightFootprint(_ tiling: SegmentTiling, layer index: Int, resident: Bool) -> Int {
+    let layer = layers[index]
+    guard layer.hasWeights else { return 0 }
+    if resident { return layer.weightCount }
+    let chunks = tiling.chunks
+    @inline(__always) func chunk(_ stage: Int) -> Int { min(chunks[stage], channels[stage]) }
+    return layer.kind == .mixing
+      ? chunk(layer.inputStage) * chunk(layer.stage) * layer.window : chunk(layer.stage) * layer.window
+  }
+
+  /// `SegmentModel.footprint(of:rows:columns:)`, term by term.
+  func footprint(_ tiling: SegmentTiling) -> Int {
+    let chunks = tiling.chunks
+    @inline(__always) func chunk(_ stage: Int) -> Int { min(chunks[stage], channels[stage]) }
+    var footprint = chunk(0) * inputArea
+    for index in layers.indices {
+      let layer = layers[index]
+      footprint += weightFootprint(tiling, layer: index, resident: tiling.resident[index])
+      footprint += chunk(layer.stage) * layer.outputArea + layer.poolSums
+      if tiling.lineBuffers[index] { footprint += layer.lineBuffer }
+      if layer.skipBits > 0 && !(layer.skipIsInput && chunks[0] >= channels[0] && inputCovers[index]) {
+        footprint += chunk(layer.stage) * skipAreas[index]
+      }
+    }
+    return footprint
+  }
+
+  /// (bits, extra MACs, footprint) of the spatial tiling with these chunks and residency.
+  func evaluate(_ tiling: SegmentTiling) -> (bits: Int, extraMACs: Int, footprint: Int) {
+    let nests = Nests(chunks: tiling.chunks, channels: channels)
+    var bits = nests.loads(input, stage: 0, 0, -1) * inputBits
     var extraMACs = haloMACs
     for index in layers.indices {
       let layer = layers[index]
       let stage = layer.stage
       if layer.hasWeights {
-        if tiling.resident[index] {
-          bits += layer.weightCount * layer.weightBits
-        } else if layer.kind == .mixing {
-          bits += layer.window * loads(weights, stage: stage, layer.inputStage, stage) * layer.weightBits
-        } else {
-          bits += layer.window * loads(weights, stage: stage, stage, -1) * layer.weightBits
-        }
+        bits += weightBits(nests, layer: index, resident: tiling.resident[index])
         // Recomputations: once per iteration of the chunk loops above the stage in its nest.
-        if !whole(stage) {
-          var repetitions = 1
-          let high = top(stage)
-          if high > stage {
-            for above in (stage + 1)...high where !whole(above) { repetitions *= count(above) }
-          }
-          extraMACs += (repetitions - 1) * computedMACs[index]
-        }
+        extraMACs += (nests.repetitions(ofStage: stage) - 1) * computedMACs[index]
       }
       // A skip read from DRAM: an external one, or the segment input unless held whole.
-      if layer.skipBits > 0 && !(layer.skipIsInput && whole(0) && inputCovers[index]) {
-        bits += loads(skips[index], stage: stage, stage, -1) * layer.skipBits
+      if layer.skipBits > 0 && !(layer.skipIsInput && nests.whole(0) && inputCovers[index]) {
+        bits += nests.loads(skips[index], stage: stage, stage, -1) * layer.skipBits
       }
     }
     bits += outputTraffic
