@@ -27,19 +27,26 @@ package enum FusedGreedyPlanner {
       var unit = try single(start)
       var length = 1
       for (layers, segment) in chains[start, default: []] {
+        // The chain replaces the unit if it moves no more bits than the unit and the added
+        // layers alone: searched below that (plus one), it is ruled out fast when it cannot.
+        var alternative: Int? = unit.bits
+        for index in (start + length)..<layers.upperBound {
+          let alone = try single(index).bits
+          alternative = alternative.flatMap { sum in
+            let (total, overflow) = sum.addingReportingOverflow(alone)
+            return overflow ? nil : total
+          }
+        }
+        let cutoff = alternative.flatMap { $0 < Int.max ? $0 + 1 : nil }
         let found: SegmentSchedule?
         do {
-          found = try memo.best(segment, layers: layers)
+          found = try memo.best(segment, layers: layers, below: cutoff)
         } catch {
           throw PlanningError(layer: segment.name, buffer: buffer, reason: "\(error)")
         }
         guard let found else { continue }
-        var alternative = unit.bitsMoved
-        for index in (start + length)..<layers.upperBound { alternative += try single(index).bitsMoved }
-        if Double(found.cost.bits) <= alternative {
-          unit = .segment(found)
-          length = layers.count
-        }
+        unit = .segment(found)
+        length = layers.count
       }
       units.append(unit)
       start += length
