@@ -141,7 +141,6 @@ struct SegmentSearchRun {
 
   /// The objective: bits moved, then extra MACs.
   static func key(_ cost: SegmentCost) -> (Int, Int) { (cost.bits, cost.extraMACs) }
-  static func key(_ cost: (bits: Int, extraMACs: Int, footprint: Int)) -> (Int, Int) { (cost.bits, cost.extraMACs) }
 
   private var segment: FusedSegment { model.segment }
 
