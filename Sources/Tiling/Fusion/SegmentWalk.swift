@@ -206,23 +206,6 @@ enum WalkBuffer: Hashable {
   case weights(layer: Int)
 }
 
-/// A product of coordinate sets, one per axis (channels x rows x columns for activations,
-/// output channels x input channels x kernel positions for weights): one buffered tile.
-struct WalkBlock: Hashable {
-  var axes: [Set<Int>]
-
-  var count: Int { axes.reduce(1) { $0 * $1.count } }
-
-  /// The same coordinates as ranges per axis.
-  var box: CoordinateBox { CoordinateBox(axes.map { CoordinateBox.runs($0.sorted()) }) }
-
-  /// Entries in both tiles: the intersection of two products is the product of intersections.
-  func shared(with other: WalkBlock) -> Int {
-    guard axes.count == other.axes.count else { return 0 }
-    return zip(axes, other.axes).reduce(1) { $0 * $1.0.intersection($1.1).count }
-  }
-}
-
 /// One nest of chunk loops: it computes stages `low...top` once per spatial tile; its loops are
 /// the chunked stages among them, higher stage outermost.
 struct WalkNest {

@@ -12,6 +12,38 @@ struct WalkTileRegions {
   var keptRows: [Set<Int>]
 }
 
+/// One axis of a tensor's region in a tile in the forms transfers take: the coordinates
+/// ascending and as maximal runs. Made once per tile, not at every step that reads it.
+struct WalkSpan {
+  let sorted: [Int]
+  let runs: [ClosedRange<Int>]
+
+  init(_ coordinates: Set<Int>) {
+    sorted = coordinates.sorted()
+    runs = CoordinateBox.runs(sorted)
+  }
+
+  /// A channel range as runs (one, or none when empty).
+  static func runs(_ range: Range<Int>) -> [ClosedRange<Int>] {
+    range.isEmpty ? [] : [range.lowerBound...(range.upperBound - 1)]
+  }
+}
+
+/// Per tensor, the spans of what a tile's consumers need and of what the tile computes.
+struct WalkTileSpans {
+  let neededRows: [WalkSpan]
+  let neededColumns: [WalkSpan]
+  let computedRows: [WalkSpan]
+  let computedColumns: [WalkSpan]
+
+  init(_ regions: WalkTileRegions) {
+    neededRows = regions.neededRows.map(WalkSpan.init)
+    neededColumns = regions.neededColumns.map(WalkSpan.init)
+    computedRows = regions.computedRows.map(WalkSpan.init)
+    computedColumns = regions.computedColumns.map(WalkSpan.init)
+  }
+}
+
 /// Propagates a tile's regions backwards through the chain, one tile after the other, keeping
 /// the "computed before" rows that line buffers need.
 struct WalkRegionTracker {

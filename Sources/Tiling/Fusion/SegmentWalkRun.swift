@@ -37,14 +37,18 @@ struct WalkRun {
   let nests: [WalkNest]
   private var tracker: WalkRegionTracker
   private var record = WalkRecord()
-  /// The one tile each DRAM operand holds.
-  private var held: [SegmentTransfer.Operand: WalkBlock] = [:]
+  /// The one tile each DRAM operand holds (activations: channels x rows x columns; weights:
+  /// output channels x a mixing layer's input channels x kernel positions).
+  private var held: [SegmentTransfer.Operand: CoordinateBox] = [:]
   /// Per layer, its output pixels (row * width + column) computed by earlier tiles: computing
   /// them again is halo recompute.
   private var pixelsComputedBefore: [Set<Int>]
   /// Executions (layer, output chunk start, input chunk start) already run in this tile:
   /// running one again is chunk recompute.
-  private var executedInTile: Set<[Int]> = []
+  private var executedInTile: Set<SIMD3<Int>> = []
+  /// Per layer, how many of its output pixels in this tile an earlier tile computed (the same
+  /// at every step of the tile: counted at its first execution).
+  private var recomputedPixelsInTile: [Int?] = []
   /// Adds reading the segment input that once did not find it in the input's held tile.
   private var inputSkipMisses: Set<Int> = []
   /// The number of the last spatial tile, after which a final global pool's sums are complete.
@@ -110,6 +114,7 @@ struct WalkRun {
 
   private mutating func visit(tile: Int, rows: Set<Int>, columns: Set<Int>) {
     let regions = tracker.regions(rows: rows, columns: columns)
+    let spans = WalkTileSpans(regions)
     if recordsEvents { record.events.append(.tile(SegmentTileRegions(tile: tile, regions))) }
     for layer in segment.layers.indices where tiling.lineBuffers[layer] {
       // The rows kept, at the width the band has of the tensor, for every channel of its stage.
@@ -117,21 +122,20 @@ struct WalkRun {
       hold(.lineBuffer(layer: layer), entries)
     }
     executedInTile = []
+    recomputedPixelsInTile = Array(repeating: nil, count: segment.layers.count)
+    let outputRows = segment.endsInGlobalPool ? WalkSpan([0]) : spans.computedRows[segment.tiledTensor]
+    let outputColumns = segment.endsInGlobalPool ? WalkSpan([0]) : spans.computedColumns[segment.tiledTensor]
     for nest in nests {
       for index in nest.steps() {
         let step = WalkStep(nest: nest, index: index, chunks: tiling.chunks, stageChannels: stageChannels)
-        accessOperands(step, tile: tile, regions: regions)
+        accessOperands(step, tile: tile, spans: spans)
         for layer in segment.layers.indices where nest.contains(stageOfTensor[layer + 1]) && isReady(layer, step) {
-          execute(layer, step, regions: regions)
+          execute(layer, step, regions: regions, spans: spans)
         }
         let last = stageChannels.count - 1
-        if nest.top == last && step.completes(below: last) {
-          // A global pool's averages are complete only once its last tile is added in.
-          if !segment.endsInGlobalPool {
-            writeOutput(step.channels(ofStage: last), tile: tile, rows: rows, columns: columns)
-          } else if tile == lastTile {
-            writeOutput(step.channels(ofStage: last), tile: tile, rows: [0], columns: [0])
-          }
+        // A global pool's averages are complete only once its last tile is added in.
+        if nest.top == last && step.completes(below: last) && (!segment.endsInGlobalPool || tile == lastTile) {
+          writeOutput(step.channels(ofStage: last), tile: tile, rows: outputRows, columns: outputColumns)
         }
       }
     }
@@ -156,34 +160,32 @@ struct WalkRun {
   }
 
   /// Every DRAM operand living in the step's nest accesses its tile.
-  private mutating func accessOperands(_ step: WalkStep, tile: Int, regions: WalkTileRegions) {
+  private mutating func accessOperands(_ step: WalkStep, tile: Int, spans: WalkTileSpans) {
     let layers = segment.layers
     // The segment input lives in the nest of its consumer, layer 0.
     if step.nest.contains(stageOfTensor[1]) {
       let channels = step.channels(ofStage: 0)
-      load(
-        .input, into: .input, tile: tile, channels: channels, rows: regions.neededRows[0],
-        columns: regions.neededColumns[0])
+      load(.input, into: .input, tile: tile, channels: channels, rows: spans.neededRows[0], columns: spans.neededColumns[0])
     }
     for index in layers.indices where step.nest.contains(stageOfTensor[index + 1]) {
       if layers[index].hasWeights { loadWeights(index, step, tile: tile) }
       if skipsFromDRAM.contains(index) {
         load(
           .skip(layer: index), into: .skip(layer: index), tile: tile, channels: step.channels(ofStage: stageOfTensor[index + 1]),
-          rows: regions.computedRows[index + 1], columns: regions.computedColumns[index + 1])
+          rows: spans.computedRows[index + 1], columns: spans.computedColumns[index + 1])
       }
     }
   }
 
   /// An activation tile: loads what the operand's held tile does not have, then holds it.
   private mutating func load(
-    _ operand: SegmentTransfer.Operand, into buffer: WalkBuffer, tile: Int, channels: Range<Int>, rows: Set<Int>,
-    columns: Set<Int>
+    _ operand: SegmentTransfer.Operand, into buffer: WalkBuffer, tile: Int, channels: Range<Int>, rows: WalkSpan,
+    columns: WalkSpan
   ) {
-    let block = WalkBlock(axes: [Set(channels), rows, columns])
+    let block = CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs])
     let transfer = SegmentTransfer(
-      operand: operand, direction: .read, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted(),
-      columns: columns.sorted(), entries: 0)
+      operand: operand, direction: .read, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted,
+      columns: columns.sorted, entries: 0)
     load(block, as: transfer, into: buffer)
   }
 
@@ -196,23 +198,25 @@ struct WalkRun {
     let inputs: Range<Int>? =
       layer.kind == .mixing
       ? (resident ? 0..<layer.input.channels : step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)])) : nil
-    var axes = [Set(outputs), Set(0..<(layer.kernel.height * layer.kernel.width))]
-    if let inputs { axes.insert(Set(inputs), at: 1) }
+    var axes = [WalkSpan.runs(outputs), WalkSpan.runs(0..<(layer.kernel.height * layer.kernel.width))]
+    if let inputs { axes.insert(WalkSpan.runs(inputs), at: 1) }
     let transfer = SegmentTransfer(
       operand: .weights(layer: index), direction: .read, tile: tile, channels: outputs, inputChannels: inputs, rows: [],
       columns: [], entries: 0)
-    load(WalkBlock(axes: axes), as: transfer, into: .weights(layer: index))
+    load(CoordinateBox(axes), as: transfer, into: .weights(layer: index))
   }
 
-  private mutating func load(_ block: WalkBlock, as transfer: SegmentTransfer, into buffer: WalkBuffer) {
+  private mutating func load(_ block: CoordinateBox, as transfer: SegmentTransfer, into buffer: WalkBuffer) {
     let previous = held[transfer.operand]
-    let entries = block.count - (previous.map { block.shared(with: $0) } ?? 0)
+    let count = block.count
+    // The intersection of two products is the product of the intersections.
+    let entries = previous.map { $0 == block ? 0 : count - block.intersection($0).count } ?? count
     held[transfer.operand] = block
-    hold(buffer, block.count)
+    hold(buffer, count)
     var transfer = transfer
     transfer.entries = entries
     if recordsRegions && entries > 0 {
-      transfer.moved = previous.map { block.box.subtracting($0.box) } ?? [block.box]
+      transfer.moved = previous.map { block.subtracting($0) } ?? [block]
     }
     if recordsEvents { record.events.append(.access(transfer)) }
     guard entries > 0 else { return }
@@ -224,7 +228,7 @@ struct WalkRun {
   }
 
   /// Runs a layer on the step's chunks over its computed region.
-  private mutating func execute(_ index: Int, _ step: WalkStep, regions: WalkTileRegions) {
+  private mutating func execute(_ index: Int, _ step: WalkStep, regions: WalkTileRegions, spans: WalkTileSpans) {
     let layer = segment.layers[index]
     let rows = regions.computedRows[index + 1]
     let columns = regions.computedColumns[index + 1]
@@ -238,7 +242,7 @@ struct WalkRun {
       if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
       // In place over its chain input, unless a later add still reads that.
       if !segment.addWritesInPlace(index) { hold(.output(layer: index), outputs.count * rows.count * columns.count) }
-      return checkInputSkip(index, channels: outputs, rows: rows, columns: columns)
+      return checkInputSkip(index, channels: outputs, rows: spans.computedRows[index + 1], columns: spans.computedColumns[index + 1])
     }
     let inputs = layer.kind == .mixing ? step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)]) : outputs
     if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: inputs)) }
@@ -248,32 +252,34 @@ struct WalkRun {
     let pixels = rows.count * columns.count
     hold(.output(layer: index), outputs.count * pixels * (layer.kind == .mixing ? psumWidth : 1))
     record.macs += perPixel * pixels
-    guard executedInTile.insert([index, outputs.lowerBound, inputs.lowerBound]).inserted else {
+    guard executedInTile.insert(SIMD3(index, outputs.lowerBound, inputs.lowerBound)).inserted else {
       record.chunkMACs += perPixel * pixels
       return
     }
-    var again = 0
-    for row in rows {
-      for column in columns where pixelsComputedBefore[index].contains(row * layer.output.width + column) { again += 1 }
-    }
+    let again =
+      recomputedPixelsInTile[index]
+      ?? rows.reduce(0) { sum, row in
+        sum + columns.count { pixelsComputedBefore[index].contains(row * layer.output.width + $0) }
+      }
+    recomputedPixelsInTile[index] = again
     record.haloMACs += perPixel * again
   }
 
   /// An add reading the segment input: is its skip tile inside the input's held tile now?
-  private mutating func checkInputSkip(_ index: Int, channels: Range<Int>, rows: Set<Int>, columns: Set<Int>) {
+  private mutating func checkInputSkip(_ index: Int, channels: Range<Int>, rows: WalkSpan, columns: WalkSpan) {
     guard segment.layers[index].skip == .segmentInput else { return }
-    let wanted = WalkBlock(axes: [Set(channels), rows, columns])
-    let found = held[.input].map { wanted.shared(with: $0) == wanted.count } ?? (wanted.count == 0)
+    let wanted = CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs])
+    let found = held[.input].map { wanted.intersection($0).count == wanted.count } ?? (wanted.count == 0)
     if !found { inputSkipMisses.insert(index) }
   }
 
   /// A complete output tile (one chunk of the last stage over the spatial tile; of a global
   /// pool, one chunk of its averages after the last tile) goes to DRAM.
-  private mutating func writeOutput(_ channels: Range<Int>, tile: Int, rows: Set<Int>, columns: Set<Int>) {
+  private mutating func writeOutput(_ channels: Range<Int>, tile: Int, rows: WalkSpan, columns: WalkSpan) {
     var transfer = SegmentTransfer(
-      operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted(),
-      columns: columns.sorted(), entries: channels.count * rows.count * columns.count)
-    if recordsRegions { transfer.moved = [WalkBlock(axes: [Set(channels), rows, columns]).box] }
+      operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted,
+      columns: columns.sorted, entries: channels.count * rows.sorted.count * columns.sorted.count)
+    if recordsRegions { transfer.moved = [CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs])] }
     record.transfers.append(transfer)
     if recordsEvents { record.events.append(.write(transfer)) }
   }
