@@ -98,9 +98,9 @@ typedef struct dse_plan_options {
   const char *architecture_file;
   /* Width of a partial sum in buffer entries, 1 to 8 (default 1). */
   int32_t psum_width;
-  /* Longest fused segment in layers, 1 to 16 (default 8; 1: no fusion). */
+  /* Longest fused segment in layers, 1 to 16 (default 12; 1: no fusion). */
   int32_t max_segment_length;
-  /* Most channel stages of a fused segment, 1 to 16 (default 3). */
+  /* Most channel stages of a fused segment, 1 to 16 (default 7). */
   int32_t max_stages;
   /* GLPK's time limit per MILP in seconds (default 60). */
   double time_limit_seconds;

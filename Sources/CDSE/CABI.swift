@@ -117,7 +117,8 @@ public func dse_network_info(
 public func dse_plan_options_init(_ options: UnsafeMutablePointer<dse_plan_options>?) {
   guard let options else { return }
   options.pointee = dse_plan_options(
-    strategy: nil, objective: nil, architecture_file: nil, psum_width: 1, max_segment_length: 8, max_stages: 3,
+    strategy: nil, objective: nil, architecture_file: nil, psum_width: 1,
+    max_segment_length: Int32(PlanContext.defaultMaxSegmentLength), max_stages: Int32(PlanContext.defaultMaxStages),
     time_limit_seconds: 60)
 }
 

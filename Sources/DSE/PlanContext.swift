@@ -28,11 +28,20 @@ public struct PlanContext: Hashable, Sendable {
   /// GLPK's time limit and gap for the optimal strategy's MILP.
   public var solver: SolverOptions
 
+  /// The default longest fused segment, in layers (12: three MobileNet blocks with their adds).
+  public static let defaultMaxSegmentLength = SegmentLimits.defaultLength
+  /// The default most channel stages in a fused segment (7: three MobileNet blocks, two ResNet
+  /// bottlenecks); no bundled network's optimal plan improves with more (docs/fusion-model.md).
+  public static let defaultMaxStages = SegmentLimits.defaultStages
+  /// What `maxSegmentLength` and `maxStages` may be.
+  public static let allowedSegmentLimits = SegmentLimits.allowed
+
   /// A context at `buffer` entries with the defaults of `dse sweep`.
   public init(
     buffer: Int, architecture: Architecture = .default, psumWidth: Int = 1, objective: Objective = .energy,
     maxLatencyCycles: Double? = nil, maxSegments: Int? = nil, precision: PrecisionBudget? = nil,
-    maxSegmentLength: Int = 8, maxStages: Int = 3, solver: SolverOptions = SolverOptions(timeLimit: 60)
+    maxSegmentLength: Int = PlanContext.defaultMaxSegmentLength, maxStages: Int = PlanContext.defaultMaxStages,
+    solver: SolverOptions = SolverOptions(timeLimit: 60)
   ) {
     self.buffer = buffer
     self.architecture = architecture
@@ -60,11 +69,15 @@ public struct PlanContext: Hashable, Sendable {
     guard (1...Limits.psumWidth).contains(psumWidth) else {
       throw DSEError(.invalidArgument, field: "psum_width", "\(psumWidth): expected an integer from 1 to \(Limits.psumWidth)")
     }
-    guard (1...16).contains(maxSegmentLength) else {
-      throw DSEError(.invalidArgument, field: "max_segment_length", "\(maxSegmentLength): expected 1 to 16")
+    let limits = Self.allowedSegmentLimits
+    guard limits.contains(maxSegmentLength) else {
+      throw DSEError(
+        .invalidArgument, field: "max_segment_length",
+        "\(maxSegmentLength): expected \(limits.lowerBound) to \(limits.upperBound)")
     }
-    guard (1...16).contains(maxStages) else {
-      throw DSEError(.invalidArgument, field: "max_stages", "\(maxStages): expected 1 to 16")
+    guard limits.contains(maxStages) else {
+      throw DSEError(
+        .invalidArgument, field: "max_stages", "\(maxStages): expected \(limits.lowerBound) to \(limits.upperBound)")
     }
     if let maxSegments, maxSegments < 1 {
       throw DSEError(.invalidArgument, field: "max_segments", "\(maxSegments): expected at least 1")

@@ -27,8 +27,9 @@ import Testing
   /// Fewer stages or a length of 1 break the block apart; the plans still verify.
   @Test func verifyPlansWithinTheLimits() throws {
     let net = try Self.tinyNetwork()
-    // By default the block and the head with the global pool fuse; two stages split the block.
-    for (arguments, units) in [([], 4), (["--max-stages", "2"], 5), (["--max-stages", "1"], 8), (["--max-segment-length", "1"], 8)] {
+    // By default everything up to the global pool is one unit; three stages keep the block and
+    // the head with the pool apart, two split the block.
+    for (arguments, units) in [([], 2), (["--max-stages", "3"], 4), (["--max-stages", "2"], 5), (["--max-stages", "1"], 8), (["--max-segment-length", "1"], 8)] {
       let result = try dse(["verify", net, "--buffer", "4K", "--strategy", "fused-greedy,optimal"] + arguments)
       #expect(result.status == 0, "\(arguments): \(result.standardOutput)\(result.standardError)")
       #expect(result.standardOutput.contains("fused-greedy: \(units) units"), "\(arguments): \(result.standardOutput)")
@@ -39,7 +40,7 @@ import Testing
 
   @Test func traceAndBenchPlanWithinTheLimits() throws {
     let net = try Self.tinyNetwork()
-    for (arguments, units) in [([], 4), (["--max-stages", "1"], 8)] {
+    for (arguments, units) in [([], 2), (["--max-stages", "1"], 8)] {
       let trace = try dse(["trace", net, "--buffer", "4K", "--strategy", "fused-greedy", "-o", "/dev/null"] + arguments)
       #expect(trace.status == 0, "\(trace.standardError)")
       #expect(trace.standardError.contains("fused-greedy, \(units) units,"), "\(arguments): \(trace.standardError)")

@@ -50,8 +50,12 @@ import Tiling
     var prunedSome = false
     for (file, buffer) in [("mobilenetv2.yaml", 2 * 1024), ("mobilenetv2.yaml", 24 * 1024), ("resnet50-cp.yaml", 4 * 1024)] {
       let analysis = try bundledAnalysis(file, side: 32)
-      let pruned = try CandidateEnumerator.candidates(analysis, buffer: buffer)
-      let every = try CandidateEnumerator.candidates(analysis, buffer: buffer, options: CandidateOptions(pruneLosing: false))
+      // Three stages: every unpruned segment is searched without a cut-off, slow for long ones in debug.
+      let limits = CandidateOptions(maxLength: 8, maxStages: 3)
+      var unpruned = limits
+      unpruned.pruneLosing = false
+      let pruned = try CandidateEnumerator.candidates(analysis, buffer: buffer, options: limits)
+      let every = try CandidateEnumerator.candidates(analysis, buffer: buffer, options: unpruned)
       #expect(pruned.candidates.count <= every.candidates.count)
       if pruned.candidates.count < every.candidates.count { prunedSome = true }
       let cost = { (set: CandidateSet) in try PartitionSolver.solve(set.problem).objective }
@@ -66,7 +70,7 @@ import Tiling
   @Test func widthChoiceOnAReducedNetwork() throws {
     let analysis = try bundledAnalysis("mobilenetv2.yaml", side: 16)
     let buffer = 8 * 1024
-    let options = CandidateOptions(pruneLosing: false)
+    let options = CandidateOptions(maxLength: 8, maxStages: 3, pruneLosing: false)
     let candidates = try CandidateEnumerator.candidates(analysis, buffer: buffer, options: options)
     for figures in candidates.problem.candidates {
       let declared = figures.moves.reduce(0) { total, move in

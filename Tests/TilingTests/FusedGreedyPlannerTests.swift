@@ -34,12 +34,21 @@ import Testing
     #expect(fused.traffic.total >= fused.floor)
   }
 
-  /// MobileNetV2's inverted-residual blocks are fused whole, with their add, when the buffer allows.
+  /// At three stages, MobileNetV2's inverted-residual blocks are fused whole, with their add,
+  /// when the buffer allows.
   @Test func mobileNetV2BlocksAreFused() throws {
     let analysis = try Self.analysis("mobilenetv2.yaml", side: 32)
-    let plan = try FusedGreedyPlanner.plan(analysis, buffer: 64 * 1024)
+    let plan = try FusedGreedyPlanner.plan(analysis, buffer: 64 * 1024, maxStages: 3)
     let names = plan.segments.map(\.segment.name)
     #expect(names.contains("b3.expand..b3.add"))
     #expect(names.contains("b17.expand..b17.project") || names.contains("b17.expand..head"))
+  }
+
+  /// At the default limits, segments reach across blocks: some keep two blocks and their adds
+  /// on chip, so that a block output never goes to DRAM.
+  @Test func defaultSegmentsSpanBlocks() throws {
+    let analysis = try Self.analysis("mobilenetv2.yaml", side: 32)
+    let plan = try FusedGreedyPlanner.plan(analysis, buffer: 64 * 1024)
+    #expect(plan.segments.contains { $0.segment.layers.filter { $0.kind == .add }.count >= 2 })
   }
 }

@@ -195,19 +195,22 @@ class Network:
         self.name = _text(name.value)
         self.layer_count = count.value
 
-    def plan(self, buffer=65536, strategy="optimal", objective="energy", psum_width=1, max_segment_length=8,
-             time_limit=60.0, architecture=None, max_stages=3):
+    def plan(self, buffer=65536, strategy="optimal", objective="energy", psum_width=1, max_segment_length=None,
+             time_limit=60.0, architecture=None, max_stages=None):
         """Plans the network at `buffer` entries with `strategy` (one of STRATEGIES); the other
-        arguments are those of `dse sweep` (architecture: a YAML file path; max_stages: most
-        channel stages of a fused segment, 1 to 16, last so that positional calls keep working)."""
+        arguments are those of `dse sweep` (architecture: a YAML file path; max_segment_length:
+        longest fused segment in layers and max_stages: most channel stages of one, 1 to 16 each,
+        None for the library's defaults; max_stages last so that positional calls keep working)."""
         options = _PlanOptions()
         _lib.dse_plan_options_init(ctypes.byref(options))
         options.strategy = str(strategy).encode()
         options.objective = str(objective).encode()
         options.architecture_file = architecture.encode() if architecture is not None else None
         options.psum_width = int(psum_width)
-        options.max_segment_length = int(max_segment_length)
-        options.max_stages = int(max_stages)
+        if max_segment_length is not None:
+            options.max_segment_length = int(max_segment_length)
+        if max_stages is not None:
+            options.max_stages = int(max_stages)
         options.time_limit_seconds = float(time_limit)
         handle = ctypes.c_void_p()
         _call(_lib.dse_plan_create, self._handle, int(buffer), ctypes.byref(options), ctypes.byref(handle))

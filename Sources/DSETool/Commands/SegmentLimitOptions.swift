@@ -2,18 +2,21 @@ import ArgumentParser
 import DSE
 
 /// How long a fused segment may grow, in layers and in channel stages: every command that makes
-/// a plan (`sweep`, `verify`, `trace`, `bench`). The defaults are `PlanContext`'s.
+/// a plan (`sweep`, `verify`, `trace`, `bench`). The defaults and the range are `PlanContext`'s.
 struct SegmentLimitOptions: ParsableArguments {
   @Option(help: "Longest fused segment, in layers (1 = no fusion).")
-  var maxSegmentLength: Int = 8
+  var maxSegmentLength: Int = PlanContext.defaultMaxSegmentLength
 
-  @Option(help: "Most channel stages in a fused segment, the input's included (each layer that mixes channels starts one): 3 holds one MobileNet block, 5 two; more is slower.")
-  var maxStages: Int = 3
+  @Option(help: "Most channel stages in a fused segment, the input's included (each layer that mixes channels starts one): 3 hold one MobileNet block, 5 two, 7 three; fewer is faster.")
+  var maxStages: Int = PlanContext.defaultMaxStages
 
   func validate() throws {
-    guard (1...16).contains(maxSegmentLength) else {
-      throw ValidationError("--max-segment-length \(maxSegmentLength): expected 1 to 16")
+    let limits = PlanContext.allowedSegmentLimits
+    guard limits.contains(maxSegmentLength) else {
+      throw ValidationError("--max-segment-length \(maxSegmentLength): expected \(limits.lowerBound) to \(limits.upperBound)")
     }
-    guard (1...16).contains(maxStages) else { throw ValidationError("--max-stages \(maxStages): expected 1 to 16") }
+    guard limits.contains(maxStages) else {
+      throw ValidationError("--max-stages \(maxStages): expected \(limits.lowerBound) to \(limits.upperBound)")
+    }
   }
 }

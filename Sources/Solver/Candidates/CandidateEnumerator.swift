@@ -16,7 +16,10 @@ package struct CandidateOptions: Hashable, Sendable {
   /// nothing (when that differs): the other end of the (bits, MACs) trade-off, for a latency budget.
   package var recomputeFree: Bool
 
-  package init(maxLength: Int = 8, maxStages: Int = 3, psumWidth: Int = 1, pruneLosing: Bool = true, recomputeFree: Bool = false) {
+  package init(
+    maxLength: Int = SegmentLimits.defaultLength, maxStages: Int = SegmentLimits.defaultStages, psumWidth: Int = 1,
+    pruneLosing: Bool = true, recomputeFree: Bool = false
+  ) {
     self.maxLength = maxLength
     self.maxStages = maxStages
     self.psumWidth = psumWidth

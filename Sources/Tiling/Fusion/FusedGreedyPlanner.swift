@@ -7,15 +7,13 @@ import Networks
 /// everywhere). Layers that join no chain run alone with their `layerwise-scan` schedule.
 /// A simple rule, not the best partition: choosing that is the optimizer's job.
 ///
-/// Three stages (the default) hold one block of each bundled network: MobileNet's expand /
-/// depthwise / project (+ add), a depthwise / pointwise pair, the CP chain 1x1 / Kx1 / 1xK / 1x1.
-/// Longer chains are legal and searched exactly, but their search time grows with every stage
-/// (two MobileNetV2 blocks at 16K entries: about a minute for the network), so they are tried
-/// only when the caller raises `maxStages`.
+/// Each chain is searched below what the unit so far and the added layers alone move, so that
+/// the bounds rule out a long chain that cannot win before its tilings are enumerated; this is
+/// what keeps the default limits (`SegmentLimits`: three MobileNet blocks) affordable.
 package enum FusedGreedyPlanner {
   package static func plan(
-    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1, maxLength: Int = 8, maxStages: Int = 3,
-    memo: SearchMemo? = nil, progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
+    _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1,
+    maxLength: Int = SegmentLimits.defaultLength, maxStages: Int = SegmentLimits.defaultStages, memo: SearchMemo? = nil, progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
   ) throws(PlanningError) -> NetworkPlan {
     let memo = memo ?? SearchMemo(buffer: buffer, psumWidth: psumWidth)
     let chains = Dictionary(
