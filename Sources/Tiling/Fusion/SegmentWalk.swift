@@ -122,7 +122,7 @@ package struct SegmentWalk: Sendable {
     let record = record()
     let traffic = Self.traffic(of: record.transfers, layers: segment.layers.count)
     return SegmentCost(
-      traffic: traffic, bits: bits(of: record.transfers), footprint: record.largest.values.reduce(0, +),
+      traffic: traffic, bits: bits(of: record.transfers), footprint: record.largest.reduce(0, +),
       macs: record.macs, haloMACs: record.haloMACs, chunkMACs: record.chunkMACs)
   }
 
@@ -188,8 +188,8 @@ struct WalkRecord {
   var macs = 0
   var haloMACs = 0
   var chunkMACs = 0
-  /// The most entries each buffer ever held.
-  var largest: [WalkBuffer: Int] = [:]
+  /// The most entries each buffer ever held, by `WalkBuffer.slot(layers:)`.
+  var largest: [Int] = []
   /// Adds reading the segment input that found their skip tile inside the input's held tile
   /// at every execution.
   var inputSkipsAlwaysHeld: Set<Int> = []
@@ -204,6 +204,36 @@ enum WalkBuffer: Hashable {
   case lineBuffer(layer: Int)
   case skip(layer: Int)
   case weights(layer: Int)
+
+  /// Regions of a segment of `layers` layers: the input's and four per layer.
+  static func count(layers: Int) -> Int { 1 + 4 * layers }
+
+  /// This region's place among `count(layers:)`: the walk keeps its tallies in an array, not a
+  /// dictionary, since it updates them at every step.
+  func slot(layers: Int) -> Int {
+    switch self {
+    case .input: 0
+    case .output(let layer): 1 + layer
+    case .lineBuffer(let layer): 1 + layers + layer
+    case .skip(let layer): 1 + 2 * layers + layer
+    case .weights(let layer): 1 + 3 * layers + layer
+    }
+  }
+}
+
+extension SegmentTransfer.Operand {
+  /// DRAM operands of a segment of `layers` layers: input, output, and a skip and weights per layer.
+  static func count(layers: Int) -> Int { 2 + 2 * layers }
+
+  /// This operand's place among `count(layers:)`.
+  func slot(layers: Int) -> Int {
+    switch self {
+    case .input: 0
+    case .output: 1
+    case .skip(let layer): 2 + layer
+    case .weights(let layer): 2 + layers + layer
+    }
+  }
 }
 
 /// One nest of chunk loops: it computes stages `low...top` once per spatial tile; its loops are

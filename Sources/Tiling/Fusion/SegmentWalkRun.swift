@@ -37,15 +37,27 @@ struct WalkRun {
   let nests: [WalkNest]
   private var tracker: WalkRegionTracker
   private var record = WalkRecord()
+  /// Per layer, what the steps read of it (copying a `SegmentLayer` at every step would cost).
+  private let kinds: [SegmentLayer.Kind]
+  private let hasWeights: [Bool]
+  private let outputChannels: [Int]
+  private let inputChannels: [Int]
+  private let kernelAreas: [Int]
   /// The one tile each DRAM operand holds (activations: channels x rows x columns; weights:
-  /// output channels x a mixing layer's input channels x kernel positions).
-  private var held: [SegmentTransfer.Operand: CoordinateBox] = [:]
+  /// output channels x a mixing layer's input channels x kernel positions), by operand slot.
+  private var held: [CoordinateBox?]
+  /// What names each operand's held tile cheaply (an activation's spatial tile and channels, a
+  /// weight tile's channel chunks), by operand slot: an access with the same name is the same
+  /// tile, so nothing moves and its box need not be built.
+  private var heldNames: [SIMD4<Int>?]
+  /// Per layer, its resident weights' tile: the whole tensor, the same value at every step.
+  private let residentWeights: [CoordinateBox?]
   /// Per layer, its output pixels (row * width + column) computed by earlier tiles: computing
   /// them again is halo recompute.
   private var pixelsComputedBefore: [Set<Int>]
-  /// Executions (layer, output chunk start, input chunk start) already run in this tile:
-  /// running one again is chunk recompute.
-  private var executedInTile: Set<SIMD3<Int>> = []
+  /// Per layer and execution (output chunk, input chunk: a flat index), the last tile it ran
+  /// in: running one again in the same tile is chunk recompute.
+  private var lastTileOfExecution: [[Int]]
   /// Per layer, how many of its output pixels in this tile an earlier tile computed (the same
   /// at every step of the tile: counted at its first execution).
   private var recomputedPixelsInTile: [Int?] = []
@@ -71,7 +83,33 @@ struct WalkRun {
     stageChannels = channels
     nests = Self.nests(chunks: tiling.chunks, stageChannels: channels)
     tracker = WalkRegionTracker(segment: segment, lineBuffers: tiling.lineBuffers)
-    pixelsComputedBefore = Array(repeating: [], count: segment.layers.count)
+    let layers = segment.layers
+    pixelsComputedBefore = Array(repeating: [], count: layers.count)
+    kinds = layers.map(\.kind)
+    hasWeights = layers.map(\.hasWeights)
+    outputChannels = layers.map(\.output.channels)
+    inputChannels = layers.map(\.input.channels)
+    kernelAreas = layers.map { $0.kernel.height * $0.kernel.width }
+    held = Array(repeating: nil, count: SegmentTransfer.Operand.count(layers: layers.count))
+    heldNames = held.map { _ in nil }
+    let segment = walk.segment
+    lastTileOfExecution = layers.indices.map { index in
+      let count = { (stage: Int) in Self.chunkCount(stage, chunks: walk.tiling.chunks, stageChannels: channels) }
+      return Array(repeating: -1, count: count(stages[index + 1]) * count(stages[segment.inputTensor(ofLayer: index)]))
+    }
+    record.largest = Array(repeating: 0, count: WalkBuffer.count(layers: layers.count))
+    residentWeights = layers.indices.map { index in
+      let layer = layers[index]
+      guard layer.hasWeights && walk.tiling.resident[index] else { return nil }
+      let inputs: [[ClosedRange<Int>]] = layer.kind == .mixing ? [WalkSpan.runs(0..<layer.input.channels)] : []
+      return CoordinateBox(
+        [WalkSpan.runs(0..<layer.output.channels)] + inputs + [WalkSpan.runs(0..<(layer.kernel.height * layer.kernel.width))])
+    }
+  }
+
+  /// Chunks of a stage.
+  static func chunkCount(_ stage: Int, chunks: [Int], stageChannels: [Int]) -> Int {
+    (stageChannels[stage] + chunks[stage] - 1) / chunks[stage]
   }
 
   /// A nest per top: every whole stage from 1 on, and the last stage. Each runs the stages
@@ -82,7 +120,7 @@ struct WalkRun {
     var low = 0
     for top in stageChannels.indices where top == last || (top >= 1 && chunks[top] >= stageChannels[top]) {
       let loops = (low...top).reversed().filter { chunks[$0] < stageChannels[$0] }
-      let counts = loops.map { (stageChannels[$0] + chunks[$0] - 1) / chunks[$0] }
+      let counts = loops.map { chunkCount($0, chunks: chunks, stageChannels: stageChannels) }
       nests.append(WalkNest(low: low, top: top, loops: loops, counts: counts))
       low = top + 1
     }
@@ -121,7 +159,6 @@ struct WalkRun {
       let entries = regions.keptRows[layer].count * regions.neededColumns[layer].count * stageChannels[stageOfTensor[layer]]
       hold(.lineBuffer(layer: layer), entries)
     }
-    executedInTile = []
     recomputedPixelsInTile = Array(repeating: nil, count: segment.layers.count)
     let outputRows = segment.endsInGlobalPool ? WalkSpan([0]) : spans.computedRows[segment.tiledTensor]
     let outputColumns = segment.endsInGlobalPool ? WalkSpan([0]) : spans.computedColumns[segment.tiledTensor]
@@ -130,7 +167,7 @@ struct WalkRun {
         let step = WalkStep(nest: nest, index: index, chunks: tiling.chunks, stageChannels: stageChannels)
         accessOperands(step, tile: tile, spans: spans)
         for layer in segment.layers.indices where nest.contains(stageOfTensor[layer + 1]) && isReady(layer, step) {
-          execute(layer, step, regions: regions, spans: spans)
+          execute(layer, step, tile: tile, regions: regions, spans: spans)
         }
         let last = stageChannels.count - 1
         // A global pool's averages are complete only once its last tile is added in.
@@ -149,26 +186,24 @@ struct WalkRun {
 
   /// Whether a layer runs at this step.
   private func isReady(_ index: Int, _ step: WalkStep) -> Bool {
-    let layer = segment.layers[index]
     let stage = stageOfTensor[index + 1]
     // A whole stage below its nest's top (only stage 0: every other whole stage tops a nest)
     // is computed once per tile, before the loops read it.
     if stage != step.nest.top && !step.nest.loops.contains(stage) { return step.isFirst }
     // A mixing layer folds in each chunk of its input stage once that chunk is complete; a
     // depthwise layer or an add works on a chunk of its own stage once that one is.
-    return step.completes(below: layer.kind == .mixing ? stageOfTensor[segment.inputTensor(ofLayer: index)] : stage)
+    return step.completes(below: kinds[index] == .mixing ? stageOfTensor[segment.inputTensor(ofLayer: index)] : stage)
   }
 
   /// Every DRAM operand living in the step's nest accesses its tile.
   private mutating func accessOperands(_ step: WalkStep, tile: Int, spans: WalkTileSpans) {
-    let layers = segment.layers
     // The segment input lives in the nest of its consumer, layer 0.
     if step.nest.contains(stageOfTensor[1]) {
       let channels = step.channels(ofStage: 0)
       load(.input, into: .input, tile: tile, channels: channels, rows: spans.neededRows[0], columns: spans.neededColumns[0])
     }
-    for index in layers.indices where step.nest.contains(stageOfTensor[index + 1]) {
-      if layers[index].hasWeights { loadWeights(index, step, tile: tile) }
+    for index in kinds.indices where step.nest.contains(stageOfTensor[index + 1]) {
+      if hasWeights[index] { loadWeights(index, step, tile: tile) }
       if skipsFromDRAM.contains(index) {
         load(
           .skip(layer: index), into: .skip(layer: index), tile: tile, channels: step.channels(ofStage: stageOfTensor[index + 1]),
@@ -182,38 +217,61 @@ struct WalkRun {
     _ operand: SegmentTransfer.Operand, into buffer: WalkBuffer, tile: Int, channels: Range<Int>, rows: WalkSpan,
     columns: WalkSpan
   ) {
-    let block = CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs])
-    let transfer = SegmentTransfer(
-      operand: operand, direction: .read, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted,
-      columns: columns.sorted, entries: 0)
-    load(block, as: transfer, into: buffer)
+    load(
+      operand, named: SIMD4(tile, channels.lowerBound, channels.upperBound, 0), into: buffer,
+      block: { CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs]) },
+      transfer: {
+        SegmentTransfer(
+          operand: operand, direction: .read, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted,
+          columns: columns.sorted, entries: 0)
+      })
   }
 
   /// A weight tile: the whole tensor when resident, else the current chunk of its output
   /// stage (and of its input stage for a mixing layer), for every kernel position.
   private mutating func loadWeights(_ index: Int, _ step: WalkStep, tile: Int) {
-    let layer = segment.layers[index]
-    let resident = tiling.resident[index]
-    let outputs = resident ? 0..<layer.output.channels : step.channels(ofStage: stageOfTensor[index + 1])
+    let resident = residentWeights[index]
+    let outputs = resident != nil ? 0..<outputChannels[index] : step.channels(ofStage: stageOfTensor[index + 1])
     let inputs: Range<Int>? =
-      layer.kind == .mixing
-      ? (resident ? 0..<layer.input.channels : step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)])) : nil
-    var axes = [WalkSpan.runs(outputs), WalkSpan.runs(0..<(layer.kernel.height * layer.kernel.width))]
-    if let inputs { axes.insert(WalkSpan.runs(inputs), at: 1) }
-    let transfer = SegmentTransfer(
-      operand: .weights(layer: index), direction: .read, tile: tile, channels: outputs, inputChannels: inputs, rows: [],
-      columns: [], entries: 0)
-    load(CoordinateBox(axes), as: transfer, into: .weights(layer: index))
+      kinds[index] != .mixing
+      ? nil
+      : resident != nil ? 0..<inputChannels[index] : step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)])
+    let area = kernelAreas[index]
+    load(
+      .weights(layer: index),
+      named: SIMD4(outputs.lowerBound, outputs.upperBound, inputs?.lowerBound ?? -1, inputs?.upperBound ?? -1),
+      into: .weights(layer: index),
+      block: {
+        resident
+          ?? CoordinateBox([WalkSpan.runs(outputs)] + (inputs.map { [WalkSpan.runs($0)] } ?? []) + [WalkSpan.runs(0..<area)])
+      },
+      transfer: {
+        SegmentTransfer(
+          operand: .weights(layer: index), direction: .read, tile: tile, channels: outputs, inputChannels: inputs, rows: [],
+          columns: [], entries: 0)
+      })
   }
 
-  private mutating func load(_ block: CoordinateBox, as transfer: SegmentTransfer, into buffer: WalkBuffer) {
-    let previous = held[transfer.operand]
+  /// Makes the tile `name` names the operand's held tile, loading what the previous one did not
+  /// have (the intersection of two products is the product of the intersections).
+  private mutating func load(
+    _ operand: SegmentTransfer.Operand, named name: SIMD4<Int>, into buffer: WalkBuffer, block: () -> CoordinateBox,
+    transfer: () -> SegmentTransfer
+  ) {
+    let slot = operand.slot(layers: kinds.count)
+    guard heldNames[slot] != name else {
+      // The held tile again: the buffer's largest tile is unchanged and nothing moves.
+      if recordsEvents { record.events.append(.access(transfer())) }
+      return
+    }
+    let block = block()
+    let previous = held[slot]
     let count = block.count
-    // The intersection of two products is the product of the intersections.
-    let entries = previous.map { $0 == block ? 0 : count - block.intersection($0).count } ?? count
-    held[transfer.operand] = block
+    let entries = previous.map { count - block.intersection($0).count } ?? count
+    held[slot] = block
+    heldNames[slot] = name
     hold(buffer, count)
-    var transfer = transfer
+    var transfer = transfer()
     transfer.entries = entries
     if recordsRegions && entries > 0 {
       transfer.moved = previous.map { block.subtracting($0) } ?? [block]
@@ -224,43 +282,48 @@ struct WalkRun {
   }
 
   private mutating func hold(_ buffer: WalkBuffer, _ entries: Int) {
-    record.largest[buffer] = max(record.largest[buffer] ?? 0, entries)
+    let slot = buffer.slot(layers: kinds.count)
+    record.largest[slot] = max(record.largest[slot], entries)
   }
 
   /// Runs a layer on the step's chunks over its computed region.
-  private mutating func execute(_ index: Int, _ step: WalkStep, regions: WalkTileRegions, spans: WalkTileSpans) {
-    let layer = segment.layers[index]
+  private mutating func execute(_ index: Int, _ step: WalkStep, tile: Int, regions: WalkTileRegions, spans: WalkTileSpans) {
+    let kind = kinds[index]
     let rows = regions.computedRows[index + 1]
     let columns = regions.computedColumns[index + 1]
     let outputs = step.channels(ofStage: stageOfTensor[index + 1])
-    if layer.kind == .globalAveragePool {
+    if kind == .globalAveragePool {
       // Adds the chunk's tile of its input into sums kept for every channel, over all tiles.
       if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
-      return hold(.output(layer: index), layer.output.channels * psumWidth)
+      return hold(.output(layer: index), outputChannels[index] * psumWidth)
     }
-    guard layer.kind != .add else {
+    guard kind != .add else {
       if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
       // In place over its chain input, unless a later add still reads that.
       if !segment.addWritesInPlace(index) { hold(.output(layer: index), outputs.count * rows.count * columns.count) }
       return checkInputSkip(index, channels: outputs, rows: spans.computedRows[index + 1], columns: spans.computedColumns[index + 1])
     }
-    let inputs = layer.kind == .mixing ? step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)]) : outputs
+    let inputs = kind == .mixing ? step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)]) : outputs
     if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: inputs)) }
     // A max pool compares, it does not multiply: no MACs, as in the layer-by-layer model.
-    let perPixel =
-      layer.hasWeights ? outputs.count * (layer.kind == .mixing ? inputs.count : 1) * layer.kernel.height * layer.kernel.width : 0
+    let perPixel = hasWeights[index] ? outputs.count * (kind == .mixing ? inputs.count : 1) * kernelAreas[index] : 0
     let pixels = rows.count * columns.count
-    hold(.output(layer: index), outputs.count * pixels * (layer.kind == .mixing ? psumWidth : 1))
+    hold(.output(layer: index), outputs.count * pixels * (kind == .mixing ? psumWidth : 1))
     record.macs += perPixel * pixels
-    guard executedInTile.insert(SIMD3(index, outputs.lowerBound, inputs.lowerBound)).inserted else {
+    let inputStage = stageOfTensor[segment.inputTensor(ofLayer: index)]
+    let execution =
+      outputs.lowerBound / tiling.chunks[stageOfTensor[index + 1]]
+      * Self.chunkCount(inputStage, chunks: tiling.chunks, stageChannels: stageChannels) + inputs.lowerBound
+      / tiling.chunks[inputStage]
+    guard lastTileOfExecution[index][execution] != tile else {
       record.chunkMACs += perPixel * pixels
       return
     }
+    lastTileOfExecution[index][execution] = tile
+    let width = segment.layers[index].output.width
     let again =
       recomputedPixelsInTile[index]
-      ?? rows.reduce(0) { sum, row in
-        sum + columns.count { pixelsComputedBefore[index].contains(row * layer.output.width + $0) }
-      }
+      ?? rows.reduce(0) { sum, row in sum + columns.count { pixelsComputedBefore[index].contains(row * width + $0) } }
     recomputedPixelsInTile[index] = again
     record.haloMACs += perPixel * again
   }
@@ -269,7 +332,8 @@ struct WalkRun {
   private mutating func checkInputSkip(_ index: Int, channels: Range<Int>, rows: WalkSpan, columns: WalkSpan) {
     guard segment.layers[index].skip == .segmentInput else { return }
     let wanted = CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs])
-    let found = held[.input].map { wanted.intersection($0).count == wanted.count } ?? (wanted.count == 0)
+    let held = held[SegmentTransfer.Operand.input.slot(layers: kinds.count)]
+    let found = held.map { wanted.intersection($0).count == wanted.count } ?? (wanted.count == 0)
     if !found { inputSkipMisses.insert(index) }
   }
 
