@@ -22,7 +22,7 @@ extension DSECommand {
           dse bench nets/mobilenetv2.yaml nets/resnet50-cp.yaml
           dse bench --verify
           dse bench --verify nets/resnet50-cp.yaml --buffers 16K,64K
-          dse bench nets/mobilenetv2.yaml --buffers 64K..256K --max-stages 5
+          dse bench nets/mobilenetv2.yaml --buffers 64K..256K --max-stages 3
         """)
 
     @Argument(help: "Network files (default: every .yaml and .cfg in nets/; with --verify, MobileNetV2 and ResNet-50).")

@@ -23,7 +23,7 @@ extension DSECommand {
         Examples:
           dse verify nets/mobilenetv2.yaml --buffer 64K --input-size 32
           dse verify nets/mobilenetv2.yaml --buffer 20K --strategy optimal --input-size 64
-          dse verify nets/mobilenetv2.yaml --buffer 64K --strategy optimal --max-stages 5 --input-size 32
+          dse verify nets/mobilenetv2.yaml --buffer 64K --strategy optimal --max-stages 3 --input-size 32
           dse verify nets/resnet50-cp.yaml --buffer 20K,32K,64K --strategy all --input-size 32
           dse verify nets/resnet50.yaml --buffer 20K --strategy layerwise-rowmajor --input-size 64
           dse verify nets/yolov3-tiny.cfg --buffer 32K --weights yolov3-tiny.weights
