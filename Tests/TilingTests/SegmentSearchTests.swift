@@ -53,6 +53,18 @@ enum SmallSegments {
     }
     return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
   }
+
+  /// A random tiling of `segment`, legal or not: any tile, Scan, chunk sizes and residency, and
+  /// a line buffer on each layer's input with odds one in `lineBufferOneIn`.
+  static func randomTiling(of segment: FusedSegment, lineBufferOneIn: Int, using random: inout SplitMix64) -> SegmentTiling {
+    let layers = segment.layers.count
+    return SegmentTiling(
+      rows: Int.random(in: 1...segment.output.height, using: &random),
+      columns: Int.random(in: 1...segment.output.width, using: &random), scan: Bool.random(using: &random),
+      chunks: segment.stageChannels.map { Int.random(in: 1...$0, using: &random) },
+      resident: (0..<layers).map { _ in Bool.random(using: &random) },
+      lineBuffers: (0..<layers).map { _ in Int.random(in: 0..<lineBufferOneIn, using: &random) == 0 })
+  }
 }
 
 @Suite struct SegmentSearchTests {
@@ -203,13 +215,7 @@ enum SmallSegments {
       let segment = SmallSegments.make(&random)
       let model = SegmentModel(segment: segment, psumWidth: Int.random(in: 1...2, using: &random))
       for _ in 0..<20 {
-        let layers = segment.layers.count
-        let tiling = SegmentTiling(
-          rows: Int.random(in: 1...segment.output.height, using: &random),
-          columns: Int.random(in: 1...segment.output.width, using: &random), scan: Bool.random(using: &random),
-          chunks: segment.stageChannels.map { Int.random(in: 1...$0, using: &random) },
-          resident: (0..<layers).map { _ in Bool.random(using: &random) },
-          lineBuffers: (0..<layers).map { _ in Int.random(in: 0..<3, using: &random) == 0 })
+        let tiling = SmallSegments.randomTiling(of: segment, lineBufferOneIn: 3, using: &random)
         if Self.closedFormAgrees(model, tiling) { compared += 1 }
       }
     }
@@ -299,13 +305,7 @@ extension SegmentSearchCostTests {
       let model = SegmentModel(segment: segment, psumWidth: Int.random(in: 1...2, using: &random))
       let stages = segment.stageChannels
       for _ in 0..<20 {
-        let layers = segment.layers.count
-        let tiling = SegmentTiling(
-          rows: Int.random(in: 1...segment.output.height, using: &random),
-          columns: Int.random(in: 1...segment.output.width, using: &random), scan: Bool.random(using: &random),
-          chunks: stages.map { Int.random(in: 1...$0, using: &random) },
-          resident: (0..<layers).map { _ in Bool.random(using: &random) },
-          lineBuffers: (0..<layers).map { _ in Int.random(in: 0..<4, using: &random) == 0 })
+        let tiling = SmallSegments.randomTiling(of: segment, lineBufferOneIn: 4, using: &random)
         guard let cost = try? model.cost(of: tiling) else { continue }
         let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
         let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
