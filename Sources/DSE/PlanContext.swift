@@ -31,7 +31,7 @@ public struct PlanContext: Hashable, Sendable {
   /// The default longest fused segment, in layers (12: three MobileNet blocks with their adds).
   public static let defaultMaxSegmentLength = SegmentLimits.defaultLength
   /// The default most channel stages in a fused segment (7: three MobileNet blocks, two ResNet
-  /// bottlenecks); no bundled network's optimal plan improves with more (docs/fusion-model.md).
+  /// bottlenecks; docs/fusion-model.md, "Longer segments", says what more or fewer give).
   public static let defaultMaxStages = SegmentLimits.defaultStages
   /// What `maxSegmentLength` and `maxStages` may be.
   public static let allowedSegmentLimits = SegmentLimits.allowed

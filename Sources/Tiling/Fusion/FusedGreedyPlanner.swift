@@ -13,7 +13,8 @@ import Networks
 package enum FusedGreedyPlanner {
   package static func plan(
     _ analysis: NetworkAnalysis, buffer: Int, psumWidth: Int = 1,
-    maxLength: Int = SegmentLimits.defaultLength, maxStages: Int = SegmentLimits.defaultStages, memo: SearchMemo? = nil, progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
+    maxLength: Int = SegmentLimits.defaultLength, maxStages: Int = SegmentLimits.defaultStages, memo: SearchMemo? = nil,
+    progress: (_ layersDone: Int, _ layerCount: Int) -> Void = { _, _ in }
   ) throws(PlanningError) -> NetworkPlan {
     let memo = memo ?? SearchMemo(buffer: buffer, psumWidth: psumWidth)
     let chains = Dictionary(

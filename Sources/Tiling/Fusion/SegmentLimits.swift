@@ -3,9 +3,9 @@
 ///
 /// Seven channel stages hold three MobileNet blocks (expand, depthwise, project each start a
 /// stage after the input's), two ResNet bottlenecks or a CP chain and its neighbours; twelve
-/// layers hold them with their adds. The bundled networks' optimal plans are the same with any
-/// longer limit (16 stages, 16 layers: docs/fusion-model.md, "Search"), and the exact search
-/// stays in seconds per network because its bounds rule out long segments that cannot win.
+/// layers hold them with their adds. The exact search stays in seconds per network because its
+/// bounds rule out long segments that cannot win (docs/fusion-model.md, "Longer segments"; many
+/// long segments are not searched at all for want of a count bound: docs/limits.md).
 package enum SegmentLimits {
   /// Default longest fused segment, in layers.
   package static let defaultLength = 12

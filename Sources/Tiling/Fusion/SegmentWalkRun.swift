@@ -101,10 +101,20 @@ struct WalkRun {
     residentWeights = layers.indices.map { index in
       let layer = layers[index]
       guard layer.hasWeights && walk.tiling.resident[index] else { return nil }
-      let inputs: [[ClosedRange<Int>]] = layer.kind == .mixing ? [WalkSpan.runs(0..<layer.input.channels)] : []
-      return CoordinateBox(
-        [WalkSpan.runs(0..<layer.output.channels)] + inputs + [WalkSpan.runs(0..<(layer.kernel.height * layer.kernel.width))])
+      return Self.weightTile(
+        outputs: 0..<layer.output.channels, inputs: layer.kind == .mixing ? 0..<layer.input.channels : nil,
+        kernelArea: layer.kernel.height * layer.kernel.width)
     }
+  }
+
+  /// An activation tile: channels x rows x columns.
+  static func activationTile(_ channels: Range<Int>, _ rows: WalkSpan, _ columns: WalkSpan) -> CoordinateBox {
+    CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs])
+  }
+
+  /// A weight tile: output channels x a mixing layer's input channels x every kernel position.
+  static func weightTile(outputs: Range<Int>, inputs: Range<Int>?, kernelArea: Int) -> CoordinateBox {
+    CoordinateBox([WalkSpan.runs(outputs)] + (inputs.map { [WalkSpan.runs($0)] } ?? []) + [WalkSpan.runs(0..<kernelArea)])
   }
 
   /// Chunks of a stage.
@@ -219,7 +229,7 @@ struct WalkRun {
   ) {
     load(
       operand, named: SIMD4(tile, channels.lowerBound, channels.upperBound, 0), into: buffer,
-      block: { CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs]) },
+      block: { Self.activationTile(channels, rows, columns) },
       transfer: {
         SegmentTransfer(
           operand: operand, direction: .read, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted,
@@ -241,10 +251,7 @@ struct WalkRun {
       .weights(layer: index),
       named: SIMD4(outputs.lowerBound, outputs.upperBound, inputs?.lowerBound ?? -1, inputs?.upperBound ?? -1),
       into: .weights(layer: index),
-      block: {
-        resident
-          ?? CoordinateBox([WalkSpan.runs(outputs)] + (inputs.map { [WalkSpan.runs($0)] } ?? []) + [WalkSpan.runs(0..<area)])
-      },
+      block: { resident ?? Self.weightTile(outputs: outputs, inputs: inputs, kernelArea: area) },
       transfer: {
         SegmentTransfer(
           operand: .weights(layer: index), direction: .read, tile: tile, channels: outputs, inputChannels: inputs, rows: [],
@@ -310,11 +317,10 @@ struct WalkRun {
     let pixels = rows.count * columns.count
     hold(.output(layer: index), outputs.count * pixels * (kind == .mixing ? psumWidth : 1))
     record.macs += perPixel * pixels
+    let outputChunk = outputs.lowerBound / tiling.chunks[stageOfTensor[index + 1]]
     let inputStage = stageOfTensor[segment.inputTensor(ofLayer: index)]
-    let execution =
-      outputs.lowerBound / tiling.chunks[stageOfTensor[index + 1]]
-      * Self.chunkCount(inputStage, chunks: tiling.chunks, stageChannels: stageChannels) + inputs.lowerBound
-      / tiling.chunks[inputStage]
+    let inputChunk = inputs.lowerBound / tiling.chunks[inputStage]
+    let execution = outputChunk * Self.chunkCount(inputStage, chunks: tiling.chunks, stageChannels: stageChannels) + inputChunk
     guard lastTileOfExecution[index][execution] != tile else {
       record.chunkMACs += perPixel * pixels
       return
@@ -331,7 +337,7 @@ struct WalkRun {
   /// An add reading the segment input: is its skip tile inside the input's held tile now?
   private mutating func checkInputSkip(_ index: Int, channels: Range<Int>, rows: WalkSpan, columns: WalkSpan) {
     guard segment.layers[index].skip == .segmentInput else { return }
-    let wanted = CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs])
+    let wanted = Self.activationTile(channels, rows, columns)
     let held = held[SegmentTransfer.Operand.input.slot(layers: kinds.count)]
     let found = held.map { wanted.intersection($0).count == wanted.count } ?? (wanted.count == 0)
     if !found { inputSkipMisses.insert(index) }
@@ -343,7 +349,7 @@ struct WalkRun {
     var transfer = SegmentTransfer(
       operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted,
       columns: columns.sorted, entries: channels.count * rows.sorted.count * columns.sorted.count)
-    if recordsRegions { transfer.moved = [CoordinateBox([WalkSpan.runs(channels), rows.runs, columns.runs])] }
+    if recordsRegions { transfer.moved = [Self.activationTile(channels, rows, columns)] }
     record.transfers.append(transfer)
     if recordsEvents { record.events.append(.write(transfer)) }
   }
