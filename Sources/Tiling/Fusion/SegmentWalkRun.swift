@@ -43,6 +43,8 @@ struct WalkRun {
   private let outputChannels: [Int]
   private let inputChannels: [Int]
   private let kernelAreas: [Int]
+  /// The stage of the tensor each layer reads (the segment input's for a branch).
+  private let inputStages: [Int]
   /// The one tile each DRAM operand holds (activations: channels x rows x columns; weights:
   /// output channels x a mixing layer's input channels x kernel positions), by operand slot.
   private var held: [CoordinateBox?]
@@ -90,12 +92,13 @@ struct WalkRun {
     outputChannels = layers.map(\.output.channels)
     inputChannels = layers.map(\.input.channels)
     kernelAreas = layers.map { $0.kernel.height * $0.kernel.width }
+    let inputStages = layers.indices.map { stages[walk.segment.inputTensor(ofLayer: $0)] }
+    self.inputStages = inputStages
     held = Array(repeating: nil, count: SegmentTransfer.Operand.count(layers: layers.count))
     heldNames = held.map { _ in nil }
-    let segment = walk.segment
     lastTileOfExecution = layers.indices.map { index in
       let count = { (stage: Int) in Self.chunkCount(stage, chunks: walk.tiling.chunks, stageChannels: channels) }
-      return Array(repeating: -1, count: count(stages[index + 1]) * count(stages[segment.inputTensor(ofLayer: index)]))
+      return Array(repeating: -1, count: count(stages[index + 1]) * count(inputStages[index]))
     }
     record.largest = Array(repeating: 0, count: WalkBuffer.count(layers: layers.count))
     residentWeights = layers.indices.map { index in
@@ -202,7 +205,7 @@ struct WalkRun {
     if stage != step.nest.top && !step.nest.loops.contains(stage) { return step.isFirst }
     // A mixing layer folds in each chunk of its input stage once that chunk is complete; a
     // depthwise layer or an add works on a chunk of its own stage once that one is.
-    return step.completes(below: kinds[index] == .mixing ? stageOfTensor[segment.inputTensor(ofLayer: index)] : stage)
+    return step.completes(below: kinds[index] == .mixing ? inputStages[index] : stage)
   }
 
   /// Every DRAM operand living in the step's nest accesses its tile.
@@ -245,7 +248,7 @@ struct WalkRun {
     let inputs: Range<Int>? =
       kinds[index] != .mixing
       ? nil
-      : resident != nil ? 0..<inputChannels[index] : step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)])
+      : resident != nil ? 0..<inputChannels[index] : step.channels(ofStage: inputStages[index])
     let area = kernelAreas[index]
     load(
       .weights(layer: index),
@@ -310,7 +313,7 @@ struct WalkRun {
       if !segment.addWritesInPlace(index) { hold(.output(layer: index), outputs.count * rows.count * columns.count) }
       return checkInputSkip(index, channels: outputs, rows: spans.computedRows[index + 1], columns: spans.computedColumns[index + 1])
     }
-    let inputs = kind == .mixing ? step.channels(ofStage: stageOfTensor[segment.inputTensor(ofLayer: index)]) : outputs
+    let inputs = kind == .mixing ? step.channels(ofStage: inputStages[index]) : outputs
     if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: inputs)) }
     // A max pool compares, it does not multiply: no MACs, as in the layer-by-layer model.
     let perPixel = hasWeights[index] ? outputs.count * (kind == .mixing ? inputs.count : 1) * kernelAreas[index] : 0
@@ -318,7 +321,7 @@ struct WalkRun {
     hold(.output(layer: index), outputs.count * pixels * (kind == .mixing ? psumWidth : 1))
     record.macs += perPixel * pixels
     let outputChunk = outputs.lowerBound / tiling.chunks[stageOfTensor[index + 1]]
-    let inputStage = stageOfTensor[segment.inputTensor(ofLayer: index)]
+    let inputStage = inputStages[index]
     let inputChunk = inputs.lowerBound / tiling.chunks[inputStage]
     let execution = outputChunk * Self.chunkCount(inputStage, chunks: tiling.chunks, stageChannels: stageChannels) + inputChunk
     guard lastTileOfExecution[index][execution] != tile else {
