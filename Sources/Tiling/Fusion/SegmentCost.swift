@@ -50,21 +50,31 @@ public struct SegmentModel: Sendable {
   public let psumWidth: Int
   let stageOfTensor: [Int]
   let stageChannels: [Int]
+  /// Which schedules are legal because the model counts them exactly.
+  let counts: SegmentCountBound
 
   public init(segment: FusedSegment, psumWidth: Int = 1) {
+    self.init(segment: segment, psumWidth: psumWidth, largestCount: SegmentCountBound.largestCount)
+  }
+
+  /// `largestCount` below 2^62 makes the count bound bind on small segments (tests).
+  init(segment: FusedSegment, psumWidth: Int, largestCount: Int) {
     self.segment = segment
     self.psumWidth = psumWidth
     stageOfTensor = segment.stageOfTensor
     stageChannels = segment.stageChannels
+    counts = SegmentCountBound(segment: segment, limit: largestCount)
   }
 
   /// The cost of a tiling, or why it is not legal for this segment.
   public func cost(of tiling: SegmentTiling) throws(FusionError) -> SegmentCost {
     try validate(tiling)
-    guard segment.countBound != nil else {
+    guard counts.holds(chunks: tiling.chunks) else {
       throw FusionError(
         segment: segment.name,
-        reason: "its schedules could count more than 2^62 bits or MACs (huge kernels stacked over huge tensors); it is not fused")
+        reason: counts.basesFit
+          ? "chunks \(tiling.chunks) could make a count pass 2^62 bits or MACs (too many stages cut too finely)"
+          : "its schedules could count more than 2^62 bits or MACs (huge kernels stacked over huge tensors); it is not fused")
     }
     let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
     let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
@@ -332,10 +342,14 @@ struct SegmentNest: Sendable {
   let tops: [Int]
 
   init(tiling: SegmentTiling, stageChannels: [Int]) {
-    chunks = tiling.chunks
+    self.init(chunks: tiling.chunks, stageChannels: stageChannels)
+  }
+
+  init(chunks: [Int], stageChannels: [Int]) {
+    self.chunks = chunks
     self.stageChannels = stageChannels
     let last = stageChannels.count - 1
-    tops = stageChannels.indices.filter { stage in stage == last || (stage >= 1 && tiling.chunks[stage] >= stageChannels[stage]) }
+    tops = stageChannels.indices.filter { stage in stage == last || (stage >= 1 && chunks[stage] >= stageChannels[stage]) }
   }
 
   func isWhole(_ stage: Int) -> Bool { chunks[stage] >= stageChannels[stage] }

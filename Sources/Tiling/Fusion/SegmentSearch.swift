@@ -50,13 +50,22 @@ public enum SegmentSearch {
     guard (0...Limits.psumWidth).contains(psumWidth) else {
       throw FusionError(segment: segment.name, reason: "psum width \(psumWidth) is outside 0...\(Limits.psumWidth)")
     }
-    // A segment some schedule of which could count past 64 bits is not fused (countBound).
-    guard segment.countBound != nil else { return nil }
-    let model = SegmentModel(segment: segment, psumWidth: psumWidth)
+    return best(
+      SegmentModel(segment: segment, psumWidth: psumWidth), buffer: buffer, scan: scan, below: cutoff,
+      maxExtraMACs: maxExtraMACs)
+  }
+
+  /// `best` for a model already built (tests build one with a lower count limit); the segment
+  /// and its parameters are valid.
+  static func best(
+    _ model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int?, maxExtraMACs: Int?
+  ) -> SegmentSchedule? {
+    // Not even the schedules with every stage whole are counted exactly: the segment is not fused.
+    guard model.counts.holds(chunks: model.stageChannels) else { return nil }
     var run = SegmentSearchRun(model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs)
     run.search()
     guard let found = run.best else { return nil }
-    return SegmentSchedule(segment: segment, tiling: found.tiling, cost: found.cost, model: model)
+    return SegmentSchedule(segment: model.segment, tiling: found.tiling, cost: found.cost, model: model)
   }
 
   /// Every legal tiling, every size (not just one per chunk count): the test oracle for small segments.
@@ -65,7 +74,16 @@ public enum SegmentSearch {
     maxExtraMACs: Int? = nil
   ) throws(FusionError) -> SegmentSchedule? {
     try segment.validate()
-    let model = SegmentModel(segment: segment, psumWidth: psumWidth)
+    return bruteForce(
+      SegmentModel(segment: segment, psumWidth: psumWidth), buffer: buffer, scan: scan, below: cutoff,
+      maxExtraMACs: maxExtraMACs)
+  }
+
+  /// `bruteForce` for a model already built.
+  static func bruteForce(
+    _ model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int?, maxExtraMACs: Int?
+  ) -> SegmentSchedule? {
+    let segment = model.segment
     let stages = model.stageChannels
     let layers = segment.layers
     var best: (tiling: SegmentTiling, cost: SegmentCost)?
@@ -262,7 +280,7 @@ struct SegmentSearchRun {
   }
 
   mutating func consider(_ tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
-    guard (try? model.validate(tiling)) != nil else { return }
+    guard (try? model.validate(tiling)) != nil, model.counts.holds(chunks: tiling.chunks) else { return }
     let cost = model.cost(of: tiling, rows: rows, columns: columns)
     guard cost.footprint <= buffer, promising(Self.key(cost)) else { return }
     best = (tiling, cost)

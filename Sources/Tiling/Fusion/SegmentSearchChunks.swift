@@ -71,7 +71,10 @@ extension SegmentSearchRun {
         // The smallest fits with a chunk of 1, the last size: there is a first that fits.
         bounding.chunks[stage] = stageSizes[stage][firstFitting(smallest, stage: stage, evaluator: evaluator)]
       }
-      guard let bound = residencyBound(bounding, least: smallest, evaluator: evaluator), bound.1 <= maxExtraMACs
+      // Every schedule of the structure has at least `bounding`'s chunk counts: if those are
+      // not counted exactly, none is (`SegmentCountBound`), and none is legal.
+      guard model.counts.holds(chunks: bounding.chunks),
+        let bound = residencyBound(bounding, least: smallest, evaluator: evaluator), bound.1 <= maxExtraMACs
       else { continue }
       found.append(Structure(chunked: chunked, reference: reference, smallest: smallest, bound: bound))
     }
@@ -283,7 +286,9 @@ extension SegmentSearchRun {
           floorTiling.chunks[stage] = size
           // A lower bound on bits and extra MACs for all that follows, and for every larger
           // count here: more chunks only cost more.
-          guard let floor = residencyBound(floorTiling, least: loosest, evaluator: evaluator), promising(floor)
+          // (And if those counts are not legal, neither is anything that follows.)
+          guard model.counts.holds(chunks: floorTiling.chunks),
+            let floor = residencyBound(floorTiling, least: loosest, evaluator: evaluator), promising(floor)
           else { break }
           // For this count alone: each deeper stage at the fewest chunks that fit with the
           // others at chunks of one, and the weights that fit resident beside that.
@@ -298,7 +303,8 @@ extension SegmentSearchRun {
             }
             bounding.chunks[next] = stageSizes[next][index]
           }
-          guard feasible, let bound = residencyBound(bounding, least: least, evaluator: evaluator), promising(bound)
+          guard feasible, model.counts.holds(chunks: bounding.chunks),
+            let bound = residencyBound(bounding, least: least, evaluator: evaluator), promising(bound)
           else { continue }
           visit(position + 1)
           // If the cheapest completion (deeper stages in two chunks, the weights as in the
@@ -318,7 +324,9 @@ extension SegmentSearchRun {
       // A weight's residency changes only its own loads and its own buffer: cost the nest with
       // every weight that may be resident resident, then each one streamed alone, and add up.
       for layer in layers { tiling.resident[layer] = reference.resident[layer] }
-      guard lineBuffersHold(tiling, stages: stages) else { return }
+      // The other nests are at the reference, whose counts the structure's bound found legal:
+      // this tests this nest's own terms, so any combination of the options stays legal.
+      guard lineBuffersHold(tiling, stages: stages), model.counts.holds(chunks: tiling.chunks) else { return }
       let resident = evaluator.evaluate(tiling)
       let switchable = layers.filter { reference.resident[$0] }
       let streaming = switchable.map { layer -> (bits: Int, extraMACs: Int, footprint: Int) in
