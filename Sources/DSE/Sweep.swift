@@ -52,6 +52,9 @@ public struct Sweep: Sendable {
     let tasks = networks.indices.flatMap { network in buffers.map { (network: network, buffer: $0) } }
     let next = Mutex(0)
     let failed = Mutex(false)
+    // The searches of a network share its segments' spatial tilings across buffer sizes; each
+    // network's are dropped when its last buffer size is planned.
+    let shared = Mutex((caches: [Int: SegmentSpatialCache](), remaining: networks.indices.map { _ in buffers.count }))
     let results = Mutex([Int: Result<[(Planner.Outcome, DRAMPlanReport?)], DSEError>]())
     let strategies = strategies
     let context = context
@@ -64,10 +67,20 @@ public struct Sweep: Sendable {
         }
         guard index < tasks.count else { return }
         let task = tasks[index]
+        let cache = shared.withLock { state in
+          if let known = state.caches[task.network] { return known }
+          let made = SegmentSpatialCache()
+          state.caches[task.network] = made
+          return made
+        }
         let outcome = Result { () throws(DSEError) in
           try Self.plan(
             networks[task.network], strategies: strategies, context: context.with(buffer: task.buffer), dram: dram,
-            progress: progress)
+            spatialCache: cache, progress: progress)
+        }
+        shared.withLock { state in
+          state.remaining[task.network] -= 1
+          if state.remaining[task.network] == 0 { state.caches[task.network] = nil }
         }
         if case .failure = outcome { failed.withLock { $0 = true } }
         results.withLock { $0[index] = outcome }
@@ -86,13 +99,14 @@ public struct Sweep: Sendable {
     return found
   }
 
-  /// One network at one buffer size, every strategy in turn, sharing one search memo; each
-  /// plan evaluated on `dram` when given.
+  /// One network at one buffer size, every strategy in turn, sharing one search memo (and
+  /// `spatialCache` with the network's other buffer sizes); each plan evaluated on `dram` when
+  /// given.
   static func plan(
     _ network: NetworkAnalysis, strategies: [Strategy], context: PlanContext, dram: DRAMEvaluation?,
-    progress: (@Sendable (String) -> Void)?
+    spatialCache: SegmentSpatialCache, progress: (@Sendable (String) -> Void)?
   ) throws(DSEError) -> [(Planner.Outcome, DRAMPlanReport?)] {
-    let memo = SearchMemo(buffer: context.buffer, psumWidth: context.psumWidth)
+    let memo = SearchMemo(buffer: context.buffer, psumWidth: context.psumWidth, spatialCache: spatialCache)
     var outcomes: [(Planner.Outcome, DRAMPlanReport?)] = []
     for strategy in strategies {
       let label = "\(network.network.name) \(BufferSizes.label(context.buffer)) \(strategy.rawValue)"

@@ -89,7 +89,8 @@ package enum CandidateEnumerator {
       guard let best = try memo.best(segment, layers: layers, below: cutoff) else { return [] }
       guard options.recomputeFree, best.cost.extraMACs > 0,
         let frugal = try SegmentSearch.best(
-          segment, buffer: memo.buffer, psumWidth: options.psumWidth, scan: .allowed, below: cutoff, maxExtraMACs: 0)
+          segment, buffer: memo.buffer, psumWidth: options.psumWidth, scan: .allowed, below: cutoff, maxExtraMACs: 0,
+          spatialCache: memo.spatialCache)
       else { return [best] }
       return [best, frugal]
     } catch {

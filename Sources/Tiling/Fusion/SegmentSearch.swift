@@ -40,10 +40,11 @@ public enum SegmentSearch {
   /// `below`: only schedules moving strictly fewer than `cutoff` bits count (nil when none does);
   /// the search starts with it as its incumbent bound, so a segment that cannot beat a known
   /// alternative is cheap to rule out. `maxExtraMACs`: only schedules whose extra MACs (halo
-  /// plus chunk recompute) are at most this count (0: recompute-free).
+  /// plus chunk recompute) are at most this count (0: recompute-free). `spatialCache`: where
+  /// searches of the same segment at other buffer sizes share its spatial tilings.
   public static func best(
     _ segment: FusedSegment, buffer: Int, psumWidth: Int = 1, scan: ScanOption = .allowed, below cutoff: Int? = nil,
-    maxExtraMACs: Int? = nil
+    maxExtraMACs: Int? = nil, spatialCache: SegmentSpatialCache? = nil
   ) throws(FusionError) -> SegmentSchedule? {
     try segment.validate()
     if let reason = Limits.bufferProblem(buffer) { throw FusionError(segment: segment.name, reason: reason) }
@@ -52,17 +53,19 @@ public enum SegmentSearch {
     }
     return best(
       SegmentModel(segment: segment, psumWidth: psumWidth), buffer: buffer, scan: scan, below: cutoff,
-      maxExtraMACs: maxExtraMACs)
+      maxExtraMACs: maxExtraMACs, spatialCache: spatialCache)
   }
 
   /// `best` for a model already built (tests build one with a lower count limit); the segment
   /// and its parameters are valid.
   static func best(
-    _ model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int?, maxExtraMACs: Int?
+    _ model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int?, maxExtraMACs: Int?,
+    spatialCache: SegmentSpatialCache? = nil
   ) -> SegmentSchedule? {
     // Not even the schedules with every stage whole are counted exactly: the segment is not fused.
     guard model.counts.holds(chunks: model.stageChannels) else { return nil }
-    var run = SegmentSearchRun(model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs)
+    var run = SegmentSearchRun(
+      model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs, spatialCache: spatialCache)
     run.search()
     guard let found = run.best else { return nil }
     return SegmentSchedule(segment: model.segment, tiling: found.tiling, cost: found.cost, model: model)
@@ -133,11 +136,17 @@ struct SegmentSearchRun {
   /// Stages that must stay whole: an add reads a layer output of theirs on chip; the input
   /// stage when a layer branches from the segment input.
   let mustBeWhole: Set<Int>
-  private var rowRegions: [[Bool]: [Int: SegmentRegions]] = [:]
-  private var columnRegions: [Int: SegmentRegions] = [:]
+  /// The choices of chunked stages a schedule can make, whatever its spatial tiling.
+  let chunkings: [Chunking]
+  /// Where the segment's spatial tilings are shared with other searches (nil: enumerated here).
+  let spatialCache: SegmentSpatialCache?
 
-  init(model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int? = nil, maxExtraMACs: Int? = nil) {
+  init(
+    model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int? = nil, maxExtraMACs: Int? = nil,
+    spatialCache: SegmentSpatialCache? = nil
+  ) {
     self.model = model
+    self.spatialCache = spatialCache
     self.buffer = buffer
     self.scan = scan
     self.maxExtraMACs = maxExtraMACs ?? Int.max
@@ -148,6 +157,7 @@ struct SegmentSearchRun {
         if case .layer(let source)? = layer.skip { return model.stageOfTensor[source + 1] } else { return nil }
       }
     ).union(model.segment.hasBranch ? [0] : [])
+    chunkings = Self.chunkings(model: model, stageSizes: stageSizes, mustBeWhole: mustBeWhole)
   }
 
   /// Whether a cost bound (bits, extra MACs) can still lead to an acceptable schedule: below
@@ -161,16 +171,6 @@ struct SegmentSearchRun {
   static func key(_ cost: SegmentCost) -> (Int, Int) { (cost.bits, cost.extraMACs) }
 
   private var segment: FusedSegment { model.segment }
-
-  /// Layers whose input may be kept in a line buffer: on-chip inputs with overlapping windows.
-  private var lineBufferCandidates: [Int] {
-    let skipSources = segment.skipSources
-    return segment.layers.indices.filter { index in
-      let layer = segment.layers[index]
-      return index >= 1 && layer.readsWindow && layer.kernel.height > layer.stride.height
-        && !skipSources.contains(index - 1) && !layer.branchesFromInput
-    }
-  }
 
   typealias Spatial = SegmentSearchSpatial
 
@@ -208,75 +208,30 @@ struct SegmentSearchRun {
     }
   }
 
-  /// Every spatial tiling (sizes, Scan, line buffers) that can fit at all, cheapest bound first.
-  private mutating func spatialCandidates() -> [Spatial] {
-    let height = segment.tiledShape.height
-    let width = segment.tiledShape.width
-    let layerCount = segment.layers.count
-    let candidates = lineBufferCandidates
-    var lineChoices: [[Bool]] = []
-    for mask in 0..<(1 << candidates.count) {
-      var flags = Array(repeating: false, count: layerCount)
-      for (bit, layer) in candidates.enumerated() where mask & (1 << bit) != 0 { flags[layer] = true }
-      lineChoices.append(flags)
-    }
+  /// Every spatial tiling (sizes, Scan, line buffers) that can fit at all and that no other
+  /// dominates (`SegmentSpatialTilings`), cheapest bound first.
+  private func spatialCandidates() -> [Spatial] {
+    let tilings = spatialCache?.tilings(model: model, scan: scan) ?? SegmentSpatialTilings.undominated(model: model, scan: scan)
     var found: [Spatial] = []
-    var kept: [SegmentSpatialFeatures.Group: [SegmentSpatialFeatures]] = [:]
-    for lines in lineChoices {
-      let usesLines = lines.contains(true)
-      for rows in 1...height {
-        let rowRegion = regions(rows: rows, lines: lines)
-        for columns in usesLines ? width...width : 1...width {
-          let columnRegion = regions(columns: columns)
-          for scanned in scan == .allowed && columns < width ? [false, true] : [false] {
-            var tiling = SegmentTiling(
-              rows: rows, columns: columns, scan: scanned, chunks: Array(repeating: 1, count: model.stageChannels.count),
-              resident: Array(repeating: false, count: layerCount), lineBuffers: lines)
-            let frugal = model.footprint(of: tiling, rows: rowRegion, columns: columnRegion, inputSkipsFree: true)
-            guard frugal <= buffer else { continue }
-            // A weight that cannot be resident even with everything else at its smallest is
-            // streamed in every schedule of this spatial tiling: the bound may count it so.
-            tiling.resident = segment.layers.map { layer in
-              let window = layer.kernel.height * layer.kernel.width
-              return !layer.hasWeights || frugal - window + layer.weightCount <= buffer
-            }
-            tiling.chunks = model.stageChannels
-            let ideal = model.cost(of: tiling, rows: rowRegion, columns: columnRegion)
-            // Halo MACs depend on the spatial tiling alone and chunk recompute is never
-            // negative: the ideal's extra MACs are the least of any schedule of this tiling.
-            // (Whatever it dominates has at least its halo MACs, so skipping it first is exact.)
-            guard ideal.extraMACs <= maxExtraMACs else { continue }
-            let features = SegmentSpatialFeatures(model: model, tiling: tiling, rows: rowRegion, columns: columnRegion)
-            if kept[features.group, default: []].contains(where: { $0.dominates(features) }) { continue }
-            kept[features.group, default: []].removeAll { features.dominates($0) }
-            kept[features.group, default: []].append(features)
-            found.append(
-              Spatial(
-                tiling: tiling, rows: rowRegion, columns: columnRegion, bound: Self.key(ideal), features: features,
-                structures: []))
-          }
-        }
+    for spatial in tilings where spatial.frugal <= buffer {
+      var tiling = spatial.tiling
+      // A weight that cannot be resident even with everything else at its smallest is
+      // streamed in every schedule of this spatial tiling: the bound may count it so.
+      tiling.resident = segment.layers.map { layer in
+        let window = layer.kernel.height * layer.kernel.width
+        return !layer.hasWeights || spatial.frugal - window + layer.weightCount <= buffer
       }
+      tiling.chunks = model.stageChannels
+      let ideal = model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
+      // Halo MACs depend on the spatial tiling alone and chunk recompute is never negative:
+      // the ideal's extra MACs are the least of any schedule of this tiling.
+      guard ideal.extraMACs <= maxExtraMACs else { continue }
+      found.append(Spatial(tiling: tiling, rows: spatial.rows, columns: spatial.columns, bound: Self.key(ideal), structures: []))
     }
-    // Drop the dominated; stable: equal bounds keep enumeration order, so the result is deterministic.
-    let survivors = Set(kept.values.flatMap { $0 })
-    return found.filter { survivors.contains($0.features) }.enumerated().sorted { a, b in
+    // Stable: equal bounds keep enumeration order, so the result is deterministic.
+    return found.enumerated().sorted { a, b in
       a.element.bound != b.element.bound ? a.element.bound < b.element.bound : a.offset < b.offset
     }.map(\.element)
-  }
-
-  private mutating func regions(rows: Int, lines: [Bool]) -> SegmentRegions {
-    if let cached = rowRegions[lines]?[rows] { return cached }
-    let computed = SegmentRegions.rows(segment, tileSize: rows, lineBuffers: lines)
-    rowRegions[lines, default: [:]][rows] = computed
-    return computed
-  }
-
-  private mutating func regions(columns: Int) -> SegmentRegions {
-    if let cached = columnRegions[columns] { return cached }
-    let computed = SegmentRegions.columns(segment, tileSize: columns)
-    columnRegions[columns] = computed
-    return computed
   }
 
   mutating func consider(_ tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
@@ -302,7 +257,6 @@ struct SegmentSearchSpatial {
   var rows: SegmentRegions
   var columns: SegmentRegions
   var bound: (Int, Int)
-  var features: SegmentSpatialFeatures
   /// Empty until the search refines the bound (a refined candidate has at least one).
   var structures: [SegmentSearchRun.Structure]
   var evaluator: SegmentSearchCost? = nil

@@ -36,8 +36,9 @@ extension SegmentSearchRun {
 
   /// A choice of which stages are chunked (the others whole) for a spatial tiling, with its
   /// reference (chunked stages in two chunks, every weight that may be resident resident:
-  /// the cheapest of the structure), its smallest (chunked stages in chunks of one, every
-  /// weight streamed: the least footprint) and a lower bound on its (bits, extra MACs).
+  /// the cheapest of the structure), its smallest (chunked stages at the smallest chunk sizes a
+  /// legal schedule can have, every weight streamed: the least footprint) and a lower bound on
+  /// its (bits, extra MACs).
   struct Structure {
     var chunked: [Int]
     var reference: SegmentTiling
@@ -45,7 +46,9 @@ extension SegmentSearchRun {
     var bound: (Int, Int)
   }
 
-  /// The structures of a spatial tiling that have a schedule that fits, cheapest bound first.
+  /// The structures of a spatial tiling that have a legal schedule that fits, cheapest bound
+  /// first. Whether the line buffers hold is a property of the structure (`lineBuffersHold`),
+  /// so a structure without it is dropped here, before any chunk count is enumerated.
   ///
   /// The bound puts each chunked stage at the fewest chunks with which the smallest schedule
   /// fits when only that stage's chunk grows back: every schedule of the structure has at
@@ -55,20 +58,19 @@ extension SegmentSearchRun {
   func structures(
     of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, evaluator: SegmentSearchCost
   ) -> [Structure] {
-    let stages = model.stageChannels
     var found: [Structure] = []
-    for mask in 0..<(1 << stages.count) {
-      let chunked = stages.indices.filter { mask & (1 << $0) != 0 }
-      guard chunked.allSatisfy({ stages[$0] >= 2 && !mustBeWhole.contains($0) }) else { continue }
+    for chunking in chunkings {
+      let chunked = chunking.chunked
       var reference = tiling
+      reference.chunks = chunking.reference
+      guard lineBuffersHold(reference) else { continue }
       var smallest = reference
-      for stage in chunked { smallest.chunks[stage] = 1 }
+      smallest.chunks = chunking.least
       smallest.resident = smallest.resident.map { _ in false }
       guard evaluator.footprint(smallest) <= buffer else { continue }
-      var bounding = reference
+      var bounding = tiling
       for stage in chunked {
-        reference.chunks[stage] = (stages[stage] + 1) / 2
-        // The smallest fits with a chunk of 1, the last size: there is a first that fits.
+        // The smallest fits with its own size, one of the sizes: there is a first that fits.
         bounding.chunks[stage] = stageSizes[stage][firstFitting(smallest, stage: stage, evaluator: evaluator)]
       }
       // Every schedule of the structure has at least `bounding`'s chunk counts: if those are
@@ -79,6 +81,49 @@ extension SegmentSearchRun {
       found.append(Structure(chunked: chunked, reference: reference, smallest: smallest, bound: bound))
     }
     return found.sorted { $0.bound < $1.bound }
+  }
+
+  /// A choice of which stages are chunked, apart from the spatial tiling: the chunks of its
+  /// reference (each chunked stage in two chunks, the others whole) and the smallest chunk
+  /// sizes a legal schedule with it can have.
+  struct Chunking {
+    var chunked: [Int]
+    var reference: [Int]
+    var least: [Int]
+  }
+
+  /// Every choice of chunked stages (two channels or more, none that must stay whole) with a
+  /// legal schedule. A stage's size is smallest when every other chunked stage is in two
+  /// chunks, the fewest: more chunks anywhere never make a schedule legal (`SegmentCountBound`).
+  /// So every legal schedule of the choice has at least `least`'s sizes, and no less footprint.
+  static func chunkings(model: SegmentModel, stageSizes: [[Int]], mustBeWhole: Set<Int>) -> [Chunking] {
+    let stages = model.stageChannels
+    var found: [Chunking] = []
+    for mask in 0..<(1 << stages.count) {
+      let chunked = stages.indices.filter { mask & (1 << $0) != 0 }
+      guard chunked.allSatisfy({ stages[$0] >= 2 && !mustBeWhole.contains($0) }) else { continue }
+      var reference = stages
+      for stage in chunked { reference[stage] = (stages[stage] + 1) / 2 }
+      guard model.counts.holds(chunks: reference) else { continue }
+      var least = reference
+      var probe = reference
+      for stage in chunked {
+        let sizes = stageSizes[stage]
+        // The last of the sizes (fewest chunks first) with which the reference stays legal.
+        var low = 0
+        var high = sizes.count - 1
+        if model.counts.everyScheduleFits { low = high }
+        while low < high {
+          let middle = (low + high + 1) / 2
+          probe[stage] = sizes[middle]
+          if model.counts.holds(chunks: probe) { low = middle } else { high = middle - 1 }
+        }
+        probe[stage] = reference[stage]
+        least[stage] = sizes[low]
+      }
+      found.append(Chunking(chunked: chunked, reference: reference, least: least))
+    }
+    return found
   }
 
   /// A lower bound on (bits, extra MACs) of every schedule that has at least `bounding`'s
@@ -265,17 +310,16 @@ extension SegmentSearchRun {
         let stage = stages[position]
         let sizes = stageSizes[stage]
         let deeper = stages[(position + 1)...]
-        // Counts whose smallest completion (deeper stages in chunks of 1, every weight
-        // streamed, and the other nests so too) does not fit fit in no schedule: those below
-        // the first that fits.
+        // Counts whose smallest completion (deeper stages at their least legal sizes, every
+        // weight streamed, and the other nests so too) does not fit fit in no schedule: those
+        // below the first that fits.
         let first = firstFitting(least, stage: stage, evaluator: evaluator)
         // Whatever this stage's count, each deeper stage needs at least as many chunks as it
-        // needs with this stage in chunks of one, and the weights kept resident fit beside
-        // that: a bound that grows with this count.
+        // needs with this stage at its least legal size, and the weights kept resident fit
+        // beside that: a bound that grows with this count.
         var floorTiling = tiling
         floorTiling.resident = reference.resident
-        var loosest = least
-        loosest.chunks[stage] = 1
+        let loosest = least
         for next in deeper {
           let index = firstFitting(loosest, stage: next, evaluator: evaluator)
           floorTiling.chunks[next] = index < stageSizes[next].count ? stageSizes[next][index] : 1
@@ -326,7 +370,7 @@ extension SegmentSearchRun {
       for layer in layers { tiling.resident[layer] = reference.resident[layer] }
       // The other nests are at the reference, whose counts the structure's bound found legal:
       // this tests this nest's own terms, so any combination of the options stays legal.
-      guard lineBuffersHold(tiling, stages: stages), model.counts.holds(chunks: tiling.chunks) else { return }
+      guard model.counts.holds(chunks: tiling.chunks) else { return }
       let resident = evaluator.evaluate(tiling)
       let switchable = layers.filter { reference.resident[$0] }
       let streaming = switchable.map { layer -> (bits: Int, extraMACs: Int, footprint: Int) in
@@ -368,14 +412,15 @@ extension SegmentSearchRun {
     return NestOptions(options: Self.undominated(options), chunks: chunkChoices)
   }
 
-  /// Line buffers need their input stage computed once per tile (the nest's own condition).
-  private func lineBuffersHold(_ tiling: SegmentTiling, stages: [Int]) -> Bool {
+  /// Line buffers need their input stage computed once per tile: no chunk loop of a later stage
+  /// around it in its nest. Which loops there are depends on which stages are chunked (each in
+  /// two chunks or more), not on the counts, so this holds for every schedule of a structure
+  /// or for none.
+  private func lineBuffersHold(_ tiling: SegmentTiling) -> Bool {
     let nest = SegmentNest(tiling: tiling, stageChannels: model.stageChannels)
-    for (index, kept) in tiling.lineBuffers.enumerated() where kept {
-      let stage = model.stageOfTensor[index]
-      if stages.contains(stage) && nest.repetitions(ofStage: stage) != 1 { return false }
+    return tiling.lineBuffers.indices.allSatisfy { index in
+      !tiling.lineBuffers[index] || nest.repetitions(ofStage: model.stageOfTensor[index]) == 1
     }
-    return true
   }
 
   /// Options no other option matches or beats on all three counts (the first of equals kept).

@@ -13,6 +13,8 @@ import Networks
 public final class SearchMemo {
   public let buffer: Int
   public let psumWidth: Int
+  /// Segments' spatial tilings, which memos of the same network at other buffer sizes may share.
+  public let spatialCache: SegmentSpatialCache
   /// The exact best of a segment (by `anonymous` key), nil when nothing fits.
   private var best: [FusedSegment: SegmentSchedule?] = [:]
   /// Segments known to have no schedule moving fewer bits than this.
@@ -26,9 +28,12 @@ public final class SearchMemo {
     var scan: ScanOption
   }
 
-  public init(buffer: Int, psumWidth: Int = 1) {
+  /// A memo for searches at `buffer` entries with partial sums `psumWidth` entries wide, sharing
+  /// segments' spatial tilings through `spatialCache` (by default its own).
+  public init(buffer: Int, psumWidth: Int = 1, spatialCache: SegmentSpatialCache = SegmentSpatialCache()) {
     self.buffer = buffer
     self.psumWidth = psumWidth
+    self.spatialCache = spatialCache
   }
 
   /// `SegmentSearch.best(segment, below: cutoff)`, with Scan allowed; `layers` is the range
@@ -43,7 +48,8 @@ public final class SearchMemo {
       return known
     }
     if let cutoff, let bound = noneBelow[key], bound >= cutoff { return nil }
-    let found = try SegmentSearch.best(segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed, below: cutoff)
+    let found = try SegmentSearch.best(
+      segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed, below: cutoff, spatialCache: spatialCache)
     // Found under a cut-off, it is still the best of all; not found, only the cut-off is learnt.
     if found != nil || cutoff == nil {
       best[key] = .some(found)

@@ -1,0 +1,104 @@
+import Synchronization
+
+/// A spatial tiling of a segment (tile sizes, Scan, line buffers) apart from any buffer size:
+/// its regions and its least footprint (every chunk a single channel, every weight streamed).
+struct SegmentSpatialTiling: Sendable {
+  /// Chunks of one channel, nothing resident: the tiling of the least footprint.
+  var tiling: SegmentTiling
+  var rows: SegmentRegions
+  var columns: SegmentRegions
+  /// The least footprint of any schedule with this spatial tiling, in entries.
+  var frugal: Int
+}
+
+/// The spatial tilings the segment search starts from, which do not depend on the buffer size.
+///
+/// Every spatial tiling is enumerated once and those whose features another's match or beat
+/// (`SegmentSpatialFeatures`) are dropped. That drops exactly what the search would drop at any
+/// buffer size: a tiling that dominates another has no more footprint, bits or extra MACs in
+/// any schedule, so it fits (and passes an extra-MAC cap) whenever the other does, and
+/// dominance is transitive; among equals the first enumerated is kept, as at one size. What is
+/// left at a buffer size is the tilings here whose least footprint fits, in this order.
+enum SegmentSpatialTilings {
+  /// The undominated spatial tilings of `model` with Scan as `scan` allows, in enumeration order
+  /// (line buffers, then rows, then columns, then Scan).
+  static func undominated(model: SegmentModel, scan: ScanOption) -> [SegmentSpatialTiling] {
+    let segment = model.segment
+    let height = segment.tiledShape.height
+    let width = segment.tiledShape.width
+    let layerCount = segment.layers.count
+    var columnRegions: [Int: SegmentRegions] = [:]
+    func regions(columns: Int) -> SegmentRegions {
+      if let cached = columnRegions[columns] { return cached }
+      let computed = SegmentRegions.columns(segment, tileSize: columns)
+      columnRegions[columns] = computed
+      return computed
+    }
+    var found: [(spatial: SegmentSpatialTiling, features: SegmentSpatialFeatures)] = []
+    var kept: [SegmentSpatialFeatures.Group: [SegmentSpatialFeatures]] = [:]
+    for lines in lineBufferChoices(segment) {
+      let usesLines = lines.contains(true)
+      for rows in 1...height {
+        let rowRegion = SegmentRegions.rows(segment, tileSize: rows, lineBuffers: lines)
+        for columns in usesLines ? width...width : 1...width {
+          let columnRegion = regions(columns: columns)
+          for scanned in scan == .allowed && columns < width ? [false, true] : [false] {
+            let tiling = SegmentTiling(
+              rows: rows, columns: columns, scan: scanned, chunks: Array(repeating: 1, count: model.stageChannels.count),
+              resident: Array(repeating: false, count: layerCount), lineBuffers: lines)
+            let frugal = model.footprint(of: tiling, rows: rowRegion, columns: columnRegion, inputSkipsFree: true)
+            let features = SegmentSpatialFeatures(model: model, tiling: tiling, rows: rowRegion, columns: columnRegion)
+            if kept[features.group, default: []].contains(where: { $0.dominates(features) }) { continue }
+            kept[features.group, default: []].removeAll { features.dominates($0) }
+            kept[features.group, default: []].append(features)
+            found.append((SegmentSpatialTiling(tiling: tiling, rows: rowRegion, columns: columnRegion, frugal: frugal), features))
+          }
+        }
+      }
+    }
+    let survivors = Set(kept.values.flatMap { $0 })
+    return found.filter { survivors.contains($0.features) }.map(\.spatial)
+  }
+
+  /// Every choice of line buffers: each subset of the layers whose input may be kept in one
+  /// (on-chip inputs with overlapping windows), as flags per layer, none first.
+  static func lineBufferChoices(_ segment: FusedSegment) -> [[Bool]] {
+    let skipSources = segment.skipSources
+    let candidates = segment.layers.indices.filter { index in
+      let layer = segment.layers[index]
+      return index >= 1 && layer.readsWindow && layer.kernel.height > layer.stride.height
+        && !skipSources.contains(index - 1) && !layer.branchesFromInput
+    }
+    return (0..<(1 << candidates.count)).map { mask in
+      var flags = Array(repeating: false, count: segment.layers.count)
+      for (bit, layer) in candidates.enumerated() where mask & (1 << bit) != 0 { flags[layer] = true }
+      return flags
+    }
+  }
+}
+
+/// The undominated spatial tilings of the segments searched, shared by the searches of one
+/// network at every buffer size and with every strategy (they do not depend on either), so
+/// that each segment's spatial tilings are enumerated once. Safe to share between threads.
+public final class SegmentSpatialCache: Sendable {
+  private struct Key: Hashable {
+    var segment: FusedSegment
+    var psumWidth: Int
+    var scan: ScanOption
+  }
+
+  private let entries = Mutex<[Key: [SegmentSpatialTiling]]>([:])
+
+  /// An empty cache.
+  public init() {}
+
+  /// The undominated spatial tilings of `model`'s segment, enumerated on the first request.
+  func tilings(model: SegmentModel, scan: ScanOption) -> [SegmentSpatialTiling] {
+    let key = Key(segment: model.segment.anonymous, psumWidth: model.psumWidth, scan: scan)
+    if let known = entries.withLock({ $0[key] }) { return known }
+    // Enumerated outside the lock: two threads may both enumerate a segment, with equal results.
+    let computed = SegmentSpatialTilings.undominated(model: model, scan: scan)
+    entries.withLock { $0[key] = computed }
+    return computed
+  }
+}
