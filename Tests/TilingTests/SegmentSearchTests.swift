@@ -81,6 +81,30 @@ enum SmallSegments {
     #expect(compared > 100)
   }
 
+  /// Searches that share a segment's spatial tilings through one cache, at several buffer sizes
+  /// one after the other (the cache filled at the first, whichever it is), still equal brute
+  /// force at each: the tilings the cache keeps do not depend on the buffer.
+  @Test func searchesSharingSpatialTilingsEqualBruteForce() throws {
+    var random = SplitMix64(seed: 43)
+    var compared = 0
+    for _ in 0..<40 {
+      let segment = SmallSegments.make(&random)
+      let cache = SegmentSpatialCache()
+      let untiled = try SegmentModel(segment: segment, psumWidth: 1).cost(of: .untiled(segment)).footprint
+      for _ in 0..<3 {
+        let buffer = Int.random(in: 4...max(5, untiled + 4), using: &random)
+        let shared = try SegmentSearch.best(segment, buffer: buffer, spatialCache: cache)
+        let brute = try SegmentSearch.bruteForce(segment, buffer: buffer)
+        #expect((shared == nil) == (brute == nil), "\(segment.layers.map(\.name)) at \(buffer)")
+        guard let shared, let brute else { continue }
+        #expect(SegmentSearchRun.key(shared.cost) == SegmentSearchRun.key(brute.cost), "\(segment.layers.map(\.name)) at \(buffer)")
+        #expect(shared == (try SegmentSearch.best(segment, buffer: buffer)))
+        compared += 1
+      }
+    }
+    #expect(compared > 60)
+  }
+
   /// The search and brute force on `segment` at a random buffer of up to its untiled footprint
   /// plus 4 (and, with `randomScan`, Scan allowed or not at random): both find nothing, or
   /// optima of one key that fit and do not go below the floor. The search's optimum, if any.
