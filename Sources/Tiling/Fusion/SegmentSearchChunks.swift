@@ -47,7 +47,7 @@ extension SegmentSearchRun {
   }
 
   /// The structures of a spatial tiling that have a legal schedule that fits, cheapest bound
-  /// first. Whether the line buffers hold is a property of the structure (`Chunking.repeated`),
+  /// first. Whether the line buffers hold is a property of the structure (`lineBuffersHold`),
   /// so a structure without it is dropped here, before any chunk count is enumerated.
   ///
   /// The bound puts each chunked stage at the fewest chunks with which the smallest schedule
@@ -61,11 +61,9 @@ extension SegmentSearchRun {
     var found: [Structure] = []
     for chunking in chunkings {
       let chunked = chunking.chunked
-      // Line buffers need their input stage computed once per tile.
-      guard tiling.lineBuffers.indices.allSatisfy({ !tiling.lineBuffers[$0] || !chunking.repeated[model.stageOfTensor[$0]] })
-      else { continue }
       var reference = tiling
       reference.chunks = chunking.reference
+      guard lineBuffersHold(reference) else { continue }
       var smallest = reference
       smallest.chunks = chunking.least
       smallest.resident = smallest.resident.map { _ in false }
@@ -92,11 +90,6 @@ extension SegmentSearchRun {
     var chunked: [Int]
     var reference: [Int]
     var least: [Int]
-    /// Per stage, whether it is computed more than once per spatial tile: a chunk loop of a
-    /// later stage of its nest wraps it. Which loops there are depends on which stages are
-    /// chunked (each in two chunks or more), not on the counts, so this holds for every
-    /// schedule of the choice; a line buffer on a repeated stage's tensor is not legal.
-    var repeated: [Bool]
   }
 
   /// Every choice of chunked stages (two channels or more, none that must stay whole) with a
@@ -128,9 +121,7 @@ extension SegmentSearchRun {
         probe[stage] = reference[stage]
         least[stage] = sizes[low]
       }
-      let nest = SegmentNest(chunks: reference, stageChannels: stages)
-      let repeated = stages.indices.map { nest.repetitions(ofStage: $0) != 1 }
-      found.append(Chunking(chunked: chunked, reference: reference, least: least, repeated: repeated))
+      found.append(Chunking(chunked: chunked, reference: reference, least: least))
     }
     return found
   }
@@ -419,6 +410,17 @@ extension SegmentSearchRun {
     }
     visit(0)
     return NestOptions(options: Self.undominated(options), chunks: chunkChoices)
+  }
+
+  /// Line buffers need their input stage computed once per tile: no chunk loop of a later stage
+  /// around it in its nest. Which loops there are depends on which stages are chunked (each in
+  /// two chunks or more), not on the counts, so this holds for every schedule of a structure
+  /// or for none.
+  private func lineBuffersHold(_ tiling: SegmentTiling) -> Bool {
+    let nest = SegmentNest(tiling: tiling, stageChannels: model.stageChannels)
+    return tiling.lineBuffers.indices.allSatisfy { index in
+      !tiling.lineBuffers[index] || nest.repetitions(ofStage: model.stageOfTensor[index]) == 1
+    }
   }
 
   /// Options no other option matches or beats on all three counts (the first of equals kept).
