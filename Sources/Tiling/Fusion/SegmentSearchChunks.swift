@@ -11,6 +11,12 @@
 /// sorted and combined without copying arrays. Combining nest by nest, a partial combination is
 /// dropped when even the cheapest and the smallest option of every remaining nest cannot make it
 /// beat the incumbent or fit: nothing it leads to could be chosen.
+///
+/// Without a cut-off (a coupled objective searches every segment in full) the first structure
+/// has no incumbent, and a long nest has millions of count choices. So each option, once found,
+/// is also completed into whole schedules (the nests enumerated before it at their least-bits or
+/// their least-footprint option, the others at the reference): one that fits is a schedule, and
+/// what cannot beat it is pruned from then on (`Limit`).
 extension SegmentSearchRun {
   private struct Option {
     var bits: Int
@@ -23,6 +29,11 @@ extension SegmentSearchRun {
     var first: Int
     var second: Int
 
+    /// The counts of both together (where they are recorded is not kept).
+    func adding(_ other: Option) -> Option {
+      Option(bits: bits + other.bits, macs: macs + other.macs, footprint: footprint + other.footprint, first: -1, second: -1)
+    }
+
     func dominates(_ other: Option) -> Bool {
       bits <= other.bits && macs <= other.macs && footprint <= other.footprint
     }
@@ -32,6 +43,24 @@ extension SegmentSearchRun {
   private struct NestOptions {
     var options: [Option]
     var chunks: [[Int]]
+  }
+
+  /// What a structure's options must beat: the incumbent, or (bits, extra MACs + 1) of the best
+  /// whole schedule met while enumerating it. Such a schedule is pruned against as a strict
+  /// bound only (what it prunes is worse than it), not chosen: the structure's pick among equal
+  /// keys stays the one its combination makes, so the plans do not depend on what was met first.
+  private struct Limit {
+    var below: (Int, Int)?
+    let maxExtraMACs: Int
+
+    func admits(_ bound: (Int, Int)) -> Bool { bound.1 <= maxExtraMACs && (below.map { bound < $0 } ?? true) }
+
+    /// Tightens the limit with a whole schedule's cost (bits, extra MACs).
+    mutating func met(bits: Int, macs: Int) {
+      guard macs <= maxExtraMACs else { return }
+      let key = (bits, macs + 1)
+      if below.map({ key < $0 }) ?? true { below = key }
+    }
   }
 
   /// A choice of which stages are chunked (the others whole) for a spatial tiling, with its
@@ -47,7 +76,7 @@ extension SegmentSearchRun {
   }
 
   /// The structures of a spatial tiling that have a legal schedule that fits, cheapest bound
-  /// first. Whether the line buffers hold is a property of the structure (`lineBuffersHold`),
+  /// first. Whether the line buffers hold is a property of the structure (`Chunking.repeated`),
   /// so a structure without it is dropped here, before any chunk count is enumerated.
   ///
   /// The bound puts each chunked stage at the fewest chunks with which the smallest schedule
@@ -61,9 +90,11 @@ extension SegmentSearchRun {
     var found: [Structure] = []
     for chunking in chunkings {
       let chunked = chunking.chunked
+      // Line buffers need their input stage computed once per tile.
+      guard tiling.lineBuffers.indices.allSatisfy({ !tiling.lineBuffers[$0] || !chunking.repeated[model.stageOfTensor[$0]] })
+      else { continue }
       var reference = tiling
       reference.chunks = chunking.reference
-      guard lineBuffersHold(reference) else { continue }
       var smallest = reference
       smallest.chunks = chunking.least
       smallest.resident = smallest.resident.map { _ in false }
@@ -90,6 +121,11 @@ extension SegmentSearchRun {
     var chunked: [Int]
     var reference: [Int]
     var least: [Int]
+    /// Per stage, whether it is computed more than once per spatial tile: a chunk loop of a
+    /// later stage of its nest wraps it. Which loops there are depends on which stages are
+    /// chunked (each in two chunks or more), not on the counts, so this holds for every
+    /// schedule of the choice; a line buffer on a repeated stage's tensor is not legal.
+    var repeated: [Bool]
   }
 
   /// Every choice of chunked stages (two channels or more, none that must stay whole) with a
@@ -121,7 +157,9 @@ extension SegmentSearchRun {
         probe[stage] = reference[stage]
         least[stage] = sizes[low]
       }
-      found.append(Chunking(chunked: chunked, reference: reference, least: least))
+      let nest = SegmentNest(chunks: reference, stageChannels: stages)
+      let repeated = stages.indices.map { nest.repetitions(ofStage: $0) != 1 }
+      found.append(Chunking(chunked: chunked, reference: reference, least: least, repeated: repeated))
     }
     return found
   }
@@ -235,13 +273,29 @@ extension SegmentSearchRun {
         layersOfNest[nestIndex(model.stageOfTensor[index + 1])].append(index)
       }
       let base = spatial.evaluator!.evaluate(reference)
-      let nests = (0..<nestCount).map { index in
-        nestOptions(
+      var limit = Limit(below: incumbent, maxExtraMACs: maxExtraMACs)
+      // Nests with fewer chunked stages first: they are cheap, and what they add completes the
+      // long nest's options into whole schedules that tighten the limit early.
+      let order = (0..<nestCount).sorted { (stagesOfNest[$0].count, $0) < (stagesOfNest[$1].count, $1) }
+      var found = [NestOptions?](repeating: nil, count: nestCount)
+      // The nests enumerated so far, each at its least-bits option, and each at its
+      // least-footprint option: two choices of theirs that a new option completes.
+      var leastBits = Option(bits: 0, macs: 0, footprint: 0, first: -1, second: -1)
+      var leastFootprint = leastBits
+      for index in order {
+        let options = nestOptions(
           stages: stagesOfNest[index], layers: layersOfNest[index], reference: reference, smallest: structure.smallest,
-          base: base, spatial: spatial)
+          base: base, spatial: spatial, completions: [leastBits, leastFootprint], limit: &limit)
+        // A nest with no option that fits leaves the structure without a schedule.
+        guard let cheapest = options.options.first,
+          let smallest = options.options.min(by: { ($0.footprint, $0.bits, $0.macs) < ($1.footprint, $1.bits, $1.macs) })
+        else { break }
+        found[index] = options
+        leastBits = leastBits.adding(cheapest)
+        leastFootprint = leastFootprint.adding(smallest)
       }
-      // A nest with no option that fits leaves the structure without a schedule.
-      if nests.contains(where: { $0.options.isEmpty }) { continue }
+      let nests = found.compactMap { $0 }
+      if nests.count < nestCount { continue }
       // What the nests from each one on add at the least, each count on its own.
       var restBits = Array(repeating: 0, count: nestCount + 1)
       var restMACs = restBits
@@ -265,7 +319,7 @@ extension SegmentSearchRun {
             // already over the MAC cap stays over it; and the remaining nests add at least
             // their least bits, MACs and footprint.
             guard merged.macs <= maxExtraMACs,
-              promising((merged.bits + restBits[index + 1], merged.macs + restMACs[index + 1])),
+              limit.admits((merged.bits + restBits[index + 1], merged.macs + restMACs[index + 1])),
               merged.footprint + restFootprint[index + 1] <= buffer
             else { continue }
             next.append(merged)
@@ -295,12 +349,15 @@ extension SegmentSearchRun {
 
   /// A nest's choices as differences from the reference: every count of every chunked stage
   /// (one size per count, two chunks or more) and every residency of its layers' weights,
-  /// except those that cannot matter (below).
+  /// except those that cannot matter (below). Each option kept is also completed by each of
+  /// `completions` (what other nests' options add) into a whole schedule that tightens `limit`
+  /// when it fits.
   private func nestOptions(
     stages: [Int], layers: [Int], reference: SegmentTiling, smallest: SegmentTiling, base: (bits: Int, extraMACs: Int, footprint: Int),
-    spatial: SegmentSearchSpatial
+    spatial: SegmentSearchSpatial, completions: [Option], limit: inout Limit
   ) -> NestOptions {
     var options: [Option] = []
+    var compactAt = 1 << 16
     var chunkChoices: [[Int]] = []
     let evaluator = spatial.evaluator!
     var tiling = reference
@@ -332,7 +389,7 @@ extension SegmentSearchRun {
           // count here: more chunks only cost more.
           // (And if those counts are not legal, neither is anything that follows.)
           guard model.counts.holds(chunks: floorTiling.chunks),
-            let floor = residencyBound(floorTiling, least: loosest, evaluator: evaluator), promising(floor)
+            let floor = residencyBound(floorTiling, least: loosest, evaluator: evaluator), limit.admits(floor)
           else { break }
           // For this count alone: each deeper stage at the fewest chunks that fit with the
           // others at chunks of one, and the weights that fit resident beside that.
@@ -348,7 +405,7 @@ extension SegmentSearchRun {
             bounding.chunks[next] = stageSizes[next][index]
           }
           guard feasible, model.counts.holds(chunks: bounding.chunks),
-            let bound = residencyBound(bounding, least: least, evaluator: evaluator), promising(bound)
+            let bound = residencyBound(bounding, least: least, evaluator: evaluator), limit.admits(bound)
           else { continue }
           visit(position + 1)
           // If the cheapest completion (deeper stages in two chunks, the weights as in the
@@ -395,7 +452,7 @@ extension SegmentSearchRun {
           streamed |= 1 << bitOfLayer[bit]
         }
         // Other nests add nothing below their reference: an option as dear as the best is useless.
-        if !promising((bits, resident.extraMACs)) { continue }
+        if !limit.admits((bits, resident.extraMACs)) { continue }
         // Nor one that fits with no choice of the other nests.
         if leastFootprint + footprint - allStreamed > buffer { continue }
         if !recorded {
@@ -406,21 +463,20 @@ extension SegmentSearchRun {
           Option(
             bits: bits - base.bits, macs: resident.extraMACs - base.extraMACs, footprint: footprint - base.footprint,
             first: chunkChoices.count - 1, second: streamed))
+        for other in completions where footprint + other.footprint <= buffer {
+          limit.met(bits: bits + other.bits, macs: resident.extraMACs + other.macs)
+        }
+        // Dominated options go as they pile up, so that memory stays with the undominated
+        // ones: keeping the first of equals, this keeps exactly what one reduction at the end
+        // would (dominance is transitive, and the kept ones stay ahead of what comes later).
+        if options.count >= compactAt {
+          options = Self.undominated(options)
+          compactAt = max(compactAt, 2 * options.count)
+        }
       }
     }
     visit(0)
     return NestOptions(options: Self.undominated(options), chunks: chunkChoices)
-  }
-
-  /// Line buffers need their input stage computed once per tile: no chunk loop of a later stage
-  /// around it in its nest. Which loops there are depends on which stages are chunked (each in
-  /// two chunks or more), not on the counts, so this holds for every schedule of a structure
-  /// or for none.
-  private func lineBuffersHold(_ tiling: SegmentTiling) -> Bool {
-    let nest = SegmentNest(tiling: tiling, stageChannels: model.stageChannels)
-    return tiling.lineBuffers.indices.allSatisfy { index in
-      !tiling.lineBuffers[index] || nest.repetitions(ofStage: model.stageOfTensor[index]) == 1
-    }
   }
 
   /// Options no other option matches or beats on all three counts (the first of equals kept).
