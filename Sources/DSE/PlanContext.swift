@@ -100,7 +100,8 @@ public struct PlanContext: Hashable, Sendable {
     }
   }
 
-  /// Whether a constraint couples the units of a plan (then losing segments may not be pruned).
+  /// Whether a constraint couples the units of a plan (then a segment that loses on bits may be
+  /// needed: `CandidateOptions.forCoupledObjectives`).
   var isCoupled: Bool { maxLatencyCycles != nil || maxSegments != nil || precision != nil }
 
   /// The optimizer's candidates for this context: the same for every caller, so that what
@@ -108,7 +109,8 @@ public struct PlanContext: Hashable, Sendable {
   var candidateOptions: CandidateOptions {
     CandidateOptions(
       maxLength: maxSegmentLength, maxStages: maxStages, psumWidth: psumWidth,
-      pruneLosing: !isCoupled && objective == .energy, recomputeFree: maxLatencyCycles != nil)
+      pruneLosingAbove: !isCoupled && objective == .energy ? CandidateOptions.everyLosing : CandidateOptions.forCoupledObjectives,
+      recomputeFree: maxLatencyCycles != nil)
   }
 
   /// The constraints of the optimal strategy for one network (the width choice names its layers).

@@ -53,7 +53,7 @@ import Tiling
       // Three stages: every unpruned segment is searched without a cut-off, slow for long ones in debug.
       let limits = CandidateOptions(maxLength: 8, maxStages: 3)
       var unpruned = limits
-      unpruned.pruneLosing = false
+      unpruned.pruneLosingAbove = .max
       let pruned = try CandidateEnumerator.candidates(analysis, buffer: buffer, options: limits)
       let every = try CandidateEnumerator.candidates(analysis, buffer: buffer, options: unpruned)
       #expect(pruned.candidates.count <= every.candidates.count)
@@ -64,13 +64,41 @@ import Tiling
     #expect(prunedSome, "no case left a losing segment out: the test checks nothing")
   }
 
+  /// A coupled objective's candidates: every segment of up to 3 stages as the unpruned
+  /// enumeration finds it, longer ones exactly where the pruned one keeps them; so a constraint
+  /// that binds nothing gives the uncoupled optimum.
+  @Test func coupledCandidatesKeepShortSegmentsInFull() throws {
+    let analysis = try bundledAnalysis("mobilenetv2.yaml", side: 32)
+    let buffer = 2 * 1024
+    func candidates(stages: Int, above: Int) throws -> [PlanCandidate] {
+      let options = CandidateOptions(maxLength: 8, maxStages: stages, pruneLosingAbove: above)
+      return try CandidateEnumerator.candidates(analysis, buffer: buffer, options: options).candidates
+    }
+    func stages(_ candidate: PlanCandidate) -> Int {
+      if case .segment(let schedule) = candidate.unit { schedule.segment.stageChannels.count } else { 0 }
+    }
+    let coupled = try CandidateEnumerator.candidates(
+      analysis, buffer: buffer,
+      options: CandidateOptions(maxLength: 8, maxStages: 5, pruneLosingAbove: CandidateOptions.forCoupledObjectives))
+    let short = try candidates(stages: 3, above: .max)
+    let pruned = try candidates(stages: 5, above: CandidateOptions.everyLosing)
+    #expect(coupled.candidates.filter { stages($0) <= 3 }.map(\.figures) == short.map(\.figures))
+    #expect(coupled.candidates.filter { stages($0) > 3 }.map(\.figures) == pruned.filter { stages($0) > 3 }.map(\.figures))
+    #expect(pruned.contains { stages($0) > 3 }, "no segment of more than 3 stages: the test checks nothing")
+    #expect(short.count > pruned.filter { stages($0) <= 3 }.count, "nothing pruned: the test checks nothing")
+    let loose = PlanConstraints(maxSegments: analysis.layers.count)
+    let uncoupled = try CandidateEnumerator.candidates(
+      analysis, buffer: buffer, options: CandidateOptions(maxLength: 8, maxStages: 5))
+    #expect(try PartitionSolver.solve(coupled.problem, constraints: loose).objective == PartitionSolver.solve(uncoupled.problem).objective)
+  }
+
   /// Every candidate's tensors (`moves`) add up to its bits at the declared widths; with a
   /// width choice, the plan re-priced by the models moves exactly the bits the MILP priced, and
   /// stays within the budget.
   @Test func widthChoiceOnAReducedNetwork() throws {
     let analysis = try bundledAnalysis("mobilenetv2.yaml", side: 16)
     let buffer = 8 * 1024
-    let options = CandidateOptions(maxLength: 8, maxStages: 3, pruneLosing: false)
+    let options = CandidateOptions(maxLength: 8, maxStages: 3, pruneLosingAbove: .max)
     let candidates = try CandidateEnumerator.candidates(analysis, buffer: buffer, options: options)
     for figures in candidates.problem.candidates {
       let declared = figures.moves.reduce(0) { total, move in

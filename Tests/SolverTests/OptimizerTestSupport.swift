@@ -46,7 +46,7 @@ func randomProblem(layers: Int, using generator: inout some RandomNumberGenerato
     }
   }
   return PartitionProblem(
-    network: "random", buffer: 1024, layerNames: (0..<layers).map { "l\($0)" }, candidates: candidates, pruned: false)
+    network: "random", buffer: 1024, layerNames: (0..<layers).map { "l\($0)" }, candidates: candidates, prunedAbove: .max)
 }
 
 /// A random problem whose candidates carry their tensors (`moves`): each reads the previous
@@ -71,5 +71,5 @@ func randomProblemWithMoves(layers: Int, using generator: inout some RandomNumbe
     }
   }
   return PartitionProblem(
-    network: "random", buffer: 1024, layerNames: (0..<layers).map { "l\($0)" }, candidates: candidates, pruned: false)
+    network: "random", buffer: 1024, layerNames: (0..<layers).map { "l\($0)" }, candidates: candidates, prunedAbove: .max)
 }

@@ -84,13 +84,23 @@ import TestSupport
     let problems = (0..<3).map { index in
       var problem = randomProblem(layers: 7, using: &generator)
       problem.buffer = 1024 << index
+      problem.prunedAbove = [Int.max, CandidateOptions.everyLosing, CandidateOptions.forCoupledObjectives][index]
       return problem
     }
     let text = PartitionProblem.csv(problems)
+    #expect(text.contains(",no,") && text.contains(",yes,") && text.contains(",above-3-stages,"))
     let read = try PartitionProblem.parse(csv: text, file: "test.csv")
     #expect(read.map(\.candidates) == problems.map(\.candidates))
     #expect(read.map(\.buffer) == problems.map(\.buffer))
     #expect(read.map(\.layerCount) == problems.map(\.layerCount))
+    #expect(read.map(\.prunedAbove) == problems.map(\.prunedAbove))
+    let unknown = text.replacingOccurrences(of: ",above-3-stages,", with: ",above-x-stages,")
+    let error = #expect(throws: CandidateFileError.self) { try PartitionProblem.parse(csv: unknown, file: "bad.csv") }
+    #expect(error?.line == 2 + problems[0].candidates.count + problems[1].candidates.count)
+    #expect(error?.message == "field 'pruned': expected no, yes or above-N-stages, found 'above-x-stages'")
+    // A coupled objective needs the segments a coupled enumeration keeps.
+    #expect(throws: OptimizationError.self) { try PartitionSolver.solve(problems[1], constraints: PlanConstraints(maxSegments: 3)) }
+    _ = try PartitionSolver.solve(problems[2], constraints: PlanConstraints(maxSegments: 7))
     #expect(throws: CandidateFileError.self) { try PartitionProblem.parse(csv: "network,buffer\n", file: "bad.csv") }
     let broken = text.replacingOccurrences(of: "\n", with: "\nrandom,1024,7,no,3,2,l3,l2,0,0,0,0\n", options: [], range: text.range(of: "\n"))
     #expect(throws: CandidateFileError.self) { try PartitionProblem.parse(csv: broken, file: "bad.csv") }

@@ -23,7 +23,9 @@ extension DSECommand {
         array or bytes over the DRAM bandwidth, whichever is slower; arch file: mac.array, mac.clock_mhz, \
         dram.bandwidth_bytes_per_cycle), --max-segments, and --error-budget with --error-table: each layer the \
         table lists takes one of --widths for its weights and outputs, the summed error within the budget. A \
-        constraint no plan meets is reported with the smallest value that works.
+        constraint no plan meets is reported with the smallest value that works. With a constraint or \
+        --objective traffic, the candidates are every segment of up to 3 stages and longer ones that move fewer \
+        bits than their parts (docs/optimizer.md, "Coupled objectives").
 
         DRAM energy is bytes at the architecture's pJ per byte (dram_model pj-per-byte), unless --dram names a \
         device: then every plan's transactions (its tensors placed in --layout, cut into the device's bursts) run \

@@ -3,27 +3,37 @@ import Tiling
 
 /// What the candidate enumeration tries.
 package struct CandidateOptions: Hashable, Sendable {
+  /// `pruneLosingAbove` that leaves out every losing segment.
+  package static let everyLosing = 0
+  /// `pruneLosingAbove` for a coupled objective: every segment of up to 3 stages (the longest
+  /// fused before segments spanned blocks) searched in full, longer ones only where they save bits.
+  package static let forCoupledObjectives = 3
   /// Longest fused chain, in layers, and most channel stages in one (docs/fusion-model.md).
   package var maxLength: Int
   package var maxStages: Int
   package var psumWidth: Int
-  /// Leave out a segment that cannot move fewer bits than some cover of the same layers by
-  /// shorter candidates (it is searched with that cover's bits as a cut-off). Exact for the
-  /// least-bits (energy) objective without coupling constraints, which can always use the cover
-  /// instead; wrong for a segment cap or a latency budget, which may need the longer segment.
-  package var pruneLosing: Bool
+  /// Leave out a segment of more than this many channel stages when it cannot move fewer bits
+  /// than some cover of the same layers by shorter candidates (it is searched with that cover's
+  /// bits as a cut-off); segments of at most this many stages are searched in full.
+  ///
+  /// 0 (`everyLosing`) is exact for the least-bits (energy) objective without coupling
+  /// constraints, which can always use the cover instead. A segment cap, a latency budget or
+  /// another objective may need a segment that loses on bits; `Int.max` keeps every one, and
+  /// `forCoupledObjectives` every one of up to 3 stages (their full search takes milliseconds,
+  /// a longer one's grows steeply with its stages: docs/fusion-model.md, "Coupled objectives").
+  package var pruneLosingAbove: Int
   /// Besides each segment's least-bits schedule, its least-bits schedule that recomputes
   /// nothing (when that differs): the other end of the (bits, MACs) trade-off, for a latency budget.
   package var recomputeFree: Bool
 
   package init(
     maxLength: Int = SegmentLimits.defaultLength, maxStages: Int = SegmentLimits.defaultStages, psumWidth: Int = 1,
-    pruneLosing: Bool = true, recomputeFree: Bool = false
+    pruneLosingAbove: Int = CandidateOptions.everyLosing, recomputeFree: Bool = false
   ) {
     self.maxLength = maxLength
     self.maxStages = maxStages
     self.psumWidth = psumWidth
-    self.pruneLosing = pruneLosing
+    self.pruneLosingAbove = pruneLosingAbove
     self.recomputeFree = recomputeFree
   }
 }
@@ -65,7 +75,8 @@ package enum CandidateEnumerator {
         for split in 1..<length { shorter = min(shorter, cover[start][split] + cover[start + split][length - split]) }
         cover[start][length] = shorter
         guard let segment = segments[range] else { continue }
-        let cutoff = options.pruneLosing && shorter.isFinite ? Int(shorter.rounded(.up)) : nil
+        let prunable = segment.stageChannels.count > options.pruneLosingAbove
+        let cutoff = prunable && shorter.isFinite ? Int(shorter.rounded(.up)) : nil
         for schedule in try search(segment, layers: range, memo: memo, options: options, cutoff: cutoff) {
           let candidate = PlanCandidate(
             layers: range, unit: .segment(schedule), macs: schedule.cost.macs, in: analysis, psumWidth: options.psumWidth)
@@ -77,7 +88,8 @@ package enum CandidateEnumerator {
       }
     }
     return CandidateSet(
-      analysis: analysis, buffer: buffer, psumWidth: options.psumWidth, candidates: found, pruned: options.pruneLosing)
+      analysis: analysis, buffer: buffer, psumWidth: options.psumWidth, candidates: found,
+      prunedAbove: options.pruneLosingAbove)
   }
 
   /// The segment's least-bits schedule under the cut-off, and its recompute-free one when asked

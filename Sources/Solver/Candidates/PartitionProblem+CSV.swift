@@ -15,7 +15,7 @@ extension PartitionProblem {
     for problem in problems {
       for candidate in problem.candidates {
         let fields = [
-          quoted(problem.network), String(problem.buffer), String(problem.layerCount), problem.pruned ? "yes" : "no",
+          quoted(problem.network), String(problem.buffer), String(problem.layerCount), prunedField(problem.prunedAbove),
           String(candidate.layers.lowerBound), String(candidate.layers.upperBound),
           quoted(problem.layerNames[candidate.layers.lowerBound]), quoted(problem.layerNames[candidate.layers.upperBound - 1]),
           String(candidate.bits), String(candidate.traffic), String(candidate.macs), String(candidate.extraMACs),
@@ -55,6 +55,10 @@ extension PartitionProblem {
       guard first < end, end <= layerCount else {
         throw CandidateFileError(file: file, line: number, message: "layers \(first)..<\(end) outside 0..<\(layerCount)")
       }
+      guard let prunedAbove = prunedAbove(fields[3]) else {
+        throw CandidateFileError(
+          file: file, line: number, message: "field 'pruned': expected no, yes or above-N-stages, found '\(fields[3])'")
+      }
       let candidate = CandidateFigures(
         layers: first..<end, bits: try integer("dram_bits"), traffic: try integer("dram_traffic"), macs: try integer("macs"),
         extraMACs: try integer("extra_macs"))
@@ -68,10 +72,32 @@ extension PartitionProblem {
         problems.append(
           PartitionProblem(
             network: network, buffer: buffer, layerNames: (0..<layerCount).map { "layer \($0)" }, candidates: [candidate],
-            pruned: fields[3] == "yes"))
+            prunedAbove: prunedAbove))
       }
     }
     return problems
+  }
+
+  /// The `pruned` field: "no" (nothing left out), "yes" (every losing segment left out) or
+  /// "above-N-stages" (losing segments of more than N stages left out).
+  private static func prunedField(_ prunedAbove: Int) -> String {
+    switch prunedAbove {
+    case .max: "no"
+    case CandidateOptions.everyLosing: "yes"
+    default: "above-\(prunedAbove)-stages"
+    }
+  }
+
+  private static func prunedAbove(_ field: String) -> Int? {
+    switch field {
+    case "no": return .max
+    case "yes": return CandidateOptions.everyLosing
+    default:
+      guard field.hasPrefix("above-"), field.hasSuffix("-stages"),
+        let stages = Int(field.dropFirst("above-".count).dropLast("-stages".count)), stages > 0
+      else { return nil }
+      return stages
+    }
   }
 
   private static func quoted(_ field: String) -> String {

@@ -62,7 +62,7 @@ package struct CandidateSet: Sendable {
   package var analysis: NetworkAnalysis
   package var psumWidth: Int
 
-  package init(analysis: NetworkAnalysis, buffer: Int, psumWidth: Int, candidates: [PlanCandidate], pruned: Bool) {
+  package init(analysis: NetworkAnalysis, buffer: Int, psumWidth: Int, candidates: [PlanCandidate], prunedAbove: Int) {
     self.analysis = analysis
     self.psumWidth = psumWidth
     let network = analysis.network.name
@@ -73,7 +73,8 @@ package struct CandidateSet: Sendable {
       return (x.layers.lowerBound, x.layers.count, x.bits, x.macs) < (y.layers.lowerBound, y.layers.count, y.bits, y.macs)
     }
     problem = PartitionProblem(
-      network: network, buffer: buffer, layerNames: layerNames, candidates: self.candidates.map(\.figures), pruned: pruned)
+      network: network, buffer: buffer, layerNames: layerNames, candidates: self.candidates.map(\.figures),
+      prunedAbove: prunedAbove)
   }
 
   package var fusedCount: Int { problem.candidates.filter(\.isFused).count }
@@ -85,16 +86,17 @@ package struct PartitionProblem: Hashable, Sendable {
   package var buffer: Int
   package var layerNames: [String]
   package var candidates: [CandidateFigures]
-  /// Whether candidates that cannot be in a least-bits plan were left out (see
-  /// `CandidateOptions.pruneLosing`): then only the uncoupled energy objective may be optimized.
-  package var pruned: Bool
+  /// Segments of more than this many channel stages that cannot be in a least-bits plan were
+  /// left out (`CandidateOptions.pruneLosingAbove`; Int.max: none). Coupling constraints and
+  /// other objectives need at least the segments `CandidateOptions.forCoupledObjectives` keeps.
+  package var prunedAbove: Int
 
-  package init(network: String, buffer: Int, layerNames: [String], candidates: [CandidateFigures], pruned: Bool) {
+  package init(network: String, buffer: Int, layerNames: [String], candidates: [CandidateFigures], prunedAbove: Int) {
     self.network = network
     self.buffer = buffer
     self.layerNames = layerNames
     self.candidates = candidates
-    self.pruned = pruned
+    self.prunedAbove = prunedAbove
   }
 
   package var layerCount: Int { layerNames.count }

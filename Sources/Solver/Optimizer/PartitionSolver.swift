@@ -36,9 +36,10 @@ package enum PartitionSolver {
     architecture: Architecture = .default, solverOptions: SolverOptions = .init(timeLimit: 60)
   ) throws(OptimizationError) -> PartitionSolution {
     let place = "\(set.network) at \(set.buffer) entries"
-    if (constraints.isCoupled || objective != .energy) && set.pruned {
+    if (constraints.isCoupled || objective != .energy) && set.prunedAbove < CandidateOptions.forCoupledObjectives {
       throw OptimizationError(
-        description: "\(place): the candidates were pruned for the uncoupled energy objective; coupling constraints and other objectives need every candidate")
+        description:
+          "\(place): the candidates were pruned for the uncoupled energy objective; coupling constraints and other objectives need every segment of up to \(CandidateOptions.forCoupledObjectives) stages")
     }
     let model = PartitionProgram(set: set, objective: objective, constraints: constraints, architecture: architecture)
     guard
