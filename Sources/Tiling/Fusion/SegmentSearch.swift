@@ -222,11 +222,14 @@ struct SegmentSearchRun {
         return !layer.hasWeights || spatial.frugal - window + layer.weightCount <= buffer
       }
       tiling.chunks = model.stageChannels
-      let ideal = model.cost(of: tiling, rows: spatial.rows, columns: spatial.columns)
-      // Halo MACs depend on the spatial tiling alone and chunk recompute is never negative:
-      // the ideal's extra MACs are the least of any schedule of this tiling.
-      guard ideal.extraMACs <= maxExtraMACs else { continue }
-      found.append(Spatial(tiling: tiling, rows: spatial.rows, columns: spatial.columns, bound: Self.key(ideal), structures: []))
+      // The ideal: every stage whole, every weight resident that can be. Halo MACs depend on
+      // the spatial tiling alone and chunk recompute is never negative: its extra MACs are the
+      // least of any schedule of this tiling.
+      guard spatial.haloMACs <= maxExtraMACs else { continue }
+      var bits = spatial.wholeBits
+      for (resident, streaming) in zip(tiling.resident, spatial.streamingBits) where !resident { bits += streaming }
+      found.append(
+        Spatial(tiling: tiling, rows: spatial.rows, columns: spatial.columns, bound: (bits, spatial.haloMACs), structures: []))
     }
     // Stable: equal bounds keep enumeration order, so the result is deterministic.
     return found.enumerated().sorted { a, b in

@@ -9,6 +9,14 @@ struct SegmentSpatialTiling: Sendable {
   var columns: SegmentRegions
   /// The least footprint of any schedule with this spatial tiling, in entries.
   var frugal: Int
+  /// Bits moved with every stage whole and every weight resident: the least of any schedule.
+  var wholeBits: Int = 0
+  /// Per layer, the bits that streaming its weights adds with every stage whole (0 without
+  /// weights); a weight's residency changes only its own loads.
+  var streamingBits: [Int] = []
+  /// Extra MACs with every stage whole: the halo's recompute, the least of any schedule (chunk
+  /// recompute is never negative).
+  var haloMACs: Int = 0
 }
 
 /// The spatial tilings the segment search starts from, which do not depend on the buffer size.
@@ -57,7 +65,24 @@ enum SegmentSpatialTilings {
       }
     }
     let survivors = Set(kept.values.flatMap { $0 })
-    return found.filter { survivors.contains($0.features) }.map(\.spatial)
+    return found.filter { survivors.contains($0.features) }.map { withWholeCost($0.spatial, model: model) }
+  }
+
+  /// `spatial` with the cost of its schedules with every stage whole, which bounds every
+  /// schedule of it at any buffer size (`SegmentSearchRun.spatialCandidates`).
+  private static func withWholeCost(_ spatial: SegmentSpatialTiling, model: SegmentModel) -> SegmentSpatialTiling {
+    var spatial = spatial
+    var whole = spatial.tiling
+    whole.chunks = model.stageChannels
+    whole.resident = Array(repeating: true, count: whole.resident.count)
+    let evaluator = SegmentSearchCost(model: model, scan: whole.scan, rows: spatial.rows, columns: spatial.columns)
+    let cost = evaluator.evaluate(whole)
+    spatial.wholeBits = cost.bits
+    spatial.haloMACs = cost.extraMACs
+    spatial.streamingBits = whole.resident.indices.map { layer in
+      evaluator.weightBits(whole, layer: layer, resident: false) - evaluator.weightBits(whole, layer: layer, resident: true)
+    }
+    return spatial
   }
 
   /// Every choice of line buffers: each subset of the layers whose input may be kept in one
