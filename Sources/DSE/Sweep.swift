@@ -50,6 +50,17 @@ public struct Sweep: Sendable {
     guard jobs >= 1 else { throw DSEError(.invalidArgument, field: "jobs", "\(jobs): expected at least 1") }
     for buffer in buffers { try context.with(buffer: buffer).validate() }
     let tasks = networks.indices.flatMap { network in buffers.map { (network: network, buffer: $0) } }
+    // Started in groups of `jobs` networks, buffer size by buffer size within a group, so that
+    // tasks running at once are mostly of different networks: tasks of one network wait for
+    // each other's segment enumerations (`SegmentSpatialCache`), and at most a group's caches
+    // are held at a time.
+    let order = tasks.indices.sorted { a, b in
+      let (x, y) = (tasks[a], tasks[b])
+      let (groupX, groupY) = (x.network / jobs, y.network / jobs)
+      if groupX != groupY { return groupX < groupY }
+      let (sizeX, sizeY) = (a % buffers.count, b % buffers.count)
+      return sizeX != sizeY ? sizeX < sizeY : x.network < y.network
+    }
     let next = Mutex(0)
     let failed = Mutex(false)
     // The searches of a network share its segments' spatial tilings across buffer sizes; each
@@ -66,7 +77,7 @@ public struct Sweep: Sendable {
           return value
         }
         guard index < tasks.count else { return }
-        let task = tasks[index]
+        let task = tasks[order[index]]
         let cache = shared.withLock { state in
           if let known = state.caches[task.network] { return known }
           let made = SegmentSpatialCache()
@@ -83,7 +94,7 @@ public struct Sweep: Sendable {
           if state.remaining[task.network] == 0 { state.caches[task.network] = nil }
         }
         if case .failure = outcome { failed.withLock { $0 = true } }
-        results.withLock { $0[index] = outcome }
+        results.withLock { $0[order[index]] = outcome }
       }
     }
     let finished = results.withLock { $0 }

@@ -112,7 +112,13 @@ public final class SegmentSpatialCache: Sendable {
     var scan: ScanOption
   }
 
-  private let entries = Mutex<[Key: [SegmentSpatialTiling]]>([:])
+  /// One segment's tilings, enumerated by the first thread that asks while later ones wait for
+  /// its lock (rather than enumerate them again).
+  private final class Entry: Sendable {
+    let tilings = Mutex<[SegmentSpatialTiling]?>(nil)
+  }
+
+  private let entries = Mutex<[Key: Entry]>([:])
 
   /// An empty cache.
   public init() {}
@@ -120,10 +126,17 @@ public final class SegmentSpatialCache: Sendable {
   /// The undominated spatial tilings of `model`'s segment, enumerated on the first request.
   func tilings(model: SegmentModel, scan: ScanOption) -> [SegmentSpatialTiling] {
     let key = Key(segment: model.segment.anonymous, psumWidth: model.psumWidth, scan: scan)
-    if let known = entries.withLock({ $0[key] }) { return known }
-    // Enumerated outside the lock: two threads may both enumerate a segment, with equal results.
-    let computed = SegmentSpatialTilings.undominated(model: model, scan: scan)
-    entries.withLock { $0[key] = computed }
-    return computed
+    let entry = entries.withLock { entries in
+      if let known = entries[key] { return known }
+      let made = Entry()
+      entries[key] = made
+      return made
+    }
+    return entry.tilings.withLock { tilings in
+      if let known = tilings { return known }
+      let computed = SegmentSpatialTilings.undominated(model: model, scan: scan)
+      tilings = computed
+      return computed
+    }
   }
 }
