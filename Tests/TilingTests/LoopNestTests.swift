@@ -58,6 +58,22 @@ import TestSupport
     #expect(nonTrivialOverlap > 1000)
   }
 
+  /// The segments' two-level form (rows never scanned, columns scanned or not) == the walk.
+  @Test func spatialLoadsEqualTheWalk() {
+    var random = SplitMix64(seed: 0x100F_0003)
+    var scannedTurns = 0
+    for _ in 0..<3000 {
+      let (rows, columns) = (randomAxis(using: &random), randomAxis(using: &random))
+      let scanned = Bool.random(using: &random)
+      let levels = [LoopLevel(count: rows.count, scanned: false), LoopLevel(count: columns.count, scanned: scanned)]
+      let walked = LoopNestWalk(levels: levels).loads(axes: [rows, columns]).reduce(0, +)
+      let closed = LoopNestTraffic.spatialLoads(rows: AxisSummary(rows), columns: AxisSummary(columns), scanned: scanned)
+      #expect(closed == walked, "\(levels) \(rows) \(columns)")
+      if scanned && rows.count >= 3 && columns.count >= 3 { scannedTurns += 1 }
+    }
+    #expect(scannedTurns > 100)
+  }
+
   private func randomAxis(using random: inout SplitMix64) -> AxisIntervals {
     switch Int.random(in: 0...2, using: &random) {
     case 0:

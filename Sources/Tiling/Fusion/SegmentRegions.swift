@@ -138,13 +138,39 @@ enum RangeSet {
     return blocks
   }
 
+  /// Sorted, disjoint and not touching: what every operation here returns.
+  static func isCanonical(_ set: [ClosedRange<Int>]) -> Bool {
+    zip(set, set.dropFirst()).allSatisfy { $0.upperBound + 1 < $1.lowerBound }
+  }
+
   static func union(_ a: [ClosedRange<Int>], _ b: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+    // The regions' unions mostly add to nothing, or merge two sets already in order: those
+    // without sorting (the same coalesced result: it does not depend on the order of ranges
+    // with equal lower bounds).
+    if a.isEmpty && isCanonical(b) { return b }
+    if b.isEmpty && isCanonical(a) { return a }
     var merged: [ClosedRange<Int>] = []
-    for range in (a + b).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+    merged.reserveCapacity(a.count + b.count)
+    func add(_ range: ClosedRange<Int>) {
       if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
         merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
       } else {
         merged.append(range)
+      }
+    }
+    let ordered = { (set: [ClosedRange<Int>]) in zip(set, set.dropFirst()).allSatisfy { $0.lowerBound <= $1.lowerBound } }
+    guard ordered(a) && ordered(b) else {
+      for range in (a + b).sorted(by: { $0.lowerBound < $1.lowerBound }) { add(range) }
+      return merged
+    }
+    var (i, j) = (0, 0)
+    while i < a.count || j < b.count {
+      if j == b.count || (i < a.count && a[i].lowerBound <= b[j].lowerBound) {
+        add(a[i])
+        i += 1
+      } else {
+        add(b[j])
+        j += 1
       }
     }
     return merged

@@ -65,10 +65,9 @@ struct SegmentSearchCost {
 
   init(model: SegmentModel, scan: Bool, rows: SegmentRegions, columns: SegmentRegions) {
     channels = model.stageChannels
-    let levels = [LoopLevel(count: rows.tileCount, scanned: false), LoopLevel(count: columns.tileCount, scanned: scan)]
     func spatial(_ row: AxisSummary, _ column: AxisSummary) -> Spatial {
       Spatial(
-        total: row.totalLength * column.totalLength, loads: LoopNestTraffic.loads(levels: levels, summaries: [row, column]))
+        total: row.totalLength * column.totalLength, loads: LoopNestTraffic.spatialLoads(rows: row, columns: column, scanned: scan))
     }
     input = spatial(rows.neededSummaries[0], columns.neededSummaries[0])
     weights = spatial(AxisSummary(irrelevant: rows.tileCount), AxisSummary(irrelevant: columns.tileCount))

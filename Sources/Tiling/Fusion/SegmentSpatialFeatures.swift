@@ -23,19 +23,21 @@ struct SegmentSpatialFeatures: Hashable {
 
   init(model: SegmentModel, tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
     group = Group(rowTiles: rows.tileCount, columnTiles: columns.tileCount, scan: tiling.scan, lineBuffers: tiling.lineBuffers)
-    let spatial = [LoopLevel(count: rows.tileCount, scanned: false), LoopLevel(count: columns.tileCount, scanned: tiling.scan)]
-    func operand(_ row: AxisSummary, _ column: AxisSummary) -> [Int] {
-      [
-        LoopNestTraffic.loads(levels: spatial, summaries: [row, column]), row.totalLength * column.totalLength,
-        row.maximumLength * column.maximumLength,
-      ]
+    let layers = model.segment.layers
+    var values: [Int] = []
+    values.reserveCapacity(3 + 6 * layers.count)
+    func operand(_ row: AxisSummary, _ column: AxisSummary) {
+      values.append(LoopNestTraffic.spatialLoads(rows: row, columns: column, scanned: tiling.scan))
+      values.append(row.totalLength * column.totalLength)
+      values.append(row.maximumLength * column.maximumLength)
     }
-    var values = operand(rows.neededSummaries[0], columns.neededSummaries[0])
-    for (index, layer) in model.segment.layers.enumerated() {
+    operand(rows.neededSummaries[0], columns.neededSummaries[0])
+    for (index, layer) in layers.enumerated() {
       let output = index + 1
-      let computed = operand(rows.computedSummaries[output], columns.computedSummaries[output])
-      values += computed
-      values.append(computed[1] - rows.computedOnce[output] * columns.computedOnce[output])
+      let row = rows.computedSummaries[output]
+      let column = columns.computedSummaries[output]
+      operand(row, column)
+      values.append(row.totalLength * column.totalLength - rows.computedOnce[output] * columns.computedOnce[output])
       values.append(rows.retained[index] * columns.neededSummaries[index].maximumLength)
       if layer.skip == .segmentInput {
         values.append(rows.inputCovers[output] && columns.inputCovers[output] ? 0 : 1)
