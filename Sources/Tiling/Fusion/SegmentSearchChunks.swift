@@ -75,8 +75,8 @@ extension SegmentSearchRun {
     var bound: (Int, Int)
   }
 
-  /// The structures of a spatial tiling that have a legal schedule that fits, cheapest bound
-  /// first. Whether the line buffers hold is a property of the structure (`Chunking.repeated`),
+  /// The structures of a spatial tiling that have a legal schedule that fits and may beat the
+  /// incumbent, cheapest bound first. Whether the line buffers hold is a property of the structure (`Chunking.repeated`),
   /// so a structure without it is dropped here, before any chunk count is enumerated.
   ///
   /// The bound puts each chunked stage at the fewest chunks with which the smallest schedule
@@ -95,6 +95,10 @@ extension SegmentSearchRun {
       else { continue }
       var reference = tiling
       reference.chunks = chunking.reference
+      // The reference is the structure's cheapest schedule: if it cannot beat the incumbent,
+      // which only falls, no schedule of the structure ever can (and the search would skip it).
+      let cheapest = evaluator.evaluate(reference)
+      guard promising((cheapest.bits, cheapest.extraMACs)) else { continue }
       var smallest = reference
       smallest.chunks = chunking.least
       smallest.resident = smallest.resident.map { _ in false }
@@ -107,7 +111,7 @@ extension SegmentSearchRun {
       // Every schedule of the structure has at least `bounding`'s chunk counts: if those are
       // not counted exactly, none is (`SegmentCountBound`), and none is legal.
       guard model.counts.holds(chunks: bounding.chunks),
-        let bound = residencyBound(bounding, least: smallest, evaluator: evaluator), bound.1 <= maxExtraMACs
+        let bound = residencyBound(bounding, least: smallest, evaluator: evaluator), promising(bound)
       else { continue }
       found.append(Structure(chunked: chunked, reference: reference, smallest: smallest, bound: bound))
     }
