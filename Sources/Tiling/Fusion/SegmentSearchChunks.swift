@@ -97,8 +97,7 @@ extension SegmentSearchRun {
       reference.chunks = chunking.reference
       // The reference is the structure's cheapest schedule: if it cannot beat the incumbent,
       // which only falls, no schedule of the structure ever can (and the search would skip it).
-      let cheapest = evaluator.evaluate(reference)
-      guard promising((cheapest.bits, cheapest.extraMACs)) else { continue }
+      guard promising(evaluator.traffic(reference)) else { continue }
       var smallest = reference
       smallest.chunks = chunking.least
       smallest.resident = smallest.resident.map { _ in false }
@@ -181,7 +180,7 @@ extension SegmentSearchRun {
   func residencyBound(_ bounding: SegmentTiling, least: SegmentTiling, evaluator: SegmentSearchCost) -> (Int, Int)? {
     let room = buffer - evaluator.footprint(least)
     guard room >= 0 else { return nil }
-    let cost = evaluator.evaluate(bounding)
+    let cost = evaluator.traffic(bounding)
     var items: [(value: Int, size: Int)] = []
     var streamingAll = 0
     for layer in bounding.resident.indices where bounding.resident[layer] {

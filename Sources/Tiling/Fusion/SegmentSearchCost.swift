@@ -228,6 +228,13 @@ struct SegmentSearchCost {
 
   /// (bits, extra MACs, footprint) of the spatial tiling with these chunks and residency.
   func evaluate(_ tiling: SegmentTiling) -> (bits: Int, extraMACs: Int, footprint: Int) {
+    let (bits, extraMACs) = traffic(tiling)
+    return (bits, extraMACs, footprint(tiling))
+  }
+
+  /// (bits, extra MACs) of the spatial tiling with these chunks and residency: `evaluate`
+  /// without the footprint, for bounds that need only the cost.
+  func traffic(_ tiling: SegmentTiling) -> (bits: Int, extraMACs: Int) {
     let nests = Nests(chunks: tiling.chunks, channels: channels)
     var bits = nests.loads(input, stage: 0, 0, -1) * inputBits
     var extraMACs = haloMACs
@@ -245,6 +252,6 @@ struct SegmentSearchCost {
       }
     }
     bits += outputTraffic
-    return (bits, extraMACs, footprint(tiling))
+    return (bits, extraMACs)
   }
 }
