@@ -272,6 +272,40 @@ extension SegmentSearchCostTests {
     #expect(compared > 300)
   }
 
+  /// Bits and extra MACs never decrease with more chunks in any stage, a whole stage (one
+  /// chunk) included: what the search's bounds and its pruning of chunk choices by their subsets
+  /// rest on. The footprint never grows with more chunks of a chunked stage (`firstFitting`);
+  /// from a whole stage it may (a whole input stage holds the segment input's skip for free). On
+  /// the chains of a real network, by the model.
+  @Test func moreChunksNeverCostLess() throws {
+    let analysis = try FusedGreedyPlannerTests.analysis("mobilenetv2.yaml", side: 16)
+    var random = SplitMix64(seed: 59)
+    var (compared, fromWhole) = (0, 0)
+    for (_, segment) in FusionChains(analysis).legalSegments(maxLength: 6, maxStages: .max) {
+      let model = SegmentModel(segment: segment)
+      for _ in 0..<8 {
+        let layers = segment.layers.count
+        var tiling = SegmentTiling(
+          rows: Int.random(in: 1...segment.output.height, using: &random),
+          columns: Int.random(in: 1...segment.output.width, using: &random), scan: Bool.random(using: &random),
+          chunks: segment.stageChannels.map { Bool.random(using: &random) ? $0 : Int.random(in: 1...$0, using: &random) },
+          resident: (0..<layers).map { _ in Bool.random(using: &random) },
+          lineBuffers: Array(repeating: false, count: layers))
+        guard let stage = segment.stageChannels.indices.filter({ tiling.chunks[$0] >= 2 }).randomElement(using: &random),
+          let before = try? model.cost(of: tiling)
+        else { continue }
+        let whole = tiling.chunks[stage] >= segment.stageChannels[stage]
+        tiling.chunks[stage] = Int.random(in: 1..<min(tiling.chunks[stage], segment.stageChannels[stage]), using: &random)
+        guard let after = try? model.cost(of: tiling) else { continue }
+        #expect(after.bits >= before.bits && after.extraMACs >= before.extraMACs, "\(segment.name) \(tiling) stage \(stage)")
+        #expect(whole || after.footprint <= before.footprint, "\(segment.name) \(tiling) stage \(stage)")
+        compared += 1
+        if whole { fromWhole += 1 }
+      }
+    }
+    #expect(compared > 300 && fromWhole > 100, "\(compared) compared, \(fromWhole) from a whole stage")
+  }
+
   /// Whether the search's closed form gives the model's bits, extra MACs and footprint for a
   /// legal tiling (recorded as an issue when it does not); false for an illegal tiling.
   static func closedFormAgrees(_ model: SegmentModel, _ tiling: SegmentTiling) -> Bool {

@@ -88,8 +88,13 @@ extension SegmentSearchRun {
     of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, evaluator: SegmentSearchCost
   ) -> [Structure] {
     var found: [Structure] = []
+    // Chunked stages whose reference cannot beat the incumbent. Bits and extra MACs never
+    // decrease with more chunks (a whole stage is one chunk), so a choice that chunks all of
+    // these and more cannot either; choices come subsets first (by mask).
+    var losing: [Int] = []
     for chunking in chunkings {
       let chunked = chunking.chunked
+      if losing.contains(where: { $0 & chunking.mask == $0 }) { continue }
       // Line buffers need their input stage computed once per tile.
       guard tiling.lineBuffers.indices.allSatisfy({ !tiling.lineBuffers[$0] || !chunking.repeated[model.stageOfTensor[$0]] })
       else { continue }
@@ -97,7 +102,10 @@ extension SegmentSearchRun {
       reference.chunks = chunking.reference
       // The reference is the structure's cheapest schedule: if it cannot beat the incumbent,
       // which only falls, no schedule of the structure ever can (and the search would skip it).
-      guard promising(evaluator.traffic(reference)) else { continue }
+      guard promising(evaluator.traffic(reference)) else {
+        losing.append(chunking.mask)
+        continue
+      }
       var smallest = reference
       smallest.chunks = chunking.least
       smallest.resident = smallest.resident.map { _ in false }
@@ -122,6 +130,8 @@ extension SegmentSearchRun {
   /// sizes a legal schedule with it can have.
   struct Chunking {
     var chunked: [Int]
+    /// `chunked` as bits (stage s: bit s).
+    var mask: Int
     var reference: [Int]
     var least: [Int]
     /// Per stage, whether it is computed more than once per spatial tile: a chunk loop of a
@@ -162,7 +172,7 @@ extension SegmentSearchRun {
       }
       let nest = SegmentNest(chunks: reference, stageChannels: stages)
       let repeated = stages.indices.map { nest.repetitions(ofStage: $0) != 1 }
-      found.append(Chunking(chunked: chunked, reference: reference, least: least, repeated: repeated))
+      found.append(Chunking(chunked: chunked, mask: mask, reference: reference, least: least, repeated: repeated))
     }
     return found
   }
