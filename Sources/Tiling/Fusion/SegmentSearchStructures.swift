@@ -1,0 +1,213 @@
+/// The structure half of the segment search, for one spatial tiling: which stages are chunked
+/// (the others whole), each choice with its reference, its smallest schedule and a lower bound
+/// on its cost, so that the chunk search (SegmentSearchChunks.swift) takes the structures
+/// cheapest bound first and skips those that cannot win.
+extension SegmentSearchRun {
+  /// A choice of which stages are chunked (the others whole) for a spatial tiling, with its
+  /// reference (chunked stages in two chunks, every weight that may be resident resident:
+  /// the cheapest of the structure), its smallest (chunked stages at the smallest chunk sizes a
+  /// legal schedule can have, every weight streamed: the least footprint) and a lower bound on
+  /// its (bits, extra MACs).
+  struct Structure {
+    var chunked: [Int]
+    var reference: SegmentTiling
+    var smallest: SegmentTiling
+    var bound: (Int, Int)
+  }
+
+  /// The structures of a spatial tiling that have a legal schedule that fits and may beat the
+  /// incumbent, cheapest bound first. Whether the line buffers hold is a property of the
+  /// structure (`Chunking.repeated`), so a structure without it is dropped here, before any
+  /// chunk count is enumerated.
+  ///
+  /// The bound puts each chunked stage at the fewest chunks with which the smallest schedule
+  /// fits when only that stage's chunk grows back: every schedule of the structure has at
+  /// least that many chunks there (its footprint is at least that smallest one's, which does
+  /// not fit with fewer), and bits and extra MACs never decrease with more chunks or a weight
+  /// streamed, so the reference with those counts costs no more than any schedule.
+  func structures(
+    of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, evaluator: SegmentSearchCost
+  ) -> [Structure] {
+    var found: [Structure] = []
+    // Chunked stages whose reference cannot beat the incumbent. Bits and extra MACs never
+    // decrease with more chunks (a whole stage is one chunk), so a choice that chunks all of
+    // these and more cannot either; choices come subsets first (by mask).
+    var losing: [Int] = []
+    for chunking in chunkings {
+      let chunked = chunking.chunked
+      if losing.contains(where: { $0 & chunking.mask == $0 }) { continue }
+      // Line buffers need their input stage computed once per tile.
+      guard tiling.lineBuffers.indices.allSatisfy({ !tiling.lineBuffers[$0] || !chunking.repeated[model.stageOfTensor[$0]] })
+      else { continue }
+      var reference = tiling
+      reference.chunks = chunking.reference
+      // The reference is the structure's cheapest schedule: if it cannot beat the incumbent,
+      // which only falls, no schedule of the structure ever can (and the search would skip it).
+      guard promising(evaluator.traffic(reference)) else {
+        losing.append(chunking.mask)
+        continue
+      }
+      var smallest = reference
+      smallest.chunks = chunking.least
+      smallest.resident = smallest.resident.map { _ in false }
+      guard evaluator.footprint(smallest) <= buffer else { continue }
+      var bounding = tiling
+      for stage in chunked {
+        // The smallest fits with its own size, one of the sizes: there is a first that fits.
+        bounding.chunks[stage] = stageSizes[stage][firstFitting(smallest, stage: stage, evaluator: evaluator)]
+      }
+      // Every schedule of the structure has at least `bounding`'s chunk counts: if those are
+      // not counted exactly, none is (`SegmentCountBound`), and none is legal.
+      guard model.counts.holds(chunks: bounding.chunks),
+        let bound = residencyBound(bounding, least: smallest, evaluator: evaluator), promising(bound)
+      else { continue }
+      found.append(Structure(chunked: chunked, reference: reference, smallest: smallest, bound: bound))
+    }
+    return found.sorted { $0.bound < $1.bound }
+  }
+
+  /// A choice of which stages are chunked, apart from the spatial tiling: the chunks of its
+  /// reference (each chunked stage in two chunks, the others whole) and the smallest chunk
+  /// sizes a legal schedule with it can have.
+  struct Chunking {
+    var chunked: [Int]
+    /// `chunked` as bits (stage s: bit s).
+    var mask: Int
+    var reference: [Int]
+    var least: [Int]
+    /// Per stage, whether it is computed more than once per spatial tile: a chunk loop of a
+    /// later stage of its nest wraps it. Which loops there are depends on which stages are
+    /// chunked (each in two chunks or more), not on the counts, so this holds for every
+    /// schedule of the choice; a line buffer on a repeated stage's tensor is not legal.
+    var repeated: [Bool]
+  }
+
+  /// Every choice of chunked stages (two channels or more, none that must stay whole) with a
+  /// legal schedule. A stage's size is smallest when every other chunked stage is in two
+  /// chunks, the fewest: more chunks anywhere never make a schedule legal (`SegmentCountBound`).
+  /// So every legal schedule of the choice has at least `least`'s sizes, and no less footprint.
+  static func chunkings(model: SegmentModel, stageSizes: [[Int]], mustBeWhole: Set<Int>) -> [Chunking] {
+    let stages = model.stageChannels
+    var found: [Chunking] = []
+    for mask in 0..<(1 << stages.count) {
+      let chunked = stages.indices.filter { mask & (1 << $0) != 0 }
+      guard chunked.allSatisfy({ stages[$0] >= 2 && !mustBeWhole.contains($0) }) else { continue }
+      var reference = stages
+      for stage in chunked { reference[stage] = (stages[stage] + 1) / 2 }
+      guard model.counts.holds(chunks: reference) else { continue }
+      var least = reference
+      var probe = reference
+      for stage in chunked {
+        let sizes = stageSizes[stage]
+        // The last of the sizes (fewest chunks first) with which the reference stays legal.
+        var low = 0
+        var high = sizes.count - 1
+        if model.counts.everyScheduleFits { low = high }
+        while low < high {
+          let middle = (low + high + 1) / 2
+          probe[stage] = sizes[middle]
+          if model.counts.holds(chunks: probe) { low = middle } else { high = middle - 1 }
+        }
+        probe[stage] = reference[stage]
+        least[stage] = sizes[low]
+      }
+      let nest = SegmentNest(chunks: reference, stageChannels: stages)
+      let repeated = stages.indices.map { nest.repetitions(ofStage: $0) != 1 }
+      found.append(Chunking(chunked: chunked, mask: mask, reference: reference, least: least, repeated: repeated))
+    }
+    return found
+  }
+
+  /// A lower bound on (bits, extra MACs) of every schedule that has at least `bounding`'s
+  /// chunk counts and at least `least`'s chunk sizes, and that keeps resident only weights
+  /// `bounding` has resident; nil when no such schedule fits the buffer.
+  ///
+  /// Why it holds. Bits and extra MACs never decrease with more chunks, and a weight's bits and
+  /// buffer are its own terms: a schedule costs at least `bounding` plus, for each weight it
+  /// streams, what streaming it adds at `bounding`'s counts. Its footprint is at least `least`'s
+  /// plus, for each weight it keeps resident, the whole weight less its streamed tile at
+  /// `least`'s sizes. Which weights fit resident together is then a knapsack: the most that
+  /// keeping weights resident can save within the room `least` leaves bounds the bits from below.
+  func residencyBound(_ bounding: SegmentTiling, least: SegmentTiling, evaluator: SegmentSearchCost) -> (Int, Int)? {
+    let room = buffer - evaluator.footprint(least)
+    guard room >= 0 else { return nil }
+    let cost = evaluator.traffic(bounding)
+    var items: [(value: Int, size: Int)] = []
+    var streamingAll = 0
+    for layer in bounding.resident.indices where bounding.resident[layer] {
+      let saving =
+        evaluator.weightBits(bounding, layer: layer, resident: false)
+        - evaluator.weightBits(bounding, layer: layer, resident: true)
+      let size =
+        evaluator.weightFootprint(least, layer: layer, resident: true)
+        - evaluator.weightFootprint(least, layer: layer, resident: false)
+      streamingAll += saving
+      items.append((saving, size))
+    }
+    return (cost.bits + streamingAll - Self.mostValue(items, capacity: room), cost.extraMACs)
+  }
+
+  /// The 0/1 knapsack's best total value (exact): depth first, items by value per entry, a
+  /// branch dropped when even the fractional rest cannot beat the best found.
+  static func mostValue(_ items: [(value: Int, size: Int)], capacity: Int) -> Int {
+    // Items of no size are always taken; items worth nothing never help.
+    var free = 0
+    var sized: [(value: Int, size: Int)] = []
+    for item in items where item.value > 0 {
+      if item.size <= 0 { free += item.value } else if item.size <= capacity { sized.append(item) }
+    }
+    guard sized.reduce(0, { $0 + $1.size }) > capacity else { return free + sized.reduce(0) { $0 + $1.value } }
+    // Value per entry, highest first, compared exactly as cross products.
+    sized.sort { a, b in
+      let (left, leftOverflow) = a.value.multipliedReportingOverflow(by: b.size)
+      let (right, rightOverflow) = b.value.multipliedReportingOverflow(by: a.size)
+      guard !leftOverflow && !rightOverflow else { return Double(a.value) / Double(a.size) > Double(b.value) / Double(b.size) }
+      return left > right
+    }
+    var best = 0
+    /// The fractional bound from item `next` on: whole items while they fit, then the part of
+    /// the next that fits, rounded up (on overflow, all of it).
+    func upper(_ next: Int, _ room: Int) -> Int {
+      var total = 0
+      var room = room
+      for item in sized[next...] {
+        if item.size <= room {
+          total += item.value
+          room -= item.size
+        } else {
+          let (product, overflow) = item.value.multipliedReportingOverflow(by: room)
+          return total + (overflow ? item.value : (product + item.size - 1) / item.size)
+        }
+      }
+      return total
+    }
+    func visit(_ next: Int, _ room: Int, _ value: Int) {
+      best = max(best, value)
+      guard next < sized.count, value + upper(next, room) > best else { return }
+      let item = sized[next]
+      if item.size <= room { visit(next + 1, room - item.size, value + item.value) }
+      visit(next + 1, room, value)
+    }
+    visit(0, capacity, 0)
+    return free + best
+  }
+
+  /// The index of the first of `stage`'s sizes (fewest chunks first) with which `tiling` fits
+  /// (`stageSizes[stage].count` if none): the footprint only shrinks with more chunks.
+  func firstFitting(_ tiling: SegmentTiling, stage: Int, evaluator: SegmentSearchCost) -> Int {
+    let sizes = stageSizes[stage]
+    var tiling = tiling
+    var low = 0
+    var high = sizes.count
+    while low < high {
+      let middle = (low + high) / 2
+      tiling.chunks[stage] = sizes[middle]
+      if evaluator.footprint(tiling) <= buffer {
+        high = middle
+      } else {
+        low = middle + 1
+      }
+    }
+    return low
+  }
+}
