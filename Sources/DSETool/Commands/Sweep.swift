@@ -47,7 +47,7 @@ extension DSECommand {
           dse sweep nets/mobilenetv2.yaml --buffers 16K..256K
           dse sweep nets/mobilenetv2.yaml nets/resnet50-cp.yaml --strategy all --jobs 2
           dse sweep nets/mobilenetv2.yaml --buffers 64K..256K --max-stages 3 --max-segment-length 8
-          dse sweep nets/mobilenetv1.yaml --buffers 64K --max-latency 4ms --objective traffic
+          dse sweep nets/mobilenetv1.yaml --buffers 64K --max-latency 20ms --objective traffic
           dse sweep nets/mobilenetv2.yaml --buffers 64K --error-table errors.csv --error-budget 0.05 --widths 4,8
           dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise --out out --plots out/plots
           dse sweep nets/resnet50.yaml --buffers 64K --dram ddr4-2400-x8 --layout nhwc,hwio
