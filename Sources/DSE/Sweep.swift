@@ -53,19 +53,20 @@ public struct Sweep: Sendable {
     // Started in groups of `jobs` networks, buffer size by buffer size within a group, so that
     // tasks running at once are mostly of different networks: tasks of one network wait for
     // each other's segment enumerations (`SegmentSpatialCache`), and at most a group's caches
-    // are held at a time.
+    // are held at a time. Largest sizes first: their single-layer optima that fit a smaller
+    // size are its optima too (`LayerOptimaCache`).
     let order = tasks.indices.sorted { a, b in
       let (x, y) = (tasks[a], tasks[b])
       let (groupX, groupY) = (x.network / jobs, y.network / jobs)
       if groupX != groupY { return groupX < groupY }
-      let (sizeX, sizeY) = (a % buffers.count, b % buffers.count)
-      return sizeX != sizeY ? sizeX < sizeY : x.network < y.network
+      if x.buffer != y.buffer { return x.buffer > y.buffer }
+      return a < b
     }
     let next = Mutex(0)
     let failed = Mutex(false)
     // The searches of a network share its segments' spatial tilings across buffer sizes; each
     // network's are dropped when its last buffer size is planned.
-    let shared = Mutex((caches: [Int: SegmentSpatialCache](), remaining: networks.indices.map { _ in buffers.count }))
+    let shared = Mutex((caches: [Int: NetworkCaches](), remaining: networks.indices.map { _ in buffers.count }))
     let results = Mutex([Int: Result<[(Planner.Outcome, DRAMPlanReport?)], DSEError>]())
     let strategies = strategies
     let context = context
@@ -80,14 +81,14 @@ public struct Sweep: Sendable {
         let task = tasks[order[index]]
         let cache = shared.withLock { state in
           if let known = state.caches[task.network] { return known }
-          let made = SegmentSpatialCache()
+          let made = NetworkCaches(spatial: SegmentSpatialCache(), layers: LayerOptimaCache())
           state.caches[task.network] = made
           return made
         }
         let outcome = Result { () throws(DSEError) in
           try Self.plan(
             networks[task.network], strategies: strategies, context: context.with(buffer: task.buffer), dram: dram,
-            spatialCache: cache, progress: progress)
+            caches: cache, progress: progress)
         }
         shared.withLock { state in
           state.remaining[task.network] -= 1
@@ -111,13 +112,13 @@ public struct Sweep: Sendable {
   }
 
   /// One network at one buffer size, every strategy in turn, sharing one search memo (and
-  /// `spatialCache` with the network's other buffer sizes); each plan evaluated on `dram` when
-  /// given.
+  /// `caches` with the network's other buffer sizes); each plan evaluated on `dram` when given.
   static func plan(
     _ network: NetworkAnalysis, strategies: [Strategy], context: PlanContext, dram: DRAMEvaluation?,
-    spatialCache: SegmentSpatialCache, progress: (@Sendable (String) -> Void)?
+    caches: NetworkCaches, progress: (@Sendable (String) -> Void)?
   ) throws(DSEError) -> [(Planner.Outcome, DRAMPlanReport?)] {
-    let memo = SearchMemo(buffer: context.buffer, psumWidth: context.psumWidth, spatialCache: spatialCache)
+    let memo = SearchMemo(
+      buffer: context.buffer, psumWidth: context.psumWidth, spatialCache: caches.spatial, layerOptima: caches.layers)
     var outcomes: [(Planner.Outcome, DRAMPlanReport?)] = []
     for strategy in strategies {
       let label = "\(network.network.name) \(BufferSizes.label(context.buffer)) \(strategy.rawValue)"
@@ -136,4 +137,10 @@ public struct Sweep: Sendable {
     }
     return outcomes
   }
+}
+
+/// What the searches of one network share across its buffer sizes in a sweep.
+struct NetworkCaches: Sendable {
+  var spatial: SegmentSpatialCache
+  var layers: LayerOptimaCache
 }

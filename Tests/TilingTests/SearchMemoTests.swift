@@ -31,6 +31,28 @@ import Testing
     }
   }
 
+  /// Memos of one network sharing a `LayerOptimaCache`, planned from the largest buffer down as
+  /// a sweep does, give every layer exactly what its own search at that size finds (floor and
+  /// tie-breaks included), though most of those searches are skipped.
+  @Test(arguments: ["mobilenetv2.yaml", "resnet50-cp.yaml", "vgg16-cifar10.yaml"], ScanOption.allCases)
+  func layerOptimaSharedAcrossBufferSizesAreEachSizesOwn(file: String, scan: ScanOption) throws {
+    let analysis = try FusedGreedyPlannerTests.analysis(file, side: 32)
+    let cache = LayerOptimaCache()
+    var previous: NetworkPlan?
+    var reused = 0
+    for buffer in [32, 16, 8, 4, 2].map({ $0 * 1024 }) {
+      let memo = SearchMemo(buffer: buffer, layerOptima: cache)
+      let plan = try LayerPlanner.plan(analysis, buffer: buffer, scan: scan, memo: memo)
+      for (index, (schedule, layer)) in zip(plan.layers, analysis.layers).enumerated() {
+        let own = try #require(try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, scan: scan).first)
+        #expect(schedule == own, "\(layer.name) at \(buffer)")
+        if let larger = previous?.layers[index], larger.footprint <= buffer, layer.gemm != nil { reused += 1 }
+      }
+      previous = plan
+    }
+    #expect(reused > 10, "\(reused) searches served by a larger size")
+  }
+
   @Test func repeatedSegmentsGetTheirOwnNames() throws {
     let analysis = try NetworkFormat.yaml.parse(Self.yaml, file: "memo.yaml").analyze()
     let chains = FusionChains(analysis)

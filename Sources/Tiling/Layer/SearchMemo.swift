@@ -15,6 +15,8 @@ public final class SearchMemo {
   public let psumWidth: Int
   /// Segments' spatial tilings, which memos of the same network at other buffer sizes may share.
   public let spatialCache: SegmentSpatialCache
+  /// Single layers' optima, which memos of the same network at other buffer sizes may share.
+  public let layerOptima: LayerOptimaCache
   /// The exact best of a segment (by `anonymous` key), nil when nothing fits.
   private var best: [FusedSegment: SegmentSchedule?] = [:]
   /// Segments known to have no schedule moving fewer bits than this.
@@ -29,11 +31,16 @@ public final class SearchMemo {
   }
 
   /// A memo for searches at `buffer` entries with partial sums `psumWidth` entries wide, sharing
-  /// segments' spatial tilings through `spatialCache` (by default its own).
-  public init(buffer: Int, psumWidth: Int = 1, spatialCache: SegmentSpatialCache = SegmentSpatialCache()) {
+  /// segments' spatial tilings through `spatialCache` and single layers' optima through
+  /// `layerOptima` with other buffer sizes (by default its own).
+  public init(
+    buffer: Int, psumWidth: Int = 1, spatialCache: SegmentSpatialCache = SegmentSpatialCache(),
+    layerOptima: LayerOptimaCache = LayerOptimaCache()
+  ) {
     self.buffer = buffer
     self.psumWidth = psumWidth
     self.spatialCache = spatialCache
+    self.layerOptima = layerOptima
   }
 
   /// `SegmentSearch.best(segment, below: cutoff)`, with Scan allowed; `layers` is the range
@@ -77,16 +84,25 @@ public final class SearchMemo {
       throw PlanningError(layer: layer.name, buffer: buffer, reason: "\(error)")
     }
     let key = LayerKey(workload: workload, kind: layer.kind, bits: bits, scan: scan)
-    if var known = layers[key] {
-      // Another layer of the same shape: its schedule, on this layer's tensors.
-      known.layer = layer.name
-      known.tensors = LayerTensors(layer)
-      return known
+    let shared = LayerOptimaCache.Key(workload: workload, kind: layer.kind, bits: bits, scan: scan, psumWidth: psumWidth)
+    var known: LayerSchedule
+    if let here = layers[key] {
+      known = here
+    } else if let larger = layerOptima.optimum(shared, buffer: buffer) {
+      known = larger
+      layers[key] = larger
+    } else {
+      let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, scan: scan, psumWidth: psumWidth)
+      guard let schedule = found.first else { throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits") }
+      layers[key] = schedule
+      layerOptima.record(shared, buffer: buffer, schedule: schedule)
+      return schedule
     }
-    let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, scan: scan, psumWidth: psumWidth)
-    guard let schedule = found.first else { throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits") }
-    layers[key] = schedule
-    return schedule
+    // Another layer of the same shape, or the same at a larger size: its schedule, on this
+    // layer's tensors.
+    known.layer = layer.name
+    known.tensors = LayerTensors(layer)
+    return known
   }
 }
 
