@@ -32,15 +32,17 @@ import Testing
   }
 
   /// Memos of one network sharing a `LayerOptimaCache`, planned from the largest buffer down as
-  /// a sweep does, give every layer exactly what its own search at that size finds (floor and
+  /// a sweep does (16K down to 1K), give every layer exactly what its own search at that size finds (floor and
   /// tie-breaks included), though most of those searches are skipped.
-  @Test(arguments: ["mobilenetv2.yaml", "resnet50-cp.yaml", "vgg16-cifar10.yaml"], ScanOption.allCases)
-  func layerOptimaSharedAcrossBufferSizesAreEachSizesOwn(file: String, scan: ScanOption) throws {
-    let analysis = try FusedGreedyPlannerTests.analysis(file, side: 32)
+  /// ResNet-50-CP at 16x16 has adds of 512x2x2 and 2048x1x1, equal in counts: each keeps the
+  /// buffer split of its own shapes.
+  @Test(arguments: [("mobilenetv2.yaml", 16), ("resnet50-cp.yaml", 16), ("vgg16-cifar10.yaml", 32)], ScanOption.allCases)
+  func layerOptimaSharedAcrossBufferSizesAreEachSizesOwn(network: (file: String, side: Int), scan: ScanOption) throws {
+    let analysis = try FusedGreedyPlannerTests.analysis(network.file, side: network.side)
     let cache = LayerOptimaCache()
     var previous: NetworkPlan?
     var reused = 0
-    for buffer in [32, 16, 8, 4, 2].map({ $0 * 1024 }) {
+    for buffer in [16, 8, 4, 2, 1].map({ $0 * 1024 }) {
       let memo = SearchMemo(buffer: buffer, layerOptima: cache)
       let plan = try LayerPlanner.plan(analysis, buffer: buffer, scan: scan, memo: memo)
       for (index, (schedule, layer)) in zip(plan.layers, analysis.layers).enumerated() {
@@ -50,7 +52,7 @@ import Testing
       }
       previous = plan
     }
-    #expect(reused > 10, "\(reused) searches served by a larger size")
+    #expect(reused >= 5, "\(reused) searches served by a larger size")
   }
 
   @Test func repeatedSegmentsGetTheirOwnNames() throws {

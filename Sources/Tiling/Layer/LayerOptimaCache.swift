@@ -11,12 +11,31 @@ import Synchronization
 /// against the search at both sizes). A sweep plans its larger sizes first (`Sweep`), and most
 /// layers' searches at the smaller sizes are skipped.
 public final class LayerOptimaCache: Sendable {
+  /// What a layer's search sees: its workload and kind, its operands' widths, Scan and the
+  /// psum width, and for a streaming layer (pool, add, concat, upsample) its tensors' shapes,
+  /// on which its buffer split depends (its workload holds only counts); not its name or
+  /// place: copies of a layer share one search.
   struct Key: Hashable {
     var workload: LayerWorkload
     var kind: OperationKind
     var bits: OperandBits
     var scan: ScanOption
     var psumWidth: Int
+    var geometry: LayerTensors?
+
+    init(_ layer: LayerAnalysis, workload: LayerWorkload, bits: OperandBits, scan: ScanOption, psumWidth: Int) {
+      self.workload = workload
+      kind = layer.kind
+      self.bits = bits
+      self.scan = scan
+      self.psumWidth = psumWidth
+      if case .streaming = workload {
+        var tensors = LayerTensors(layer)
+        tensors.inputs = tensors.inputs.map { _ in "" }
+        tensors.output = ""
+        geometry = tensors
+      }
+    }
   }
 
   private let entries = Mutex<[Key: [(buffer: Int, schedule: LayerSchedule)]]>([:])

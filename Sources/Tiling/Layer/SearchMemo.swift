@@ -21,14 +21,8 @@ public final class SearchMemo {
   private var best: [FusedSegment: SegmentSchedule?] = [:]
   /// Segments known to have no schedule moving fewer bits than this.
   private var noneBelow: [FusedSegment: Int] = [:]
-  private var layers: [LayerKey: LayerSchedule] = [:]
-
-  private struct LayerKey: Hashable {
-    var workload: LayerWorkload
-    var kind: OperationKind
-    var bits: OperandBits
-    var scan: ScanOption
-  }
+  /// Single layers' optima here, by what the search sees (the psum width is the memo's).
+  private var layers: [LayerOptimaCache.Key: LayerSchedule] = [:]
 
   /// A memo for searches at `buffer` entries with partial sums `psumWidth` entries wide, sharing
   /// segments' spatial tilings through `spatialCache` and single layers' optima through
@@ -83,19 +77,18 @@ public final class SearchMemo {
     } catch {
       throw PlanningError(layer: layer.name, buffer: buffer, reason: "\(error)")
     }
-    let key = LayerKey(workload: workload, kind: layer.kind, bits: bits, scan: scan)
-    let shared = LayerOptimaCache.Key(workload: workload, kind: layer.kind, bits: bits, scan: scan, psumWidth: psumWidth)
+    let key = LayerOptimaCache.Key(layer, workload: workload, bits: bits, scan: scan, psumWidth: psumWidth)
     var known: LayerSchedule
     if let here = layers[key] {
       known = here
-    } else if let larger = layerOptima.optimum(shared, buffer: buffer) {
+    } else if let larger = layerOptima.optimum(key, buffer: buffer) {
       known = larger
       layers[key] = larger
     } else {
       let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, scan: scan, psumWidth: psumWidth)
       guard let schedule = found.first else { throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits") }
       layers[key] = schedule
-      layerOptima.record(shared, buffer: buffer, schedule: schedule)
+      layerOptima.record(key, buffer: buffer, schedule: schedule)
       return schedule
     }
     // Another layer of the same shape, or the same at a larger size: its schedule, on this
