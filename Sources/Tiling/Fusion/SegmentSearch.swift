@@ -164,7 +164,7 @@ struct SegmentSearchRun {
   /// the incumbent, within the MAC cap. Every bound the search uses is a lower bound on both
   /// the bits and the extra MACs of what it prunes, so failing either test prunes exactly.
   func promising(_ bound: (Int, Int)) -> Bool {
-    bound.1 <= maxExtraMACs && (incumbent.map { bound < $0 } ?? true)
+    Limit(below: incumbent, maxExtraMACs: maxExtraMACs).admits(bound)
   }
 
   /// The objective: bits moved, then extra MACs.

@@ -49,7 +49,8 @@ extension SegmentSearchRun {
   /// whole schedule met while enumerating it. Such a schedule is pruned against as a strict
   /// bound only (what it prunes is worse than it), not chosen: the structure's pick among equal
   /// keys stays the one its combination makes, so the plans do not depend on what was met first.
-  private struct Limit {
+  /// With the incumbent alone it is the search's test (`promising`).
+  struct Limit {
     var below: (Int, Int)?
     let maxExtraMACs: Int
 
