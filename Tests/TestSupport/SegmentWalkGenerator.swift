@@ -9,6 +9,8 @@ public enum SegmentWalkGenerator {
     let input = TensorShape(
       channels: Int.random(in: 1...6, using: &random), height: Int.random(in: 1...9, using: &random),
       width: Int.random(in: 1...9, using: &random))
+    // One segment in ten is a residual block within a chain, whose skip a line buffer can keep.
+    if Int.random(in: 0..<10, using: &random) == 0 { return block(input, using: &random) }
     let count = Int.random(in: 1...5, using: &random)
     var layers: [SegmentLayer] = []
     var current = input
@@ -80,6 +82,40 @@ public enum SegmentWalkGenerator {
       kernel: kernel, stride: stride, padding: padding, weightBits: 4)
   }
 
+  /// A layer keeping `input`'s extent (mixing 1x1 or depthwise 3x3), a 3x3 layer after it
+  /// (depthwise or mixing) and an add reading the first layer's output as its skip, then
+  /// sometimes a 1x1 mixing layer: a residual block inside a longer segment, where the 3x3
+  /// layer's line buffer on its input also keeps the rows the add has yet to read.
+  private static func block(_ input: TensorShape, using random: inout SplitMix64) -> FusedSegment {
+    let same = Padding(top: 1, left: 1, bottom: 1, right: 1)
+    let first: SegmentLayer
+    if Bool.random(using: &random) {
+      let channels = Int.random(in: 1...6, using: &random)
+      first = SegmentLayer(
+        name: "mixing0", kind: .mixing, input: input,
+        output: TensorShape(channels: channels, height: input.height, width: input.width), weightBits: 4)
+    } else {
+      first = SegmentLayer(
+        name: "depthwise0", kind: .depthwise, input: input, output: input, kernel: Extent2D(square: 3), padding: same,
+        weightBits: 4)
+    }
+    let shape = first.output
+    let kind: SegmentLayer.Kind = Bool.random(using: &random) ? .depthwise : .mixing
+    var layers = [
+      first,
+      SegmentLayer(name: "\(kind)1", kind: kind, input: shape, output: shape, kernel: Extent2D(square: 3), padding: same, weightBits: 4),
+      SegmentLayer(name: "add2", kind: .add, input: shape, output: shape, skip: .layer(0)),
+    ]
+    if Bool.random(using: &random) {
+      layers.append(
+        SegmentLayer(
+          name: "mixing3", kind: .mixing, input: shape,
+          output: TensorShape(channels: Int.random(in: 1...6, using: &random), height: shape.height, width: shape.width),
+          weightBits: 4))
+    }
+    return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
+  }
+
   /// A mixing layer reading the segment input `input` that gives `output`'s shape: per axis a
   /// kernel of in - out + 1 at stride 1 without padding; nil where the chain grew an axis.
   public static func branch(from input: TensorShape, to output: TensorShape, index: Int) -> SegmentLayer? {
@@ -117,7 +153,15 @@ public enum SegmentWalkGenerator {
     let model = SegmentModel(segment: segment)
     let stages = segment.stageChannels
     let output = segment.tiledShape
-    let rowBands = Int.random(in: 0..<3, using: &random) == 0
+    // Row bands (where line buffers are legal) one time in three; two in three when an add reads
+    // an earlier layer or the segment input, so that line buffers keeping a skip's rows come up often.
+    let keepableSkip = segment.layers.contains {
+      switch $0.skip {
+      case .layer?, .segmentInput?: true
+      case .external?, nil: false
+      }
+    }
+    let rowBands = Int.random(in: 0..<3, using: &random) < (keepableSkip ? 2 : 1)
     var chunks = stages.map { channels in
       Int.random(in: 0..<3, using: &random) == 0 ? channels : Int.random(in: 1...channels, using: &random)
     }
@@ -131,8 +175,21 @@ public enum SegmentWalkGenerator {
       columns: rowBands ? output.width : Int.random(in: 1...output.width, using: &random), scan: Bool.random(using: &random),
       chunks: chunks, resident: segment.layers.map { _ in Bool.random(using: &random) },
       lineBuffers: segment.layers.indices.map { $0 >= 1 && Int.random(in: 0..<3, using: &random) == 0 })
-    // Drop line buffers until the model accepts the tiling.
-    for index in segment.layers.indices where tiling.lineBuffers[index] {
+    // In row bands, the layer after an on-chip skip's source often keeps a line buffer on it
+    // (random flags alone rarely pick the one layer where that is legal).
+    // Likewise the segment input's line buffer when an add reads it, with the input's stage
+    // whole (without which the add reads its skip from DRAM anyway).
+    if rowBands {
+      for layer in segment.layers {
+        if case .layer(let source)? = layer.skip, Bool.random(using: &random) { tiling.lineBuffers[source + 1] = true }
+      }
+      if segment.layers.contains(where: { $0.skip == .segmentInput }) && Bool.random(using: &random) {
+        tiling.lineBuffers[0] = true
+        tiling.chunks[0] = stages[0]
+      }
+    }
+    // Drop line buffers until the model accepts the tiling (the segment input's last).
+    for index in Array(segment.layers.indices.dropFirst()) + [0] where tiling.lineBuffers[index] {
       if (try? model.validate(tiling)) != nil { break }
       tiling.lineBuffers[index] = false
     }

@@ -12,7 +12,7 @@ import TestSupport
     var random = SplitMix64(seed: 0x5E6_0001)
     var seen: [String: Int] = [:]
     var checked = 0
-    while checked < 1000 {
+    while checked < 1200 {
       let segment = SegmentWalkGenerator.segment(using: &random)
       let tiling = SegmentWalkGenerator.tiling(for: segment, using: &random)
       let model = SegmentModel(segment: segment, psumWidth: 2)
@@ -38,7 +38,7 @@ import TestSupport
     for feature in [
       "halo", "chunk", "line buffer", "skip from DRAM", "input skip free", "input skip read", "snake", "global pool",
       "global pool over chunks", "max pool halo", "max pool behind a line buffer", "branch over tiles",
-      "branch with streamed weights",
+      "branch with streamed weights", "skip behind a line buffer", "input skip kept by a line buffer",
     ] {
       #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
@@ -64,6 +64,13 @@ import TestSupport
       "branch with streamed weights": segment.layers.indices.contains {
         segment.layers[$0].branchesFromInput && !tiling.resident[$0]
       },
+      // A line buffer on a tensor an add reads as its skip, over several row bands.
+      "skip behind a line buffer": tiling.rows < segment.tiledShape.height && segment.layers.contains {
+        if case .layer(let source)? = $0.skip { tiling.lineBuffers[source + 1] } else { false }
+      },
+      // The segment input's line buffer keeping the rows an add reads, read free of DRAM.
+      "input skip kept by a line buffer": tiling.lineBuffers[0] && tiling.rows < segment.tiledShape.height
+        && cost.traffic.totalSkipReads == 0,
     ]
     for (feature, present) in features where present { seen[feature, default: 0] += 1 }
   }
@@ -121,6 +128,33 @@ import TestSupport
     #expect(inputs.map(\.rows) == [[0, 1, 2], [3, 4], [5]])
   }
 
+  /// Pointwise 1 -> 2, depthwise 3x3 (padding 1), add the pointwise output (on chip), on 1x6x6,
+  /// bands of 2 rows: the pointwise test above with an add that needs the band's own rows of the
+  /// pointwise output, which the depthwise window already covers. Recomputing, the same figures
+  /// (the add writes over the depthwise output, in place). With a line buffer on the depthwise
+  /// input, which the add also reads, the pointwise layer computes rows 0-2, 3-4 and 5 once
+  /// each; the second band's add reads row 2, and the third's row 4, from the line buffer. The
+  /// same figures as keeping lines without the add: MACs 720, no halo, footprint 122.
+  @Test func aLineBufferKeepsTheRowsAnAddReadsAsItsSkip() throws {
+    let input = TensorShape(channels: 1, height: 6, width: 6)
+    let pointwise = Self.mixing(input, channels: 2, name: "pw")
+    let depthwise = Self.depthwise(pointwise.output, name: "dw")
+    let add = SegmentLayer(name: "add", kind: .add, input: depthwise.output, output: depthwise.output, skip: .layer(0))
+    let segment = Self.segment(input, [pointwise, depthwise, add])
+    var tiling = SegmentTiling(
+      rows: 2, columns: 6, scan: false, chunks: [1, 2], resident: [true, true, true], lineBuffers: [false, false, false])
+    let traffic = SegmentTraffic(inputReads: 36, skipReads: [0, 0, 0], weightReads: [2, 18, 0], outputWrites: 72)
+    let bits = 36 * 8 + 20 * 4 + 72 * 8
+    let recomputed = SegmentCost(traffic: traffic, bits: bits, footprint: 116, macs: 768, haloMACs: 48, chunkMACs: 0)
+    #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == recomputed)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == recomputed)
+    tiling.lineBuffers = [false, true, false]
+    let kept = SegmentCost(traffic: traffic, bits: bits, footprint: 122, macs: 720, haloMACs: 0, chunkMACs: 0)
+    #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == kept)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == kept)
+    #expect(SegmentSpatialTilings.lineBufferChoices(segment).contains(tiling.lineBuffers))
+  }
+
   /// Pointwise 1 -> 1, depthwise 3x3 (padding 1), add the segment input, on 1x6x6, bands of 2
   /// rows, stage 0 whole. Recomputing, each band's input region (rows 0-2, 1-4, 3-5) covers the
   /// add's (0-1, 2-3, 4-5): the skip is free. Input 36, MACs pointwise 60 (24 halo) + depthwise
@@ -129,7 +163,9 @@ import TestSupport
   /// 0-2, 3-4, 5: the second band's add needs row 2, which the input slot no longer holds, so
   /// the skip comes from DRAM for every band: 3 x 12 = 36 more entries. MACs 36 + 324; footprint
   /// input 18 + pointwise output 18 + depthwise output 12 + line buffer (rows 1-2, then 3-4)
-  /// 12 + skip slot 12 + weights 10 = 82.
+  /// 12 + skip slot 12 + weights 10 = 82. With a line buffer on the segment input too, its held
+  /// rows cover the add's: rows 0-2, 2-4, 4-5 (3, 2 and 1 new rows: the input once), the skip
+  /// free again, no halo: footprint 82 - 12 = 70, MACs 360.
   @Test func aLineBufferCanMoveTheSkipToDRAM() throws {
     let input = TensorShape(channels: 1, height: 6, width: 6)
     let pointwise = Self.mixing(input, channels: 1, name: "pw")
@@ -148,6 +184,13 @@ import TestSupport
       bits: 72 * 8 + 10 * 4 + 36 * 8, footprint: 82, macs: 360, haloMACs: 0, chunkMACs: 0)
     #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == read)
     #expect(try SegmentModel(segment: segment).cost(of: tiling) == read)
+    tiling.lineBuffers = [true, true, false]
+    let kept = SegmentCost(traffic: free.traffic, bits: free.bits, footprint: 70, macs: 360, haloMACs: 0, chunkMACs: 0)
+    #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == kept)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == kept)
+    let inputs = SegmentWalk(segment: segment, tiling: tiling).transfers().filter { $0.operand == .input }
+    #expect(inputs.map(\.rows) == [[0, 1, 2], [2, 3, 4], [4, 5]])
+    #expect(SegmentSpatialTilings.lineBufferChoices(segment).contains(tiling.lineBuffers))
   }
 }
 

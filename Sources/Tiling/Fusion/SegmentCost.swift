@@ -97,12 +97,17 @@ public struct SegmentModel: Sendable {
     }
     let nest = SegmentNest(tiling: tiling, stageChannels: stageChannels)
     for (index, layer) in layers.enumerated() where tiling.lineBuffers[index] {
-      guard index >= 1, layer.readsWindow else {
-        throw fail("layer \(index) cannot keep a line buffer: only a convolution or a max pool after the first layer reads a window of an on-chip input")
+      if index == 0 {
+        guard layers.contains(where: { $0.skip == .segmentInput }) else {
+          throw fail("layer 0 cannot keep a line buffer: its input is in DRAM, and a line buffer on it only keeps the rows an add reads as its skip, which no add here does")
+        }
+      } else {
+        guard layer.readsWindow else {
+          throw fail("layer \(index) cannot keep a line buffer: only a convolution or a max pool reads a window of an on-chip input")
+        }
+        guard !layer.branchesFromInput else { throw fail("layer \(index) reads the segment input, which is in DRAM: no line buffer") }
       }
       guard tiling.columns == tiled.width else { throw fail("line buffers need row bands: tile columns must be \(tiled.width)") }
-      guard !segment.skipSources.contains(index - 1) else { throw fail("layer \(index)'s input is also a skip operand: no line buffer") }
-      guard !layer.branchesFromInput else { throw fail("layer \(index) reads the segment input, which is in DRAM: no line buffer") }
       guard nest.repetitions(ofStage: stageOfTensor[index]) == 1 else {
         throw fail("layer \(index)'s input is recomputed for each chunk of a later stage: no line buffer")
       }
@@ -267,8 +272,9 @@ public struct SegmentModel: Sendable {
       } else if !segment.addWritesInPlace(index) {
         visit(.activations, chunk(stage) * computedArea(output) * (layer.kind == .mixing ? psumWidth : 1))
       }
-      if tiling.lineBuffers[index] {
-        // (Never on a branch: its input is the segment input, which is in DRAM.)
+      if index >= 1 && tiling.lineBuffers[index] {
+        // (Never on a branch: its input is the segment input, which is in DRAM. The segment
+        // input's line buffer is its own region, which covers the rows it keeps.)
         visit(.lines, rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[stageOfTensor[index]])
       }
       // A skip read from DRAM has its own tile.

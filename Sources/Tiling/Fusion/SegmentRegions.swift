@@ -6,7 +6,9 @@
 /// computes (clipped: padding is never read); an add needs the same coordinates of its skip
 /// operand, and an on-chip skip source is computed over them too. What a layer computes of
 /// its output is what it needs, except behind a line buffer: a layer whose input is kept in a
-/// line buffer has that input computed only on coordinates no earlier tile computed.
+/// line buffer has that input computed only on coordinates no earlier tile computed. A line
+/// buffer on the segment input (layer 0's flag) makes its region cover the rows of it that adds
+/// read as their skip.
 struct SegmentRegions: Sendable {
   /// needed[tensor] and computed[tensor]: per tile index, the coordinates as sorted ranges.
   let needed: [AxisIntervals]
@@ -58,6 +60,10 @@ struct SegmentRegions: Sendable {
         }
         for (consumer, other) in layers.enumerated() where consumer >= tensor {
           if case .layer(let source)? = other.skip, source == tensor - 1 {
+            wanted = RangeSet.union(wanted, compute[consumer + 1])
+          }
+          // A line buffer on the segment input keeps the rows adds read as their skip.
+          if tensor == 0 && lineBuffers[0] && other.skip == .segmentInput {
             wanted = RangeSet.union(wanted, compute[consumer + 1])
           }
         }

@@ -1,8 +1,12 @@
 /// What a spatial tiling (tile sizes, Scan, line buffers) contributes to a segment's cost,
 /// whatever the chunks and residency: two spatial tilings with the same numbers of row and
-/// column tiles, Scan and line buffers differ only through these numbers, and a schedule's
-/// bits, extra MACs and footprint never decrease when any of them grows. So a spatial tiling
-/// whose features are all at least another's (same group) can be dropped from the search.
+/// column tiles and Scan differ only through these numbers and their line buffers, and a
+/// schedule's bits, extra MACs and footprint never decrease when any of them grows. Line
+/// buffers also restrict the chunkings (a line buffer's stage may not be recomputed), so a
+/// spatial tiling whose features are all at least another's of the same group, with the other's
+/// line buffers among its own, can be dropped from the search: every schedule it has, the
+/// other has too (its chunks and residency are legal there), at no more cost. That also drops
+/// line buffers that change nothing (one row band, or rows no two bands share).
 ///
 /// Why these numbers suffice: a DRAM operand with spatial coordinates (the input, a skip) is
 /// either held whole for a tile (its loads are the two spatial loops' sliding-window loads,
@@ -15,14 +19,15 @@ struct SegmentSpatialFeatures: Hashable {
     var rowTiles: Int
     var columnTiles: Int
     var scan: Bool
-    var lineBuffers: [Bool]
   }
 
   let group: Group
+  let lineBuffers: [Bool]
   let values: [Int]
 
   init(model: SegmentModel, tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
-    group = Group(rowTiles: rows.tileCount, columnTiles: columns.tileCount, scan: tiling.scan, lineBuffers: tiling.lineBuffers)
+    group = Group(rowTiles: rows.tileCount, columnTiles: columns.tileCount, scan: tiling.scan)
+    lineBuffers = tiling.lineBuffers
     let layers = model.segment.layers
     var values: [Int] = []
     values.reserveCapacity(3 + 6 * layers.count)
@@ -47,6 +52,7 @@ struct SegmentSpatialFeatures: Hashable {
   }
 
   func dominates(_ other: SegmentSpatialFeatures) -> Bool {
-    group == other.group && zip(values, other.values).allSatisfy { $0 <= $1 }
+    group == other.group && zip(lineBuffers, other.lineBuffers).allSatisfy { !$0 || $1 }
+      && zip(values, other.values).allSatisfy { $0 <= $1 }
   }
 }

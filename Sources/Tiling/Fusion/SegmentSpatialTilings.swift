@@ -86,18 +86,27 @@ enum SegmentSpatialTilings {
   }
 
   /// Every choice of line buffers: each subset of the layers whose input may be kept in one
-  /// (on-chip inputs with overlapping windows), as flags per layer, none first.
+  /// (on-chip inputs that neighbouring row bands both need: read through overlapping windows,
+  /// or read by an add as its skip, whose rows the layer may have computed a band ahead), as
+  /// flags per layer, none first.
   static func lineBufferChoices(_ segment: FusedSegment) -> [[Bool]] {
     let skipSources = segment.skipSources
     let candidates = segment.layers.indices.filter { index in
       let layer = segment.layers[index]
-      return index >= 1 && layer.readsWindow && layer.kernel.height > layer.stride.height
-        && !skipSources.contains(index - 1) && !layer.branchesFromInput
+      return index >= 1 && layer.readsWindow && !layer.branchesFromInput
+        && (layer.kernel.height > layer.stride.height || skipSources.contains(index - 1))
     }
-    return (0..<(1 << candidates.count)).map { mask in
+    // A line buffer on the segment input (layer 0's flag) keeps the rows adds read of it as
+    // their skip, with or without others (alone it matters only in chains whose windows do not
+    // cover the add's rows; like every line buffer it needs row bands, so it adds few tilings).
+    let inputSkips = segment.layers.contains { $0.skip == .segmentInput }
+    return (0..<(1 << candidates.count)).flatMap { mask in
       var flags = Array(repeating: false, count: segment.layers.count)
       for (bit, layer) in candidates.enumerated() where mask & (1 << bit) != 0 { flags[layer] = true }
-      return flags
+      guard inputSkips else { return [flags] }
+      var keepingSkips = flags
+      keepingSkips[0] = true
+      return [flags, keepingSkips]
     }
   }
 }

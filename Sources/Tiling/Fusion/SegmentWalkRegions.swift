@@ -103,6 +103,10 @@ struct WalkRegionTracker {
           neededRows.formUnion(regions.computedRows[add + 1])
           neededColumns.formUnion(regions.computedColumns[add + 1])
         }
+        // The segment input's line buffer: its held rows also cover what adds read of it.
+        if tensor == 0 && lineBuffers[0] && reader.skip == .segmentInput {
+          neededRows.formUnion(regions.computedRows[add + 1])
+        }
       }
       regions.neededRows[tensor] = neededRows
       regions.neededColumns[tensor] = neededColumns

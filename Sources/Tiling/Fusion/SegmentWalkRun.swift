@@ -167,7 +167,8 @@ struct WalkRun {
     let regions = tracker.regions(rows: rows, columns: columns)
     let spans = WalkTileSpans(regions)
     if recordsEvents { record.events.append(.tile(SegmentTileRegions(tile: tile, regions))) }
-    for layer in segment.layers.indices where tiling.lineBuffers[layer] {
+    // (The segment input's line buffer is its own slot, which holds the rows it keeps.)
+    for layer in segment.layers.indices.dropFirst() where tiling.lineBuffers[layer] {
       // The rows kept, at the width the band has of the tensor, for every channel of its stage.
       let entries = regions.keptRows[layer].count * regions.neededColumns[layer].count * stageChannels[stageOfTensor[layer]]
       hold(.lineBuffer(layer: layer), entries)
