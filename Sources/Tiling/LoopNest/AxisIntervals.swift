@@ -62,9 +62,9 @@ package struct AxisIntervals: Hashable, Sendable {
 struct AxisSummary: Hashable, Sendable {
   let count: Int
   /// Sum of lengths over tile indices of each parity (index 0: even, 1: odd).
-  let lengthByParity: [Int]
+  let lengthByParity: ParityPair
   /// Sum of overlap(p, p+1) over p = 0 ... count-2, by the parity of p.
-  let neighbourOverlapByParity: [Int]
+  let neighbourOverlapByParity: ParityPair
   let firstLength: Int
   let lastLength: Int
   /// overlap(last, first): what a loop that restarts without Scan keeps.
@@ -73,8 +73,8 @@ struct AxisSummary: Hashable, Sendable {
 
   init(_ axis: AxisIntervals) {
     count = axis.count
-    var lengths = [0, 0]
-    var overlaps = [0, 0]
+    var lengths = ParityPair()
+    var overlaps = ParityPair()
     var maximum = 0
     for index in 0..<axis.count {
       let length = axis.length(index)
@@ -93,7 +93,7 @@ struct AxisSummary: Hashable, Sendable {
   var totalLength: Int { lengthByParity[0] + lengthByParity[1] }
 
   private init(
-    count: Int, lengthByParity: [Int], neighbourOverlapByParity: [Int], first: Int, last: Int, restartOverlap: Int,
+    count: Int, lengthByParity: ParityPair, neighbourOverlapByParity: ParityPair, first: Int, last: Int, restartOverlap: Int,
     maximum: Int
   ) {
     self.count = count
@@ -111,17 +111,33 @@ struct AxisSummary: Hashable, Sendable {
     let size = max(1, min(size, extent))
     let count = (extent + size - 1) / size
     let last = extent - (count - 1) * size
-    var lengths = [(count + 1) / 2 * size, count / 2 * size]
+    var lengths = ParityPair(even: (count + 1) / 2 * size, odd: count / 2 * size)
     lengths[(count - 1) % 2] -= size - last
     self.init(
-      count: count, lengthByParity: lengths, neighbourOverlapByParity: [0, 0], first: count == 1 ? last : size,
+      count: count, lengthByParity: lengths, neighbourOverlapByParity: ParityPair(), first: count == 1 ? last : size,
       last: last, restartOverlap: count == 1 ? last : 0, maximum: count == 1 ? last : size)
   }
 
   /// The summary of `AxisIntervals.irrelevant(count:)` in O(1).
   init(irrelevant count: Int) {
     self.init(
-      count: count, lengthByParity: [(count + 1) / 2, count / 2], neighbourOverlapByParity: [count / 2, (count - 1) / 2],
+      count: count, lengthByParity: ParityPair(even: (count + 1) / 2, odd: count / 2),
+      neighbourOverlapByParity: ParityPair(even: count / 2, odd: (count - 1) / 2),
       first: 1, last: 1, restartOverlap: 1, maximum: 1)
+  }
+}
+
+/// Two sums, by the parity of a tile index (0: even, 1: odd), held inline: summaries are
+/// copied for every spatial tiling a search visits, and two small arrays made each copy a
+/// reference count to update.
+struct ParityPair: Hashable, Sendable {
+  var even = 0
+  var odd = 0
+
+  subscript(_ parity: Int) -> Int {
+    get { parity == 0 ? even : odd }
+    set {
+      if parity == 0 { even = newValue } else { odd = newValue }
+    }
   }
 }
