@@ -27,69 +27,162 @@ struct SegmentRegions: Sendable {
   /// `extent(tensor)` is the tensor's extent along the axis; `window(layer)` the layer's
   /// (kernel, stride, padding before) along it.
   init(
-    segment: FusedSegment, tileSize: Int, outputExtent: Int, extent: (Int) -> Int,
-    window: (Int) -> (kernel: Int, stride: Int, padding: Int), lineBuffers: [Bool]
+    segment: FusedSegment, tileSize: Int, outputExtent: Int, extent: @escaping (Int) -> Int,
+    window: @escaping (Int) -> (kernel: Int, stride: Int, padding: Int), lineBuffers: [Bool]
   ) {
-    let layers = segment.layers
-    let tensorCount = segment.tensorCount
-    let tiled = segment.tiledTensor
-    let tiles = AxisIntervals.tiles(extent: outputExtent, size: tileSize).tiles
-    var needed = Array(repeating: [[ClosedRange<Int>]](), count: tensorCount)
-    var computed = needed
-    var retained = Array(repeating: 0, count: tensorCount)
-    var coveredBefore = Array(repeating: [ClosedRange<Int>](), count: tensorCount)
-    for tile in tiles {
-      var need = Array(repeating: [ClosedRange<Int>](), count: tensorCount)
-      var compute = need
-      compute[tiled] = tile
-      need[tiled] = tile
-      // A final global pool's one output coordinate is touched by every tile (it accumulates).
-      for pooled in (tiled + 1)..<tensorCount {
-        compute[pooled] = [0...0]
-        need[pooled] = [0...0]
-      }
-      // Tensor t is read through their windows by the layers whose input it is (layer t, and for
-      // the segment input the layers branching from it too) and by the adds reading it as their
-      // skip; every reader has a higher number, so it is settled before t.
-      for tensor in stride(from: tiled - 1, through: 0, by: -1) {
-        var wanted: [ClosedRange<Int>] = []
-        for layer in tensor..<tiled where segment.inputTensor(ofLayer: layer) == tensor {
-          let (kernel, step, padding) = window(layer)
-          wanted = RangeSet.union(
-            wanted, RangeSet.window(compute[layer + 1], kernel: kernel, stride: step, padding: padding, extent: extent(tensor)))
-        }
-        for (consumer, other) in layers.enumerated() where consumer >= tensor {
-          if case .layer(let source)? = other.skip, source == tensor - 1 {
-            wanted = RangeSet.union(wanted, compute[consumer + 1])
-          }
-          // A line buffer on the segment input keeps the rows adds read as their skip.
-          if tensor == 0 && lineBuffers[0] && other.skip == .segmentInput {
-            wanted = RangeSet.union(wanted, compute[consumer + 1])
-          }
-        }
-        need[tensor] = wanted
-        if tensor >= 1 && lineBuffers[tensor] {
-          let kept = RangeSet.intersection(wanted, coveredBefore[tensor])
-          retained[tensor] = max(retained[tensor], RangeSet.count(kept))
-          compute[tensor] = RangeSet.subtracting(wanted, coveredBefore[tensor])
-        } else {
-          compute[tensor] = wanted
-        }
-      }
-      for tensor in 0..<tensorCount {
-        coveredBefore[tensor] = RangeSet.union(coveredBefore[tensor], compute[tensor])
-        needed[tensor].append(need[tensor])
-        computed[tensor].append(compute[tensor])
-      }
+    var builder = Builder(segment: segment, tileSize: tileSize, outputExtent: outputExtent, extent: extent, window: window)
+    for tensor in stride(from: segment.tiledTensor - 1, through: 0, by: -1) {
+      builder.settle(tensor, lineBuffer: lineBuffers[tensor])
     }
-    self.needed = needed.map(AxisIntervals.init(tiles:))
-    self.computed = computed.map(AxisIntervals.init(tiles:))
-    self.retained = retained
-    neededSummaries = self.needed.map(AxisSummary.init)
-    computedSummaries = self.computed.map(AxisSummary.init)
-    computedOnce = coveredBefore.map(RangeSet.count)
-    inputCovers = computed.map { tensor in
-      zip(needed[0], tensor).allSatisfy { input, used in RangeSet.contains(input, used) }
+    self.init(builder)
+  }
+
+  private init(_ builder: Builder) {
+    needed = builder.needed.map(AxisIntervals.init(tiles:))
+    computed = builder.computed.map(AxisIntervals.init(tiles:))
+    retained = builder.retained
+    neededSummaries = needed.map(AxisSummary.init)
+    computedSummaries = computed.map(AxisSummary.init)
+    computedOnce = builder.computedOnce
+    let input = builder.needed[0]
+    inputCovers = builder.computed.map { tensor in
+      zip(input, tensor).allSatisfy { input, used in RangeSet.contains(input, used) }
+    }
+  }
+
+  /// The regions tensor by tensor, from the tiled tensor down: a tensor's regions in every tile
+  /// follow from its readers' (higher tensors) and, behind a line buffer, from what its own
+  /// earlier tiles computed.
+  private struct Builder {
+    let segment: FusedSegment
+    let extent: (Int) -> Int
+    let window: (Int) -> (kernel: Int, stride: Int, padding: Int)
+    /// [tensor][tile]: sorted disjoint coordinates.
+    var needed: [[[ClosedRange<Int>]]]
+    var computed: [[[ClosedRange<Int>]]]
+    var retained: [Int]
+    var computedOnce: [Int]
+
+    init(
+      segment: FusedSegment, tileSize: Int, outputExtent: Int, extent: @escaping (Int) -> Int,
+      window: @escaping (Int) -> (kernel: Int, stride: Int, padding: Int)
+    ) {
+      self.segment = segment
+      self.extent = extent
+      self.window = window
+      let tiles = AxisIntervals.tiles(extent: outputExtent, size: tileSize).tiles
+      let tensorCount = segment.tensorCount
+      let tiled = segment.tiledTensor
+      needed = Array(repeating: [], count: tensorCount)
+      needed[tiled] = tiles
+      // A final global pool's one output coordinate is touched by every tile (it accumulates).
+      for pooled in (tiled + 1)..<tensorCount { needed[pooled] = Array(repeating: [0...0], count: tiles.count) }
+      computed = needed
+      retained = Array(repeating: 0, count: tensorCount)
+      computedOnce = needed.map { RangeSet.count($0.reduce([]) { RangeSet.union($0, $1) }) }
+    }
+
+    /// Per tile, the coordinates of `tensor` that its readers need: layer `tensor` (and for the
+    /// segment input the layers branching from it) through their windows, and adds reading it
+    /// as their skip, on the coordinates they compute. Every reader has a higher number.
+    func wanted(_ tensor: Int) -> [[ClosedRange<Int>]] {
+      let layers = segment.layers
+      var wanted = Array(repeating: [ClosedRange<Int>](), count: computed[segment.tiledTensor].count)
+      for layer in tensor..<segment.tiledTensor where segment.inputTensor(ofLayer: layer) == tensor {
+        let (kernel, step, padding) = window(layer)
+        for tile in wanted.indices {
+          wanted[tile] = RangeSet.union(
+            wanted[tile],
+            RangeSet.window(computed[layer + 1][tile], kernel: kernel, stride: step, padding: padding, extent: extent(tensor)))
+        }
+      }
+      for (consumer, other) in layers.enumerated() where consumer >= tensor {
+        if case .layer(let source)? = other.skip, source == tensor - 1 {
+          for tile in wanted.indices { wanted[tile] = RangeSet.union(wanted[tile], computed[consumer + 1][tile]) }
+        }
+      }
+      return wanted
+    }
+
+    /// The segment input's `wanted` with the coordinates adds read of it as their skip (what its
+    /// line buffer keeps).
+    func withInputSkips(_ wanted: [[ClosedRange<Int>]]) -> [[ClosedRange<Int>]] {
+      var wanted = wanted
+      for (consumer, other) in segment.layers.enumerated() where other.skip == .segmentInput {
+        for tile in wanted.indices { wanted[tile] = RangeSet.union(wanted[tile], computed[consumer + 1][tile]) }
+      }
+      return wanted
+    }
+
+    /// Settles `tensor` once its readers are: what it needs, and what it computes (all of it,
+    /// or behind a line buffer what no earlier tile computed).
+    mutating func settle(_ tensor: Int, lineBuffer: Bool) {
+      let wanted = self.wanted(tensor)
+      settle(tensor, wanted: tensor == 0 && lineBuffer ? withInputSkips(wanted) : wanted, lineBuffer: lineBuffer)
+    }
+
+    mutating func settle(_ tensor: Int, wanted: [[ClosedRange<Int>]], lineBuffer: Bool) {
+      needed[tensor] = wanted
+      var covered: [ClosedRange<Int>] = []
+      if tensor >= 1 && lineBuffer {
+        var compute: [[ClosedRange<Int>]] = []
+        compute.reserveCapacity(wanted.count)
+        for rows in wanted {
+          retained[tensor] = max(retained[tensor], RangeSet.count(RangeSet.intersection(rows, covered)))
+          let new = RangeSet.subtracting(rows, covered)
+          covered = RangeSet.union(covered, new)
+          compute.append(new)
+        }
+        computed[tensor] = compute
+      } else {
+        computed[tensor] = wanted
+        for rows in wanted { covered = RangeSet.union(covered, rows) }
+      }
+      computedOnce[tensor] = RangeSet.count(covered)
+    }
+  }
+
+  /// The row regions of a segment in bands of `tileSize` rows for every choice of line
+  /// buffers among `candidates` (layer indices; 0 is the segment input's) that changes them,
+  /// with the flags per layer: a line buffer on a tensor no two bands need rows of in common
+  /// keeps nothing, and one on the segment input whose adds read no row outside its region
+  /// adds nothing, so those choices are left out (they equal the choice without that flag).
+  static func rowChoices(_ segment: FusedSegment, tileSize: Int, candidates: Set<Int>) -> [(lineBuffers: [Bool], regions: SegmentRegions)] {
+    var choices: [(lineBuffers: [Bool], regions: SegmentRegions)] = []
+    func descend(_ tensor: Int, _ builder: Builder, _ flags: [Bool]) {
+      guard tensor >= 0 else {
+        choices.append((flags, SegmentRegions(builder)))
+        return
+      }
+      let wanted = builder.wanted(tensor)
+      var without = builder
+      without.settle(tensor, wanted: wanted, lineBuffer: false)
+      descend(tensor - 1, without, flags)
+      guard candidates.contains(tensor) else { return }
+      var with = builder
+      if tensor == 0 {
+        let kept = builder.withInputSkips(wanted)
+        guard kept != wanted else { return }
+        with.settle(0, wanted: kept, lineBuffer: true)
+      } else {
+        with.settle(tensor, wanted: wanted, lineBuffer: true)
+        guard with.retained[tensor] > 0 else { return }
+      }
+      var flagged = flags
+      flagged[tensor] = true
+      descend(tensor - 1, with, flagged)
+    }
+    let builder = Builder(
+      segment: segment, tileSize: tileSize, outputExtent: segment.tiledShape.height, extent: { segment.shape(ofTensor: $0).height },
+      window: rowWindow(segment))
+    descend(segment.tiledTensor - 1, builder, Array(repeating: false, count: segment.layers.count))
+    return choices
+  }
+
+  private static func rowWindow(_ segment: FusedSegment) -> (Int) -> (kernel: Int, stride: Int, padding: Int) {
+    { index in
+      let layer = segment.layers[index]
+      return (layer.kernel.height, layer.stride.height, layer.padding.top)
     }
   }
 
@@ -98,11 +191,7 @@ struct SegmentRegions: Sendable {
   static func rows(_ segment: FusedSegment, tileSize: Int, lineBuffers: [Bool]) -> SegmentRegions {
     SegmentRegions(
       segment: segment, tileSize: tileSize, outputExtent: segment.tiledShape.height,
-      extent: { segment.shape(ofTensor: $0).height },
-      window: { index in
-        let layer = segment.layers[index]
-        return (layer.kernel.height, layer.stride.height, layer.padding.top)
-      }, lineBuffers: lineBuffers)
+      extent: { segment.shape(ofTensor: $0).height }, window: rowWindow(segment), lineBuffers: lineBuffers)
   }
 
   static func columns(_ segment: FusedSegment, tileSize: Int) -> SegmentRegions {

@@ -29,7 +29,7 @@ struct SegmentSpatialTiling: Sendable {
 /// left at a buffer size is the tilings here whose least footprint fits, in this order.
 enum SegmentSpatialTilings {
   /// The undominated spatial tilings of `model` with Scan as `scan` allows, in enumeration order
-  /// (line buffers, then rows, then columns, then Scan).
+  /// (rows, then line buffers, then columns, then Scan).
   static func undominated(model: SegmentModel, scan: ScanOption) -> [SegmentSpatialTiling] {
     let segment = model.segment
     let height = segment.tiledShape.height
@@ -44,10 +44,10 @@ enum SegmentSpatialTilings {
     }
     var found: [(spatial: SegmentSpatialTiling, features: SegmentSpatialFeatures)] = []
     var kept: [SegmentSpatialFeatures.Group: [SegmentSpatialFeatures]] = [:]
-    for lines in lineBufferChoices(segment) {
-      let usesLines = lines.contains(true)
-      for rows in 1...height {
-        let rowRegion = SegmentRegions.rows(segment, tileSize: rows, lineBuffers: lines)
+    let candidates = lineBufferCandidates(segment)
+    for rows in 1...height {
+      for (lines, rowRegion) in SegmentRegions.rowChoices(segment, tileSize: rows, candidates: candidates) {
+        let usesLines = lines.contains(true)
         for columns in usesLines ? width...width : 1...width {
           let columnRegion = regions(columns: columns)
           for scanned in scan == .allowed && columns < width ? [false, true] : [false] {
@@ -85,29 +85,21 @@ enum SegmentSpatialTilings {
     return spatial
   }
 
-  /// Every choice of line buffers: each subset of the layers whose input may be kept in one
-  /// (on-chip inputs that neighbouring row bands both need: read through overlapping windows,
-  /// or read by an add as its skip, whose rows the layer may have computed a band ahead), as
-  /// flags per layer, none first.
-  static func lineBufferChoices(_ segment: FusedSegment) -> [[Bool]] {
+  /// The layers whose input may be kept in a line buffer: on-chip inputs that neighbouring row
+  /// bands can both need (read through overlapping windows, or read by an add as its skip, whose
+  /// rows the layer may have computed a band ahead), and layer 0 when an add reads the segment
+  /// input (its line buffer keeps the rows the add reads). Every subset is a choice; those that
+  /// change no region are left out where they come up (`SegmentRegions.rowChoices`).
+  static func lineBufferCandidates(_ segment: FusedSegment) -> Set<Int> {
     let skipSources = segment.skipSources
-    let candidates = segment.layers.indices.filter { index in
-      let layer = segment.layers[index]
-      return index >= 1 && layer.readsWindow && !layer.branchesFromInput
-        && (layer.kernel.height > layer.stride.height || skipSources.contains(index - 1))
-    }
-    // A line buffer on the segment input (layer 0's flag) keeps the rows adds read of it as
-    // their skip, with or without others (alone it matters only in chains whose windows do not
-    // cover the add's rows; like every line buffer it needs row bands, so it adds few tilings).
-    let inputSkips = segment.layers.contains { $0.skip == .segmentInput }
-    return (0..<(1 << candidates.count)).flatMap { mask in
-      var flags = Array(repeating: false, count: segment.layers.count)
-      for (bit, layer) in candidates.enumerated() where mask & (1 << bit) != 0 { flags[layer] = true }
-      guard inputSkips else { return [flags] }
-      var keepingSkips = flags
-      keepingSkips[0] = true
-      return [flags, keepingSkips]
-    }
+    var candidates = Set(
+      segment.layers.indices.filter { index in
+        let layer = segment.layers[index]
+        return index >= 1 && layer.readsWindow && !layer.branchesFromInput
+          && (layer.kernel.height > layer.stride.height || skipSources.contains(index - 1))
+      })
+    if segment.layers.contains(where: { $0.skip == .segmentInput }) { candidates.insert(0) }
+    return candidates
   }
 }
 
