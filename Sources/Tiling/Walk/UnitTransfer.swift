@@ -94,9 +94,18 @@ public struct UnitTransfer: Hashable, Sendable, Codable {
 /// millions of them, which would not fit in memory at once); a tiled layer's or a segment's are
 /// walked when the sequence is made (a few per tile, bounded by its tile counts).
 public struct UnitTransfers: Sequence, Sendable {
+  /// (Both payloads are one reference: with a streaming walk inline, a `.walked` value left the
+  /// larger payload's bytes uninitialised, and the optimized copy's test of the case read them,
+  /// which memcheck reports in a C host's process.)
   enum Source: Sendable {
     case walked([UnitTransfer])
-    case streaming(StreamingWalk)
+    case streaming(StreamingBox)
+  }
+
+  /// A streaming walk behind a reference (see `Source`).
+  final class StreamingBox: Sendable {
+    let walk: StreamingWalk
+    init(_ walk: StreamingWalk) { self.walk = walk }
   }
 
   let source: Source
@@ -108,33 +117,21 @@ public struct UnitTransfers: Sequence, Sendable {
 
   /// Iterates the walk's transfers in order.
   public struct Iterator: IteratorProtocol {
-    enum State {
-      case walked(IndexingIterator<[UnitTransfer]>)
-      case streaming(StreamingWalk.Transfers.Iterator)
-    }
-
-    var state: State
+    // One of the two is set. (Two optionals rather than an enum of both: see `Source`.)
+    var walked: IndexingIterator<[UnitTransfer]>?
+    var streaming: StreamingWalk.Transfers.Iterator?
 
     /// The next transfer, nil after the unit's last.
     public mutating func next() -> UnitTransfer? {
-      switch state {
-      case .walked(var iterator):
-        let next = iterator.next()
-        state = .walked(iterator)
-        return next
-      case .streaming(var iterator):
-        let next = iterator.next()
-        state = .streaming(iterator)
-        return next
-      }
+      walked != nil ? walked?.next() : streaming?.next()
     }
   }
 
   /// An iterator from the unit's first transfer.
   public func makeIterator() -> Iterator {
     switch source {
-    case .walked(let transfers): return Iterator(state: .walked(transfers.makeIterator()))
-    case .streaming(let walk): return Iterator(state: .streaming(walk.transfers.makeIterator()))
+    case .walked(let transfers): return Iterator(walked: transfers.makeIterator(), streaming: nil)
+    case .streaming(let box): return Iterator(walked: nil, streaming: box.walk.transfers.makeIterator())
     }
   }
 }
@@ -169,7 +166,7 @@ extension LayerSchedule {
     case (.convolution(let problem), .convolution(let tiling)):
       return UnitTransfers(ConvolutionWalk(problem: problem, tiling: tiling).unitTransfers(tensors: tensors, bits: bits))
     default:
-      return UnitTransfers(source: .streaming(StreamingWalk(kind: kind, tensors: tensors, bits: bits)))
+      return UnitTransfers(source: .streaming(UnitTransfers.StreamingBox(StreamingWalk(kind: kind, tensors: tensors, bits: bits))))
     }
   }
 
