@@ -159,7 +159,7 @@ import Tiling
         "halo": item.cost.haloMACs > 0, "streamed": item.tiling.resident.contains(false),
         "skip from DRAM": item.cost.traffic.totalSkipReads > 0,
         "skip on chip": item.segment.layers.contains { if case .layer? = $0.skip { true } else { false } },
-        "input skip free": item.segment.layers.contains { $0.skip == .segmentInput } && item.cost.traffic.totalSkipReads == 0,
+        "input skip free": item.segment.addsReadInput && item.cost.traffic.totalSkipReads == 0,
         "global pool over tiles": item.segment.endsInGlobalPool
           && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
         "max pool over tiles": item.segment.layers.contains { $0.kind == .maxPool }

@@ -183,7 +183,7 @@ public enum SegmentWalkGenerator {
       for layer in segment.layers {
         if case .layer(let source)? = layer.skip, Bool.random(using: &random) { tiling.lineBuffers[source + 1] = true }
       }
-      if segment.layers.contains(where: { $0.skip == .segmentInput }) && Bool.random(using: &random) {
+      if segment.addsReadInput && Bool.random(using: &random) {
         tiling.lineBuffers[0] = true
         tiling.chunks[0] = stages[0]
       }

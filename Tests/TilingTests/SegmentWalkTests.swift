@@ -45,7 +45,7 @@ import TestSupport
   }
 
   private func count(_ segment: FusedSegment, _ tiling: SegmentTiling, _ cost: SegmentCost, into seen: inout [String: Int]) {
-    let readsInput = segment.layers.contains { $0.skip == .segmentInput }
+    let readsInput = segment.addsReadInput
     let features = [
       "halo": cost.haloMACs > 0, "chunk": cost.chunkMACs > 0, "line buffer": tiling.lineBuffers.contains(true),
       "skip from DRAM": cost.traffic.totalSkipReads > 0, "input skip free": readsInput && cost.traffic.totalSkipReads == 0,

@@ -129,6 +129,10 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   /// for both readers).
   public var hasBranch: Bool { layers.contains { $0.branchesFromInput } }
 
+  /// Whether some add reads the segment input as its skip (the only case where a line buffer on
+  /// the segment input, layer 0's flag, keeps anything).
+  public var addsReadInput: Bool { layers.contains { $0.skip == .segmentInput } }
+
   /// Whether the last layer is a global average pool (`SegmentLayer.Kind.globalAveragePool`).
   public var endsInGlobalPool: Bool { layers.last?.kind == .globalAveragePool }
 

@@ -98,7 +98,7 @@ public struct SegmentModel: Sendable {
     let nest = SegmentNest(tiling: tiling, stageChannels: stageChannels)
     for (index, layer) in layers.enumerated() where tiling.lineBuffers[index] {
       if index == 0 {
-        guard layers.contains(where: { $0.skip == .segmentInput }) else {
+        guard segment.addsReadInput else {
           throw fail("layer 0 cannot keep a line buffer: its input is in DRAM, and a line buffer on it only keeps the rows an add reads as its skip, which no add here does")
         }
       } else {

@@ -98,7 +98,7 @@ enum SegmentSpatialTilings {
         return index >= 1 && layer.readsWindow && !layer.branchesFromInput
           && (layer.kernel.height > layer.stride.height || skipSources.contains(index - 1))
       })
-    if segment.layers.contains(where: { $0.skip == .segmentInput }) { candidates.insert(0) }
+    if segment.addsReadInput { candidates.insert(0) }
     return candidates
   }
 }
