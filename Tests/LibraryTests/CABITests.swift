@@ -93,30 +93,20 @@ import Testing
     #expect(result.status == 0, "\(result.output)\(result.errors)")
   }
 
-  /// The example simulator and the misuse program leak nothing and read nothing invalid. Leaks
-  /// count when definite or indirect; "possibly lost" blocks are the Swift runtime's and ICU's
-  /// caches made once per process (type metadata, Yams' regular expressions), still pointed to
-  /// from inside their blocks. One report of the Swift runtime itself (generic metadata laid out
-  /// from uninitialised padding) is suppressed by C/swift-runtime.supp. The library users link is
-  /// the optimized one, whose code differs (an enum copy that read uninitialised bytes showed only
-  /// there): scripts/test builds it and names it in DSE_RELEASE_LIBRARY, and it is checked too.
+  /// The example simulator and the misuse program, linked against the test build's library,
+  /// leak nothing and read nothing invalid. Leaks count when definite or indirect; "possibly
+  /// lost" blocks are the Swift runtime's and ICU's caches made once per process (type metadata,
+  /// Yams' regular expressions), still pointed to from inside their blocks. One report of the
+  /// Swift runtime itself (generic metadata laid out from uninitialised padding) is suppressed by
+  /// C/swift-runtime.supp. scripts/test builds in release, so the library checked there is the
+  /// optimized one users link, whose code differs from the debug build's (an enum copy that read
+  /// uninitialised bytes showed only there).
   @Test func theExampleRunsCleanUnderValgrind() throws {
     guard (try? run("valgrind", ["--version"]))?.status == 0 else {
       Issue.record("valgrind is not installed (scripts/setup --test installs it)")
       return
     }
-    // The library the tests link (nil), then the release one when named.
-    let release = ProcessInfo.processInfo.environment["DSE_RELEASE_LIBRARY"].map { URL(fileURLWithPath: $0) }
-    let libraries: [URL?] = [nil] + (release.map { [$0] } ?? [])
-    for chosen in libraries {
-      let library = try libraryFolder(strippingDebugInformation: true, library: chosen)
-      try checkUnderMemcheck(library: library, named: chosen == nil ? "the test build's library" : "the release library")
-    }
-  }
-
-  /// The example simulator and the misuse program, linked against the library in `library`,
-  /// under memcheck.
-  private func checkUnderMemcheck(library: URL, named name: String) throws {
+    let library = try libraryFolder(strippingDebugInformation: true)
     let simulator = try Self.build(
       [packageRoot.appendingPathComponent("examples/c-simulator/simulator.c").path], named: "simulator", library: library)
     let misuse = try Self.build([Self.sources.appendingPathComponent("misuse.c").path], named: "misuse", library: library)
@@ -127,7 +117,7 @@ import Testing
     ]
     for (program, arguments) in [(simulator.path, [file, "4096", "optimal"]), (misuse.path, [])] {
       let result = try run("valgrind", memcheck + [program] + arguments)
-      #expect(result.status == 0, "\(name), \(program): \(result.errors)")
+      #expect(result.status == 0, "\(program): \(result.errors)")
     }
   }
 }

@@ -15,13 +15,13 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
 /// links it: C programs link it with -ldse and Python loads it, the way users do.
 /// `strippingDebugInformation`: a copy without its DWARF 5 debug information instead, which
 /// valgrind 3.19 cannot read (it gives up on the whole run).
-func libraryFolder(strippingDebugInformation: Bool = false, library chosen: URL? = nil) throws -> URL {
+func libraryFolder(strippingDebugInformation: Bool = false) throws -> URL {
   let candidates = [
     Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
     packageRoot.appendingPathComponent(".build/debug"),
   ].map { $0.appendingPathComponent("libDSEC.so") }
-  guard let library = chosen ?? candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-    throw TestFailure("libDSEC.so is not built; run scripts/build debug --build-tests (scripts/test does)")
+  guard let library = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+    throw TestFailure("libDSEC.so is not built; run `scripts/build debug --build-tests` (scripts/test builds it)")
   }
   let folder = try scratchFolder()
   let link = folder.appendingPathComponent("libdse.so")

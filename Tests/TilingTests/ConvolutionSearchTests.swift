@@ -1,3 +1,4 @@
+import Foundation
 import Networks
 import Testing
 
@@ -278,10 +279,10 @@ extension ConvolutionSearchTests {
     }
     + [(960, 7, 1), (960, 7, 1), (960, 7, 1)].map { convolution($0.0, $0.0, $0.1, stride: $0.2, depthwise: true) }
 
-  #if !DEBUG
-  /// Prints search times (never asserts them), release builds only:
-  /// `swift test -c release -Xswiftc -enable-testing --filter ConvolutionSearchTests`.
-  @Test func timing() throws {
+  /// Prints search times (never asserts them; `dse bench` is the measuring tool), when
+  /// DSE_TIMING is set: `DSE_TIMING=1 swift test -c release -Xswiftc -enable-testing --filter
+  /// ConvolutionSearchTests/timing`.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["DSE_TIMING"] != nil)) func timing() throws {
     let networks = [("ResNet-50 3x3", Self.resNet50), ("VGG-16 first", Self.vgg16First), ("MobileNetV2 3x3", Self.mobileNetV2)]
     for (name, network) in networks {
       for buffer in [16 * 1024, 64 * 1024, 256 * 1024] {
@@ -303,5 +304,4 @@ extension ConvolutionSearchTests {
       }
     }
   }
-  #endif
 }

@@ -167,9 +167,10 @@ import TestSupport
     (196, 1024, 512), (49, 4608, 512), (49, 512, 2048), (49, 1024, 2048), (49, 2048, 512), (1, 2048, 1000),
   ].map { GEMMShape(m: $0.0, k: $0.1, n: $0.2) }
 
-  /// Prints search times (never asserts them). Release, where `@testable` needs testing enabled:
-  /// `swift test -c release -Xswiftc -enable-testing --filter GEMMSearchTests/timing`.
-  @Test func timing() throws {
+  /// Prints search times (never asserts them; `dse bench` is the measuring tool), when
+  /// DSE_TIMING is set: `DSE_TIMING=1 swift test -c release -Xswiftc -enable-testing --filter
+  /// GEMMSearchTests/timing`.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["DSE_TIMING"] != nil)) func timing() throws {
     for (name, network) in [("MobileNetV2", Self.mobileNetV2), ("ResNet-50", Self.resNet50)] {
       for buffer in [16 * 1024, 64 * 1024, 256 * 1024] {
         for scan in ScanOption.allCases {
