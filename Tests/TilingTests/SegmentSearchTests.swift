@@ -193,6 +193,35 @@ enum SmallSegments {
     #expect(tiled > 10, "only \(tiled) optima tile the output")
   }
 
+  /// A line buffer may sit on a pointwise layer's input (not only on a window's or a skip
+  /// reader's): before an expanding 1x1, the narrow tensor is the cheap one to keep, and the
+  /// halo the 3x3 after the expand needs is then recomputed by the expand alone. The search
+  /// equals brute force at every buffer size, and the line buffer on the 1x1's input is the
+  /// optimum at some of them (the case is reached, not only allowed).
+  @Test func searchEqualsBruteForceWithALineBufferBeforeAPointwiseLayer() throws {
+    let input = TensorShape(channels: 2, height: 5, width: 2)
+    let narrow = TensorShape(channels: 2, height: 5, width: 2)
+    let wide = TensorShape(channels: 4, height: 5, width: 2)
+    let same = Padding(symmetric: 1, 1)
+    let segment = FusedSegment(
+      name: "expand", input: input, inputName: "in", inputBits: 8,
+      layers: [
+        SegmentLayer(name: "conv", kind: .mixing, input: input, output: narrow, kernel: Extent2D(square: 3), padding: same),
+        SegmentLayer(name: "expand", kind: .mixing, input: narrow, output: wide),
+        SegmentLayer(name: "dw", kind: .depthwise, input: wide, output: wide, kernel: Extent2D(square: 3), padding: same),
+      ])
+    let model = SegmentModel(segment: segment, psumWidth: 1)
+    let untiled = try model.cost(of: .untiled(segment)).footprint
+    var beforeThePointwise = 0
+    for buffer in 4...untiled {
+      let found = try SegmentSearch.best(segment, buffer: buffer, scan: .allowed)
+      let brute = try SegmentSearch.bruteForce(segment, buffer: buffer, scan: .allowed)
+      guard let found = Self.expectSameOptimum(found, brute, "expand at \(buffer)") else { continue }
+      if found.tiling.lineBuffers[1] { beforeThePointwise += 1 }
+    }
+    #expect(beforeThePointwise > 0, "no optimum keeps a line buffer before the 1x1 layer")
+  }
+
   /// The same with the two filters: a cutoff on bits (random, around the true optimum) and a
   /// cap on extra MACs (0, or random up to about twice the optimum's): the search finds what
   /// brute force finds among the schedules that pass them, or nothing when nothing does.

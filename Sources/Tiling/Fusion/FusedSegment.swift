@@ -159,11 +159,6 @@ public struct FusedSegment: Hashable, Sendable, Codable {
 
   public var lastStage: Int { stageChannels.count - 1 }
 
-  /// Layers whose outputs other layers of the segment read as skip operands.
-  var skipSources: Set<Int> {
-    Set(layers.compactMap { layer in if case .layer(let index)? = layer.skip { return index } else { return nil } })
-  }
-
   /// Whether the add at `index` writes its sum over its chain input (tensor `index`), needing no
   /// buffer of its own: only when no later add reads that tensor as its skip operand.
   public func addWritesInPlace(_ index: Int) -> Bool {

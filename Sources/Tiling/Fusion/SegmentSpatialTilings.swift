@@ -85,18 +85,17 @@ enum SegmentSpatialTilings {
     return spatial
   }
 
-  /// The layers whose input may be kept in a line buffer: on-chip inputs that neighbouring row
-  /// bands can both need (read through overlapping windows, or read by an add as its skip, whose
-  /// rows the layer may have computed a band ahead), and layer 0 when an add reads the segment
-  /// input (its line buffer keeps the rows the add reads). Every subset is a choice; those that
-  /// change no region are left out where they come up (`SegmentRegions.rowChoices`).
+  /// The layers whose input may be kept in a line buffer: every on-chip input a convolution or
+  /// pool reads (neighbouring row bands can both need its rows: through overlapping windows, a
+  /// later layer's halo, or an add that reads it as its skip after the layer computed a band
+  /// ahead), and layer 0 when an add reads the segment input (its line buffer keeps the rows the
+  /// add reads). These are exactly the flags `SegmentModel.validate` accepts, so every legal
+  /// subset is a choice; those that change no region are left out where they come up
+  /// (`SegmentRegions.rowChoices`), which keeps the enumeration small.
   static func lineBufferCandidates(_ segment: FusedSegment) -> Set<Int> {
-    let skipSources = segment.skipSources
     var candidates = Set(
       segment.layers.indices.filter { index in
-        let layer = segment.layers[index]
-        return index >= 1 && layer.readsWindow && !layer.branchesFromInput
-          && (layer.kernel.height > layer.stride.height || skipSources.contains(index - 1))
+        index >= 1 && segment.layers[index].readsWindow && !segment.layers[index].branchesFromInput
       })
     if segment.addsReadInput { candidates.insert(0) }
     return candidates
