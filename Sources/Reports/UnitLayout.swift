@@ -38,7 +38,7 @@ struct UnitLayout {
       order = "row tiles then column tiles then chunks"
       scan = tiling.scan ? "columns" : "none"
       chunks = tiling.chunks.map(String.init).joined(separator: "/")
-      streamedWeights = Self.names(layers.indices.filter { layers[$0].kind != .add && !tiling.resident[$0] }, layers)
+      streamedWeights = Self.names(layers.indices.filter { layers[$0].hasWeights && !tiling.resident[$0] }, layers)
       lineBuffers = Self.names(layers.indices.filter { tiling.lineBuffers[$0] }, layers)
       widths = layers.map { "\($0.weightBits)/\($0.outputBits)" }.joined(separator: "+")
       split = unit.split.description

@@ -35,8 +35,15 @@ import Tiling
       for (index, layer) in segment.layers.enumerated() {
         if case .external? = layer.skip { externals[index] = Self.values(layer.output, bits: 8, using: &random) }
       }
-      // The chain is the add's first or second operand: the formats are per operand.
-      let chainPositions = segment.layers.map { $0.kind == .add ? Int.random(in: 0...1, using: &random) : 0 }
+      // The chain is the add's first or second operand (the formats are per operand); a concat's
+      // order is the segment's.
+      let chainPositions = segment.layers.map { layer in
+        switch layer.kind {
+        case .add: Int.random(in: 0...1, using: &random)
+        case .concat: layer.chainFirst ? 0 : 1
+        default: 0
+        }
+      }
       let execution = SegmentExecution(
         segment: segment, tiling: tiling, capacity: .max, psumWidth: psumWidth, quantization: quantization,
         chainPositions: chainPositions, input: input, externalSkips: externals)
@@ -78,7 +85,7 @@ import Tiling
           LayerQuantization(
             inputs: [QFormat(bits: 8, fractionBits: fraction)], output: output, weights: nil, quantizedWeights: [],
             quantizedBias: [], activation: activation))
-      case .add:
+      case .add, .concat:
         let skip = QFormat(bits: 8, fractionBits: Int.random(in: 0...6, using: &random))
         layers.append(
           LayerQuantization(
@@ -129,6 +136,12 @@ import Tiling
           input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
           groups: layer.input.channels)
         PoolingKernel.averagePool(input: tensors[index], geometry: geometry, region: whole, requantizer: q.requantizer, into: &output)
+      case .concat:
+        guard case .layer(let source)? = layer.skip else { continue }
+        let operands = layer.chainFirst ? [tensors[index], tensors[source + 1]] : [tensors[source + 1], tensors[index]]
+        ElementwiseKernel.concat(
+          operands, channelCounts: operands.map(\.region.channels.count), formats: q.inputs, output: q.output,
+          activation: q.activation, region: whole, into: &output)
       }
       tensors.append(output)
     }
@@ -167,7 +180,14 @@ import Tiling
         "max pool behind a line buffer": item.segment.layers.indices.contains {
           item.segment.layers[$0].kind == .maxPool && item.tiling.lineBuffers[$0]
         },
-        "branch over tiles": item.segment.hasBranch
+        "branch over tiles": !item.segment.branchSources.isEmpty
+          && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
+        "concat over tiles": item.segment.endsInConcat
+          && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
+        "concat over chunks": item.segment.endsInConcat
+          && item.tiling.chunks[item.tiling.chunks.count - 1] < item.segment.stageChannels[item.segment.lastStage],
+        "branch from an on-chip tensor": item.segment.branchSources.contains { $0 >= 1 },
+        "on-chip branch into an add": !item.segment.endsInConcat && item.segment.branchSources.contains { $0 >= 1 }
           && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
         "skip behind a line buffer": item.tiling.rows < item.segment.tiledShape.height && item.segment.layers.contains {
           if case .layer(let source)? = $0.skip { item.tiling.lineBuffers[source + 1] } else { false }
@@ -180,7 +200,8 @@ import Tiling
     for feature in [
       "line buffer", "chunk recompute", "halo", "streamed", "skip from DRAM", "skip on chip", "input skip free",
       "global pool over tiles", "max pool over tiles", "max pool behind a line buffer", "branch over tiles",
-      "skip behind a line buffer", "input skip kept by a line buffer",
+      "skip behind a line buffer", "input skip kept by a line buffer", "concat over tiles", "concat over chunks",
+      "branch from an on-chip tensor", "on-chip branch into an add",
     ] {
       #expect(seen[feature, default: 0] >= 20, "only \(seen[feature, default: 0]) cases with \(feature)")
     }

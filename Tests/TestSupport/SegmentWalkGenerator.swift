@@ -2,15 +2,21 @@ import Networks
 import Tiling
 
 /// Random tiny fused segments (chains, max pools, adds, branches from the input into an add,
-/// global pools) and legal tilings for them, so that the walk of every schedule
-/// stays fast: 1-5 layers, 1-6 channels, 1-9 rows and columns at the input.
+/// global pools, fire modules: two expands side by side into a concat) and legal tilings for
+/// them, so that the walk of every schedule stays fast: 1-5 layers, 1-6 channels, 1-9 rows and
+/// columns at the input.
 public enum SegmentWalkGenerator {
   public static func segment(using random: inout SplitMix64) -> FusedSegment {
     let input = TensorShape(
       channels: Int.random(in: 1...6, using: &random), height: Int.random(in: 1...9, using: &random),
       width: Int.random(in: 1...9, using: &random))
-    // One segment in ten is a residual block within a chain, whose skip a line buffer can keep.
-    if Int.random(in: 0..<10, using: &random) == 0 { return block(input, using: &random) }
+    // One segment in ten is a residual block within a chain, whose skip a line buffer can keep;
+    // one in ten a fire module.
+    switch Int.random(in: 0..<10, using: &random) {
+    case 0: return block(input, using: &random)
+    case 1: return fire(input, using: &random)
+    default: break
+    }
     let count = Int.random(in: 1...5, using: &random)
     var layers: [SegmentLayer] = []
     var current = input
@@ -32,13 +38,17 @@ public enum SegmentWalkGenerator {
       layers.append(layer)
       current = layer.output
     }
-    // One chain in four closes with a branch from the input into an add with the chain, as a
-    // ResNet block with a downsample does (when a plain window maps the input onto the chain's
-    // extent).
-    if Int.random(in: 0..<4, using: &random) == 0, let branch = branch(from: input, to: current, index: layers.count) {
-      let source = layers.count - 1
+    // One chain in four closes with a branch from an earlier tensor (the input half the time)
+    // into an add with the chain, as a ResNet block with a downsample does, alone or after
+    // earlier blocks (when a plain window maps that tensor onto the chain's extent).
+    let source = Bool.random(using: &random) ? 0 : Int.random(in: 0..<layers.count, using: &random)
+    let sourceShape = source == 0 ? input : layers[source - 1].output
+    if Int.random(in: 0..<4, using: &random) == 0,
+      let branch = branch(from: sourceShape, source: source, to: current, index: layers.count)
+    {
+      let previous = layers.count - 1
       layers.append(branch)
-      layers.append(SegmentLayer(name: "add\(layers.count)", kind: .add, input: current, output: current, skip: .layer(source)))
+      layers.append(SegmentLayer(name: "add\(layers.count)", kind: .add, input: current, output: current, skip: .layer(previous)))
     }
     // One chain in five ends in a global average pool, as a network's head does.
     if Int.random(in: 0..<5, using: &random) == 0 { layers.append(globalPool(after: current)) }
@@ -116,14 +126,58 @@ public enum SegmentWalkGenerator {
     return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
   }
 
-  /// A mixing layer reading the segment input `input` that gives `output`'s shape: per axis a
-  /// kernel of in - out + 1 at stride 1 without padding; nil where the chain grew an axis.
-  public static func branch(from input: TensorShape, to output: TensorShape, index: Int) -> SegmentLayer? {
+  /// A fire module (SqueezeNet's): a 1x1 squeeze, then a 1x1 expand and a KxK expand ("same"
+  /// padding, K 1 or 3 per axis) both reading the squeeze's output, the second as a branch, and a
+  /// concat of the two, either first. Sometimes a window layer (pool or convolution, any stride)
+  /// before the squeeze; sometimes no squeeze, the expands reading the segment input.
+  private static func fire(_ input: TensorShape, using random: inout SplitMix64) -> FusedSegment {
+    var layers: [SegmentLayer] = []
+    var current = input
+    if Bool.random(using: &random) {
+      let kind = [SegmentLayer.Kind.maxPool, .depthwise, .mixing].randomElement(using: &random) ?? .maxPool
+      let first = window(kind, after: current, index: 0, keeping: nil, using: &random)
+      layers.append(first)
+      current = first.output
+    }
+    if !layers.isEmpty || Bool.random(using: &random) {
+      let squeeze = SegmentLayer(
+        name: "squeeze\(layers.count)", kind: .mixing, input: current,
+        output: TensorShape(channels: Int.random(in: 1...4, using: &random), height: current.height, width: current.width),
+        weightBits: 4)
+      layers.append(squeeze)
+      current = squeeze.output
+    }
+    let source = layers.count
+    func expanded() -> TensorShape {
+      TensorShape(channels: Int.random(in: 1...4, using: &random), height: current.height, width: current.width)
+    }
+    let narrow = SegmentLayer(name: "expand\(source)", kind: .mixing, input: current, output: expanded(), weightBits: 4)
+    let kernel = Extent2D(height: [1, 3].randomElement(using: &random) ?? 3, width: [1, 3].randomElement(using: &random) ?? 3)
+    let side = (height: (kernel.height - 1) / 2, width: (kernel.width - 1) / 2)
+    let wide = SegmentLayer(
+      name: "expand\(source + 1)", kind: .mixing, input: current, output: expanded(), kernel: kernel,
+      padding: Padding(top: side.height, left: side.width, bottom: side.height, right: side.width), branchFrom: source,
+      weightBits: 4)
+    let joined = TensorShape(
+      channels: narrow.output.channels + wide.output.channels, height: current.height, width: current.width)
+    layers += [
+      narrow, wide,
+      SegmentLayer(
+        name: "concat\(source + 2)", kind: .concat, input: wide.output, output: joined, skip: .layer(source),
+        chainFirst: Bool.random(using: &random)),
+    ]
+    return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
+  }
+
+  /// A mixing layer reading tensor `source` (the segment input by default), of shape `input`,
+  /// that gives `output`'s shape: per axis a kernel of in - out + 1 at stride 1 without padding;
+  /// nil where the chain grew an axis.
+  public static func branch(from input: TensorShape, source: Int = 0, to output: TensorShape, index: Int) -> SegmentLayer? {
     guard output.height <= input.height, output.width <= input.width else { return nil }
     return SegmentLayer(
       name: "branch\(index)", kind: .mixing, input: input, output: output,
       kernel: Extent2D(height: input.height - output.height + 1, width: input.width - output.width + 1),
-      branchesFromInput: true, weightBits: 4)
+      branchFrom: source, weightBits: 4)
   }
 
   /// A global average pool of the whole `input`, as the network formats give it: a window of
@@ -169,7 +223,7 @@ public enum SegmentWalkGenerator {
     for layer in segment.layers {
       if case .layer(let source)? = layer.skip { chunks[stageOfTensor[source + 1]] = stages[stageOfTensor[source + 1]] }
     }
-    if segment.hasBranch { chunks[0] = stages[0] }
+    for source in segment.branchSources { chunks[stageOfTensor[source]] = stages[stageOfTensor[source]] }
     var tiling = SegmentTiling(
       rows: Int.random(in: 1...output.height, using: &random),
       columns: rowBands ? output.width : Int.random(in: 1...output.width, using: &random), scan: Bool.random(using: &random),
@@ -202,7 +256,9 @@ public enum SegmentWalkGenerator {
     for layer in segment.layers {
       switch layer.kind {
       case .add: text += " -> add(\(layer.skip.map { "\($0)" } ?? "-"))"
-      case .mixing where layer.branchesFromInput: text += " -> branch from the input \(layer.kernel) -> \(layer.output)"
+      case .mixing where layer.branchFrom != nil:
+        text += " -> branch from tensor \(layer.branchFrom ?? 0) \(layer.kernel) -> \(layer.output)"
+      case .concat: text += " -> concat(\(layer.skip.map { "\($0)" } ?? "-"), \(layer.chainFirst ? "chain first" : "skip first"))"
       case .globalAveragePool: text += " -> global pool"
       default:
         text += " -> \(layer.kind) \(layer.kernel) s\(layer.stride) p\(layer.padding) -> \(layer.output)"

@@ -224,7 +224,7 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
       let segment = try chains.segment(layers: whole)
       expectMatchesAnalysis(segment, chains, whole)
       let downsample = segment.layers.count - 2
-      #expect(segment.layers.map(\.branchesFromInput) == segment.layers.indices.map { $0 == downsample }, "\(block)")
+      #expect(segment.layers.map(\.branchFrom) == segment.layers.indices.map { $0 == downsample ? 0 : nil }, "\(block)")
       #expect(segment.inputTensor(ofLayer: downsample) == 0)
       #expect(segment.layers[downsample + 1].skip == .layer(downsample - 1), "\(block)")
       #expect(segment.stageChannels.last == segment.output.channels)
@@ -246,16 +246,23 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
   }
 
   @Test func longestLegalChains() throws {
-    // The stem conv and its max pool, which layer1_0's body and downsample both read; from
-    // layer1_0.conv1, all of stage 1 (its downsample branching from the pool's output), up to
-    // layer2_0's downsample, which reads layer1_2.add, not the segment input.
-    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<2)
-    #expect(chains.longestLegalChain(from: 1, maxLength: 100) == 1..<2)
-    #expect(chains.longestLegalChain(from: 2, maxLength: 100) == 2..<24)
+    // A downsample reads its block's input, which in a segment starting before the block is
+    // an intermediate tensor: a branch from it. So a chain runs on through every block, and
+    // within 100 layers the longest legal one ends at the last add it can take whole: from the
+    // stem (whose pool's output layer1_0's body and downsample both read) at layer3_5.add, as
+    // layer4_0.downsample at index 102 reads layer3_5.add too.
+    #expect(chains.longestLegalChain(from: 0, maxLength: 100) == 0..<96)
+    #expect(chains.longestLegalChain(from: 1, maxLength: 100) == 1..<96)
+    #expect(chains.longestLegalChain(from: 2, maxLength: 100) == 2..<96)
+    // Every block's downsample is a branch from that block's input.
+    let stages = try chains.segment(layers: 0..<96)
+    let downsamples = stages.layers.indices.filter { stages.layers[$0].name.hasSuffix(".downsample") }
+    #expect(downsamples.map { stages.layers[$0].branchFrom } == [2, 24, 53])
     // The downsample cannot end the segment: conv3's output is the add's skip.
     #expect(rejection(chains, 2..<9)?.reason.contains("'layer1_0.conv3' is also read by 'layer1_0.add' outside") == true)
-    // From layer1_0.downsample through stage 1: layer1_2.add is also read by layer2_0.downsample.
-    #expect(chains.longestLegalChain(from: 8, maxLength: 100) == 8..<24)
+    // From layer1_0.downsample (its block's body outside, so conv3's output is read from DRAM)
+    // through every later block, up to layer4_0.add: 96 layers.
+    #expect(chains.longestLegalChain(from: 8, maxLength: 100) == 8..<104)
     let stage = try chains.segment(layers: 8..<24)
     #expect(stage.layers.compactMap(\.skip) == [.external(name: "layer1_0.conv3", bits: 8), .layer(1), .layer(8)])
   }
@@ -322,14 +329,22 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
   }
 
   @Test(arguments: [
-    (4, "grouped convolution of 2 groups"), (5, "channel multiplier 2"), (6, "an add of 3 inputs"), (7, "concat"),
-    (8, "upsample"), (10, "fc"),
+    (4, "grouped convolution of 2 groups"), (5, "channel multiplier 2"), (6, "an add of 3 inputs"), (8, "upsample"),
+    (10, "fc"),
   ])
   func unfusableKindsAreNoSegmentEvenAlone(index: Int, what: String) throws {
     let name = chains.analysis.layers[index].name
     let error = try #require(rejection(chains, index..<(index + 1)))
     #expect(error.reason.contains("'\(name)' (") && error.reason.contains(what), "\(error)")
     #expect(chains.longestLegalChain(from: index, maxLength: 3).isEmpty)
+  }
+
+  /// A concat may only end a segment, joining the chain with an earlier layer of it: alone, or
+  /// joining a tensor from outside, it is no segment.
+  @Test func aConcatOnlyEndsASegmentOfItsOperands() throws {
+    let alone = try #require(rejection(chains, 7..<8))
+    #expect(alone.reason.contains("concat 'cat' can only end a segment"), "\(alone)")
+    #expect(chains.longestLegalChain(from: 7, maxLength: 3).isEmpty)
   }
 
   @Test func aChainStopsAtTheFirstUnfusableLayer() throws {
@@ -430,5 +445,40 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(reasons.count == 3)
     #expect(reasons.first?.contains("can only end a segment, after at least one other layer") == true, "\(reasons)")
     #expect(reasons.last?.contains("must have one unpadded window of its input's 4x4") == true, "\(reasons)")
+  }
+}
+
+@Suite struct FusionChainSqueezeNetTests {
+  let chains: FusionChains
+
+  init() throws { chains = FusionChains(try analyzeBundled("squeezenet1_1.yaml")) }
+
+  /// A fire module is one segment: the squeeze, the 1x1 expand, the 3x3 expand as a branch from
+  /// the squeeze's output, and the concat of the two expands (the 1x1's channels first), which
+  /// reads the 1x1's output on chip as its skip.
+  @Test func aFireModuleIsOneSegment() throws {
+    let range = try layers(chains, "fire2.squeeze", "fire2.cat")
+    let segment = try chains.segment(layers: range)
+    expectMatchesAnalysis(segment, chains, range)
+    #expect(segment.layers.map(\.kind) == [.mixing, .mixing, .mixing, .concat])
+    #expect(segment.layers.map(\.branchFrom) == [nil, nil, 1, nil])
+    #expect(segment.layers[3].skip == .layer(1))
+    #expect(segment.layers[3].chainFirst == false)
+    #expect(segment.concatOffsets.map { [$0.chain, $0.skip] } == [64, 0])
+    #expect(segment.stageChannels == [64, 16, 64, 64])
+    #expect(segment.output == TensorShape(channels: 128, height: 55, width: 55))
+    // With the pool before it, and without the squeeze (both expands then read the segment input).
+    expectMatchesAnalysis(try chains.segment(layers: try layers(chains, "pool3", "fire4.cat")), chains, try layers(chains, "pool3", "fire4.cat"))
+    let expands = try chains.segment(layers: try layers(chains, "fire2.expand1x1", "fire2.cat"))
+    #expect(expands.layers.map(\.branchFrom) == [nil, 0, nil])
+  }
+
+  /// A concat ends a segment, and joins the chain with a layer of the segment only.
+  @Test func aConcatEndsTheSegmentAndJoinsItsOwnLayers() throws {
+    let across = try #require(rejection(chains, try layers(chains, "fire2.squeeze", "fire3.squeeze")))
+    #expect(across.reason.contains("concat 'fire2.cat' can only end a segment"), "\(across)")
+    let outside = try #require(rejection(chains, try layers(chains, "fire2.expand3x3", "fire2.cat")))
+    #expect(outside.reason.contains("concat 'fire2.cat' must join the chain with an earlier layer's output"), "\(outside)")
+    #expect(chains.longestLegalChain(from: try #require(chains.layerIndex(named: "fire2.squeeze")), maxLength: 12).count == 4)
   }
 }

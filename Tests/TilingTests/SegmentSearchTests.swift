@@ -193,6 +193,49 @@ enum SmallSegments {
     #expect(tiled > 10, "only \(tiled) optima tile the output")
   }
 
+  /// The same on fire modules (a squeeze, or none; two expands reading its output, the second a
+  /// branch; a final concat, either operand first): the squeeze's stage held whole for both
+  /// expands, the 1x1 expand's output held until the concat writes it.
+  @Test func searchEqualsBruteForceWithAFireModule() throws {
+    var random = SplitMix64(seed: 61)
+    var compared = 0
+    var tiled = 0
+    var chunked = 0
+    for _ in 0..<50 {
+      let input = TensorShape(
+        channels: Int.random(in: 1...2, using: &random), height: Int.random(in: 1...3, using: &random),
+        width: Int.random(in: 1...3, using: &random))
+      func shape(_ channels: Int) -> TensorShape { TensorShape(channels: channels, height: input.height, width: input.width) }
+      var layers: [SegmentLayer] = []
+      if Bool.random(using: &random) {
+        layers.append(SegmentLayer(name: "squeeze", kind: .mixing, input: input, output: shape(Int.random(in: 1...2, using: &random))))
+      }
+      let source = layers.count
+      let squeezed = layers.last?.output ?? input
+      let narrow = SegmentLayer(name: "expand1", kind: .mixing, input: squeezed, output: shape(Int.random(in: 1...2, using: &random)))
+      let size = [1, 3].randomElement(using: &random) ?? 3
+      let wide = SegmentLayer(
+        name: "expand3", kind: .mixing, input: squeezed, output: shape(Int.random(in: 1...3, using: &random)),
+        kernel: Extent2D(square: size), padding: Padding(symmetric: size / 2, size / 2), branchFrom: source)
+      layers += [
+        narrow, wide,
+        SegmentLayer(
+          name: "cat", kind: .concat, input: wide.output, output: shape(narrow.output.channels + wide.output.channels),
+          skip: .layer(source), chainFirst: Bool.random(using: &random)),
+      ]
+      let segment = FusedSegment(name: "fire", input: input, inputName: "in", inputBits: 8, layers: layers)
+      guard let found = try Self.compareWithBruteForce(segment, using: &random) else { continue }
+      compared += 1
+      if found.tiling.rows * found.tiling.columns < segment.tiledShape.height * segment.tiledShape.width { tiled += 1 }
+      if found.tiling.chunks[segment.lastStage] < segment.stageChannels[segment.lastStage] { chunked += 1 }
+      #expect(found.tiling.chunks[segment.stageOfTensor[source]] == segment.stageChannels[segment.stageOfTensor[source]])
+      #expect(found.cost.traffic.outputWrites == segment.output.channels * input.height * input.width)
+    }
+    #expect(compared >= 25)
+    #expect(tiled >= 5, "only \(tiled) optima tile the output")
+    #expect(chunked >= 2, "only \(chunked) optima chunk the 3x3 expand")
+  }
+
   /// A line buffer may sit on a pointwise layer's input (not only on a window's or a skip
   /// reader's): before an expanding 1x1, the narrow tensor is the cheap one to keep, and the
   /// halo the 3x3 after the expand needs is then recomputed by the expand alone. The search

@@ -12,7 +12,7 @@ import TestSupport
     var random = SplitMix64(seed: 0x5E6_0001)
     var seen: [String: Int] = [:]
     var checked = 0
-    while checked < 1200 {
+    while checked < 1500 {
       let segment = SegmentWalkGenerator.segment(using: &random)
       let tiling = SegmentWalkGenerator.tiling(for: segment, using: &random)
       let model = SegmentModel(segment: segment, psumWidth: 2)
@@ -39,6 +39,7 @@ import TestSupport
       "halo", "chunk", "line buffer", "skip from DRAM", "input skip free", "input skip read", "snake", "global pool",
       "global pool over chunks", "max pool halo", "max pool behind a line buffer", "branch over tiles",
       "branch with streamed weights", "skip behind a line buffer", "input skip kept by a line buffer",
+      "concat over tiles", "concat over chunks", "branch from an on-chip tensor", "on-chip branch into an add",
     ] {
       #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
@@ -60,10 +61,18 @@ import TestSupport
       "max pool behind a line buffer": segment.layers.indices.contains {
         segment.layers[$0].kind == .maxPool && tiling.lineBuffers[$0]
       },
-      "branch over tiles": segment.hasBranch && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
+      "branch over tiles": !segment.branchSources.isEmpty
+        && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       "branch with streamed weights": segment.layers.indices.contains {
-        segment.layers[$0].branchesFromInput && !tiling.resident[$0]
+        segment.layers[$0].branchFrom != nil && !tiling.resident[$0]
       },
+      // A fire module: a branch from an on-chip tensor into a final concat, over tiles and over
+      // chunks of the last stage (the chain's part of the output written chunk by chunk).
+      "concat over tiles": segment.endsInConcat && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
+      "concat over chunks": segment.endsInConcat && tiling.chunks[tiling.chunks.count - 1] < segment.stageChannels[segment.lastStage],
+      "branch from an on-chip tensor": segment.branchSources.contains { $0 >= 1 },
+      "on-chip branch into an add": !segment.endsInConcat && segment.branchSources.contains { $0 >= 1 }
+        && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       // A line buffer on a tensor an add reads as its skip, over several row bands.
       "skip behind a line buffer": tiling.rows < segment.tiledShape.height && segment.layers.contains {
         if case .layer(let source)? = $0.skip { tiling.lineBuffers[source + 1] } else { false }

@@ -4,7 +4,9 @@ import Tiling
 /// Runs a fused segment as its `SegmentTiling` says, through a bounded buffer, counting every
 /// DRAM transfer.
 ///
-/// The schedule's script is `SegmentWalk.events()`: spatial tiles, the tile each DRAM operand
+/// The schedule's script is `SegmentWalk.events()`, taken as the walk makes it
+/// (`SegmentWalk.forEachEvent`, so a schedule of millions of steps needs no memory for it):
+/// spatial tiles, the tile each DRAM operand
 /// holds at each step, the layer executions on channel chunks, the output writes. The executor
 /// carries it out on data: a DRAM operand's tile is loaded into the buffer keeping what it holds
 /// already (the count is what the buffer did not have, not what the walk says), a layer computes
@@ -33,23 +35,31 @@ struct SegmentExecution {
   var droppedAccesses: Set<Int> = []
 
   func run() throws(ExecutionFailure) -> ConvolutionExecution.Result {
-    let events = SegmentWalk(segment: segment, tiling: tiling, psumWidth: psumWidth).events()
     var state = State(execution: self)
-    // An add of the segment input reads it from the input's tile unless the schedule loads it apart.
-    for case .access(let transfer) in events {
-      if case .skip(let layer) = transfer.operand { state.skipsFromDRAM.insert(layer) }
-    }
-    for (number, event) in events.enumerated() {
+    var number = 0
+    var failure: ExecutionFailure?
+    // The walk cannot stop early: after a failure the rest of its events are ignored.
+    SegmentWalk(segment: segment, tiling: tiling, psumWidth: psumWidth).forEachEvent { [droppedAccesses] event in
+      defer { number += 1 }
+      guard failure == nil else { return }
       state.event = number
-      switch event {
-      case .tile(let regions): state.begin(regions)
-      case .access(let transfer):
-        guard !droppedAccesses.contains(number) else { continue }
-        try state.access(transfer)
-      case .execute(let layer, let outputs, let inputs): try state.execute(layer, outputs: outputs, inputs: inputs)
-      case .write(let transfer): try state.write(transfer)
+      do throws(ExecutionFailure) {
+        switch event {
+        case .tile(let regions): state.begin(regions)
+        case .access(let transfer):
+          // An add of the segment input reads it from the input's tile unless the schedule
+          // loads it apart, which it does before the add's first execution.
+          if case .skip(let layer) = transfer.operand { state.skipsFromDRAM.insert(layer) }
+          guard !droppedAccesses.contains(number) else { return }
+          try state.access(transfer)
+        case .execute(let layer, let outputs, let inputs): try state.execute(layer, outputs: outputs, inputs: inputs)
+        case .write(let transfer): try state.write(transfer)
+        }
+      } catch {
+        failure = error
       }
     }
+    if let failure { throw failure }
     return state.result
   }
 
@@ -80,10 +90,11 @@ struct SegmentExecution {
       let segment = execution.segment
       layers = segment.layers
       lineBuffered = (0..<segment.tensorCount).map { $0 >= 1 && $0 < segment.layers.count && execution.tiling.lineBuffers[$0] }
+      // (A concat's is never used: it has no window, and its channels are not its input's.)
       geometries = segment.layers.map { layer in
         WindowGeometry(
           input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
-          groups: layer.kind == .mixing ? 1 : layer.input.channels)
+          groups: layer.kind == .mixing || layer.kind == .concat ? 1 : layer.input.channels)
       }
       regionOwner = (0..<segment.tensorCount).reduce(into: []) { owners, tensor in
         owners.append(tensor >= 1 && segment.addWritesInPlace(tensor - 1) ? owners[tensor - 1] : tensor)
@@ -192,6 +203,9 @@ struct SegmentExecution {
       let layer = layers[index]
       let tensor = index + 1
       if layer.kind == .globalAveragePool { return try pool(index, channels: outputs, regions: regions) }
+      // A final concat computes nothing on chip: its operands' tiles are joined on the way to
+      // DRAM (`write`), where every element they give must still be held.
+      if layer.kind == .concat { return }
       // Tensors sharing a buffer region (an add in place over its chain input) move to the new
       // chunk together: the previous chunk's sums have been read by now, or a read will fail.
       for shared in tensors.indices where shared >= 1 && regionOwner[shared] == regionOwner[tensor] {
@@ -204,7 +218,7 @@ struct SegmentExecution {
           case .mixing, .depthwise: try convolve(index, region: region, inputs: inputs)
           case .maxPool: try maxPool(index, region: region)
           case .add: try add(index, region: region)
-          case .globalAveragePool: break
+          case .globalAveragePool, .concat: break
           }
         }
       }
@@ -398,6 +412,7 @@ struct SegmentExecution {
     mutating func write(_ transfer: SegmentTransfer) throws(ExecutionFailure) {
       let last = tensors.count - 1
       let shape = execution.segment.output
+      if execution.segment.endsInConcat { return try writeConcatenated(transfer) }
       if execution.segment.endsInGlobalPool {
         let input = layers[last - 1].input
         let requantizer = execution.quantization[last - 1].requantizer
@@ -415,6 +430,57 @@ struct SegmentExecution {
             }
             result.output[(channel * shape.height + row) * shape.width + column] = value
             result.traffic.outputWrites += 1
+          }
+        }
+      }
+    }
+
+    /// A final concat's output tile: each channel from its operand's tile on chip (the chain
+    /// tensor, or the skip source), requantized into the output's format by the concat kernel.
+    private mutating func writeConcatenated(_ transfer: SegmentTransfer) throws(ExecutionFailure) {
+      let index = layers.count - 1
+      let layer = layers[index]
+      guard case .layer(let source)? = layer.skip else { throw failure("output", "the concat's skip is not on chip") }
+      let q = execution.quantization[index]
+      // Operands in the output's channel order, which is the network's input order (the formats').
+      let operands = layer.chainFirst ? [index, source + 1] : [source + 1, index]
+      let counts = operands.map { execution.segment.shape(ofTensor: $0).channels }
+      let shape = execution.segment.output
+      let channels = transfer.channels
+      for rows in Self.runs(transfer.rows) {
+        for columns in Self.runs(transfer.columns) {
+          let region = TensorRegion(channels: channels, rows: rows, columns: columns)
+          var offset = 0
+          var blocks: [IntegerBlock] = []
+          for (operand, count) in zip(operands, counts) {
+            // The operand's channels this tile takes, in its own coordinates.
+            let low = min(max(channels.lowerBound - offset, 0), count)
+            let high = max(low, min(channels.upperBound - offset, count))
+            var block = IntegerBlock(region: TensorRegion(channels: low..<high, rows: rows, columns: columns), repeating: 0)
+            for channel in low..<high {
+              for row in rows {
+                for column in columns {
+                  guard let value = onChip(operand, channel, row, column) else {
+                    throw missing("input of '\(layer.name)'", tensor: operand, channel, row, column)
+                  }
+                  block[channel, row, column] = value
+                }
+              }
+            }
+            blocks.append(block)
+            offset += count
+          }
+          var joined = IntegerBlock(region: region, repeating: 0)
+          ElementwiseKernel.concat(
+            blocks, channelCounts: counts, formats: q.inputs, output: q.output, activation: q.activation, region: region,
+            into: &joined)
+          for channel in channels {
+            for row in rows {
+              for column in columns {
+                result.output[(channel * shape.height + row) * shape.width + column] = joined[channel, row, column]
+                result.traffic.outputWrites += 1
+              }
+            }
           }
         }
       }

@@ -17,9 +17,14 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     /// input into one accumulator per channel, held for the whole segment, and the averages
     /// (C entries, 1x1) are written once after the last tile.
     case globalAveragePool
+    /// Channel concatenation of the chain tensor and a skip operand (an earlier layer's output,
+    /// held on chip), the last layer of a segment only: each operand's tile goes to its channels
+    /// of the output in DRAM as it is complete, with no buffer of its own (SqueezeNet's fire
+    /// module: the 1x1 and 3x3 expands side by side).
+    case concat
   }
 
-  /// Where the second operand of an add comes from.
+  /// Where the second operand of an add or a concat comes from.
   public enum Skip: Hashable, Sendable, Codable {
     /// The segment's input tensor: free when it is still in the buffer, else read from DRAM.
     case segmentInput
@@ -37,18 +42,22 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
   public var stride: Extent2D
   public var padding: Padding
   public var skip: Skip?
-  /// Whether the layer reads the segment input (tensor 0) instead of the previous layer's
-  /// output: a second branch from the segment's input, as ResNet's downsample convolution beside
-  /// its block's body. Mixing layers only; the previous layer's output is then read by a later
-  /// add as its skip.
-  public var branchesFromInput: Bool
+  /// The tensor the layer reads when it is not the previous layer's output (a second branch):
+  /// 0, the segment input, for ResNet's downsample convolution beside its block's body; k >= 1,
+  /// the output of layer k-1, for SqueezeNet's 3x3 expand beside the 1x1 expand, both reading
+  /// the squeeze. Mixing layers only; the previous layer's output is then read by a later add or
+  /// concat as its skip. Nil for a layer reading the previous layer's output.
+  public var branchFrom: Int?
+  /// A concat's channel order: the chain tensor's first (true), or the skip operand's first
+  /// (false, as SqueezeNet lists its expands: the 1x1's, then the 3x3's, which is the chain).
+  public var chainFirst: Bool
   public var weightBits: Int
   public var outputBits: Int
 
   public init(
     name: String, kind: Kind, input: TensorShape, output: TensorShape, kernel: Extent2D = Extent2D(square: 1),
-    stride: Extent2D = Extent2D(square: 1), padding: Padding = .zero, skip: Skip? = nil, branchesFromInput: Bool = false,
-    weightBits: Int = 8, outputBits: Int = 8
+    stride: Extent2D = Extent2D(square: 1), padding: Padding = .zero, skip: Skip? = nil, branchFrom: Int? = nil,
+    chainFirst: Bool = false, weightBits: Int = 8, outputBits: Int = 8
   ) {
     self.name = name
     self.kind = kind
@@ -58,7 +67,8 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     self.stride = stride
     self.padding = padding
     self.skip = skip
-    self.branchesFromInput = branchesFromInput
+    self.branchFrom = branchFrom
+    self.chainFirst = chainFirst
     self.weightBits = weightBits
     self.outputBits = outputBits
   }
@@ -75,7 +85,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     switch kind {
     case .mixing: return input.channels * output.channels * kernel.height * kernel.width
     case .depthwise: return output.channels * kernel.height * kernel.width
-    case .add, .maxPool, .globalAveragePool: return 0
+    case .add, .maxPool, .globalAveragePool, .concat: return 0
     }
   }
 
@@ -84,7 +94,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     switch kind {
     case .mixing: return input.channels * kernel.height * kernel.width
     case .depthwise: return kernel.height * kernel.width
-    case .add, .maxPool, .globalAveragePool: return 0
+    case .add, .maxPool, .globalAveragePool, .concat: return 0
     }
   }
 
@@ -95,7 +105,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
 /// weights and the last layer's output cross DRAM; every tensor in between stays on chip.
 ///
 /// Tensors are numbered 0 (the segment input) to n (the output of layer n-1): layer i reads
-/// tensor i (or tensor 0, when it branches from the input) and writes tensor i+1. Channels fall
+/// tensor i (or an earlier one, when it branches from it) and writes tensor i+1. Channels fall
 /// into **stages**: a mixing layer starts a new stage, depthwise layers, max pools and adds stay
 /// in their input's stage (they keep channel i in channel i), so a stage can be processed in
 /// chunks of channels.
@@ -121,13 +131,25 @@ public struct FusedSegment: Hashable, Sendable, Codable {
 
   public var output: TensorShape { shape(ofTensor: layers.count) }
 
-  /// The tensor layer `index` reads: the previous layer's output, or the segment input for a
-  /// layer that branches from it.
-  public func inputTensor(ofLayer index: Int) -> Int { layers[index].branchesFromInput ? 0 : index }
+  /// The tensor layer `index` reads: the previous layer's output, or the earlier tensor a
+  /// branch reads.
+  public func inputTensor(ofLayer index: Int) -> Int { layers[index].branchFrom ?? index }
 
-  /// Whether some layer branches from the segment input (which every tile must then hold whole
-  /// for both readers).
-  public var hasBranch: Bool { layers.contains { $0.branchesFromInput } }
+  /// The tensors branches read (each read by two layers, so every tile must hold its stage
+  /// whole for both).
+  public var branchSources: Set<Int> { Set(layers.compactMap(\.branchFrom)) }
+
+  /// Whether the last layer is a concat (`SegmentLayer.Kind.concat`).
+  public var endsInConcat: Bool { layers.last?.kind == .concat }
+
+  /// Where a final concat's operands go among its output channels: the chain's channels and
+  /// the skip operand's start at these offsets; nil when the segment does not end in a concat.
+  public var concatOffsets: (chain: Int, skip: Int)? {
+    guard let last = layers.last, last.kind == .concat else { return nil }
+    let chain = last.input.channels
+    let skip = last.output.channels - chain
+    return last.chainFirst ? (0, chain) : (skip, 0)
+  }
 
   /// Whether some add reads the segment input as its skip (the only case where a line buffer on
   /// the segment input, layer 0's flag, keeps anything).
@@ -160,13 +182,19 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   public var lastStage: Int { stageChannels.count - 1 }
 
   /// Whether the add at `index` writes its sum over its chain input (tensor `index`), needing no
-  /// buffer of its own: only when no later add reads that tensor as its skip operand.
+  /// buffer of its own: only when no later layer reads that tensor (as its skip operand, or as a
+  /// branch).
   public func addWritesInPlace(_ index: Int) -> Bool {
     guard layers[index].kind == .add else { return false }
     return !layers[(index + 1)...].contains { layer in
-      if case .layer(let source)? = layer.skip { source + 1 == index } else { false }
+      if case .layer(let source)? = layer.skip, source + 1 == index { return true }
+      return layer.branchFrom == index
     }
   }
+
+  /// Whether layer `index`'s output takes no buffer region of its own: an add in place, or a
+  /// final concat (its operands' tiles go to DRAM as they are).
+  public func outputNeedsNoRegion(_ index: Int) -> Bool { addWritesInPlace(index) || layers[index].kind == .concat }
 
   public var macs: Int { layers.reduce(0) { $0 + $1.macs } }
   public var weightCount: Int { layers.reduce(0) { $0 + $1.weightCount } }
@@ -197,21 +225,23 @@ public struct FusedSegment: Hashable, Sendable, Codable {
       guard macs <= Limits.networkMACs else {
         throw FusionError(segment: name, reason: "more than \(Limits.describe(Limits.networkMACs)) multiply-accumulates, the most accepted")
       }
-      if layer.branchesFromInput {
-        // The branch's stage reads stage 0 alone: the stage before it is whole (a skip source),
-        // so no chunk loop of it wraps the branch.
-        guard index >= 1, layer.kind == .mixing else {
+      if let source = layer.branchFrom {
+        // The branch's stage reads its source's stage alone: the stage before it is whole (a
+        // skip source), so no chunk loop of it wraps the branch.
+        let from = source == 0 ? "the segment input" : "tensor \(source)"
+        guard index >= 1, layer.kind == .mixing, (0..<index).contains(source) else {
           throw FusionError(
-            segment: name, reason: "layer '\(layer.name)' branches from the segment input: only a convolution after the first layer may")
+            segment: name,
+            reason: "layer '\(layer.name)' branches from \(from): only a convolution after the first layer may, from an earlier tensor")
         }
-        guard layer.input == input else {
+        guard layer.input == shape(ofTensor: source) else {
           throw FusionError(
-            segment: name, reason: "layer '\(layer.name)' branches from the segment input \(input) but reads \(layer.input)")
+            segment: name, reason: "layer '\(layer.name)' branches from \(from), \(shape(ofTensor: source)), but reads \(layer.input)")
         }
         guard layers[(index + 1)...].contains(where: { $0.skip == .layer(index - 1) }) else {
           throw FusionError(
             segment: name,
-            reason: "layer '\(layer.name)' branches from the segment input, so '\(layers[index - 1].name)''s output must be a later add's skip")
+            reason: "layer '\(layer.name)' branches from \(from), so '\(layers[index - 1].name)''s output must be a later add's or concat's skip")
         }
       } else {
         guard layer.input == previous else {
@@ -224,7 +254,7 @@ public struct FusedSegment: Hashable, Sendable, Codable {
         guard layer.output.channels == layer.input.channels else {
           throw FusionError(segment: name, reason: "layer '\(layer.name)' must keep its \(layer.input.channels) channels")
         }
-      case .mixing: break
+      case .mixing, .concat: break
       }
       if layer.kind == .globalAveragePool {
         guard index == layers.count - 1, index >= 1 else {
@@ -238,6 +268,28 @@ public struct FusedSegment: Hashable, Sendable, Codable {
         guard layer.kernel == Extent2D(height: layer.input.height, width: layer.input.width), layer.padding == .zero else {
           throw FusionError(
             segment: name, reason: "global pool '\(layer.name)' must have one unpadded window of its input's \(layer.input.height)x\(layer.input.width)")
+        }
+        previous = layer.output
+        continue
+      }
+      if layer.kind == .concat {
+        guard index == layers.count - 1, index >= 1 else {
+          throw FusionError(segment: name, reason: "concat '\(layer.name)' can only end a segment, after at least one other layer")
+        }
+        // The skip is on chip and is not the chain tensor itself (nor the input: not modelled).
+        guard case .layer(let source)? = layer.skip, source < index - 1 else {
+          throw FusionError(
+            segment: name, reason: "concat '\(layer.name)' must join the chain with an earlier layer's output of the segment")
+        }
+        let skip = layers[source].output
+        guard skip.height == layer.input.height, skip.width == layer.input.width,
+          layer.output == TensorShape(channels: layer.input.channels + skip.channels, height: skip.height, width: skip.width)
+        else {
+          throw FusionError(
+            segment: name, reason: "concat '\(layer.name)' of \(layer.input) and \(skip) cannot give \(layer.output)")
+        }
+        guard layer.kernel == Extent2D(square: 1), layer.stride == Extent2D(square: 1), layer.padding == .zero else {
+          throw FusionError(segment: name, reason: "concat '\(layer.name)' has no window")
         }
         previous = layer.output
         continue

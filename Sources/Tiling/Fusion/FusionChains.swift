@@ -4,9 +4,11 @@ import Networks
 /// chains"), and the `FusedSegment` they make.
 ///
 /// Segments are consecutive index ranges of `analysis.layers`: a chain, where a convolution may
-/// also branch from the segment's input into a later add (ResNet's first block of a stage, its
-/// downsample listed after the body). In a general DAG a chain's layers need not be adjacent in
-/// network order (a side branch may be listed between them); such chains are not found here.
+/// also branch from an earlier tensor of the segment into a later add or a final concat
+/// (ResNet's first block of a stage, its downsample listed after the body; SqueezeNet's fire
+/// module, its 3x3 expand listed after the 1x1). In a general DAG a chain's layers need not be
+/// adjacent in network order (a side branch may be listed between them); such chains are not
+/// found here.
 package struct FusionChains: Sendable {
   package let analysis: NetworkAnalysis
   /// The layers (by index, in network order) that read each tensor: every network input and every
@@ -124,10 +126,12 @@ extension FusionChains {
     }
     let previous = analysis.layers[index - 1].name
     let inputs = layer.layer.inputs
-    var position = kind == .add ? inputs.firstIndex(of: previous) : (inputs == [previous] ? 0 : nil)
-    // A convolution reading the segment's input is a second branch from it (ResNet's downsample
-    // beside its block's body); what else it needs is the segment's rule (`FusedSegment.validate`).
-    if position == nil, kind == .mixing, branchesFromInput(index, startingAt: start) { position = 0 }
+    let joins = kind == .add || kind == .concat
+    var position = joins ? inputs.firstIndex(of: previous) : (inputs == [previous] ? 0 : nil)
+    // A convolution reading the segment's input or an earlier layer's output is a second branch
+    // from it (ResNet's downsample beside its block's body, SqueezeNet's 3x3 expand beside the
+    // 1x1); what else it needs is the segment's rule (`FusedSegment.validate`).
+    if position == nil, kind == .mixing, branchSource(index, startingAt: start) != nil { position = 0 }
     guard let position else {
       let reads = inputs.map { "'\($0)'" }.joined(separator: " and ")
       throw FusionError(
@@ -140,11 +144,15 @@ extension FusionChains {
   /// The tensor a segment starting at layer `start` reads.
   private func segmentInput(startingAt start: Int) -> String? { analysis.layers[start].layer.inputs.first }
 
-  /// Whether layer `index` of a segment starting at `start` reads the segment input instead of the
-  /// previous layer's output.
-  private func branchesFromInput(_ index: Int, startingAt start: Int) -> Bool {
+  /// The segment tensor layer `index` of a segment starting at `start` reads when that is not the
+  /// previous layer's output: 0 for the segment input, k for the output of the segment's layer
+  /// k-1; nil when it reads the previous layer's output or a tensor outside the segment.
+  private func branchSource(_ index: Int, startingAt start: Int) -> Int? {
     let inputs = analysis.layers[index].layer.inputs
-    return index > start && inputs == [segmentInput(startingAt: start)] && inputs != [analysis.layers[index - 1].name]
+    guard index > start, inputs.count == 1, inputs[0] != analysis.layers[index - 1].name else { return nil }
+    if inputs[0] == segmentInput(startingAt: start) { return 0 }
+    guard let source = layerIndices[inputs[0]], (start..<(index - 1)).contains(source) else { return nil }
+    return source - start + 1
   }
 
   private func canJoin(_ index: Int, chainStartingAt start: Int) -> Bool {
@@ -161,26 +169,28 @@ extension FusionChains {
     let kind = try Self.kind(of: layer, segment: segment)
     let chain = try chainInput(index, startingAt: range.lowerBound, segment: segment) ?? 0
     var skip: SegmentLayer.Skip?
-    if kind == .add {
+    let joins = kind == .add || kind == .concat
+    if joins {
       // Two inputs (checked by `kind`): the one that is not the chain is the skip.
       let other = layer.layer.inputs[1 - chain]
       skip = try resolveSkip(other, of: layer.name, in: range, inputName: inputName, segment: segment)
     }
-    // An add has no window: the analysis gives it kernel and stride 1 and no padding already.
+    // An add or a concat has no window.
     return SegmentLayer(
-      name: layer.name, kind: kind, input: layer.inputShapes[chain], output: layer.outputShape, kernel: layer.kernel,
-      stride: layer.stride, padding: layer.padding, skip: skip,
-      branchesFromInput: kind == .mixing && branchesFromInput(index, startingAt: range.lowerBound),
+      name: layer.name, kind: kind, input: layer.inputShapes[chain], output: layer.outputShape,
+      kernel: joins ? Extent2D(square: 1) : layer.kernel, stride: joins ? Extent2D(square: 1) : layer.stride,
+      padding: joins ? .zero : layer.padding, skip: skip,
+      branchFrom: kind == .mixing ? branchSource(index, startingAt: range.lowerBound) : nil, chainFirst: chain == 0,
       weightBits: layer.layer.precision.weightBits, outputBits: layer.layer.precision.activationBits)
   }
 
-  private func resolveSkip(_ tensor: String, of add: String, in range: Range<Int>, inputName: String, segment: String)
+  private func resolveSkip(_ tensor: String, of join: String, in range: Range<Int>, inputName: String, segment: String)
     throws(FusionError) -> SegmentLayer.Skip
   {
     if tensor == inputName { return .segmentInput }
     if let source = layerIndices[tensor], range.contains(source) { return .layer(source - range.lowerBound) }
     guard let bits = activationBits(ofTensor: tensor) else {
-      throw FusionError(segment: segment, reason: "add '\(add)' reads the unknown tensor '\(tensor)'")
+      throw FusionError(segment: segment, reason: "layer '\(join)' reads the unknown tensor '\(tensor)'")
     }
     return .external(name: tensor, bits: bits)
   }
@@ -243,10 +253,16 @@ extension FusionChains {
       // One window over the whole unpadded input (an exporter's AveragePool of kernel 7 on
       // 7x7) averages exactly what a global pool does, with the same divisor.
       return .globalAveragePool
-    case .fc, .avgpool, .concat, .upsample:
+    case .concat:
+      guard layer.layer.inputs.count == 2 else {
+        throw unfusable("a concat of \(layer.layer.inputs.count) inputs", "only the chain and one earlier layer's output are modelled")
+      }
+      // Where it stands (last) and what it joins (an earlier layer of the segment) is the segment's rule.
+      return .concat
+    case .fc, .avgpool, .upsample:
       throw unfusable(
         layer.kind.rawValue,
-        "average pooling windows, concat, upsample and FC layers end a chain (a global average pool may end one)")
+        "average pooling windows, upsample and FC layers end a chain (a global average pool or a concat may end one)")
     }
   }
 }

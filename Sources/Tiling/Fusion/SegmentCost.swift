@@ -105,15 +105,18 @@ public struct SegmentModel: Sendable {
         guard layer.readsWindow else {
           throw fail("layer \(index) cannot keep a line buffer: only a convolution or a max pool reads a window of an on-chip input")
         }
-        guard !layer.branchesFromInput else { throw fail("layer \(index) reads the segment input, which is in DRAM: no line buffer") }
+        guard layer.branchFrom == nil else { throw fail("layer \(index) is a branch: no line buffer on what it reads") }
+        guard !segment.branchSources.contains(index) else {
+          throw fail("layer \(index)'s input is also read by a branch: no line buffer on it")
+        }
       }
       guard tiling.columns == tiled.width else { throw fail("line buffers need row bands: tile columns must be \(tiled.width)") }
       guard nest.repetitions(ofStage: stageOfTensor[index]) == 1 else {
         throw fail("layer \(index)'s input is recomputed for each chunk of a later stage: no line buffer")
       }
     }
-    if segment.hasBranch && !nest.isWhole(0) {
-      throw fail("a layer branches from the segment input, which every tile must hold whole (stage 0 in one chunk)")
+    for source in segment.branchSources.sorted() where !nest.isWhole(stageOfTensor[source]) {
+      throw fail("a layer branches from tensor \(source), which every tile must hold whole for both readers (stage \(stageOfTensor[source]) in one chunk)")
     }
     for layer in layers {
       if case .layer(let source)? = layer.skip, !nest.isWhole(stageOfTensor[source + 1]) {
@@ -264,17 +267,18 @@ public struct SegmentModel: Sendable {
           visit(.weights, chunk(stage) * window)
         }
       }
-      // The output tensor's buffer (an add writes in place unless a later add still reads its
-      // chain input; partial sums psumWidth wide; a global pool's sums, every channel, live
-      // across all tiles) and a line buffer on its input.
+      // The output tensor's buffer (an add writes in place unless a later layer still reads its
+      // chain input; a final concat's operands go to DRAM from their own buffers; partial sums
+      // psumWidth wide; a global pool's sums, every channel, live across all tiles) and a line
+      // buffer on its input.
       if layer.kind == .globalAveragePool {
         visit(.accumulators, layer.output.channels * psumWidth)
-      } else if !segment.addWritesInPlace(index) {
+      } else if !segment.outputNeedsNoRegion(index) {
         visit(.activations, chunk(stage) * computedArea(output) * (layer.kind == .mixing ? psumWidth : 1))
       }
       if index >= 1 && tiling.lineBuffers[index] {
-        // (Never on a branch: its input is the segment input, which is in DRAM. The segment
-        // input's line buffer is its own region, which covers the rows it keeps.)
+        // (Never on a branch nor on what one reads. The segment input's line buffer is its own
+        // region, which covers the rows it keeps.)
         visit(.lines, rows.retained[index] * columns.neededSummaries[index].maximumLength * stageChannels[stageOfTensor[index]])
       }
       // A skip read from DRAM has its own tile.

@@ -133,8 +133,8 @@ struct SegmentSearchRun {
   private(set) var incumbent: (Int, Int)?
   /// Per stage, one chunk size per count of two chunks or more, fewest chunks first.
   let stageSizes: [[Int]]
-  /// Stages that must stay whole: an add reads a layer output of theirs on chip; the input
-  /// stage when a layer branches from the segment input.
+  /// Stages that must stay whole: an add or a concat reads a layer output of theirs on chip; a
+  /// branch reads a tensor of theirs.
   let mustBeWhole: Set<Int>
   /// The choices of chunked stages a schedule can make, whatever its spatial tiling.
   let chunkings: [Chunking]
@@ -156,7 +156,7 @@ struct SegmentSearchRun {
       model.segment.layers.compactMap { layer -> Int? in
         if case .layer(let source)? = layer.skip { return model.stageOfTensor[source + 1] } else { return nil }
       }
-    ).union(model.segment.hasBranch ? [0] : [])
+    ).union(model.segment.branchSources.map { model.stageOfTensor[$0] })
     chunkings = Self.chunkings(model: model, stageSizes: stageSizes, mustBeWhole: mustBeWhole)
   }
 

@@ -109,7 +109,7 @@ struct SegmentSearchCost {
         kind: layer.kind, hasWeights: layer.hasWeights, stage: stageOfTensor[index + 1],
         inputStage: stageOfTensor[model.segment.inputTensor(ofLayer: index)],
         window: layer.kernel.height * layer.kernel.width, weightCount: layer.weightCount, weightBits: layer.weightBits,
-        outputArea: model.segment.addWritesInPlace(index) || pools
+        outputArea: model.segment.outputNeedsNoRegion(index) || pools
           ? 0 : computedArea(index + 1) * (layer.kind == .mixing ? model.psumWidth : 1),
         poolSums: pools ? layer.output.channels * model.psumWidth : 0,
         lineBuffer: rows.retained[index] * columns.neededSummaries[index].maximumLength * model.stageChannels[stageOfTensor[index]],

@@ -93,9 +93,11 @@ enum SegmentSpatialTilings {
   /// subset is a choice; those that change no region are left out where they come up
   /// (`SegmentRegions.rowChoices`), which keeps the enumeration small.
   static func lineBufferCandidates(_ segment: FusedSegment) -> Set<Int> {
+    let branchSources = segment.branchSources
     var candidates = Set(
       segment.layers.indices.filter { index in
-        index >= 1 && segment.layers[index].readsWindow && !segment.layers[index].branchesFromInput
+        let layer = segment.layers[index]
+        return index >= 1 && layer.readsWindow && layer.branchFrom == nil && !branchSources.contains(index)
       })
     if segment.addsReadInput { candidates.insert(0) }
     return candidates

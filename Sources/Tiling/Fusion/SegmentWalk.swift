@@ -112,7 +112,16 @@ package struct SegmentWalk: Sendable {
 
   /// Every tile, operand access (with the boxes that moved), layer execution and output write,
   /// in execution order.
-  package func events() -> [SegmentWalkEvent] { record(events: true, regions: true).events }
+  package func events() -> [SegmentWalkEvent] {
+    var events: [SegmentWalkEvent] = []
+    forEachEvent { events.append($0) }
+    return events
+  }
+
+  /// Hands `visit` every event of `events()` as the walk makes it, keeping none: a schedule of
+  /// tens of millions of steps (small tiles, single-channel chunks) needs no memory for its
+  /// script, which the executor carries out as it comes.
+  package func forEachEvent(_ visit: @escaping (SegmentWalkEvent) -> Void) { _ = record(onEvent: visit, regions: true) }
 
   /// Entries moved per operand.
   package func traffic() -> SegmentTraffic { Self.traffic(of: record().transfers, layers: segment.layers.count) }
@@ -131,20 +140,19 @@ package struct SegmentWalk: Sendable {
   /// whole: a static buffer split either gives the skip its own slot or does not. So a first
   /// run, with those skips free, watches the input's held tile at each such add; the second
   /// reads from DRAM the skips that were not always found.
-  func record(events: Bool = false, regions: Bool = false) -> WalkRecord {
+  func record(onEvent: ((SegmentWalkEvent) -> Void)? = nil, regions: Bool = false) -> WalkRecord {
     let layers = segment.layers
     let external = Set(layers.indices.filter { if case .external? = layers[$0].skip { true } else { false } })
     let fromInput = Set(layers.indices.filter { layers[$0].skip == .segmentInput })
     var probe = WalkRun(
-      walk: self, skipsFromDRAM: external, recordsEvents: events && fromInput.isEmpty,
+      walk: self, skipsFromDRAM: external, onEvent: fromInput.isEmpty ? onEvent : nil,
       recordsRegions: regions && fromInput.isEmpty)
     guard !fromInput.isEmpty else { return probe.execute() }
     let observed = probe.execute()
     let stageZeroWhole = tiling.chunks[0] >= segment.input.channels
     let free = stageZeroWhole ? observed.inputSkipsAlwaysHeld : []
     var run = WalkRun(
-      walk: self, skipsFromDRAM: external.union(fromInput.subtracting(free)), recordsEvents: events,
-      recordsRegions: regions)
+      walk: self, skipsFromDRAM: external.union(fromInput.subtracting(free)), onEvent: onEvent, recordsRegions: regions)
     var record = run.execute()
     record.inputSkipsAlwaysHeld = observed.inputSkipsAlwaysHeld
     return record
@@ -193,8 +201,6 @@ struct WalkRecord {
   /// Adds reading the segment input that found their skip tile inside the input's held tile
   /// at every execution.
   var inputSkipsAlwaysHeld: Set<Int> = []
-  /// The run's events, when asked for.
-  var events: [SegmentWalkEvent] = []
 }
 
 /// The regions of the static buffer split.

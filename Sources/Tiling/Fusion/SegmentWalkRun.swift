@@ -29,7 +29,9 @@ struct WalkRun {
   let tiling: SegmentTiling
   let psumWidth: Int
   let skipsFromDRAM: Set<Int>
-  let recordsEvents: Bool
+  /// Where each event goes as it happens, when asked for (nil: no events are made). The run's
+  /// transfers are then not kept: the receiver sees each in its event.
+  let onEvent: ((SegmentWalkEvent) -> Void)?
   /// Whether each transfer says which boxes moved (the stream's regions; off for counting).
   let recordsRegions: Bool
   let stageOfTensor: [Int]
@@ -67,13 +69,17 @@ struct WalkRun {
   private var inputSkipMisses: Set<Int> = []
   /// The number of the last spatial tile, after which a final global pool's sums are complete.
   private var lastTile = 0
+  /// A final concat's skip operand's channels (0 without one).
+  private let concatSkipChannels: Int
 
-  init(walk: SegmentWalk, skipsFromDRAM: Set<Int>, recordsEvents: Bool = false, recordsRegions: Bool = false) {
+  init(
+    walk: SegmentWalk, skipsFromDRAM: Set<Int>, onEvent: ((SegmentWalkEvent) -> Void)? = nil, recordsRegions: Bool = false
+  ) {
     segment = walk.segment
     tiling = walk.tiling
     psumWidth = walk.psumWidth
     self.skipsFromDRAM = skipsFromDRAM
-    self.recordsEvents = recordsEvents
+    self.onEvent = onEvent
     self.recordsRegions = recordsRegions
     var stages = [0]
     var channels = [segment.input.channels]
@@ -96,6 +102,7 @@ struct WalkRun {
     self.inputStages = inputStages
     held = Array(repeating: nil, count: SegmentTransfer.Operand.count(layers: layers.count))
     heldNames = held.map { _ in nil }
+    concatSkipChannels = segment.endsInConcat ? segment.output.channels - layers[layers.count - 1].input.channels : 0
     lastTileOfExecution = layers.indices.map { index in
       let count = { (stage: Int) in Self.chunkCount(stage, chunks: walk.tiling.chunks, stageChannels: channels) }
       return Array(repeating: -1, count: count(stages[index + 1]) * count(inputStages[index]))
@@ -166,7 +173,7 @@ struct WalkRun {
   private mutating func visit(tile: Int, rows: Set<Int>, columns: Set<Int>) {
     let regions = tracker.regions(rows: rows, columns: columns)
     let spans = WalkTileSpans(regions)
-    if recordsEvents { record.events.append(.tile(SegmentTileRegions(tile: tile, regions))) }
+    onEvent?(.tile(SegmentTileRegions(tile: tile, regions)))
     // (The segment input's line buffer is its own slot, which holds the rows it keeps.)
     for layer in segment.layers.indices.dropFirst() where tiling.lineBuffers[layer] {
       // The rows kept, at the width the band has of the tensor, for every channel of its stage.
@@ -186,7 +193,18 @@ struct WalkRun {
         let last = stageChannels.count - 1
         // A global pool's averages are complete only once its last tile is added in.
         if nest.top == last && step.completes(below: last) && (!segment.endsInGlobalPool || tile == lastTile) {
-          writeOutput(step.channels(ofStage: last), tile: tile, rows: outputRows, columns: outputColumns)
+          let chunk = step.channels(ofStage: last)
+          if let offsets = segment.concatOffsets {
+            // A final concat: the chain's chunk at its channels of the output, and with the
+            // first chunk the skip operand's tile (its stage is whole, held for the tile).
+            var parts = [(chunk.lowerBound + offsets.chain)..<(chunk.upperBound + offsets.chain)]
+            if chunk.lowerBound == 0 { parts.append(offsets.skip..<(offsets.skip + concatSkipChannels)) }
+            for part in parts.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+              writeOutput(part, tile: tile, rows: outputRows, columns: outputColumns)
+            }
+          } else {
+            writeOutput(chunk, tile: tile, rows: outputRows, columns: outputColumns)
+          }
         }
       }
     }
@@ -272,7 +290,7 @@ struct WalkRun {
     let slot = operand.slot(layers: kinds.count)
     guard heldNames[slot] != name else {
       // The held tile again: the buffer's largest tile is unchanged and nothing moves.
-      if recordsEvents { record.events.append(.access(transfer())) }
+      onEvent?(.access(transfer()))
       return
     }
     let block = block()
@@ -287,9 +305,9 @@ struct WalkRun {
     if recordsRegions && entries > 0 {
       transfer.moved = previous.map { block.subtracting($0) } ?? [block]
     }
-    if recordsEvents { record.events.append(.access(transfer)) }
+    onEvent?(.access(transfer))
     guard entries > 0 else { return }
-    record.transfers.append(transfer)
+    if onEvent == nil { record.transfers.append(transfer) }
   }
 
   private mutating func hold(_ buffer: WalkBuffer, _ entries: Int) {
@@ -305,17 +323,22 @@ struct WalkRun {
     let outputs = step.channels(ofStage: stageOfTensor[index + 1])
     if kind == .globalAveragePool {
       // Adds the chunk's tile of its input into sums kept for every channel, over all tiles.
-      if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
+      onEvent?(.execute(layer: index, outputs: outputs, inputs: outputs))
       return hold(.output(layer: index), outputChannels[index] * psumWidth)
     }
+    if kind == .concat {
+      // Its operands' tiles go to DRAM from their own buffers (`writeOutput`).
+      onEvent?(.execute(layer: index, outputs: outputs, inputs: outputs))
+      return
+    }
     guard kind != .add else {
-      if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: outputs)) }
+      onEvent?(.execute(layer: index, outputs: outputs, inputs: outputs))
       // In place over its chain input, unless a later add still reads that.
       if !segment.addWritesInPlace(index) { hold(.output(layer: index), outputs.count * rows.count * columns.count) }
       return checkInputSkip(index, channels: outputs, rows: spans.computedRows[index + 1], columns: spans.computedColumns[index + 1])
     }
     let inputs = kind == .mixing ? step.channels(ofStage: inputStages[index]) : outputs
-    if recordsEvents { record.events.append(.execute(layer: index, outputs: outputs, inputs: inputs)) }
+    onEvent?(.execute(layer: index, outputs: outputs, inputs: inputs))
     // A max pool compares, it does not multiply: no MACs, as in the layer-by-layer model.
     let perPixel = hasWeights[index] ? outputs.count * (kind == .mixing ? inputs.count : 1) * kernelAreas[index] : 0
     let pixels = rows.count * columns.count
@@ -354,7 +377,7 @@ struct WalkRun {
       operand: .output, direction: .write, tile: tile, channels: channels, inputChannels: nil, rows: rows.sorted,
       columns: columns.sorted, entries: channels.count * rows.sorted.count * columns.sorted.count)
     if recordsRegions { transfer.moved = [Self.activationTile(channels, rows, columns)] }
-    record.transfers.append(transfer)
-    if recordsEvents { record.events.append(.write(transfer)) }
+    if onEvent == nil { record.transfers.append(transfer) }
+    onEvent?(.write(transfer))
   }
 }
