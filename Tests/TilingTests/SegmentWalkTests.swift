@@ -110,6 +110,45 @@ import TestSupport
     #expect(try SegmentModel(segment: segment).cost(of: tiling) == expected)
   }
 
+  /// A fire module on 1x4x4, in bands of 2 rows: squeeze 1 -> 1, expands 1 -> 2 (1x1) and
+  /// 1 -> 2 (3x3, padding 1, a branch from the squeeze's output), concat of the two (the 1x1's
+  /// channels first). The squeeze's output is what both expands read: rows 0-1 for the 1x1 and
+  /// 0-2 then 1-3 for the 3x3, so the squeeze computes rows 0-2 then 1-3 (24 MACs, 8 of them
+  /// halo) from input rows 0-2 then 1-3, which slide: 12 + 4 = 16 read, the input once.
+  /// Expands: 16 pixels x 2 = 32 and 16 x 2 x 9 = 288 MACs. Weights resident: 1 + 2 + 18 = 21.
+  /// The output, 4 x 16 = 64, goes out per band as the 1x1's channels 0-1 then the 3x3's 2-3
+  /// (16 entries each); the concat holds nothing. Footprint: input 3 rows x 4 = 12, weights 21,
+  /// squeeze output 3 x 4 = 12, expands 2 x 2 x 4 = 16 each: 77. Layer by layer the same four
+  /// layers move 277 entries (the concat alone reads and writes 64 each).
+  @Test func aFireModuleKeepsTheSqueezeForBothExpands() throws {
+    let input = TensorShape(channels: 1, height: 4, width: 4)
+    let squeeze = Self.mixing(input, channels: 1, name: "squeeze")
+    let narrow = Self.mixing(squeeze.output, channels: 2, name: "expand1x1")
+    let wide = SegmentLayer(
+      name: "expand3x3", kind: .mixing, input: squeeze.output, output: narrow.output, kernel: Extent2D(square: 3),
+      padding: Padding(symmetric: 1, 1), branchFrom: 1, weightBits: 4)
+    let concat = SegmentLayer(
+      name: "cat", kind: .concat, input: wide.output, output: TensorShape(channels: 4, height: 4, width: 4), skip: .layer(1))
+    let segment = Self.segment(input, [squeeze, narrow, wide, concat])
+    let tiling = SegmentTiling(
+      rows: 2, columns: 4, scan: false, chunks: [1, 1, 2, 2], resident: [true, true, true, true],
+      lineBuffers: [false, false, false, false])
+    let walk = SegmentWalk(segment: segment, tiling: tiling)
+    let inputs = walk.transfers().filter { $0.operand == .input }
+    #expect(inputs.map(\.rows) == [[0, 1, 2], [1, 2, 3]] && inputs.map(\.entries) == [12, 4])
+    let outputs = walk.transfers().filter { $0.operand == .output }
+    #expect(outputs.map(\.channels) == [0..<2, 2..<4, 0..<2, 2..<4] && outputs.allSatisfy { $0.entries == 16 })
+    let expected = SegmentCost(
+      traffic: SegmentTraffic(inputReads: 16, skipReads: [0, 0, 0, 0], weightReads: [1, 2, 18, 0], outputWrites: 64),
+      bits: 16 * 8 + 21 * 4 + 64 * 8, footprint: 77, macs: 344, haloMACs: 8, chunkMACs: 0)
+    #expect(walk.cost() == expected)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == expected)
+    // The squeeze's output, read by both expands, keeps no line buffer.
+    var lined = tiling
+    lined.lineBuffers[1] = true
+    #expect(throws: FusionError.self) { try SegmentModel(segment: segment).cost(of: lined) }
+  }
+
   /// Pointwise 1 -> 2 then depthwise 3x3 (padding 1) on 1x6x6, bands of 2 rows. The pointwise
   /// output is the depthwise layer's window: rows 0-2, 1-4, 3-5 (10 rows of 6 instead of 6).
   /// Recomputed: pointwise MACs 2 x 60 = 120, 48 of them halo; depthwise 2 x 9 x 36 = 648.
