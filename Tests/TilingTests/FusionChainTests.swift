@@ -464,7 +464,7 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(segment.layers.map(\.branchFrom) == [nil, nil, 1, nil])
     #expect(segment.layers[3].skip == .layer(1))
     #expect(segment.layers[3].chainFirst == false)
-    #expect(segment.concatOffsets.map { [$0.chain, $0.skip] } == [64, 0])
+    #expect(segment.concatChannels?.chain == 64 && segment.concatChannels?.skip == 0..<64)
     #expect(segment.stageChannels == [64, 16, 64, 64])
     #expect(segment.output == TensorShape(channels: 128, height: 55, width: 55))
     // With the pool before it, and without the squeeze (both expands then read the segment input).

@@ -142,13 +142,13 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   /// Whether the last layer is a concat (`SegmentLayer.Kind.concat`).
   public var endsInConcat: Bool { layers.last?.kind == .concat }
 
-  /// Where a final concat's operands go among its output channels: the chain's channels and
-  /// the skip operand's start at these offsets; nil when the segment does not end in a concat.
-  public var concatOffsets: (chain: Int, skip: Int)? {
+  /// Where a final concat's operands go among its output channels: the chain's start at offset
+  /// `chain`, the skip operand's are `skip`; nil when the segment does not end in a concat.
+  public var concatChannels: (chain: Int, skip: Range<Int>)? {
     guard let last = layers.last, last.kind == .concat else { return nil }
     let chain = last.input.channels
     let skip = last.output.channels - chain
-    return last.chainFirst ? (0, chain) : (skip, 0)
+    return last.chainFirst ? (0, chain..<(chain + skip)) : (skip, 0..<skip)
   }
 
   /// Whether some add reads the segment input as its skip (the only case where a line buffer on

@@ -69,8 +69,8 @@ struct WalkRun {
   private var inputSkipMisses: Set<Int> = []
   /// The number of the last spatial tile, after which a final global pool's sums are complete.
   private var lastTile = 0
-  /// A final concat's skip operand's channels (0 without one).
-  private let concatSkipChannels: Int
+  /// `FusedSegment.concatChannels`, once (nil without a final concat).
+  private let concatChannels: (chain: Int, skip: Range<Int>)?
 
   init(
     walk: SegmentWalk, skipsFromDRAM: Set<Int>, onEvent: ((SegmentWalkEvent) -> Void)? = nil, recordsRegions: Bool = false
@@ -102,7 +102,7 @@ struct WalkRun {
     self.inputStages = inputStages
     held = Array(repeating: nil, count: SegmentTransfer.Operand.count(layers: layers.count))
     heldNames = held.map { _ in nil }
-    concatSkipChannels = segment.endsInConcat ? segment.output.channels - layers[layers.count - 1].input.channels : 0
+    concatChannels = segment.concatChannels
     lastTileOfExecution = layers.indices.map { index in
       let count = { (stage: Int) in Self.chunkCount(stage, chunks: walk.tiling.chunks, stageChannels: channels) }
       return Array(repeating: -1, count: count(stages[index + 1]) * count(inputStages[index]))
@@ -194,11 +194,11 @@ struct WalkRun {
         // A global pool's averages are complete only once its last tile is added in.
         if nest.top == last && step.completes(below: last) && (!segment.endsInGlobalPool || tile == lastTile) {
           let chunk = step.channels(ofStage: last)
-          if let offsets = segment.concatOffsets {
+          if let concat = concatChannels {
             // A final concat: the chain's chunk at its channels of the output, and with the
             // first chunk the skip operand's tile (its stage is whole, held for the tile).
-            var parts = [(chunk.lowerBound + offsets.chain)..<(chunk.upperBound + offsets.chain)]
-            if chunk.lowerBound == 0 { parts.append(offsets.skip..<(offsets.skip + concatSkipChannels)) }
+            var parts = [(chunk.lowerBound + concat.chain)..<(chunk.upperBound + concat.chain)]
+            if chunk.lowerBound == 0 { parts.append(concat.skip) }
             for part in parts.sorted(by: { $0.lowerBound < $1.lowerBound }) {
               writeOutput(part, tile: tile, rows: outputRows, columns: outputColumns)
             }
