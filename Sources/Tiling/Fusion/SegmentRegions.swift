@@ -41,8 +41,8 @@ struct SegmentRegions: Sendable {
     needed = builder.needed.map(AxisIntervals.init(tiles:))
     computed = builder.computed.map(AxisIntervals.init(tiles:))
     retained = builder.retained
-    neededSummaries = needed.map(AxisSummary.init)
-    computedSummaries = computed.map(AxisSummary.init)
+    neededSummaries = builder.neededSummaries
+    computedSummaries = builder.computedSummaries
     computedOnce = builder.computedOnce
     let input = builder.needed[0]
     inputCovers = builder.computed.map { tensor in
@@ -62,6 +62,10 @@ struct SegmentRegions: Sendable {
     var computed: [[[ClosedRange<Int>]]]
     var retained: [Int]
     var computedOnce: [Int]
+    /// The summaries of `needed` and `computed`, made as each tensor settles (the search
+    /// settles a tensor once for many choices of line buffers below it).
+    var neededSummaries: [AxisSummary]
+    var computedSummaries: [AxisSummary]
 
     init(
       segment: FusedSegment, tileSize: Int, outputExtent: Int, extent: @escaping (Int) -> Int,
@@ -80,6 +84,9 @@ struct SegmentRegions: Sendable {
       computed = needed
       retained = Array(repeating: 0, count: tensorCount)
       computedOnce = needed.map { RangeSet.count($0.reduce([]) { RangeSet.union($0, $1) }) }
+      // Tensors below the tiled one get theirs when they settle.
+      neededSummaries = needed.map { AxisSummary(AxisIntervals(tiles: $0)) }
+      computedSummaries = neededSummaries
     }
 
     /// Per tile, the coordinates of `tensor` that its readers need: layer `tensor` (and for the
@@ -139,6 +146,8 @@ struct SegmentRegions: Sendable {
         for rows in wanted { covered = RangeSet.union(covered, rows) }
       }
       computedOnce[tensor] = RangeSet.count(covered)
+      neededSummaries[tensor] = AxisSummary(AxisIntervals(tiles: needed[tensor]))
+      computedSummaries[tensor] = tensor >= 1 && lineBuffer ? AxisSummary(AxisIntervals(tiles: computed[tensor])) : neededSummaries[tensor]
     }
   }
 
@@ -300,8 +309,15 @@ enum RangeSet {
     return union(result, [])
   }
 
-  /// Whether every coordinate of `inner` is in `outer`.
+  /// Whether every coordinate of `inner` is in `outer` (both canonical: each range of `inner`
+  /// then lies within one of `outer`'s).
   static func contains(_ outer: [ClosedRange<Int>], _ inner: [ClosedRange<Int>]) -> Bool {
-    count(intersection(outer, inner)) == count(inner)
+    var index = 0
+    for range in inner {
+      while index < outer.count && outer[index].upperBound < range.lowerBound { index += 1 }
+      guard index < outer.count, outer[index].lowerBound <= range.lowerBound, range.upperBound <= outer[index].upperBound
+      else { return false }
+    }
+    return true
   }
 }

@@ -140,6 +140,8 @@ struct SegmentSearchRun {
   let chunkings: [Chunking]
   /// Where the segment's spatial tilings are shared with other searches (nil: enumerated here).
   let spatialCache: SegmentSpatialCache?
+  /// What every spatial tiling's evaluator needs of the segment.
+  let costConstants: SegmentSearchCost.Constants
 
   init(
     model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int? = nil, maxExtraMACs: Int? = nil,
@@ -158,6 +160,7 @@ struct SegmentSearchRun {
       }
     ).union(model.segment.branchSources.map { model.stageOfTensor[$0] })
     chunkings = Self.chunkings(model: model, stageSizes: stageSizes, mustBeWhole: mustBeWhole)
+    costConstants = SegmentSearchCost.Constants(model: model)
   }
 
   /// Whether a cost bound (bits, extra MACs) can still lead to an acceptable schedule: below
@@ -195,7 +198,7 @@ struct SegmentSearchRun {
       if let incumbent, !(take.bound < incumbent) { break }
       if take.structures.isEmpty {
         var refined = take
-        let evaluator = SegmentSearchCost(model: model, scan: take.tiling.scan, rows: take.rows, columns: take.columns)
+        let evaluator = SegmentSearchCost(constants: costConstants, scan: take.tiling.scan, rows: take.rows, columns: take.columns)
         refined.evaluator = evaluator
         refined.structures = structures(of: take.tiling, rows: take.rows, columns: take.columns, evaluator: evaluator)
         guard let cheapest = refined.structures.first else { continue }
@@ -231,10 +234,10 @@ struct SegmentSearchRun {
       found.append(
         Spatial(tiling: tiling, rows: spatial.rows, columns: spatial.columns, bound: (bits, spatial.haloMACs), structures: []))
     }
-    // Stable: equal bounds keep enumeration order, so the result is deterministic.
-    return found.enumerated().sorted { a, b in
-      a.element.bound != b.element.bound ? a.element.bound < b.element.bound : a.offset < b.offset
-    }.map(\.element)
+    // Stable: equal bounds keep enumeration order, so the result is deterministic. (Indices are
+    // sorted rather than the candidates, which are costly to move.)
+    let bounds = found.map(\.bound)
+    return found.indices.sorted { a, b in bounds[a] != bounds[b] ? bounds[a] < bounds[b] : a < b }.map { found[$0] }
   }
 
   mutating func consider(_ tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {

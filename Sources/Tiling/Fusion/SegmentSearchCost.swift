@@ -26,103 +26,171 @@ struct SegmentSearchCost {
     /// Sum over tiles of the region size, and the spatial loops' own loads.
     var total: Int
     var loads: Int
+
+    init(_ row: AxisSummary, _ column: AxisSummary, scan: Bool) {
+      total = row.totalLength * column.totalLength
+      loads = LoopNestTraffic.spatialLoads(rows: row, columns: column, scanned: scan)
+    }
   }
 
-  /// What the evaluation needs of a layer, flat (copying `SegmentLayer`s costs more).
-  private struct Layer {
-    var kind: SegmentLayer.Kind
-    var hasWeights: Bool
-    var stage: Int
-    var inputStage: Int
-    var window: Int
-    var weightCount: Int
-    var weightBits: Int
-    /// Footprint of the output buffer per channel of a chunk, of a global pool's sums (for the
-    /// whole segment, whatever the chunks), and of a line buffer on the input.
-    var outputArea: Int
-    var poolSums: Int
-    var lineBuffer: Int
-    /// 0: no skip or an on-chip one; else the bits of a skip read from DRAM (always for an
-    /// external one, unless the input is held whole for the segment input).
-    var skipBits: Int
-    var skipIsInput: Bool
+  /// What the evaluation needs of a segment whatever its spatial tiling, made once per segment
+  /// (the search of one segment makes an evaluator for each of many spatial tilings).
+  struct Constants {
+    /// What the evaluation needs of a layer, flat (copying `SegmentLayer`s costs more).
+    fileprivate struct Layer {
+      var kind: SegmentLayer.Kind
+      var hasWeights: Bool
+      var stage: Int
+      var inputStage: Int
+      var window: Int
+      var weightCount: Int
+      var weightBits: Int
+      /// MACs per output coordinate (rows x columns), 0 without weights.
+      var macsPerPoint: Int
+      /// Output buffer entries per coordinate and channel of a chunk (0: no buffer), a global
+      /// pool's sums (for the whole segment, whatever the chunks), and a line buffer's entries
+      /// per coordinate on the input.
+      var outputFactor: Int
+      var poolSums: Int
+      var lineBufferChannels: Int
+      /// 0: no skip or an on-chip one; else the bits of a skip read from DRAM (always for an
+      /// external one, unless the input is held whole for the segment input).
+      var skipBits: Int
+      var skipIsInput: Bool
+    }
+
+    fileprivate let layers: [Layer]
+    fileprivate let channels: [Int]
+    fileprivate let inputBits: Int
+    fileprivate let outputTraffic: Int
+
+    init(model: SegmentModel) {
+      let segment = model.segment
+      let stageOfTensor = model.stageOfTensor
+      channels = model.stageChannels
+      layers = segment.layers.enumerated().map { index, layer in
+        var skipBits = 0
+        var skipIsInput = false
+        switch layer.skip {
+        case .external(_, let bits)?: skipBits = bits
+        case .segmentInput?:
+          skipBits = segment.inputBits
+          skipIsInput = true
+        case .layer?, nil: break
+        }
+        let pools = layer.kind == .globalAveragePool
+        return Layer(
+          kind: layer.kind, hasWeights: layer.hasWeights, stage: stageOfTensor[index + 1],
+          inputStage: stageOfTensor[segment.inputTensor(ofLayer: index)],
+          window: layer.kernel.height * layer.kernel.width, weightCount: layer.weightCount, weightBits: layer.weightBits,
+          macsPerPoint: layer.hasWeights ? layer.output.channels * layer.macsPerOutput : 0,
+          outputFactor: segment.outputNeedsNoRegion(index) || pools ? 0 : (layer.kind == .mixing ? model.psumWidth : 1),
+          poolSums: pools ? layer.output.channels * model.psumWidth : 0,
+          lineBufferChannels: model.stageChannels[stageOfTensor[index]], skipBits: skipBits, skipIsInput: skipIsInput)
+      }
+      inputBits = segment.inputBits
+      let output = segment.output
+      outputTraffic = output.channels * output.height * output.width * (segment.layers.last?.outputBits ?? 0)
+    }
   }
 
-  private let layers: [Layer]
+  private let constants: Constants
+  private var layers: [Constants.Layer] { constants.layers }
+  private var channels: [Int] { constants.channels }
   private let inputArea: Int
-  private let inputBits: Int
-  private let outputTraffic: Int
-  private let channels: [Int]
   private let input: Spatial
   /// Per layer: weights' spatial part (every tile the same region), the skip's (its computed
-  /// region), the MACs over the computed regions and the halo part of them.
+  /// region) and its largest tile, the MACs over the computed regions and the halo part of
+  /// them, the output buffer and the line buffer on the input (if one is kept).
   private let weights: Spatial
   private let skips: [Spatial]
+  private let skipAreas: [Int]
   private let computedMACs: [Int]
   private let haloMACs: Int
   private let inputCovers: [Bool]
-  private let outputBits: Int
+  private let outputAreas: [Int]
+  private let lineBuffers: [Int]
 
   init(model: SegmentModel, scan: Bool, rows: SegmentRegions, columns: SegmentRegions) {
-    channels = model.stageChannels
-    func spatial(_ row: AxisSummary, _ column: AxisSummary) -> Spatial {
-      Spatial(
-        total: row.totalLength * column.totalLength, loads: LoopNestTraffic.spatialLoads(rows: row, columns: column, scanned: scan))
-    }
-    input = spatial(rows.neededSummaries[0], columns.neededSummaries[0])
-    weights = spatial(AxisSummary(irrelevant: rows.tileCount), AxisSummary(irrelevant: columns.tileCount))
-    let layers = model.segment.layers
-    skips = layers.indices.map { index in spatial(rows.computedSummaries[index + 1], columns.computedSummaries[index + 1]) }
-    var computedMACs: [Int] = []
-    var haloMACs = 0
-    for (index, layer) in layers.enumerated() {
-      let output = index + 1
-      guard layer.hasWeights else {
-        computedMACs.append(0)
-        continue
-      }
-      let area = rows.computedSummaries[output].totalLength * columns.computedSummaries[output].totalLength
-      let perPixel = layer.output.channels * layer.macsPerOutput
-      computedMACs.append(area * perPixel)
-      haloMACs += (area - rows.computedOnce[output] * columns.computedOnce[output]) * perPixel
-    }
-    self.computedMACs = computedMACs
-    self.haloMACs = haloMACs
-    inputCovers = layers.indices.map { rows.inputCovers[$0 + 1] && columns.inputCovers[$0 + 1] }
-    outputBits = layers[layers.count - 1].outputBits
-    let stageOfTensor = model.stageOfTensor
-    func computedArea(_ tensor: Int) -> Int {
-      rows.computedSummaries[tensor].maximumLength * columns.computedSummaries[tensor].maximumLength
-    }
-    self.layers = layers.enumerated().map { index, layer in
-      var skipBits = 0
-      var skipIsInput = false
-      switch layer.skip {
-      case .external(_, let bits)?: skipBits = bits
-      case .segmentInput?:
-        skipBits = model.segment.inputBits
-        skipIsInput = true
-      case .layer?, nil: break
-      }
-      let pools = layer.kind == .globalAveragePool
-      return Layer(
-        kind: layer.kind, hasWeights: layer.hasWeights, stage: stageOfTensor[index + 1],
-        inputStage: stageOfTensor[model.segment.inputTensor(ofLayer: index)],
-        window: layer.kernel.height * layer.kernel.width, weightCount: layer.weightCount, weightBits: layer.weightBits,
-        outputArea: model.segment.outputNeedsNoRegion(index) || pools
-          ? 0 : computedArea(index + 1) * (layer.kind == .mixing ? model.psumWidth : 1),
-        poolSums: pools ? layer.output.channels * model.psumWidth : 0,
-        lineBuffer: rows.retained[index] * columns.neededSummaries[index].maximumLength * model.stageChannels[stageOfTensor[index]],
-        skipBits: skipBits, skipIsInput: skipIsInput)
-    }
-    inputArea = rows.neededSummaries[0].maximumLength * columns.neededSummaries[0].maximumLength
-    inputBits = model.segment.inputBits
-    let output = model.segment.output
-    outputTraffic = output.channels * output.height * output.width * outputBits
-    skipAreas = layers.indices.map { computedArea($0 + 1) }
+    self.init(constants: Constants(model: model), scan: scan, rows: rows, columns: columns)
   }
 
-  private let skipAreas: [Int]
+  init(constants: Constants, scan: Bool, rows: SegmentRegions, columns: SegmentRegions) {
+    self.constants = constants
+    input = Spatial(rows.neededSummaries[0], columns.neededSummaries[0], scan: scan)
+    inputArea = Self.largestTile(rows.neededSummaries[0], columns.neededSummaries[0])
+    weights = Spatial(AxisSummary(irrelevant: rows.tileCount), AxisSummary(irrelevant: columns.tileCount), scan: scan)
+    let layers = constants.layers
+    skips = layers.indices.map { Spatial(rows.computedSummaries[$0 + 1], columns.computedSummaries[$0 + 1], scan: scan) }
+    let skipAreas = layers.indices.map { Self.largestTile(rows.computedSummaries[$0 + 1], columns.computedSummaries[$0 + 1]) }
+    self.skipAreas = skipAreas
+    computedMACs = layers.indices.map { Self.computedMACs(layers[$0], output: $0 + 1, rows: rows, columns: columns).all }
+    haloMACs = layers.indices.reduce(0) { $0 + Self.computedMACs(layers[$1], output: $1 + 1, rows: rows, columns: columns).halo }
+    inputCovers = layers.indices.map { rows.inputCovers[$0 + 1] && columns.inputCovers[$0 + 1] }
+    outputAreas = layers.indices.map { layers[$0].outputFactor * skipAreas[$0] }
+    lineBuffers = layers.indices.map { Self.lineBuffer(layers[$0], input: $0, rows: rows, columns: columns) }
+  }
+
+  /// The largest tile of a tensor, in coordinates (rows x columns).
+  private static func largestTile(_ row: AxisSummary, _ column: AxisSummary) -> Int { row.maximumLength * column.maximumLength }
+
+  /// The MACs `layer` computes over its output's computed regions, and the part of them computed
+  /// more than once (the halo's).
+  private static func computedMACs(
+    _ layer: Constants.Layer, output: Int, rows: SegmentRegions, columns: SegmentRegions
+  ) -> (all: Int, halo: Int) {
+    guard layer.macsPerPoint > 0 else { return (0, 0) }
+    let area = rows.computedSummaries[output].totalLength * columns.computedSummaries[output].totalLength
+    return (area * layer.macsPerPoint, (area - rows.computedOnce[output] * columns.computedOnce[output]) * layer.macsPerPoint)
+  }
+
+  /// The entries a line buffer on layer `input`'s input takes when kept.
+  private static func lineBuffer(_ layer: Constants.Layer, input: Int, rows: SegmentRegions, columns: SegmentRegions) -> Int {
+    rows.retained[input] * columns.neededSummaries[input].maximumLength * layer.lineBufferChannels
+  }
+
+  /// A spatial tiling's part of every cost here, for `SegmentSpatialFeatures`, from its regions
+  /// directly (the enumeration of spatial tilings asks for many that it then drops): each
+  /// number enters `traffic` and `footprint` only multiplied by a factor of the chunks and
+  /// residency that is never negative, and numbers with the same factor are summed. Per stage:
+  /// the MACs its layers compute, its output buffers, and the tiles, totals and spatial loads
+  /// of the skips its layers read from DRAM (weighted by their bits); a skip of the segment
+  /// input (chunk-dependent: free when the input is whole and covers it) apart, with whether it
+  /// is covered. Then the input's, the halo MACs and the footprint of the line buffers kept
+  /// (`lineBuffers`, per layer).
+  static func spatialFeatures(
+    constants: Constants, scan: Bool, rows: SegmentRegions, columns: SegmentRegions, lineBuffers: [Bool]
+  ) -> [Int] {
+    let stageCount = constants.channels.count
+    // [input loads, total, largest tile, halo MACs, line buffers] then five per-stage sums.
+    let perStage = 5
+    var values = Array(repeating: 0, count: perStage + 5 * stageCount)
+    let input = Spatial(rows.neededSummaries[0], columns.neededSummaries[0], scan: scan)
+    values[0] = input.loads
+    values[1] = input.total
+    values[2] = largestTile(rows.neededSummaries[0], columns.neededSummaries[0])
+    for (index, layer) in constants.layers.enumerated() {
+      let output = index + 1
+      let macs = computedMACs(layer, output: output, rows: rows, columns: columns)
+      values[3] += macs.halo
+      if lineBuffers[index] { values[4] += lineBuffer(layer, input: index, rows: rows, columns: columns) }
+      let base = perStage + layer.stage
+      values[base] += macs.all
+      let area = largestTile(rows.computedSummaries[output], columns.computedSummaries[output])
+      values[base + stageCount] += layer.outputFactor * area
+      guard layer.skipBits > 0 else { continue }
+      let skip = Spatial(rows.computedSummaries[output], columns.computedSummaries[output], scan: scan)
+      if layer.skipIsInput {
+        let covered = rows.inputCovers[output] && columns.inputCovers[output]
+        values += [covered ? 0 : 1, area, skip.total * layer.skipBits, skip.loads * layer.skipBits]
+      } else {
+        values[base + 2 * stageCount] += area
+        values[base + 3 * stageCount] += skip.total * layer.skipBits
+        values[base + 4 * stageCount] += skip.loads * layer.skipBits
+      }
+    }
+    return values
+  }
 
   /// The stage arithmetic of one choice of chunks: which stages are whole, how many chunks the
   /// others have, which nest computes a stage, and an operand's loads in it.
@@ -217,8 +285,8 @@ struct SegmentSearchCost {
     for index in layers.indices {
       let layer = layers[index]
       footprint += weightFootprint(tiling, layer: index, resident: tiling.resident[index])
-      footprint += chunk(layer.stage) * layer.outputArea + layer.poolSums
-      if tiling.lineBuffers[index] { footprint += layer.lineBuffer }
+      footprint += chunk(layer.stage) * outputAreas[index] + layer.poolSums
+      if tiling.lineBuffers[index] { footprint += lineBuffers[index] }
       if layer.skipBits > 0 && !(layer.skipIsInput && chunks[0] >= channels[0] && inputCovers[index]) {
         footprint += chunk(layer.stage) * skipAreas[index]
       }
@@ -236,7 +304,7 @@ struct SegmentSearchCost {
   /// without the footprint, for bounds that need only the cost.
   func traffic(_ tiling: SegmentTiling) -> (bits: Int, extraMACs: Int) {
     let nests = Nests(chunks: tiling.chunks, channels: channels)
-    var bits = nests.loads(input, stage: 0, 0, -1) * inputBits
+    var bits = nests.loads(input, stage: 0, 0, -1) * constants.inputBits
     var extraMACs = haloMACs
     for index in layers.indices {
       let layer = layers[index]
@@ -251,7 +319,7 @@ struct SegmentSearchCost {
         bits += nests.loads(skips[index], stage: stage, stage, -1) * layer.skipBits
       }
     }
-    bits += outputTraffic
+    bits += constants.outputTraffic
     return (bits, extraMACs)
   }
 }

@@ -2,18 +2,18 @@
 /// whatever the chunks and residency: two spatial tilings with the same numbers of row and
 /// column tiles and Scan differ only through these numbers and their line buffers, and a
 /// schedule's bits, extra MACs and footprint never decrease when any of them grows. Line
-/// buffers also restrict the chunkings (a line buffer's stage may not be recomputed), so a
-/// spatial tiling whose features are all at least another's of the same group, with the other's
-/// line buffers among its own, can be dropped from the search: every schedule it has, the
-/// other has too (its chunks and residency are legal there), at no more cost. That also drops
-/// line buffers that change nothing (one row band, or rows no two bands share).
+/// buffers also restrict the chunkings, but only through their stages (a stage holding a line
+/// buffer may not be recomputed: `SegmentModel.validate`), so a spatial tiling whose features
+/// are all at least another's of the same group, with the other's line-buffered stages among
+/// its own, can be dropped from the search: every schedule it has, the other has too (its
+/// chunks and residency are legal there), at no more cost. That also drops line buffers that
+/// change nothing (one row band, or rows no two bands share), and of two tilings that keep
+/// lines in the same stages (say before and after a depthwise layer) one that costs no less.
 ///
-/// Why these numbers suffice: a DRAM operand with spatial coordinates (the input, a skip) is
-/// either held whole for a tile (its loads are the two spatial loops' sliding-window loads,
-/// times its channels) or chunked (every step loads a whole new tile: the sum of its region
-/// sizes, times its channels and repetitions); weights see only the number of tiles; MACs see
-/// the computed region sums and what is computed more than once; the footprint sees the
-/// largest regions and the line buffers.
+/// The numbers are `SegmentSearchCost`'s spatial terms (`SegmentSearchCost.spatialFeatures`),
+/// summed where the chunks multiply them alike: every cost there is a sum of such terms times
+/// factors of the chunks alone, never negative, and terms with the same factor (the layers of
+/// one stage) add up.
 struct SegmentSpatialFeatures: Hashable {
   struct Group: Hashable {
     var rowTiles: Int
@@ -22,37 +22,25 @@ struct SegmentSpatialFeatures: Hashable {
   }
 
   let group: Group
-  let lineBuffers: [Bool]
+  /// Per stage, whether a line buffer keeps one of its tensors.
+  let lineBufferStages: [Bool]
   let values: [Int]
 
-  init(model: SegmentModel, tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions) {
-    group = Group(rowTiles: rows.tileCount, columnTiles: columns.tileCount, scan: tiling.scan)
-    lineBuffers = tiling.lineBuffers
-    let layers = model.segment.layers
-    var values: [Int] = []
-    values.reserveCapacity(3 + 6 * layers.count)
-    func operand(_ row: AxisSummary, _ column: AxisSummary) {
-      values.append(LoopNestTraffic.spatialLoads(rows: row, columns: column, scanned: tiling.scan))
-      values.append(row.totalLength * column.totalLength)
-      values.append(row.maximumLength * column.maximumLength)
-    }
-    operand(rows.neededSummaries[0], columns.neededSummaries[0])
-    for (index, layer) in layers.enumerated() {
-      let output = index + 1
-      let row = rows.computedSummaries[output]
-      let column = columns.computedSummaries[output]
-      operand(row, column)
-      values.append(row.totalLength * column.totalLength - rows.computedOnce[output] * columns.computedOnce[output])
-      values.append(rows.retained[index] * columns.neededSummaries[index].maximumLength)
-      if layer.skip == .segmentInput {
-        values.append(rows.inputCovers[output] && columns.inputCovers[output] ? 0 : 1)
-      }
-    }
-    self.values = values
+  /// The features of the spatial tiling with `rows` and `columns` regions, Scan as `group`
+  /// says and `lineBuffers` (per layer), for `model`'s segment (`constants` are its own).
+  init(
+    model: SegmentModel, constants: SegmentSearchCost.Constants, group: Group, lineBuffers: [Bool], rows: SegmentRegions,
+    columns: SegmentRegions
+  ) {
+    self.group = group
+    var stages = Array(repeating: false, count: model.stageChannels.count)
+    for (tensor, kept) in lineBuffers.enumerated() where kept { stages[model.stageOfTensor[tensor]] = true }
+    lineBufferStages = stages
+    values = SegmentSearchCost.spatialFeatures(constants: constants, scan: group.scan, rows: rows, columns: columns, lineBuffers: lineBuffers)
   }
 
   func dominates(_ other: SegmentSpatialFeatures) -> Bool {
-    group == other.group && zip(lineBuffers, other.lineBuffers).allSatisfy { !$0 || $1 }
+    group == other.group && zip(lineBufferStages, other.lineBufferStages).allSatisfy { !$0 || $1 }
       && zip(values, other.values).allSatisfy { $0 <= $1 }
   }
 }

@@ -45,6 +45,7 @@ enum SegmentSpatialTilings {
     var found: [(spatial: SegmentSpatialTiling, features: SegmentSpatialFeatures)] = []
     var kept: [SegmentSpatialFeatures.Group: [SegmentSpatialFeatures]] = [:]
     let candidates = lineBufferCandidates(segment)
+    let constants = SegmentSearchCost.Constants(model: model)
     for rows in 1...height {
       for (lines, rowRegion) in SegmentRegions.rowChoices(segment, tileSize: rows, candidates: candidates) {
         let usesLines = lines.contains(true)
@@ -54,28 +55,35 @@ enum SegmentSpatialTilings {
             let tiling = SegmentTiling(
               rows: rows, columns: columns, scan: scanned, chunks: Array(repeating: 1, count: model.stageChannels.count),
               resident: Array(repeating: false, count: layerCount), lineBuffers: lines)
-            let frugal = model.footprint(of: tiling, rows: rowRegion, columns: columnRegion, inputSkipsFree: true)
-            let features = SegmentSpatialFeatures(model: model, tiling: tiling, rows: rowRegion, columns: columnRegion)
+            let group = SegmentSpatialFeatures.Group(rowTiles: rowRegion.tileCount, columnTiles: columnRegion.tileCount, scan: scanned)
+            let features = SegmentSpatialFeatures(
+              model: model, constants: constants, group: group, lineBuffers: lines, rows: rowRegion, columns: columnRegion)
             if kept[features.group, default: []].contains(where: { $0.dominates(features) }) { continue }
             kept[features.group, default: []].removeAll { features.dominates($0) }
             kept[features.group, default: []].append(features)
-            found.append((SegmentSpatialTiling(tiling: tiling, rows: rowRegion, columns: columnRegion, frugal: frugal), features))
+            found.append((SegmentSpatialTiling(tiling: tiling, rows: rowRegion, columns: columnRegion, frugal: 0), features))
           }
         }
       }
     }
     let survivors = Set(kept.values.flatMap { $0 })
-    return found.filter { survivors.contains($0.features) }.map { withWholeCost($0.spatial, model: model) }
+    return found.filter { survivors.contains($0.features) }.map { found in
+      var spatial = found.spatial
+      spatial.frugal = model.footprint(of: spatial.tiling, rows: spatial.rows, columns: spatial.columns, inputSkipsFree: true)
+      return withWholeCost(spatial, model: model, constants: constants)
+    }
   }
 
   /// `spatial` with the cost of its schedules with every stage whole, which bounds every
   /// schedule of it at any buffer size (`SegmentSearchRun.spatialCandidates`).
-  private static func withWholeCost(_ spatial: SegmentSpatialTiling, model: SegmentModel) -> SegmentSpatialTiling {
+  private static func withWholeCost(
+    _ spatial: SegmentSpatialTiling, model: SegmentModel, constants: SegmentSearchCost.Constants
+  ) -> SegmentSpatialTiling {
     var spatial = spatial
     var whole = spatial.tiling
     whole.chunks = model.stageChannels
     whole.resident = Array(repeating: true, count: whole.resident.count)
-    let evaluator = SegmentSearchCost(model: model, scan: whole.scan, rows: spatial.rows, columns: spatial.columns)
+    let evaluator = SegmentSearchCost(constants: constants, scan: whole.scan, rows: spatial.rows, columns: spatial.columns)
     let cost = evaluator.evaluate(whole)
     spatial.wholeBits = cost.bits
     spatial.haloMACs = cost.extraMACs
