@@ -22,6 +22,9 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     /// of the output in DRAM as it is complete, with no buffer of its own (SqueezeNet's fire
     /// module: the 1x1 and 3x3 expands side by side).
     case concat
+
+    /// Whether the layer joins the chain with a second operand (its `skip`): an add or a concat.
+    public var joinsSkip: Bool { self == .add || self == .concat }
   }
 
   /// Where the second operand of an add or a concat comes from.

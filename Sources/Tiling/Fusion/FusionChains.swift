@@ -126,8 +126,7 @@ extension FusionChains {
     }
     let previous = analysis.layers[index - 1].name
     let inputs = layer.layer.inputs
-    let joins = kind == .add || kind == .concat
-    var position = joins ? inputs.firstIndex(of: previous) : (inputs == [previous] ? 0 : nil)
+    var position = kind.joinsSkip ? inputs.firstIndex(of: previous) : (inputs == [previous] ? 0 : nil)
     // A convolution reading the segment's input or an earlier layer's output is a second branch
     // from it (ResNet's downsample beside its block's body, SqueezeNet's 3x3 expand beside the
     // 1x1); what else it needs is the segment's rule (`FusedSegment.validate`).
@@ -169,7 +168,7 @@ extension FusionChains {
     let kind = try Self.kind(of: layer, segment: segment)
     let chain = try chainInput(index, startingAt: range.lowerBound, segment: segment) ?? 0
     var skip: SegmentLayer.Skip?
-    let joins = kind == .add || kind == .concat
+    let joins = kind.joinsSkip
     if joins {
       // Two inputs (checked by `kind`): the one that is not the chain is the skip.
       let other = layer.layer.inputs[1 - chain]
