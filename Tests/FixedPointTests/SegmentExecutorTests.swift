@@ -5,7 +5,7 @@ import Tiling
 
 @testable import FixedPoint
 
-/// The fused-segment executor on random chains and legal tilings (max pools, line buffers, chunk recompute,
+/// The fused-segment executor on random chains and legal tilings (max pools, upsamples, line buffers, chunk recompute,
 /// streamed weights, Scan, skips from the input, on chip or from DRAM, partial sums two entries
 /// wide): its output equals the layers run one after the other on whole tensors, its transfers
 /// equal `SegmentModel`'s closed form, and it fits in the model's footprint. A dropped reload
@@ -80,7 +80,7 @@ import Tiling
             quantizedWeights: (0..<count).map { _ in Int32.random(in: -limit..<limit, using: &random) },
             quantizedBias: (0..<layer.output.channels).map { _ in Int32.random(in: -4096...4096, using: &random) },
             activation: activation))
-      case .maxPool, .globalAveragePool:
+      case .maxPool, .globalAveragePool, .upsample:
         layers.append(
           LayerQuantization(
             inputs: [QFormat(bits: 8, fractionBits: fraction)], output: output, weights: nil, quantizedWeights: [],
@@ -136,6 +136,10 @@ import Tiling
           input: layer.input, output: layer.output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
           groups: layer.input.channels)
         PoolingKernel.averagePool(input: tensors[index], geometry: geometry, region: whole, requantizer: q.requantizer, into: &output)
+      case .upsample:
+        ElementwiseKernel.upsample(
+          tensors[index], factor: layer.stride.height, format: q.inputs[0], output: q.output, activation: q.activation,
+          region: whole, into: &output)
       case .concat:
         guard case .layer(let source)? = layer.skip else { continue }
         let operands = layer.chainFirst ? [tensors[index], tensors[source + 1]] : [tensors[source + 1], tensors[index]]
@@ -151,7 +155,7 @@ import Tiling
   @Test func segmentsMatchTheUntiledRunAndTheClosedForm() throws {
     var tight = 0
     var seen: [String: Int] = [:]
-    let cases = try Self.cases(count: 900, seed: 0xF05E_0001)
+    let cases = try Self.cases(count: 1500, seed: 0xF05E_0001)
     for item in cases {
       let context = "\(SegmentWalkGenerator.describe(item.segment)) | \(item.tiling) | psum \(item.psumWidth)"
       var execution = item.execution
@@ -182,6 +186,8 @@ import Tiling
         },
         "branch over tiles": !item.segment.branchSources.isEmpty
           && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
+        "upsample over tiles": item.segment.layers.contains { $0.kind == .upsample }
+          && item.tiling.rows < item.segment.tiledShape.height,
         "concat over tiles": item.segment.endsInConcat
           && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
         "concat over chunks": item.segment.endsInConcat
@@ -201,7 +207,7 @@ import Tiling
       "line buffer", "chunk recompute", "halo", "streamed", "skip from DRAM", "skip on chip", "input skip free",
       "global pool over tiles", "max pool over tiles", "max pool behind a line buffer", "branch over tiles",
       "skip behind a line buffer", "input skip kept by a line buffer", "concat over tiles", "concat over chunks",
-      "branch from an on-chip tensor", "on-chip branch into an add",
+      "branch from an on-chip tensor", "on-chip branch into an add", "upsample over tiles",
     ] {
       #expect(seen[feature, default: 0] >= 20, "only \(seen[feature, default: 0]) cases with \(feature)")
     }

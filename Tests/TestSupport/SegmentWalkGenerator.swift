@@ -1,7 +1,7 @@
 import Networks
 import Tiling
 
-/// Random tiny fused segments (chains, max pools, adds, branches from the input into an add,
+/// Random tiny fused segments (chains, max pools, upsamples, adds, branches from the input into an add,
 /// global pools, fire modules: two expands side by side into a concat) and legal tilings for
 /// them, so that the walk of every schedule stays fast: 1-5 layers, 1-6 channels, 1-9 rows and
 /// columns at the input.
@@ -32,7 +32,14 @@ public enum SegmentWalkGenerator {
       case 4..<6:
         layer = window(.depthwise, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
       case 6:
-        layer = window(.maxPool, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
+        // Half the time an upsample (by 2 or 3) where the chain may change its extent and the
+        // result stays small.
+        let factor = Int.random(in: 2...3, using: &random)
+        if !keepsShape && Bool.random(using: &random) && current.height * factor <= 12 && current.width * factor <= 12 {
+          layer = upsample(current, factor: factor, index: layers.count)
+        } else {
+          layer = window(.maxPool, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
+        }
       default: layer = add(after: current, input: input, earlier: layers, using: &random)
       }
       layers.append(layer)
@@ -90,6 +97,14 @@ public enum SegmentWalkGenerator {
     return SegmentLayer(
       name: "\(kind)\(index)", kind: kind, input: input, output: TensorShape(channels: channels, height: height, width: width),
       kernel: kernel, stride: stride, padding: padding, weightBits: 4)
+  }
+
+  /// Nearest-neighbour upsampling of `input` by `factor` on both axes.
+  public static func upsample(_ input: TensorShape, factor: Int, index: Int) -> SegmentLayer {
+    SegmentLayer(
+      name: "upsample\(index)", kind: .upsample, input: input,
+      output: TensorShape(channels: input.channels, height: input.height * factor, width: input.width * factor),
+      stride: Extent2D(square: factor))
   }
 
   /// A layer keeping `input`'s extent (mixing 1x1 or depthwise 3x3), a 3x3 layer after it

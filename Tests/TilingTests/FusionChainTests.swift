@@ -268,8 +268,8 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
   }
 }
 
-/// A small network with what the bundled ones lack: mixed precision, a marked output, and the
-/// layer kinds a segment cannot hold.
+/// A small network with what the bundled ones lack: mixed precision, a marked output, the layer
+/// kinds a segment cannot hold, and an upsample.
 @Suite struct FusionChainRuleTests {
   let chains: FusionChains
 
@@ -329,14 +329,23 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
   }
 
   @Test(arguments: [
-    (4, "grouped convolution of 2 groups"), (5, "channel multiplier 2"), (6, "an add of 3 inputs"), (8, "upsample"),
-    (10, "fc"),
+    (4, "grouped convolution of 2 groups"), (5, "channel multiplier 2"), (6, "an add of 3 inputs"), (10, "fc"),
   ])
   func unfusableKindsAreNoSegmentEvenAlone(index: Int, what: String) throws {
     let name = chains.analysis.layers[index].name
     let error = try #require(rejection(chains, index..<(index + 1)))
     #expect(error.reason.contains("'\(name)' (") && error.reason.contains(what), "\(error)")
     #expect(chains.longestLegalChain(from: index, maxLength: 3).isEmpty)
+  }
+
+  /// An upsample joins a chain, in its input's stage, with its factor as its stride: here with
+  /// the max pool after it (the FC layer after that ends the chain).
+  @Test func anUpsampleJoinsAChain() throws {
+    #expect(chains.longestLegalChain(from: 8, maxLength: 3) == 8..<10)
+    let segment = try chains.segment(layers: 8..<10)
+    #expect(segment.layers.map(\.kind) == [.upsample, .maxPool])
+    #expect(segment.layers[0].stride == Extent2D(square: 2))
+    #expect(segment.stageChannels.count == 1)
   }
 
   /// A concat may only end a segment, joining the chain with an earlier layer of it: alone, or

@@ -170,6 +170,35 @@ enum SmallSegments {
     #expect(pooled > 40, "only \(pooled) compared segments hold a max pool")
   }
 
+  /// The same on YOLO's upsampling path: a 1x1 convolution, an upsample by 2 or 3, then a 3x3
+  /// convolution ("same"). Row bands of the upsample's output share an input row when the
+  /// factor does not divide their height, and the 3x3 layer's halo reaches across them.
+  @Test func searchEqualsBruteForceWithAnUpsample() throws {
+    var random = SplitMix64(seed: 67)
+    var compared = 0
+    var tiled = 0
+    for _ in 0..<40 {
+      let input = TensorShape(
+        channels: Int.random(in: 1...3, using: &random), height: Int.random(in: 1...3, using: &random),
+        width: Int.random(in: 1...3, using: &random))
+      let reduce = SegmentLayer(
+        name: "reduce", kind: .mixing, input: input,
+        output: TensorShape(channels: Int.random(in: 1...3, using: &random), height: input.height, width: input.width))
+      let upsample = SegmentWalkGenerator.upsample(reduce.output, factor: Int.random(in: 2...3, using: &random), index: 1)
+      let spread = SegmentLayer(
+        name: "spread", kind: .mixing, input: upsample.output,
+        output: TensorShape(
+          channels: Int.random(in: 1...3, using: &random), height: upsample.output.height, width: upsample.output.width),
+        kernel: Extent2D(square: 3), padding: Padding(top: 1, left: 1, bottom: 1, right: 1))
+      let segment = FusedSegment(name: "up", input: input, inputName: "in", inputBits: 8, layers: [reduce, upsample, spread])
+      guard let found = try Self.compareWithBruteForce(segment, using: &random) else { continue }
+      compared += 1
+      if found.tiling.rows < segment.tiledShape.height { tiled += 1 }
+    }
+    #expect(compared >= 25)
+    #expect(tiled > 5, "only \(tiled) optima tile the rows")
+  }
+
   /// The same on segments closing with a branch from the input into an add with the chain (the
   /// input held whole for both readers, the chain's last output held as the add's skip).
   @Test func searchEqualsBruteForceWithABranch() throws {

@@ -40,6 +40,7 @@ import TestSupport
       "global pool over chunks", "max pool halo", "max pool behind a line buffer", "branch over tiles",
       "branch with streamed weights", "skip behind a line buffer", "input skip kept by a line buffer",
       "concat over tiles", "concat over chunks", "branch from an on-chip tensor", "on-chip branch into an add",
+      "upsample over tiles",
     ] {
       #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
@@ -68,6 +69,8 @@ import TestSupport
       },
       // A fire module: a branch from an on-chip tensor into a final concat, over tiles and over
       // chunks of the last stage (the chain's part of the output written chunk by chunk).
+      // Row bands of an upsample's output, some of whose edges fall inside an input row.
+      "upsample over tiles": segment.layers.contains { $0.kind == .upsample } && tiling.rows < segment.tiledShape.height,
       "concat over tiles": segment.endsInConcat && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       "concat over chunks": segment.endsInConcat && tiling.chunks[tiling.chunks.count - 1] < segment.stageChannels[segment.lastStage],
       "branch from an on-chip tensor": segment.branchSources.contains { $0 >= 1 },
@@ -106,6 +109,32 @@ import TestSupport
     let expected = SegmentCost(
       traffic: SegmentTraffic(inputReads: 36, skipReads: [0, 0], weightReads: [9, 2], outputWrites: 72),
       bits: 36 * 8 + 11 * 4 + 72 * 8, footprint: 71, macs: 396, haloMACs: 0, chunkMACs: 0)
+    #expect(walk.cost() == expected)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == expected)
+  }
+
+  /// A pointwise layer 1 -> 2 on 1x3x1, then an upsample by 2 (2x6x1), in bands of 3 output
+  /// rows. Band 0 (rows 0-2) copies input rows 0, 0, 1 and band 1 (rows 3-5) rows 1, 2, 2: both
+  /// need row 1 of the pointwise output, which is computed twice (rows 0-1, then 1-2: 8 MACs,
+  /// 2 of them halo) from input rows 0-1 then 1-2, which slide: 2 + 1 = 3 read, the input once.
+  /// Weights 2 (4 bits), output 12 in two writes of 6. Footprint: input 2, weights 2,
+  /// pointwise output 2 channels x 2 rows = 4, upsample output 2 x 3 = 6: 14.
+  @Test func anUpsampleBandSharesAnInputRowWithTheNext() throws {
+    let input = TensorShape(channels: 1, height: 3, width: 1)
+    let pointwise = Self.mixing(input, channels: 2, name: "pw")
+    let upsample = SegmentLayer(
+      name: "up", kind: .upsample, input: pointwise.output, output: TensorShape(channels: 2, height: 6, width: 1),
+      stride: Extent2D(square: 2))
+    let segment = Self.segment(input, [pointwise, upsample])
+    let tiling = SegmentTiling(rows: 3, columns: 1, scan: false, chunks: [1, 2], resident: [true, true], lineBuffers: [false, false])
+    let walk = SegmentWalk(segment: segment, tiling: tiling)
+    let inputs = walk.transfers().filter { $0.operand == .input }
+    #expect(inputs.map(\.rows) == [[0, 1], [1, 2]])
+    #expect(inputs.map(\.entries) == [2, 1])
+    #expect(walk.transfers().filter { $0.operand == .output }.map(\.entries) == [6, 6])
+    let expected = SegmentCost(
+      traffic: SegmentTraffic(inputReads: 3, skipReads: [0, 0], weightReads: [2, 0], outputWrites: 12),
+      bits: 3 * 8 + 2 * 4 + 12 * 8, footprint: 14, macs: 8, haloMACs: 2, chunkMACs: 0)
     #expect(walk.cost() == expected)
     #expect(try SegmentModel(segment: segment).cost(of: tiling) == expected)
   }

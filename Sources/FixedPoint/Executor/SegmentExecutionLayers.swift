@@ -24,6 +24,7 @@ extension SegmentExecution.State {
         switch layer.kind {
         case .mixing, .depthwise: try convolve(index, region: region, inputs: inputs)
         case .maxPool: try maxPool(index, region: region)
+        case .upsample: try upsample(index, region: region)
         case .add: try add(index, region: region)
         case .globalAveragePool, .concat: break
         }
@@ -90,6 +91,34 @@ extension SegmentExecution.State {
     PoolingKernel.maxPool(
       input: block, geometry: geometry, region: region, requantizer: execution.quantization[index].requantizer,
       into: &output)
+    store(output, in: index + 1, .complete)
+  }
+
+  /// One rectangle of an upsample, from the input coordinates its outputs copy (y / f, x / f),
+  /// each of which must be on chip (or in the input's slot), requantized as the kernel does.
+  mutating func upsample(_ index: Int, region: TensorRegion) throws(ExecutionFailure) {
+    let layer = layers[index]
+    let factor = layer.stride.height
+    let box = TensorRegion(
+      channels: region.channels, rows: (region.rows.lowerBound / factor)..<((region.rows.upperBound - 1) / factor + 1),
+      columns: (region.columns.lowerBound / factor)..<((region.columns.upperBound - 1) / factor + 1))
+    var block = IntegerBlock(region: box, repeating: 0)
+    let input = buffer.held("input")
+    let source = execution.segment.inputTensor(ofLayer: index)
+    for channel in box.channels {
+      for row in box.rows {
+        for column in box.columns {
+          guard let value = element(source, channel, row, column, input: input) else {
+            throw missing("input of '\(layer.name)'", tensor: source, channel, row, column)
+          }
+          block[channel, row, column] = value
+        }
+      }
+    }
+    let q = execution.quantization[index]
+    var output = IntegerBlock(region: region, repeating: 0)
+    ElementwiseKernel.upsample(
+      block, factor: factor, format: q.inputs[0], output: q.output, activation: q.activation, region: region, into: &output)
     store(output, in: index + 1, .complete)
   }
 

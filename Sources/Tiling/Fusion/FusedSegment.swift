@@ -22,6 +22,11 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     /// of the output in DRAM as it is complete, with no buffer of its own (SqueezeNet's fire
     /// module: the 1x1 and 3x3 expands side by side).
     case concat
+    /// Nearest-neighbour upsampling by the factor in `stride` (the same on both axes): output
+    /// (y, x) is input (y / f, x / f), channel i of channel i. No weights, no window: row bands
+    /// of the output whose edges fall inside an input row share that row, which is computed
+    /// again for the second (no line buffer keeps it).
+    case upsample
 
     /// Whether the layer joins the chain with a second operand (its `skip`): an add or a concat.
     public var joinsSkip: Bool { self == .add || self == .concat }
@@ -88,7 +93,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     switch kind {
     case .mixing: return input.channels * output.channels * kernel.height * kernel.width
     case .depthwise: return output.channels * kernel.height * kernel.width
-    case .add, .maxPool, .globalAveragePool, .concat: return 0
+    case .add, .maxPool, .globalAveragePool, .concat, .upsample: return 0
     }
   }
 
@@ -97,7 +102,7 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     switch kind {
     case .mixing: return input.channels * kernel.height * kernel.width
     case .depthwise: return kernel.height * kernel.width
-    case .add, .maxPool, .globalAveragePool, .concat: return 0
+    case .add, .maxPool, .globalAveragePool, .concat, .upsample: return 0
     }
   }
 
@@ -109,8 +114,8 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
 ///
 /// Tensors are numbered 0 (the segment input) to n (the output of layer n-1): layer i reads
 /// tensor i (or an earlier one, when it branches from it) and writes tensor i+1. Channels fall
-/// into **stages**: a mixing layer starts a new stage, depthwise layers, max pools and adds stay
-/// in their input's stage (they keep channel i in channel i), so a stage can be processed in
+/// into **stages**: a mixing layer starts a new stage, depthwise layers, max pools, upsamples and
+/// adds stay in their input's stage (they keep channel i in channel i), so a stage can be processed in
 /// chunks of channels.
 public struct FusedSegment: Hashable, Sendable, Codable {
   public var name: String
@@ -253,7 +258,7 @@ public struct FusedSegment: Hashable, Sendable, Codable {
         }
       }
       switch layer.kind {
-      case .depthwise, .add, .maxPool, .globalAveragePool:
+      case .depthwise, .add, .maxPool, .globalAveragePool, .upsample:
         guard layer.output.channels == layer.input.channels else {
           throw FusionError(segment: name, reason: "layer '\(layer.name)' must keep its \(layer.input.channels) channels")
         }
@@ -315,6 +320,12 @@ public struct FusedSegment: Hashable, Sendable, Codable {
         case .external: break
         }
       }
+      if layer.kind == .upsample {
+        guard layer.stride.height == layer.stride.width, layer.kernel == Extent2D(square: 1), layer.padding == .zero else {
+          throw FusionError(
+            segment: name, reason: "upsample '\(layer.name)' needs one factor for both axes (its stride) and no window or padding")
+        }
+      }
       let expected = Self.outputExtent(layer)
       guard layer.output.height == expected.height, layer.output.width == expected.width,
         layer.output.height > 0, layer.output.width > 0
@@ -326,6 +337,9 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   }
 
   private static func outputExtent(_ layer: SegmentLayer) -> Extent2D {
+    if layer.kind == .upsample {
+      return Extent2D(height: layer.input.height * layer.stride.height, width: layer.input.width * layer.stride.width)
+    }
     func extent(_ input: Int, _ kernel: Int, _ stride: Int, _ before: Int, _ after: Int) -> Int {
       (input + before + after - kernel) / stride + 1
     }

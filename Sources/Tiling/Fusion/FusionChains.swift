@@ -258,10 +258,19 @@ extension FusionChains {
       }
       // Where it stands (last) and what it joins (an earlier layer of the segment) is the segment's rule.
       return .concat
-    case .fc, .avgpool, .upsample:
+    case .upsample:
+      // Nearest neighbour by one factor on both axes (the segment's upsample and the kernel's).
+      guard layer.stride.height == layer.stride.width,
+        layer.outputShape.height == layer.inputShape.height * layer.stride.height,
+        layer.outputShape.width == layer.inputShape.width * layer.stride.width
+      else {
+        throw unfusable(
+          "an upsample from \(layer.inputShape) to \(layer.outputShape)", "only one integer factor on both axes is modelled")
+      }
+      return .upsample
+    case .fc, .avgpool:
       throw unfusable(
-        layer.kind.rawValue,
-        "average pooling windows, upsample and FC layers end a chain (a global average pool or a concat may end one)")
+        layer.kind.rawValue, "average pooling windows and FC layers end a chain (a global average pool or a concat may end one)")
     }
   }
 }

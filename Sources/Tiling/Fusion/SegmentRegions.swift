@@ -97,10 +97,14 @@ struct SegmentRegions: Sendable {
       var wanted = Array(repeating: [ClosedRange<Int>](), count: computed[segment.tiledTensor].count)
       for layer in tensor..<segment.tiledTensor where segment.inputTensor(ofLayer: layer) == tensor {
         let (kernel, step, padding) = window(layer)
+        let upsamples = layers[layer].kind == .upsample
         for tile in wanted.indices {
+          let produced = computed[layer + 1][tile]
           wanted[tile] = RangeSet.union(
             wanted[tile],
-            RangeSet.window(computed[layer + 1][tile], kernel: kernel, stride: step, padding: padding, extent: extent(tensor)))
+            upsamples
+              ? RangeSet.upsampled(produced, factor: step)
+              : RangeSet.window(produced, kernel: kernel, stride: step, padding: padding, extent: extent(tensor)))
         }
       }
       for (consumer, other) in layers.enumerated() where consumer >= tensor {
@@ -240,6 +244,12 @@ enum RangeSet {
       }
     }
     return blocks
+  }
+
+  /// Input coordinates read by outputs `produced` of an upsampling by `factor`: output o reads
+  /// o / factor.
+  static func upsampled(_ produced: [ClosedRange<Int>], factor: Int) -> [ClosedRange<Int>] {
+    union(produced.map { ($0.lowerBound / factor)...($0.upperBound / factor) }, [])
   }
 
   /// Sorted, disjoint and not touching: what every operation here returns.

@@ -86,9 +86,16 @@ struct WalkRegionTracker {
       let shape = segment.shape(ofTensor: tensor)
       var neededRows = Set<Int>()
       var neededColumns = Set<Int>()
-      // Its readers through their windows: layer `tensor`, and layers branching from the input.
+      // Its readers through their windows (an upsample's: each output's source): layer `tensor`,
+      // and layers branching from it.
       for index in tensor..<tiled where segment.inputTensor(ofLayer: index) == tensor {
         let layer = layers[index]
+        if layer.kind == .upsample {
+          // Output o is input o / f.
+          neededRows.formUnion(regions.computedRows[index + 1].map { $0 / layer.stride.height })
+          neededColumns.formUnion(regions.computedColumns[index + 1].map { $0 / layer.stride.width })
+          continue
+        }
         neededRows.formUnion(
           Self.window(
             regions.computedRows[index + 1], kernel: layer.kernel.height, stride: layer.stride.height,

@@ -58,7 +58,7 @@ extension SegmentSchedule {
             extents: [layer.output.channels, inputs, layer.kernel.height, layer.kernel.width], bitsPerEntry: layer.weightBits))
       case .add:
         if case .external(let name, let bits)? = layer.skip { result.append(.activations(name, layer.output, bits: bits)) }
-      case .maxPool, .globalAveragePool, .concat:
+      case .maxPool, .globalAveragePool, .concat, .upsample:
         break
       }
     }
