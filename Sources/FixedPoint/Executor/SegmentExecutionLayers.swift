@@ -102,19 +102,7 @@ extension SegmentExecution.State {
     let box = TensorRegion(
       channels: region.channels, rows: (region.rows.lowerBound / factor)..<((region.rows.upperBound - 1) / factor + 1),
       columns: (region.columns.lowerBound / factor)..<((region.columns.upperBound - 1) / factor + 1))
-    var block = IntegerBlock(region: box, repeating: 0)
-    let input = buffer.held("input")
-    let source = execution.segment.inputTensor(ofLayer: index)
-    for channel in box.channels {
-      for row in box.rows {
-        for column in box.columns {
-          guard let value = element(source, channel, row, column, input: input) else {
-            throw missing("input of '\(layer.name)'", tensor: source, channel, row, column)
-          }
-          block[channel, row, column] = value
-        }
-      }
-    }
+    let block = try held(execution.segment.inputTensor(ofLayer: index), box, reader: layer.name)
     let q = execution.quantization[index]
     var output = IntegerBlock(region: region, repeating: 0)
     ElementwiseKernel.upsample(
@@ -179,18 +167,14 @@ extension SegmentExecution.State {
   mutating func add(_ index: Int, region: TensorRegion) throws(ExecutionFailure) {
     let layer = layers[index]
     let q = execution.quantization[index]
-    var chain = IntegerBlock(region: region, repeating: 0)
+    let chain = try held(index, region, reader: layer.name)
     var skip = chain
     let shape = layer.output
     let skipSlot = layer.skip == .segmentInput && !skipsFromDRAM.contains(index) ? "input" : "skip \(index)"
-    let skipHeld = buffer.held(skipSlot), input = buffer.held("input")
+    let skipHeld = buffer.held(skipSlot)
     for channel in region.channels {
       for row in region.rows {
         for column in region.columns {
-          guard let value = element(index, channel, row, column, input: input) else {
-            throw missing("input of '\(layer.name)'", tensor: index, channel, row, column)
-          }
-          chain[channel, row, column] = value
           let skipped: Int32?
           if case .layer(let source)? = layer.skip {
             skipped = onChip(source + 1, channel, row, column)
@@ -212,6 +196,24 @@ extension SegmentExecution.State {
     ElementwiseKernel.add(operands, formats: q.inputs, output: q.output, activation: q.activation, region: region, into: &sum)
     if execution.segment.addWritesInPlace(index) { tensors[index].consume(region) }
     store(sum, in: index + 1, .complete)
+  }
+
+  /// `region` of tensor `tensor` as the buffer holds it (the segment input in its slot), every
+  /// element of which must be there for layer `reader`, which reads it.
+  func held(_ tensor: Int, _ region: TensorRegion, reader: String) throws(ExecutionFailure) -> IntegerBlock {
+    var block = IntegerBlock(region: region, repeating: 0)
+    let input = buffer.held("input")
+    for channel in region.channels {
+      for row in region.rows {
+        for column in region.columns {
+          guard let value = element(tensor, channel, row, column, input: input) else {
+            throw missing("input of '\(reader)'", tensor: tensor, channel, row, column)
+          }
+          block[channel, row, column] = value
+        }
+      }
+    }
+    return block
   }
 
   /// A final global pool adds the tile's region of its input (complete on chip) into its sums.
