@@ -33,7 +33,7 @@ import Tiling
       let input = Self.values(segment.input, bits: 8, using: &random)
       var externals: [Int: [Int32]] = [:]
       for (index, layer) in segment.layers.enumerated() {
-        if case .external? = layer.skip { externals[index] = Self.values(layer.output, bits: 8, using: &random) }
+        if case .external? = layer.skip { externals[index] = Self.values(layer.skipShape, bits: 8, using: &random) }
       }
       // The chain is the add's first or second operand (the formats are per operand); a concat's
       // order is the segment's.
@@ -121,7 +121,7 @@ import Tiling
         switch layer.skip {
         case .segmentInput?: skip = tensors[0]
         case .layer(let source)?: skip = tensors[source + 1]
-        case .external?, nil: skip = IntegerBlock(shape: layer.output, values: execution.externalSkips[index] ?? [])
+        case .external?, nil: skip = IntegerBlock(shape: layer.skipShape, values: execution.externalSkips[index] ?? [])
         }
         var operands = [tensors[index], tensors[index]]
         operands[1 - execution.chainPositions[index]] = skip
@@ -141,8 +141,11 @@ import Tiling
           tensors[index], factor: layer.stride.height, format: q.inputs[0], output: q.output, activation: q.activation,
           region: whole, into: &output)
       case .concat:
-        guard case .layer(let source)? = layer.skip else { continue }
-        let operands = layer.chainFirst ? [tensors[index], tensors[source + 1]] : [tensors[source + 1], tensors[index]]
+        let skip =
+          if case .layer(let source)? = layer.skip { tensors[source + 1] } else {
+            IntegerBlock(shape: layer.skipShape, values: execution.externalSkips[index] ?? [])
+          }
+        let operands = layer.chainFirst ? [tensors[index], skip] : [skip, tensors[index]]
         ElementwiseKernel.concat(
           operands, channelCounts: operands.map(\.region.channels.count), formats: q.inputs, output: q.output,
           activation: q.activation, region: whole, into: &output)
@@ -188,6 +191,8 @@ import Tiling
           && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
         "upsample over tiles": item.segment.layers.contains { $0.kind == .upsample }
           && item.tiling.rows < item.segment.tiledShape.height,
+        "concat of a DRAM tensor over tiles": item.segment.endsInConcat && item.cost.traffic.totalSkipReads > 0
+          && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
         "concat over tiles": item.segment.endsInConcat
           && item.tiling.rows * item.tiling.columns < item.segment.tiledShape.height * item.segment.tiledShape.width,
         "concat over chunks": item.segment.endsInConcat
@@ -208,6 +213,7 @@ import Tiling
       "global pool over tiles", "max pool over tiles", "max pool behind a line buffer", "branch over tiles",
       "skip behind a line buffer", "input skip kept by a line buffer", "concat over tiles", "concat over chunks",
       "branch from an on-chip tensor", "on-chip branch into an add", "upsample over tiles",
+      "concat of a DRAM tensor over tiles",
     ] {
       #expect(seen[feature, default: 0] >= 20, "only \(seen[feature, default: 0]) cases with \(feature)")
     }

@@ -1,7 +1,7 @@
 import Networks
 import Tiling
 
-/// Random tiny fused segments (chains, max pools, upsamples, adds, branches from the input into an add,
+/// Random tiny fused segments (chains, max pools, upsamples, adds, concats of a DRAM tensor, branches from the input into an add,
 /// global pools, fire modules: two expands side by side into a concat) and legal tilings for
 /// them, so that the walk of every schedule stays fast: 1-5 layers, 1-6 channels, 1-9 rows and
 /// columns at the input.
@@ -57,8 +57,13 @@ public enum SegmentWalkGenerator {
       layers.append(branch)
       layers.append(SegmentLayer(name: "add\(layers.count)", kind: .add, input: current, output: current, skip: .layer(previous)))
     }
-    // One chain in five ends in a global average pool, as a network's head does.
-    if Int.random(in: 0..<5, using: &random) == 0 { layers.append(globalPool(after: current)) }
+    // One chain in five ends in a global average pool, as a network's head does; one in six of
+    // the others in a concat with a tensor in DRAM, as YOLO's routes do.
+    if Int.random(in: 0..<5, using: &random) == 0 {
+      layers.append(globalPool(after: current))
+    } else if Int.random(in: 0..<6, using: &random) == 0 {
+      layers.append(concat(current, dramChannels: Int.random(in: 1...3, using: &random), chainFirst: Bool.random(using: &random), index: layers.count))
+    }
     return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
   }
 
@@ -97,6 +102,14 @@ public enum SegmentWalkGenerator {
     return SegmentLayer(
       name: "\(kind)\(index)", kind: kind, input: input, output: TensorShape(channels: channels, height: height, width: width),
       kernel: kernel, stride: stride, padding: padding, weightBits: 4)
+  }
+
+  /// A final concat of the chain (`input`) and a tensor in DRAM of `dramChannels` channels.
+  public static func concat(_ input: TensorShape, dramChannels: Int, chainFirst: Bool, index: Int) -> SegmentLayer {
+    SegmentLayer(
+      name: "concat\(index)", kind: .concat, input: input,
+      output: TensorShape(channels: input.channels + dramChannels, height: input.height, width: input.width),
+      skip: .external(name: "routed", bits: 8), chainFirst: chainFirst)
   }
 
   /// Nearest-neighbour upsampling of `input` by `factor` on both axes.

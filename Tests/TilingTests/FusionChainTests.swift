@@ -348,8 +348,7 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(segment.stageChannels.count == 1)
   }
 
-  /// A concat may only end a segment, joining the chain with an earlier layer of it: alone, or
-  /// joining a tensor from outside, it is no segment.
+  /// A concat may only end a segment, after at least one other layer: alone it is no segment.
   @Test func aConcatOnlyEndsASegmentOfItsOperands() throws {
     let alone = try #require(rejection(chains, 7..<8))
     #expect(alone.reason.contains("concat 'cat' can only end a segment"), "\(alone)")
@@ -482,12 +481,16 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(expands.layers.map(\.branchFrom) == [nil, 0, nil])
   }
 
-  /// A concat ends a segment, and joins the chain with a layer of the segment only.
-  @Test func aConcatEndsTheSegmentAndJoinsItsOwnLayers() throws {
+  /// A concat ends a segment, and joins the chain with a layer of the segment or a tensor in
+  /// DRAM (here the 1x1 expand's output, when the segment starts at the 3x3 expand).
+  @Test func aConcatEndsTheSegmentAndJoinsItsOwnLayersOrATensorInDRAM() throws {
     let across = try #require(rejection(chains, try layers(chains, "fire2.squeeze", "fire3.squeeze")))
     #expect(across.reason.contains("concat 'fire2.cat' can only end a segment"), "\(across)")
-    let outside = try #require(rejection(chains, try layers(chains, "fire2.expand3x3", "fire2.cat")))
-    #expect(outside.reason.contains("concat 'fire2.cat' must join the chain with an earlier layer's output"), "\(outside)")
+    let range = try layers(chains, "fire2.expand3x3", "fire2.cat")
+    let outside = try chains.segment(layers: range)
+    expectMatchesAnalysis(outside, chains, range)
+    #expect(outside.layers[1].skip == .external(name: "fire2.expand1x1", bits: 8))
+    #expect(outside.concatChannels?.chain == 64 && outside.concatChannels?.skip == 0..<64)
     #expect(chains.longestLegalChain(from: try #require(chains.layerIndex(named: "fire2.squeeze")), maxLength: 12).count == 4)
   }
 }

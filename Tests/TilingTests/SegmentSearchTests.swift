@@ -170,6 +170,23 @@ enum SmallSegments {
     #expect(pooled > 40, "only \(pooled) compared segments hold a max pool")
   }
 
+  /// The same on segments ending in a concat of the chain and a tensor in DRAM (YOLO's route
+  /// of an upsampled tensor and an earlier layer's output): every tile reads all the DRAM
+  /// tensor's channels once, whatever the chunks, and writes them beside the chain's.
+  @Test func searchEqualsBruteForceWithAConcatOfADRAMTensor() throws {
+    var random = SplitMix64(seed: 71)
+    var compared = 0
+    for _ in 0..<60 {
+      var segment = SmallSegments.make(&random)
+      segment.layers.append(
+        SegmentWalkGenerator.concat(
+          segment.output, dramChannels: Int.random(in: 1...3, using: &random), chainFirst: Bool.random(using: &random),
+          index: segment.layers.count))
+      if try Self.compareWithBruteForce(segment, using: &random) != nil { compared += 1 }
+    }
+    #expect(compared > 40)
+  }
+
   /// The same on YOLO's upsampling path: a 1x1 convolution, an upsample by 2 or 3, then a 3x3
   /// convolution ("same"). Row bands of the upsample's output share an input row when the
   /// factor does not divide their height, and the 3x3 layer's halo reaches across them.

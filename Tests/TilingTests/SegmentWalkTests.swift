@@ -12,7 +12,7 @@ import TestSupport
     var random = SplitMix64(seed: 0x5E6_0001)
     var seen: [String: Int] = [:]
     var checked = 0
-    while checked < 1500 {
+    while checked < 2000 {
       let segment = SegmentWalkGenerator.segment(using: &random)
       let tiling = SegmentWalkGenerator.tiling(for: segment, using: &random)
       let model = SegmentModel(segment: segment, psumWidth: 2)
@@ -40,7 +40,7 @@ import TestSupport
       "global pool over chunks", "max pool halo", "max pool behind a line buffer", "branch over tiles",
       "branch with streamed weights", "skip behind a line buffer", "input skip kept by a line buffer",
       "concat over tiles", "concat over chunks", "branch from an on-chip tensor", "on-chip branch into an add",
-      "upsample over tiles",
+      "upsample over tiles", "concat of a DRAM tensor over tiles",
     ] {
       #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
@@ -71,6 +71,8 @@ import TestSupport
       // chunks of the last stage (the chain's part of the output written chunk by chunk).
       // Row bands of an upsample's output, some of whose edges fall inside an input row.
       "upsample over tiles": segment.layers.contains { $0.kind == .upsample } && tiling.rows < segment.tiledShape.height,
+      "concat of a DRAM tensor over tiles": segment.endsInConcat && cost.traffic.totalSkipReads > 0
+        && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       "concat over tiles": segment.endsInConcat && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       "concat over chunks": segment.endsInConcat && tiling.chunks[tiling.chunks.count - 1] < segment.stageChannels[segment.lastStage],
       "branch from an on-chip tensor": segment.branchSources.contains { $0 >= 1 },

@@ -171,7 +171,7 @@ public struct PlanVerification: Sendable {
       quantizations.append(q)
       chainPositions.append(index == 0 ? 0 : analysis.layer.inputs.firstIndex(of: segment.layers[index - 1].name) ?? 0)
       if case .external(let name, _)? = layer.skip {
-        guard let tensor = dram.read(name) else { throw FixedPointError("add '\(layer.name)' reads '\(name)', which is not a tensor of the network") }
+        guard let tensor = dram.read(name) else { throw FixedPointError("'\(layer.name)' reads '\(name)', which is not a tensor of the network") }
         externalSkips[index] = tensor
       }
     }

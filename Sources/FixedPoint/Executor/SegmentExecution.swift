@@ -169,7 +169,7 @@ struct SegmentExecution {
       case .skip(let layer):
         let source = segment.layers[layer].skip == .segmentInput ? execution.input : execution.externalSkips[layer]
         guard let source else { throw failure("skip of '\(layers[layer].name)'", "the skip operand is not in DRAM") }
-        result.traffic.inputReads += try hold("skip \(layer)", transfer, shape: layers[layer].output, from: source)
+        result.traffic.inputReads += try hold("skip \(layer)", transfer, shape: layers[layer].skipShape, from: source)
         try occupyHeld("skip \(layer)")
       case .weights(let layer):
         // A mixing layer's tile names its input channels; a depthwise filter reads its own channel.

@@ -31,16 +31,20 @@ extension SegmentExecution.State {
     }
   }
 
-  /// A final concat's output tile: each channel from its operand's tile on chip (the chain
-  /// tensor, or the skip source), requantized into the output's format by the concat kernel.
+  /// A final concat's output tile: each channel from its operand's tile in the buffer (the chain
+  /// tensor; the skip source on chip, or the skip's tile loaded from DRAM), requantized into
+  /// the output's format by the concat kernel.
   mutating func writeConcatenated(_ transfer: SegmentTransfer) throws(ExecutionFailure) {
     let index = layers.count - 1
     let layer = layers[index]
-    guard case .layer(let source)? = layer.skip else { throw failure("output", "the concat's skip is not on chip") }
     let q = execution.quantization[index]
-    // Operands in the output's channel order, which is the network's input order (the formats').
-    let operands = layer.chainFirst ? [index, source + 1] : [source + 1, index]
-    let counts = operands.map { execution.segment.shape(ofTensor: $0).channels }
+    // Operands as tensors (nil: the skip from DRAM) in the output's channel order, which is the
+    // network's input order (the formats').
+    let skipSource: Int? = if case .layer(let source)? = layer.skip { source + 1 } else { nil }
+    let operands: [Int?] = layer.chainFirst ? [index, skipSource] : [skipSource, index]
+    let counts = operands.map { $0.map { execution.segment.shape(ofTensor: $0).channels } ?? layer.skipChannels }
+    let skipShape = layer.skipShape
+    let skipHeld = buffer.held("skip \(index)")
     let shape = execution.segment.output
     let channels = transfer.channels
     for rows in Self.runs(transfer.rows) {
@@ -56,8 +60,13 @@ extension SegmentExecution.State {
           for channel in low..<high {
             for row in rows {
               for column in columns {
-                guard let value = onChip(operand, channel, row, column) else {
-                  throw missing("input of '\(layer.name)'", tensor: operand, channel, row, column)
+                let value =
+                  if let operand { onChip(operand, channel, row, column) } else {
+                    skipHeld.value((channel * skipShape.height + row) * skipShape.width + column)
+                  }
+                guard let value else {
+                  if let operand { throw missing("input of '\(layer.name)'", tensor: operand, channel, row, column) }
+                  throw failure("skip of '\(layer.name)'", "(c \(channel), y \(row), x \(column)) read but not in the buffer")
                 }
                 block[channel, row, column] = value
               }

@@ -18,9 +18,10 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     /// (C entries, 1x1) are written once after the last tile.
     case globalAveragePool
     /// Channel concatenation of the chain tensor and a skip operand (an earlier layer's output,
-    /// held on chip), the last layer of a segment only: each operand's tile goes to its channels
-    /// of the output in DRAM as it is complete, with no buffer of its own (SqueezeNet's fire
-    /// module: the 1x1 and 3x3 expands side by side).
+    /// held on chip, or a tensor outside the segment, read from DRAM), the last layer of a
+    /// segment only: each operand's tile goes to its channels of the output in DRAM as it is
+    /// complete, with no buffer of its own (SqueezeNet's fire module: the 1x1 and 3x3 expands
+    /// side by side; YOLO's route of an upsampled tensor and an earlier layer's output).
     case concat
     /// Nearest-neighbour upsampling by the factor in `stride` (the same on both axes): output
     /// (y, x) is input (y / f, x / f), channel i of channel i. No weights, no window: row bands
@@ -107,6 +108,13 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
   }
 
   public var macs: Int { output.channels * output.height * output.width * macsPerOutput }
+
+  /// The channels of the skip operand: an add's is its output's, a concat's the output's
+  /// beyond the chain's.
+  public var skipChannels: Int { kind == .concat ? output.channels - input.channels : output.channels }
+
+  /// The skip operand's shape: the output's extent, `skipChannels` channels.
+  public var skipShape: TensorShape { TensorShape(channels: skipChannels, height: output.height, width: output.width) }
 }
 
 /// A chain of layers run as one unit: only the first layer's input, external skip inputs,
@@ -155,7 +163,7 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   public var concatChannels: (chain: Int, skip: Range<Int>)? {
     guard let last = layers.last, last.kind == .concat else { return nil }
     let chain = last.input.channels
-    let skip = last.output.channels - chain
+    let skip = last.skipChannels
     return last.chainFirst ? (0, chain..<(chain + skip)) : (skip, 0..<skip)
   }
 
@@ -284,12 +292,22 @@ public struct FusedSegment: Hashable, Sendable, Codable {
         guard index == layers.count - 1, index >= 1 else {
           throw FusionError(segment: name, reason: "concat '\(layer.name)' can only end a segment, after at least one other layer")
         }
-        // The skip is on chip and is not the chain tensor itself (nor the input: not modelled).
-        guard case .layer(let source)? = layer.skip, source < index - 1 else {
+        // The skip is an earlier layer's output on chip (not the chain tensor itself) or a tensor
+        // outside the segment, read from DRAM (the segment input: not modelled).
+        let skip: TensorShape
+        switch layer.skip {
+        case .layer(let source)? where source < index - 1:
+          skip = layers[source].output
+        case .external?:
+          guard layer.skipChannels >= 1 else {
+            throw FusionError(segment: name, reason: "concat '\(layer.name)' gives \(layer.output) from the chain's \(layer.input) alone")
+          }
+          skip = TensorShape(channels: layer.skipChannels, height: layer.input.height, width: layer.input.width)
+        default:
           throw FusionError(
-            segment: name, reason: "concat '\(layer.name)' must join the chain with an earlier layer's output of the segment")
+            segment: name,
+            reason: "concat '\(layer.name)' must join the chain with an earlier layer's output of the segment or a tensor outside it")
         }
-        let skip = layers[source].output
         guard skip.height == layer.input.height, skip.width == layer.input.width,
           layer.output == TensorShape(channels: layer.input.channels + skip.channels, height: skip.height, width: skip.width)
         else {

@@ -256,7 +256,8 @@ extension FusionChains {
       guard layer.layer.inputs.count == 2 else {
         throw unfusable("a concat of \(layer.layer.inputs.count) inputs", "only the chain and one earlier layer's output are modelled")
       }
-      // Where it stands (last) and what it joins (an earlier layer of the segment) is the segment's rule.
+      // Where it stands (last) and what it joins (an earlier layer of the segment, or a tensor
+      // outside it) is the segment's rule.
       return .concat
     case .upsample:
       // Nearest neighbour by one factor on both axes (the segment's upsample and the kernel's).

@@ -191,7 +191,12 @@ public struct SegmentModel: Sendable {
           fromDRAM = held ? nil : segment.inputBits
         }
         if let skipBits = fromDRAM {
-          let reads = loads(stage: stage, rows: rows.computedSummaries[output], columns: columns.computedSummaries[output], stages: [stage])
+          // An add's skip has its stage's channels; a final concat's, its own, all of them with
+          // the stage's first chunk (the chunk loops then repeat the tile in place).
+          let concat = layer.kind == .concat
+          let reads = (concat ? layer.skipChannels : 1) * loads(
+            stage: stage, rows: rows.computedSummaries[output], columns: columns.computedSummaries[output],
+            stages: concat ? [] : [stage])
           skipReads[index] += reads
           bits += reads * skipBits
         }
@@ -291,7 +296,7 @@ public struct SegmentModel: Sendable {
           // The input stage is held whole (`inputHoldsSkip`) or the skip comes from DRAM.
           fromDRAM = !(inputSkipsFree || (tiling.chunks[0] >= stageChannels[0] && rows.inputCovers[output] && columns.inputCovers[output]))
         }
-        if fromDRAM { visit(.skips, chunk(stage) * computedArea(output)) }
+        if fromDRAM { visit(.skips, (layer.kind == .concat ? layer.skipChannels : chunk(stage)) * computedArea(output)) }
       }
     }
   }
@@ -319,7 +324,7 @@ public struct SegmentModel: Sendable {
       case .segmentInput?:
         inputRegions.append(region)
       case .external(_, let skipBits)?:
-        let size = layer.output.channels * RangeSet.count(region.rows) * RangeSet.count(region.columns)
+        let size = layer.skipChannels * RangeSet.count(region.rows) * RangeSet.count(region.columns)
         entries += size
         bits += size * skipBits
       case .layer?, nil: break

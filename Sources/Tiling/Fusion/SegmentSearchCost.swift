@@ -57,6 +57,9 @@ struct SegmentSearchCost {
       /// external one, unless the input is held whole for the segment input).
       var skipBits: Int
       var skipIsInput: Bool
+      /// A final concat's skip read from DRAM: its channels, all of them with each tile (0 for
+      /// every other layer: an add's skip has its stage's channels).
+      var concatChannels: Int
     }
 
     fileprivate let layers: [Layer]
@@ -86,7 +89,8 @@ struct SegmentSearchCost {
           macsPerPoint: layer.hasWeights ? layer.output.channels * layer.macsPerOutput : 0,
           outputFactor: segment.outputNeedsNoRegion(index) || pools ? 0 : (layer.kind == .mixing ? model.psumWidth : 1),
           poolSums: pools ? layer.output.channels * model.psumWidth : 0,
-          lineBufferChannels: model.stageChannels[stageOfTensor[index]], skipBits: skipBits, skipIsInput: skipIsInput)
+          lineBufferChannels: model.stageChannels[stageOfTensor[index]], skipBits: skipBits, skipIsInput: skipIsInput,
+          concatChannels: layer.kind == .concat && skipBits > 0 ? layer.skipChannels : 0)
       }
       inputBits = segment.inputBits
       let output = segment.output
@@ -156,7 +160,8 @@ struct SegmentSearchCost {
   /// the MACs its layers compute, its output buffers, and the tiles, totals and spatial loads
   /// of the skips its layers read from DRAM (weighted by their bits); a skip of the segment
   /// input (chunk-dependent: free when the input is whole and covers it) apart, with whether it
-  /// is covered. Then the input's, the halo MACs and the footprint of the line buffers kept
+  /// is covered, and a final concat's (all its channels at every tile, whatever the chunks).
+  /// Then the input's, the halo MACs and the footprint of the line buffers kept
   /// (`lineBuffers`, per layer).
   static func spatialFeatures(
     constants: Constants, scan: Bool, rows: SegmentRegions, columns: SegmentRegions, lineBuffers: [Bool]
@@ -180,7 +185,10 @@ struct SegmentSearchCost {
       values[base + stageCount] += layer.outputFactor * area
       guard layer.skipBits > 0 else { continue }
       let skip = Spatial(rows.computedSummaries[output], columns.computedSummaries[output], scan: scan)
-      if layer.skipIsInput {
+      if layer.concatChannels > 0 {
+        // Chunk-independent: every tile reads all its channels once.
+        values += [layer.concatChannels * area, layer.concatChannels * skip.loads * layer.skipBits]
+      } else if layer.skipIsInput {
         let covered = rows.inputCovers[output] && columns.inputCovers[output]
         values += [covered ? 0 : 1, area, skip.total * layer.skipBits, skip.loads * layer.skipBits]
       } else {
@@ -288,7 +296,7 @@ struct SegmentSearchCost {
       footprint += chunk(layer.stage) * outputAreas[index] + layer.poolSums
       if tiling.lineBuffers[index] { footprint += lineBuffers[index] }
       if layer.skipBits > 0 && !(layer.skipIsInput && chunks[0] >= channels[0] && inputCovers[index]) {
-        footprint += chunk(layer.stage) * skipAreas[index]
+        footprint += (layer.concatChannels > 0 ? layer.concatChannels : chunk(layer.stage)) * skipAreas[index]
       }
     }
     return footprint
@@ -316,7 +324,9 @@ struct SegmentSearchCost {
       }
       // A skip read from DRAM: an external one, or the segment input unless held whole.
       if layer.skipBits > 0 && !(layer.skipIsInput && nests.whole(0) && inputCovers[index]) {
-        bits += nests.loads(skips[index], stage: stage, stage, -1) * layer.skipBits
+        // A final concat's skip: no chunk loop is relevant to it (they repeat its tile in place).
+        let reads = layer.concatChannels > 0 ? layer.concatChannels * skips[index].loads : nests.loads(skips[index], stage: stage, stage, -1)
+        bits += reads * layer.skipBits
       }
     }
     bits += constants.outputTraffic

@@ -196,7 +196,8 @@ struct WalkRun {
           let chunk = step.channels(ofStage: last)
           if let concat = concatChannels {
             // A final concat: the chain's chunk at its channels of the output, and with the
-            // first chunk the skip operand's tile (its stage is whole, held for the tile).
+            // first chunk the skip operand's tile (held for the tile: on chip, its stage
+            // whole, or loaded from DRAM with the tile's first step).
             var parts = [(chunk.lowerBound + concat.chain)..<(chunk.upperBound + concat.chain)]
             if chunk.lowerBound == 0 { parts.append(concat.skip) }
             for part in parts.sorted(by: { $0.lowerBound < $1.lowerBound }) {
@@ -237,8 +238,10 @@ struct WalkRun {
     for index in kinds.indices where step.nest.contains(stageOfTensor[index + 1]) {
       if hasWeights[index] { loadWeights(index, step, tile: tile) }
       if skipsFromDRAM.contains(index) {
+        // An add's skip in its stage's chunk; a final concat's, all its channels for the tile.
+        let channels = kinds[index] == .concat ? 0..<segment.layers[index].skipChannels : step.channels(ofStage: stageOfTensor[index + 1])
         load(
-          .skip(layer: index), into: .skip(layer: index), tile: tile, channels: step.channels(ofStage: stageOfTensor[index + 1]),
+          .skip(layer: index), into: .skip(layer: index), tile: tile, channels: channels,
           rows: spans.computedRows[index + 1], columns: spans.computedColumns[index + 1])
       }
     }

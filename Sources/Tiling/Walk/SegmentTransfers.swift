@@ -56,9 +56,9 @@ extension SegmentSchedule {
           DRAMTensor(
             name: LayerTensors.weights(of: layer.name), role: .weights,
             extents: [layer.output.channels, inputs, layer.kernel.height, layer.kernel.width], bitsPerEntry: layer.weightBits))
-      case .add:
-        if case .external(let name, let bits)? = layer.skip { result.append(.activations(name, layer.output, bits: bits)) }
-      case .maxPool, .globalAveragePool, .concat, .upsample:
+      case .add, .concat:
+        if case .external(let name, let bits)? = layer.skip { result.append(.activations(name, layer.skipShape, bits: bits)) }
+      case .maxPool, .globalAveragePool, .upsample:
         break
       }
     }
