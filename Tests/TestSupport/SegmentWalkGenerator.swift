@@ -1,8 +1,9 @@
 import Networks
 import Tiling
 
-/// Random tiny fused segments (chains, max pools, upsamples, adds, concats of a DRAM tensor, branches from the input into an add,
-/// global pools, fire modules: two expands side by side into a concat) and legal tilings for
+/// Random tiny fused segments (chains, max pools, upsamples, adds, concats of a DRAM tensor at
+/// the end or inside, branches from the input into an add, global pools, fire modules: two
+/// expands side by side into a concat, sometimes with a layer after it) and legal tilings for
 /// them, so that the walk of every schedule stays fast: 1-5 layers, 1-6 channels, 1-9 rows and
 /// columns at the input.
 public enum SegmentWalkGenerator {
@@ -25,8 +26,9 @@ public enum SegmentWalkGenerator {
     let keepsShape = Bool.random(using: &random)
     while layers.count < count {
       let layer: SegmentLayer
-      // An add cannot start a segment (it would write in place over the segment input).
-      switch Int.random(in: 0..<(layers.isEmpty ? 7 : 10), using: &random) {
+      // An add or a concat cannot start a segment (an add would write in place over the
+      // segment input).
+      switch Int.random(in: 0..<(layers.isEmpty ? 7 : 11), using: &random) {
       case 0..<4:
         layer = window(.mixing, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
       case 4..<6:
@@ -40,6 +42,10 @@ public enum SegmentWalkGenerator {
         } else {
           layer = window(.maxPool, after: current, index: layers.count, keeping: keepsShape ? input : nil, using: &random)
         }
+      case 10:
+        // A concat with a tensor in DRAM, inside the chain when layers follow it (YOLO's route
+        // before a convolution).
+        layer = concat(current, dramChannels: Int.random(in: 1...3, using: &random), chainFirst: Bool.random(using: &random), index: layers.count)
       default: layer = add(after: current, input: input, earlier: layers, using: &random)
       }
       layers.append(layer)
@@ -104,7 +110,7 @@ public enum SegmentWalkGenerator {
       kernel: kernel, stride: stride, padding: padding, weightBits: 4)
   }
 
-  /// A final concat of the chain (`input`) and a tensor in DRAM of `dramChannels` channels.
+  /// A concat of the chain (`input`) and a tensor in DRAM of `dramChannels` channels.
   public static func concat(_ input: TensorShape, dramChannels: Int, chainFirst: Bool, index: Int) -> SegmentLayer {
     SegmentLayer(
       name: "concat\(index)", kind: .concat, input: input,
@@ -157,7 +163,9 @@ public enum SegmentWalkGenerator {
   /// A fire module (SqueezeNet's): a 1x1 squeeze, then a 1x1 expand and a KxK expand ("same"
   /// padding, K 1 or 3 per axis) both reading the squeeze's output, the second as a branch, and a
   /// concat of the two, either first. Sometimes a window layer (pool or convolution, any stride)
-  /// before the squeeze; sometimes no squeeze, the expands reading the segment input.
+  /// before the squeeze; sometimes no squeeze, the expands reading the segment input; half the
+  /// time a window layer after the concat, which then stays on chip (the next fire module's
+  /// squeeze, or a pool).
   private static func fire(_ input: TensorShape, using random: inout SplitMix64) -> FusedSegment {
     var layers: [SegmentLayer] = []
     var current = input
@@ -194,6 +202,10 @@ public enum SegmentWalkGenerator {
         name: "concat\(source + 2)", kind: .concat, input: wide.output, output: joined, skip: .layer(source),
         chainFirst: Bool.random(using: &random)),
     ]
+    if Bool.random(using: &random) {
+      let kind = [SegmentLayer.Kind.mixing, .mixing, .maxPool, .depthwise].randomElement(using: &random) ?? .mixing
+      layers.append(window(kind, after: joined, index: layers.count, keeping: nil, using: &random))
+    }
     return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
   }
 
@@ -247,11 +259,7 @@ public enum SegmentWalkGenerator {
     var chunks = stages.map { channels in
       Int.random(in: 0..<3, using: &random) == 0 ? channels : Int.random(in: 1...channels, using: &random)
     }
-    let stageOfTensor = segment.stageOfTensor
-    for layer in segment.layers {
-      if case .layer(let source)? = layer.skip { chunks[stageOfTensor[source + 1]] = stages[stageOfTensor[source + 1]] }
-    }
-    for source in segment.branchSources { chunks[stageOfTensor[source]] = stages[stageOfTensor[source]] }
+    for stage in segment.wholeStages { chunks[stage] = stages[stage] }
     var tiling = SegmentTiling(
       rows: Int.random(in: 1...output.height, using: &random),
       columns: rowBands ? output.width : Int.random(in: 1...output.width, using: &random), scan: Bool.random(using: &random),
@@ -265,6 +273,10 @@ public enum SegmentWalkGenerator {
       for layer in segment.layers {
         if case .layer(let source)? = layer.skip, Bool.random(using: &random) { tiling.lineBuffers[source + 1] = true }
       }
+      // And the layer after a concat inside the segment, on the concat's output.
+      for index in segment.layers.indices.dropLast() where segment.isInnerConcat(index) && Bool.random(using: &random) {
+        tiling.lineBuffers[index + 1] = true
+      }
       if segment.addsReadInput && Bool.random(using: &random) {
         tiling.lineBuffers[0] = true
         tiling.chunks[0] = stages[0]
@@ -277,6 +289,32 @@ public enum SegmentWalkGenerator {
     }
     return tiling
   }
+
+  /// What a schedule does with the concats inside its segment, for the property tests' coverage
+  /// counters: whether it has one over several tiles, one whose chain stage is chunked, one of
+  /// a tensor in DRAM over several tiles, and a line buffer on one's output.
+  public static func innerConcatFeatures(_ segment: FusedSegment, _ tiling: SegmentTiling) -> [String: Bool] {
+    let inner = segment.layers.indices.filter(segment.isInnerConcat)
+    let tiled = segment.tiledShape
+    let overTiles = tiling.rows * tiling.columns < tiled.height * tiled.width
+    let stages = segment.stageOfTensor
+    return [
+      "concat inside over tiles": !inner.isEmpty && overTiles,
+      "concat inside over chunks of its chain": inner.contains {
+        tiling.chunks[stages[$0]] < segment.stageChannels[stages[$0]]
+      },
+      "concat inside of a DRAM tensor over tiles": overTiles && inner.contains {
+        if case .external? = segment.layers[$0].skip { true } else { false }
+      },
+      "line buffer on a concat inside": tiling.rows < tiled.height && inner.contains { tiling.lineBuffers[$0 + 1] },
+    ]
+  }
+
+  /// The names `innerConcatFeatures` counts.
+  public static let innerConcatFeatureNames = [
+    "concat inside over tiles", "concat inside over chunks of its chain", "concat inside of a DRAM tensor over tiles",
+    "line buffer on a concat inside",
+  ]
 
   /// e.g. `2x5x7 -> mixing 3x3 s1x2 t1 l0 b2 r1 -> 4 ... add(input)`.
   public static func describe(_ segment: FusedSegment) -> String {

@@ -348,10 +348,10 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(segment.stageChannels.count == 1)
   }
 
-  /// A concat may only end a segment, after at least one other layer: alone it is no segment.
-  @Test func aConcatOnlyEndsASegmentOfItsOperands() throws {
+  /// A concat joins the chain with its skip, so it cannot start a segment: alone it is none.
+  @Test func aConcatCannotStartASegment() throws {
     let alone = try #require(rejection(chains, 7..<8))
-    #expect(alone.reason.contains("concat 'cat' can only end a segment"), "\(alone)")
+    #expect(alone.reason.contains("concat 'cat' cannot start a segment"), "\(alone)")
     #expect(chains.longestLegalChain(from: 7, maxLength: 3).isEmpty)
   }
 
@@ -481,16 +481,23 @@ private func expectMatchesAnalysis(_ segment: FusedSegment, _ chains: FusionChai
     #expect(expands.layers.map(\.branchFrom) == [nil, 0, nil])
   }
 
-  /// A concat ends a segment, and joins the chain with a layer of the segment or a tensor in
-  /// DRAM (here the 1x1 expand's output, when the segment starts at the 3x3 expand).
-  @Test func aConcatEndsTheSegmentAndJoinsItsOwnLayersOrATensorInDRAM() throws {
-    let across = try #require(rejection(chains, try layers(chains, "fire2.squeeze", "fire3.squeeze")))
-    #expect(across.reason.contains("concat 'fire2.cat' can only end a segment"), "\(across)")
+  /// A concat joins the chain with a layer of the segment or a tensor in DRAM (here the 1x1
+  /// expand's output, when the segment starts at the 3x3 expand), at the end of a segment or
+  /// inside one: fire2's concat then starts a stage of its own, held whole for fire3's squeeze.
+  @Test func aConcatJoinsItsOwnLayersOrATensorInDRAMAtTheEndOrInside() throws {
+    let acrossRange = try layers(chains, "fire2.squeeze", "fire3.squeeze")
+    let across = try chains.segment(layers: acrossRange)
+    expectMatchesAnalysis(across, chains, acrossRange)
+    #expect(across.isInnerConcat(3) && across.stageChannels == [64, 16, 64, 64, 128, 16])
+    // The squeeze's (both expands read it), the 1x1 expand's (the concat's skip) and the concat's.
+    #expect(across.wholeStages == [1, 2, 4])
     let range = try layers(chains, "fire2.expand3x3", "fire2.cat")
     let outside = try chains.segment(layers: range)
     expectMatchesAnalysis(outside, chains, range)
     #expect(outside.layers[1].skip == .external(name: "fire2.expand1x1", bits: 8))
     #expect(outside.concatChannels?.chain == 64 && outside.concatChannels?.skip == 0..<64)
-    #expect(chains.longestLegalChain(from: try #require(chains.layerIndex(named: "fire2.squeeze")), maxLength: 12).count == 4)
+    // fire2, fire3, pool3 and fire4's squeeze: one layer more, and the squeeze's output (or the
+    // 1x1 expand's) is read by a layer outside.
+    #expect(chains.longestLegalChain(from: try #require(chains.layerIndex(named: "fire2.squeeze")), maxLength: 12).count == 10)
   }
 }

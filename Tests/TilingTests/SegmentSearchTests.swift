@@ -54,6 +54,45 @@ enum SmallSegments {
     return FusedSegment(name: "random", input: input, inputName: "in", inputBits: 8, layers: layers)
   }
 
+  /// A fire module on a 1-2 x 1-3 x 1-3 input: a squeeze (1x1) half the time, a 1x1 and a 1x1
+  /// or 3x3 expand reading its output (or the input), the second a branch, and a final concat
+  /// of the two, either operand first.
+  static func fire(_ random: inout SplitMix64) -> FusedSegment {
+    let input = TensorShape(
+      channels: Int.random(in: 1...2, using: &random), height: Int.random(in: 1...3, using: &random),
+      width: Int.random(in: 1...3, using: &random))
+    func shape(_ channels: Int) -> TensorShape { TensorShape(channels: channels, height: input.height, width: input.width) }
+    var layers: [SegmentLayer] = []
+    if Bool.random(using: &random) {
+      layers.append(SegmentLayer(name: "squeeze", kind: .mixing, input: input, output: shape(Int.random(in: 1...2, using: &random))))
+    }
+    let source = layers.count
+    let squeezed = layers.last?.output ?? input
+    let narrow = SegmentLayer(name: "expand1", kind: .mixing, input: squeezed, output: shape(Int.random(in: 1...2, using: &random)))
+    let size = [1, 3].randomElement(using: &random) ?? 3
+    let wide = SegmentLayer(
+      name: "expand3", kind: .mixing, input: squeezed, output: shape(Int.random(in: 1...3, using: &random)),
+      kernel: Extent2D(square: size), padding: Padding(symmetric: size / 2, size / 2), branchFrom: source)
+    layers += [
+      narrow, wide,
+      SegmentLayer(
+        name: "cat", kind: .concat, input: wide.output, output: shape(narrow.output.channels + wide.output.channels),
+        skip: .layer(source), chainFirst: Bool.random(using: &random)),
+    ]
+    return FusedSegment(name: "fire", input: input, inputName: "in", inputBits: 8, layers: layers)
+  }
+
+  /// A layer reading all of `input` that keeps its extent: a 1x1 or 3x3 ("same") convolution to
+  /// 1-2 channels, a 3x3 depthwise layer or a 3x3 max pool.
+  static func reader(of input: TensorShape, using random: inout SplitMix64) -> SegmentLayer {
+    let kind = [SegmentLayer.Kind.mixing, .mixing, .depthwise, .maxPool].randomElement(using: &random) ?? .mixing
+    let size = kind == .mixing ? [1, 3].randomElement(using: &random) ?? 1 : 3
+    let channels = kind == .mixing ? Int.random(in: 1...2, using: &random) : input.channels
+    return SegmentLayer(
+      name: "next", kind: kind, input: input, output: TensorShape(channels: channels, height: input.height, width: input.width),
+      kernel: Extent2D(square: size), padding: Padding(symmetric: size / 2, size / 2))
+  }
+
   /// A random tiling of `segment`, legal or not: any tile, Scan, chunk sizes and residency, and
   /// a line buffer on each layer's input with odds one in `lineBufferOneIn`.
   static func randomTiling(of segment: FusedSegment, lineBufferOneIn: Int, using random: inout SplitMix64) -> SegmentTiling {
@@ -187,6 +226,40 @@ enum SmallSegments {
     #expect(compared > 40)
   }
 
+  /// The same with a concat inside the segment, a stage of its own held whole for the layer
+  /// after it (a 1x1 or 3x3 convolution, a depthwise layer or a max pool): of the chain and a
+  /// tensor in DRAM (YOLO's route before a convolution), or closing a fire module (the next
+  /// fire module's squeeze after it). The chain's stage may be chunked, each chunk copied in.
+  @Test func searchEqualsBruteForceWithAConcatInside() throws {
+    var random = SplitMix64(seed: 79)
+    var compared = 0
+    var tiled = 0
+    var chunked = 0
+    for round in 0..<90 {
+      var segment: FusedSegment
+      if round % 2 == 0 {
+        segment = SmallSegments.make(&random)
+        segment.layers.append(
+          SegmentWalkGenerator.concat(
+            segment.output, dramChannels: Int.random(in: 1...2, using: &random), chainFirst: Bool.random(using: &random),
+            index: segment.layers.count))
+      } else {
+        segment = SmallSegments.fire(&random)
+      }
+      let concat = segment.layers.count - 1
+      segment.layers.append(SmallSegments.reader(of: segment.output, using: &random))
+      guard let found = try Self.compareWithBruteForce(segment, using: &random) else { continue }
+      compared += 1
+      let stages = segment.stageOfTensor
+      #expect(found.tiling.chunks[stages[concat + 1]] == segment.layers[concat].output.channels)
+      if found.tiling.rows * found.tiling.columns < segment.tiledShape.height * segment.tiledShape.width { tiled += 1 }
+      if found.tiling.chunks[stages[concat]] < segment.stageChannels[stages[concat]] { chunked += 1 }
+    }
+    #expect(compared >= 40)
+    #expect(tiled >= 5, "only \(tiled) optima tile the output")
+    #expect(chunked >= 2, "only \(chunked) optima chunk the concat's chain")
+  }
+
   /// The same on YOLO's upsampling path: a 1x1 convolution, an upsample by 2 or 3, then a 3x3
   /// convolution ("same"). Row bands of the upsample's output share an input row when the
   /// factor does not divide their height, and the 3x3 layer's halo reaches across them.
@@ -248,28 +321,9 @@ enum SmallSegments {
     var tiled = 0
     var chunked = 0
     for _ in 0..<50 {
-      let input = TensorShape(
-        channels: Int.random(in: 1...2, using: &random), height: Int.random(in: 1...3, using: &random),
-        width: Int.random(in: 1...3, using: &random))
-      func shape(_ channels: Int) -> TensorShape { TensorShape(channels: channels, height: input.height, width: input.width) }
-      var layers: [SegmentLayer] = []
-      if Bool.random(using: &random) {
-        layers.append(SegmentLayer(name: "squeeze", kind: .mixing, input: input, output: shape(Int.random(in: 1...2, using: &random))))
-      }
-      let source = layers.count
-      let squeezed = layers.last?.output ?? input
-      let narrow = SegmentLayer(name: "expand1", kind: .mixing, input: squeezed, output: shape(Int.random(in: 1...2, using: &random)))
-      let size = [1, 3].randomElement(using: &random) ?? 3
-      let wide = SegmentLayer(
-        name: "expand3", kind: .mixing, input: squeezed, output: shape(Int.random(in: 1...3, using: &random)),
-        kernel: Extent2D(square: size), padding: Padding(symmetric: size / 2, size / 2), branchFrom: source)
-      layers += [
-        narrow, wide,
-        SegmentLayer(
-          name: "cat", kind: .concat, input: wide.output, output: shape(narrow.output.channels + wide.output.channels),
-          skip: .layer(source), chainFirst: Bool.random(using: &random)),
-      ]
-      let segment = FusedSegment(name: "fire", input: input, inputName: "in", inputBits: 8, layers: layers)
+      let segment = SmallSegments.fire(&random)
+      let source = segment.layers.count - 3
+      let input = segment.input
       guard let found = try Self.compareWithBruteForce(segment, using: &random) else { continue }
       compared += 1
       if found.tiling.rows * found.tiling.columns < segment.tiledShape.height * segment.tiledShape.width { tiled += 1 }

@@ -41,7 +41,7 @@ import TestSupport
       "branch with streamed weights", "skip behind a line buffer", "input skip kept by a line buffer",
       "concat over tiles", "concat over chunks", "branch from an on-chip tensor", "on-chip branch into an add",
       "upsample over tiles", "concat of a DRAM tensor over tiles",
-    ] {
+    ] + SegmentWalkGenerator.innerConcatFeatureNames {
       #expect(seen[feature, default: 0] >= 25, "only \(seen[feature, default: 0]) cases with \(feature)")
     }
   }
@@ -51,8 +51,7 @@ import TestSupport
     let features = [
       "halo": cost.haloMACs > 0, "chunk": cost.chunkMACs > 0, "line buffer": tiling.lineBuffers.contains(true),
       "skip from DRAM": cost.traffic.totalSkipReads > 0, "input skip free": readsInput && cost.traffic.totalSkipReads == 0,
-      "input skip read": readsInput && !segment.layers.contains { if case .external? = $0.skip { true } else { false } }
-        && cost.traffic.totalSkipReads > 0,
+      "input skip read": segment.layers.indices.contains { segment.layers[$0].skip == .segmentInput && cost.traffic.skipReads[$0] > 0 },
       "snake": tiling.scan && tiling.columns < segment.tiledShape.width && tiling.rows < segment.tiledShape.height,
       "global pool": segment.endsInGlobalPool && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       "global pool over chunks": segment.endsInGlobalPool && tiling.chunks[tiling.chunks.count - 1] < segment.output.channels,
@@ -76,7 +75,7 @@ import TestSupport
       "concat over tiles": segment.endsInConcat && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       "concat over chunks": segment.endsInConcat && tiling.chunks[tiling.chunks.count - 1] < segment.stageChannels[segment.lastStage],
       "branch from an on-chip tensor": segment.branchSources.contains { $0 >= 1 },
-      "on-chip branch into an add": !segment.endsInConcat && segment.branchSources.contains { $0 >= 1 }
+      "on-chip branch into an add": segment.layers.contains { $0.kind == .add } && segment.branchSources.contains { $0 >= 1 }
         && tiling.rows * tiling.columns < segment.tiledShape.height * segment.tiledShape.width,
       // A line buffer on a tensor an add reads as its skip, over several row bands.
       "skip behind a line buffer": tiling.rows < segment.tiledShape.height && segment.layers.contains {
@@ -84,9 +83,12 @@ import TestSupport
       },
       // The segment input's line buffer keeping the rows an add reads, read free of DRAM.
       "input skip kept by a line buffer": tiling.lineBuffers[0] && tiling.rows < segment.tiledShape.height
-        && cost.traffic.totalSkipReads == 0,
+        && !segment.layers.indices.contains { segment.layers[$0].skip == .segmentInput && cost.traffic.skipReads[$0] > 0 },
     ]
-    for (feature, present) in features where present { seen[feature, default: 0] += 1 }
+    for (feature, present) in features.merging(SegmentWalkGenerator.innerConcatFeatures(segment, tiling), uniquingKeysWith: { $0 || $1 })
+    where present {
+      seen[feature, default: 0] += 1
+    }
   }
 
   /// Depthwise 3x3 (padding 1) then pointwise 1 -> 2 on a 1x6x6 input, in bands of 2 output rows.
@@ -178,6 +180,47 @@ import TestSupport
     var lined = tiling
     lined.lineBuffers[1] = true
     #expect(throws: FusionError.self) { try SegmentModel(segment: segment).cost(of: lined) }
+  }
+
+  /// A concat inside a segment (docs/fusion-model.md, "A concat inside a segment"): on 1x2x4,
+  /// a 1x1 convolution 1 -> 1, a concat with a 1-channel tensor in DRAM (the DRAM tensor
+  /// first), a 3x3 convolution ("same") 2 -> 1, in bands of 1 row, every stage whole, weights
+  /// resident. Both bands need rows 0-1 of the concat: the 1x1 computes them twice (16 MACs, 8
+  /// halo), the input and the DRAM tensor are read once (8 each: the second band's tiles are
+  /// held). Traffic 8 + 8 + 19 weights + 8 output = 43; footprint input 8, weights 19, the 1x1's
+  /// output 8, the DRAM tile 8, the concat 2 x 8 = 16, the output 4: 63. With a line buffer on
+  /// the 3x3's input the second band computes nothing below it (no halo MACs), and the buffer
+  /// keeps the concat's 2 rows x 4 x 2 channels besides.
+  @Test func aConcatInsideHoldsItsOutputForTheNextLayer() throws {
+    let input = TensorShape(channels: 1, height: 2, width: 4)
+    let reduce = Self.mixing(input, channels: 1, name: "reduce")
+    let route = SegmentLayer(
+      name: "route", kind: .concat, input: reduce.output, output: TensorShape(channels: 2, height: 2, width: 4),
+      skip: .external(name: "earlier", bits: 8))
+    let spread = SegmentLayer(
+      name: "spread", kind: .mixing, input: route.output, output: input, kernel: Extent2D(square: 3),
+      padding: Padding(symmetric: 1, 1), weightBits: 4)
+    let segment = Self.segment(input, [reduce, route, spread])
+    #expect(segment.stageChannels == [1, 1, 2, 1] && segment.wholeStages == [2])
+    var tiling = SegmentTiling(
+      rows: 1, columns: 4, scan: false, chunks: [1, 1, 2, 1], resident: [true, true, true],
+      lineBuffers: [false, false, false])
+    let walk = SegmentWalk(segment: segment, tiling: tiling)
+    let skips = walk.transfers().filter { $0.operand == .skip(layer: 1) }
+    #expect(skips.map(\.rows) == [[0, 1]] && skips.map(\.channels) == [0..<1] && skips.map(\.entries) == [8])
+    let traffic = SegmentTraffic(inputReads: 8, skipReads: [0, 8, 0], weightReads: [1, 0, 18], outputWrites: 8)
+    let expected = SegmentCost(
+      traffic: traffic, bits: 8 * 8 + 8 * 8 + 19 * 4 + 8 * 8, footprint: 63, macs: 160, haloMACs: 8, chunkMACs: 0)
+    #expect(walk.cost() == expected)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == expected)
+    tiling.lineBuffers[2] = true
+    let lined = SegmentCost(
+      traffic: traffic, bits: expected.bits, footprint: 63 + 16, macs: 152, haloMACs: 0, chunkMACs: 0)
+    #expect(SegmentWalk(segment: segment, tiling: tiling).cost() == lined)
+    #expect(try SegmentModel(segment: segment).cost(of: tiling) == lined)
+    // The concat's stage is whole, always.
+    tiling.chunks[2] = 1
+    #expect(throws: FusionError.self) { try SegmentModel(segment: segment).cost(of: tiling) }
   }
 
   /// Pointwise 1 -> 2 then depthwise 3x3 (padding 1) on 1x6x6, bands of 2 rows. The pointwise

@@ -12,7 +12,7 @@ extension SegmentExecution.State {
     if layer.kind == .globalAveragePool { return try pool(index, channels: outputs, regions: regions) }
     // A final concat computes nothing on chip: its operands' tiles are joined on the way to
     // DRAM (`write`), where every element they give must still be held.
-    if layer.kind == .concat { return }
+    if layer.kind == .concat && index == layers.count - 1 { return }
     // Tensors sharing a buffer region (an add in place over its chain input) move to the new
     // chunk together: the previous chunk's sums have been read by now, or a read will fail.
     for shared in tensors.indices where shared >= 1 && regionOwner[shared] == regionOwner[tensor] {
@@ -26,7 +26,16 @@ extension SegmentExecution.State {
         case .maxPool: try maxPool(index, region: region)
         case .upsample: try upsample(index, region: region)
         case .add: try add(index, region: region)
-        case .globalAveragePool, .concat: break
+        case .concat:
+          // Inside the segment: the chain's chunk `inputs` at its channels of the output and,
+          // with the first chunk, the skip's channels.
+          let (chain, skip) = layer.chainFirst ? (0, layer.input.channels) : (layer.skipChannels, 0)
+          var parts = [(chain + inputs.lowerBound)..<(chain + inputs.upperBound)]
+          if inputs.lowerBound == 0 { parts.append(skip..<(skip + layer.skipChannels)) }
+          for part in parts {
+            store(try concatenated(index, TensorRegion(channels: part, rows: rows, columns: columns)), in: tensor, .complete)
+          }
+        case .globalAveragePool: break
         }
       }
     }
@@ -214,6 +223,52 @@ extension SegmentExecution.State {
       }
     }
     return block
+  }
+
+  /// `region` of concat `index`'s output: each channel from its operand's tile in the buffer (the
+  /// chain tensor; the skip source on chip, or the skip's tile loaded from DRAM), requantized
+  /// into the output's format by the concat kernel.
+  func concatenated(_ index: Int, _ region: TensorRegion) throws(ExecutionFailure) -> IntegerBlock {
+    let layer = layers[index]
+    let q = execution.quantization[index]
+    // Operands as tensors (nil: the skip from DRAM) in the output's channel order, which is the
+    // network's input order (the formats').
+    let skipSource: Int? = if case .layer(let source)? = layer.skip { source + 1 } else { nil }
+    let operands: [Int?] = layer.chainFirst ? [index, skipSource] : [skipSource, index]
+    let counts = operands.map { $0.map { execution.segment.shape(ofTensor: $0).channels } ?? layer.skipChannels }
+    let skipShape = layer.skipShape
+    let skipHeld = buffer.held("skip \(index)")
+    let (channels, rows, columns) = (region.channels, region.rows, region.columns)
+    var offset = 0
+    var blocks: [IntegerBlock] = []
+    for (operand, count) in zip(operands, counts) {
+      // The operand's channels the region takes, in its own coordinates.
+      let low = min(max(channels.lowerBound - offset, 0), count)
+      let high = max(low, min(channels.upperBound - offset, count))
+      var block = IntegerBlock(region: TensorRegion(channels: low..<high, rows: rows, columns: columns), repeating: 0)
+      for channel in low..<high {
+        for row in rows {
+          for column in columns {
+            let value =
+              if let operand { onChip(operand, channel, row, column) } else {
+                skipHeld.value((channel * skipShape.height + row) * skipShape.width + column)
+              }
+            guard let value else {
+              if let operand { throw missing("input of '\(layer.name)'", tensor: operand, channel, row, column) }
+              throw failure("skip of '\(layer.name)'", "(c \(channel), y \(row), x \(column)) read but not in the buffer")
+            }
+            block[channel, row, column] = value
+          }
+        }
+      }
+      blocks.append(block)
+      offset += count
+    }
+    var joined = IntegerBlock(region: region, repeating: 0)
+    ElementwiseKernel.concat(
+      blocks, channelCounts: counts, formats: q.inputs, output: q.output, activation: q.activation, region: region,
+      into: &joined)
+    return joined
   }
 
   /// A final global pool adds the tile's region of its input (complete on chip) into its sums.

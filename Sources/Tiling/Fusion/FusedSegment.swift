@@ -18,10 +18,13 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
     /// (C entries, 1x1) are written once after the last tile.
     case globalAveragePool
     /// Channel concatenation of the chain tensor and a skip operand (an earlier layer's output,
-    /// held on chip, or a tensor outside the segment, read from DRAM), the last layer of a
-    /// segment only: each operand's tile goes to its channels of the output in DRAM as it is
-    /// complete, with no buffer of its own (SqueezeNet's fire module: the 1x1 and 3x3 expands
-    /// side by side; YOLO's route of an upsampled tensor and an earlier layer's output).
+    /// held on chip, or a tensor outside the segment, read from DRAM): SqueezeNet's fire module
+    /// (the 1x1 and 3x3 expands side by side), YOLO's route of an upsampled tensor and an
+    /// earlier layer's output. At the end of a segment each operand's tile goes to its channels
+    /// of the output in DRAM as it is complete, with no buffer of its own. Inside one it starts
+    /// a stage of its own, held whole: each chunk of the chain, and the skip's tile, are copied
+    /// into its buffer (the next fire module's squeeze, or the convolution after a route, reads
+    /// every channel of it).
     case concat
     /// Nearest-neighbour upsampling by the factor in `stride` (the same on both axes): output
     /// (y, x) is input (y / f, x / f), channel i of channel i. No weights, no window: row bands
@@ -122,9 +125,10 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
 ///
 /// Tensors are numbered 0 (the segment input) to n (the output of layer n-1): layer i reads
 /// tensor i (or an earlier one, when it branches from it) and writes tensor i+1. Channels fall
-/// into **stages**: a mixing layer starts a new stage, depthwise layers, max pools, upsamples and
-/// adds stay in their input's stage (they keep channel i in channel i), so a stage can be processed in
-/// chunks of channels.
+/// into **stages**: a mixing layer or a concat inside the segment starts a new stage; depthwise
+/// layers, max pools, upsamples, adds and a final concat stay in their input's stage (they keep
+/// channel i in channel i, or a final concat's offset), so a stage can be processed in chunks of
+/// channels.
 public struct FusedSegment: Hashable, Sendable, Codable {
   public var name: String
   public var input: TensorShape
@@ -181,18 +185,42 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   /// The shape of `tiledTensor`: tile sizes range over its height and width.
   public var tiledShape: TensorShape { shape(ofTensor: tiledTensor) }
 
+  /// Whether layer `index` starts a new channel stage: a mixing layer (every output channel
+  /// reads every input channel), or a concat inside the segment (its channels are not its
+  /// input's). Either folds each chunk of its input stage into its output as that chunk is done.
+  public func startsStage(_ index: Int) -> Bool {
+    layers[index].kind == .mixing || isInnerConcat(index)
+  }
+
+  /// Whether layer `index` is a concat with later layers reading its output on chip.
+  public func isInnerConcat(_ index: Int) -> Bool { layers[index].kind == .concat && index < layers.count - 1 }
+
   /// The stage of every tensor (0 for the input).
   public var stageOfTensor: [Int] {
     var stages = [0]
-    for layer in layers { stages.append(stages[stages.count - 1] + (layer.kind == .mixing ? 1 : 0)) }
+    for index in layers.indices { stages.append(stages[stages.count - 1] + (startsStage(index) ? 1 : 0)) }
     return stages
   }
 
   /// Channels of each stage.
   public var stageChannels: [Int] {
     var channels: [Int] = [input.channels]
-    for layer in layers where layer.kind == .mixing { channels.append(layer.output.channels) }
+    for index in layers.indices where startsStage(index) { channels.append(layers[index].output.channels) }
     return channels
+  }
+
+  /// Stages every schedule keeps whole (one chunk): those of a tensor an add or a concat reads
+  /// on chip as its skip, of a tensor a branch reads (both readers need it for the same tile),
+  /// and of a concat inside the segment (its readers need every channel, and its skip is copied
+  /// in once per tile).
+  public var wholeStages: Set<Int> {
+    let stages = stageOfTensor
+    var whole = Set(branchSources.map { stages[$0] })
+    for (index, layer) in layers.enumerated() {
+      if case .layer(let source)? = layer.skip { whole.insert(stages[source + 1]) }
+      if isInnerConcat(index) { whole.insert(stages[index + 1]) }
+    }
+    return whole
   }
 
   public var lastStage: Int { stageChannels.count - 1 }
@@ -210,7 +238,9 @@ public struct FusedSegment: Hashable, Sendable, Codable {
 
   /// Whether layer `index`'s output takes no buffer region of its own: an add in place, or a
   /// final concat (its operands' tiles go to DRAM as they are).
-  public func outputNeedsNoRegion(_ index: Int) -> Bool { addWritesInPlace(index) || layers[index].kind == .concat }
+  public func outputNeedsNoRegion(_ index: Int) -> Bool {
+    addWritesInPlace(index) || (layers[index].kind == .concat && index == layers.count - 1)
+  }
 
   public var macs: Int { layers.reduce(0) { $0 + $1.macs } }
   public var weightCount: Int { layers.reduce(0) { $0 + $1.weightCount } }
@@ -289,8 +319,8 @@ public struct FusedSegment: Hashable, Sendable, Codable {
         continue
       }
       if layer.kind == .concat {
-        guard index == layers.count - 1, index >= 1 else {
-          throw FusionError(segment: name, reason: "concat '\(layer.name)' can only end a segment, after at least one other layer")
+        guard index >= 1 else {
+          throw FusionError(segment: name, reason: "concat '\(layer.name)' cannot start a segment: it joins the chain with its skip")
         }
         // The skip is an earlier layer's output on chip (not the chain tensor itself) or a tensor
         // outside the segment, read from DRAM (the segment input: not modelled).

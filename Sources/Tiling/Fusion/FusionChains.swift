@@ -4,7 +4,7 @@ import Networks
 /// chains"), and the `FusedSegment` they make.
 ///
 /// Segments are consecutive index ranges of `analysis.layers`: a chain, where a convolution may
-/// also branch from an earlier tensor of the segment into a later add or a final concat
+/// also branch from an earlier tensor of the segment into a later add or concat
 /// (ResNet's first block of a stage, its downsample listed after the body; SqueezeNet's fire
 /// module, its 3x3 expand listed after the 1x1). In a general DAG a chain's layers need not be
 /// adjacent in network order (a side branch may be listed between them); such chains are not
@@ -256,8 +256,8 @@ extension FusionChains {
       guard layer.layer.inputs.count == 2 else {
         throw unfusable("a concat of \(layer.layer.inputs.count) inputs", "only the chain and one earlier layer's output are modelled")
       }
-      // Where it stands (last) and what it joins (an earlier layer of the segment, or a tensor
-      // outside it) is the segment's rule.
+      // What it joins (an earlier layer of the segment, or a tensor outside it) is the
+      // segment's rule.
       return .concat
     case .upsample:
       // Nearest neighbour by one factor on both axes (the segment's upsample and the kernel's).
@@ -271,7 +271,7 @@ extension FusionChains {
       return .upsample
     case .fc, .avgpool:
       throw unfusable(
-        layer.kind.rawValue, "average pooling windows and FC layers end a chain (a global average pool or a concat may end one)")
+        layer.kind.rawValue, "average pooling windows and FC layers end a chain (a global average pool may end one)")
     }
   }
 }

@@ -118,9 +118,12 @@ public struct SegmentModel: Sendable {
     for source in segment.branchSources.sorted() where !nest.isWhole(stageOfTensor[source]) {
       throw fail("a layer branches from tensor \(source), which every tile must hold whole for both readers (stage \(stageOfTensor[source]) in one chunk)")
     }
-    for layer in layers {
+    for (index, layer) in layers.enumerated() {
       if case .layer(let source)? = layer.skip, !nest.isWhole(stageOfTensor[source + 1]) {
-        throw fail("add '\(layer.name)' reads layer \(source)'s output, whose stage must be whole to stay on chip")
+        throw fail("\(layer.kind) '\(layer.name)' reads layer \(source)'s output, whose stage must be whole to stay on chip")
+      }
+      if segment.isInnerConcat(index), !nest.isWhole(stageOfTensor[index + 1]) {
+        throw fail("concat '\(layer.name)' is read on chip by the next layer, which needs all its channels (stage \(stageOfTensor[index + 1]) in one chunk)")
       }
     }
   }
@@ -191,8 +194,8 @@ public struct SegmentModel: Sendable {
           fromDRAM = held ? nil : segment.inputBits
         }
         if let skipBits = fromDRAM {
-          // An add's skip has its stage's channels; a final concat's, its own, all of them with
-          // the stage's first chunk (the chunk loops then repeat the tile in place).
+          // An add's skip has its stage's channels; a concat's, its own, all of them with the
+          // stage's first chunk (the chunk loops then repeat the tile in place).
           let concat = layer.kind == .concat
           let reads = (concat ? layer.skipChannels : 1) * loads(
             stage: stage, rows: rows.computedSummaries[output], columns: columns.computedSummaries[output],
@@ -273,9 +276,10 @@ public struct SegmentModel: Sendable {
         }
       }
       // The output tensor's buffer (an add writes in place unless a later layer still reads its
-      // chain input; a final concat's operands go to DRAM from their own buffers; partial sums
-      // psumWidth wide; a global pool's sums, every channel, live across all tiles) and a line
-      // buffer on its input.
+      // chain input; a final concat's operands go to DRAM from their own buffers, one inside
+      // the segment holds all its channels, its stage being whole; partial sums psumWidth
+      // wide; a global pool's sums, every channel, live across all tiles) and a line buffer on
+      // its input.
       if layer.kind == .globalAveragePool {
         visit(.accumulators, layer.output.channels * psumWidth)
       } else if !segment.outputNeedsNoRegion(index) {

@@ -133,8 +133,7 @@ struct SegmentSearchRun {
   private(set) var incumbent: (Int, Int)?
   /// Per stage, one chunk size per count of two chunks or more, fewest chunks first.
   let stageSizes: [[Int]]
-  /// Stages that must stay whole: an add or a concat reads a layer output of theirs on chip; a
-  /// branch reads a tensor of theirs.
+  /// Stages that must stay whole (`FusedSegment.wholeStages`).
   let mustBeWhole: Set<Int>
   /// The choices of chunked stages a schedule can make, whatever its spatial tiling.
   let chunkings: [Chunking]
@@ -154,11 +153,7 @@ struct SegmentSearchRun {
     self.maxExtraMACs = maxExtraMACs ?? Int.max
     incumbent = cutoff.map { ($0, Int.min) }
     stageSizes = model.stageChannels.map { channels in Self.chunkSizes(channels).filter { $0 < channels } }
-    mustBeWhole = Set(
-      model.segment.layers.compactMap { layer -> Int? in
-        if case .layer(let source)? = layer.skip { return model.stageOfTensor[source + 1] } else { return nil }
-      }
-    ).union(model.segment.branchSources.map { model.stageOfTensor[$0] })
+    mustBeWhole = model.segment.wholeStages
     chunkings = Self.chunkings(model: model, stageSizes: stageSizes, mustBeWhole: mustBeWhole)
     costConstants = SegmentSearchCost.Constants(model: model)
   }

@@ -57,7 +57,7 @@ struct SegmentSearchCost {
       /// external one, unless the input is held whole for the segment input).
       var skipBits: Int
       var skipIsInput: Bool
-      /// A final concat's skip read from DRAM: its channels, all of them with each tile (0 for
+      /// A concat's skip read from DRAM: its channels, all of them with each tile (0 for
       /// every other layer: an add's skip has its stage's channels).
       var concatChannels: Int
     }
@@ -160,7 +160,7 @@ struct SegmentSearchCost {
   /// the MACs its layers compute, its output buffers, and the tiles, totals and spatial loads
   /// of the skips its layers read from DRAM (weighted by their bits); a skip of the segment
   /// input (chunk-dependent: free when the input is whole and covers it) apart, with whether it
-  /// is covered, and a final concat's (all its channels at every tile, whatever the chunks).
+  /// is covered, and a concat's (all its channels at every tile, whatever the chunks).
   /// Then the input's, the halo MACs and the footprint of the line buffers kept
   /// (`lineBuffers`, per layer).
   static func spatialFeatures(
@@ -324,7 +324,7 @@ struct SegmentSearchCost {
       }
       // A skip read from DRAM: an external one, or the segment input unless held whole.
       if layer.skipBits > 0 && !(layer.skipIsInput && nests.whole(0) && inputCovers[index]) {
-        // A final concat's skip: no chunk loop is relevant to it (they repeat its tile in place).
+        // A concat's skip: no chunk loop is relevant to it (they repeat its tile in place).
         let reads = layer.concatChannels > 0 ? layer.concatChannels * skips[index].loads : nests.loads(skips[index], stage: stage, stage, -1)
         bits += reads * layer.skipBits
       }

@@ -41,6 +41,8 @@ struct WalkRun {
   private var record = WalkRecord()
   /// Per layer, what the steps read of it (copying a `SegmentLayer` at every step would cost).
   private let kinds: [SegmentLayer.Kind]
+  /// `FusedSegment.startsStage`, per layer: a layer that folds in each chunk of its input stage.
+  private let startsStage: [Bool]
   private let hasWeights: [Bool]
   private let outputChannels: [Int]
   private let inputChannels: [Int]
@@ -81,12 +83,8 @@ struct WalkRun {
     self.skipsFromDRAM = skipsFromDRAM
     self.onEvent = onEvent
     self.recordsRegions = recordsRegions
-    var stages = [0]
-    var channels = [segment.input.channels]
-    for layer in segment.layers {
-      if layer.kind == .mixing { channels.append(layer.output.channels) }
-      stages.append(channels.count - 1)
-    }
+    let stages = segment.stageOfTensor
+    let channels = segment.stageChannels
     stageOfTensor = stages
     stageChannels = channels
     nests = Self.nests(chunks: tiling.chunks, stageChannels: channels)
@@ -94,6 +92,7 @@ struct WalkRun {
     let layers = segment.layers
     pixelsComputedBefore = Array(repeating: [], count: layers.count)
     kinds = layers.map(\.kind)
+    startsStage = layers.indices.map(segment.startsStage)
     hasWeights = layers.map(\.hasWeights)
     outputChannels = layers.map(\.output.channels)
     inputChannels = layers.map(\.input.channels)
@@ -223,9 +222,10 @@ struct WalkRun {
     // A whole stage below its nest's top (only stage 0: every other whole stage tops a nest)
     // is computed once per tile, before the loops read it.
     if stage != step.nest.top && !step.nest.loops.contains(stage) { return step.isFirst }
-    // A mixing layer folds in each chunk of its input stage once that chunk is complete; a
-    // depthwise layer or an add works on a chunk of its own stage once that one is.
-    return step.completes(below: kinds[index] == .mixing ? inputStages[index] : stage)
+    // A mixing layer or a concat inside the segment folds in each chunk of its input stage
+    // once that chunk is complete; a depthwise layer or an add works on a chunk of its own
+    // stage once that one is.
+    return step.completes(below: startsStage[index] ? inputStages[index] : stage)
   }
 
   /// Every DRAM operand living in the step's nest accesses its tile.
@@ -329,10 +329,16 @@ struct WalkRun {
       onEvent?(.execute(layer: index, outputs: outputs, inputs: outputs))
       return hold(.output(layer: index), outputChannels[index] * psumWidth)
     }
-    if kind == .concat {
-      // Its operands' tiles go to DRAM from their own buffers (`writeOutput`).
+    if kind == .concat && !startsStage[index] {
+      // At the end: its operands' tiles go to DRAM from their own buffers (`writeOutput`).
       onEvent?(.execute(layer: index, outputs: outputs, inputs: outputs))
       return
+    }
+    if kind == .concat {
+      // Inside: the chain's chunk (with the first, the skip's tile) copied into its buffer of
+      // every channel.
+      onEvent?(.execute(layer: index, outputs: outputs, inputs: step.channels(ofStage: inputStages[index])))
+      return hold(.output(layer: index), outputs.count * rows.count * columns.count)
     }
     guard kind != .add else {
       onEvent?(.execute(layer: index, outputs: outputs, inputs: outputs))
