@@ -11,18 +11,45 @@
 /// read as their skip.
 struct SegmentRegions: Sendable {
   /// needed[tensor] and computed[tensor]: per tile index, the coordinates as sorted ranges.
-  let needed: [AxisIntervals]
-  let computed: [AxisIntervals]
+  var needed: [AxisIntervals] { storage.needed }
+  var computed: [AxisIntervals] { storage.computed }
   /// Per tensor, the most coordinates a line buffer holds from earlier tiles (0 without one).
-  let retained: [Int]
+  var retained: [Int] { storage.retained }
   /// The closed form's per-axis sums of `needed` and `computed`, computed once.
-  let neededSummaries: [AxisSummary]
-  let computedSummaries: [AxisSummary]
+  var neededSummaries: [AxisSummary] { storage.neededSummaries }
+  var computedSummaries: [AxisSummary] { storage.computedSummaries }
   /// Per tensor, the coordinates computed by at least one tile.
-  let computedOnce: [Int]
+  var computedOnce: [Int] { storage.computedOnce }
   /// Per tensor, whether every tile's region of the segment input covers the tile's computed
   /// region of it (so an add of the segment input can find it in the input's buffer).
-  let inputCovers: [Bool]
+  var inputCovers: [Bool] { storage.inputCovers }
+
+  /// The arrays above, behind one reference: the searches copy a segment's regions with every
+  /// spatial tiling they pass around, and one retain per copy is cheaper than seven.
+  private final class Storage: Sendable {
+    let needed: [AxisIntervals]
+    let computed: [AxisIntervals]
+    let retained: [Int]
+    let neededSummaries: [AxisSummary]
+    let computedSummaries: [AxisSummary]
+    let computedOnce: [Int]
+    let inputCovers: [Bool]
+
+    init(_ builder: Builder) {
+      needed = builder.needed.map(AxisIntervals.init(tiles:))
+      computed = builder.computed.map(AxisIntervals.init(tiles:))
+      retained = builder.retained
+      neededSummaries = builder.neededSummaries
+      computedSummaries = builder.computedSummaries
+      computedOnce = builder.computedOnce
+      let input = builder.needed[0]
+      inputCovers = builder.computed.map { tensor in
+        zip(input, tensor).allSatisfy { input, used in RangeSet.contains(input, used) }
+      }
+    }
+  }
+
+  private let storage: Storage
 
   /// `extent(tensor)` is the tensor's extent along the axis; `window(layer)` the layer's
   /// (kernel, stride, padding before) along it.
@@ -37,18 +64,7 @@ struct SegmentRegions: Sendable {
     self.init(builder)
   }
 
-  private init(_ builder: Builder) {
-    needed = builder.needed.map(AxisIntervals.init(tiles:))
-    computed = builder.computed.map(AxisIntervals.init(tiles:))
-    retained = builder.retained
-    neededSummaries = builder.neededSummaries
-    computedSummaries = builder.computedSummaries
-    computedOnce = builder.computedOnce
-    let input = builder.needed[0]
-    inputCovers = builder.computed.map { tensor in
-      zip(input, tensor).allSatisfy { input, used in RangeSet.contains(input, used) }
-    }
-  }
+  private init(_ builder: Builder) { storage = Storage(builder) }
 
   /// The regions tensor by tensor, from the tiled tensor down: a tensor's regions in every tile
   /// follow from its readers' (higher tensors) and, behind a line buffer, from what its own
