@@ -10,6 +10,8 @@ public enum Planner {
     public var plan: Plan
     /// The optimizer's candidates (`candidates.csv`); nil for the other strategies.
     package var candidates: PartitionProblem?
+    /// Where the planning time went.
+    public var phases: PlanPhases
   }
 
   /// Plans `network` with `strategy` in `context`. `memo` shares searches between the
@@ -25,6 +27,8 @@ public enum Planner {
       throw DSEError(.invalidArgument, field: "memo", "made for another buffer size or psum width")
     }
     let started = Date()
+    let searchedBefore = memo.times
+    var solverSeconds = 0.0
     func milliseconds() -> Int { Int(Date().timeIntervalSince(started) * 1000) }
     var reported = started
     let report: (String) -> Void = { line in
@@ -54,9 +58,11 @@ public enum Planner {
           network, buffer: context.buffer, options: context.candidateOptions, memo: memo
         ) { searched, total in report("searched \(searched)/\(total) segments") }
         let searchTime = milliseconds()
+        let solving = Date()
         let optimal = try OptimalPlanner.plan(
           set, objective: context.objective, constraints: try context.constraints(for: network),
           architecture: context.architecture, solverOptions: context.solver)
+        solverSeconds = Date().timeIntervalSince(solving)
         record = PlanRecord(plan: optimal.plan, solver: optimal.solver, milliseconds: milliseconds())
         warnings = optimal.warnings
         candidates = set.problem
@@ -67,10 +73,39 @@ public enum Planner {
       let plan = Plan(
         record: record, architecture: context.architecture, psumWidth: context.psumWidth,
         networkFloor: NetworkFloor(network), warnings: warnings)
-      return Outcome(plan: plan, candidates: candidates)
+      let phases = PlanPhases(
+        searches: memo.times - searchedBefore, solver: solverSeconds, total: Date().timeIntervalSince(started))
+      return Outcome(plan: plan, candidates: candidates, phases: phases)
     } catch {
       throw DSEError(planning: error, of: network)
     }
+  }
+}
+
+/// Where the time of one plan went, in seconds of wall time on the planning thread (`dse bench`
+/// prints them by strategy).
+public struct PlanPhases: Hashable, Sendable {
+  /// The searches the plan ran through its memo (problems an earlier strategy of the same
+  /// network and buffer size searched are remembered, and cost nothing here).
+  public var searches: SearchTimes
+  /// The optimizer's MILP (or dynamic programme) over its candidates; 0 for other strategies.
+  public var solver: Double
+  /// The whole plan.
+  public var total: Double
+
+  /// Phases as they add up over several plans.
+  public init(searches: SearchTimes = SearchTimes(), solver: Double = 0, total: Double = 0) {
+    self.searches = searches
+    self.solver = solver
+    self.total = total
+  }
+
+  /// What the phases above do not cover: building candidates and plans, costing, bookkeeping.
+  public var other: Double { max(0, total - searches.total - solver) }
+
+  /// The phases of two plans added.
+  public static func + (a: PlanPhases, b: PlanPhases) -> PlanPhases {
+    PlanPhases(searches: a.searches + b.searches, solver: a.solver + b.solver, total: a.total + b.total)
   }
 }
 

@@ -15,6 +15,8 @@ public struct Sweep: Sendable {
     /// What the sweep's DRAM model does with each plan, in the order of `plans`; empty when the
     /// sweep has no DRAM model.
     public var dram: [DRAMPlanReport] = []
+    /// Where each plan's time went, in the order of `plans`.
+    public var phases: [PlanPhases] = []
   }
 
   /// Strategies planned at every buffer size, in order.
@@ -50,47 +52,56 @@ public struct Sweep: Sendable {
     guard jobs >= 1 else { throw DSEError(.invalidArgument, field: "jobs", "\(jobs): expected at least 1") }
     for buffer in buffers { try context.with(buffer: buffer).validate() }
     let tasks = networks.indices.flatMap { network in buffers.map { (network: network, buffer: $0) } }
-    // Started in groups of `jobs` networks, buffer size by buffer size within a group, so that
-    // tasks running at once are mostly of different networks: tasks of one network wait for
-    // each other's segment enumerations (`SegmentSpatialCache`), and at most a group's caches
-    // are held at a time. Largest sizes first: their single-layer optima that fit a smaller
+    // Each network's buffer sizes largest first: their single-layer optima that fit a smaller
     // size are its optima too (`LayerOptimaCache`).
     let order = tasks.indices.sorted { a, b in
       let (x, y) = (tasks[a], tasks[b])
-      let (groupX, groupY) = (x.network / jobs, y.network / jobs)
-      if groupX != groupY { return groupX < groupY }
+      if x.network != y.network { return x.network < y.network }
       if x.buffer != y.buffer { return x.buffer > y.buffer }
       return a < b
     }
-    let next = Mutex(0)
     let failed = Mutex(false)
     // The searches of a network share its segments' spatial tilings across buffer sizes; each
-    // network's are dropped when its last buffer size is planned.
-    let shared = Mutex((caches: [Int: NetworkCaches](), remaining: networks.indices.map { _ in buffers.count }))
+    // network's are dropped when its last buffer size is planned. `pending` holds positions in
+    // `order` not started yet; `running`, how many tasks of each network are.
+    let shared = Mutex(
+      (
+        caches: [Int: NetworkCaches](), remaining: networks.indices.map { _ in buffers.count },
+        pending: Array(order.indices), running: networks.map { _ in 0 }
+      ))
     let results = Mutex([Int: Result<[(Planner.Outcome, DRAMPlanReport?)], DSEError>]())
     let strategies = strategies
     let context = context
     let dram = dram
     DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, tasks.count))) { _ in
       while !failed.withLock({ $0 }) {
-        let index: Int = next.withLock { value in
-          defer { value += 1 }
-          return value
-        }
-        guard index < tasks.count else { return }
-        let task = tasks[order[index]]
-        let cache = shared.withLock { state in
-          if let known = state.caches[task.network] { return known }
+        // A task of a network no other thread is planning, when there is one: tasks of one
+        // network wait for each other's segment enumerations (`SegmentSpatialCache`). Among
+        // those, a network already started before a new one, so that few networks' caches are
+        // held at a time.
+        let picked: (index: Int, cache: NetworkCaches)? = shared.withLock { state in
+          let idle = state.pending.filter { state.running[tasks[order[$0]].network] == 0 }
+          let started = idle.first { state.caches[tasks[order[$0]].network] != nil }
+          guard let position = started ?? idle.first ?? state.pending.first,
+            let slot = state.pending.firstIndex(of: position)
+          else { return nil }
+          state.pending.remove(at: slot)
+          let network = tasks[order[position]].network
+          state.running[network] += 1
+          if let known = state.caches[network] { return (position, known) }
           let made = NetworkCaches(spatial: SegmentSpatialCache(), layers: LayerOptimaCache())
-          state.caches[task.network] = made
-          return made
+          state.caches[network] = made
+          return (position, made)
         }
+        guard let (index, cache) = picked else { return }
+        let task = tasks[order[index]]
         let outcome = Result { () throws(DSEError) in
           try Self.plan(
             networks[task.network], strategies: strategies, context: context.with(buffer: task.buffer), dram: dram,
             caches: cache, progress: progress)
         }
         shared.withLock { state in
+          state.running[task.network] -= 1
           state.remaining[task.network] -= 1
           if state.remaining[task.network] == 0 { state.caches[task.network] = nil }
         }
@@ -104,6 +115,7 @@ public struct Sweep: Sendable {
       guard let outcome = finished[index] else { continue }
       for (planned, report) in try outcome.get() {
         found[tasks[index].network].plans.append(planned.plan)
+        found[tasks[index].network].phases.append(planned.phases)
         if let candidates = planned.candidates { found[tasks[index].network].candidates.append(candidates) }
         if let report { found[tasks[index].network].dram.append(report) }
       }

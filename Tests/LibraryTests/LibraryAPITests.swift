@@ -262,7 +262,7 @@ func bundled(_ file: String, side: Int? = nil) throws -> NetworkAnalysis {
     let networks = [try bundled("mobilenetv2.yaml", side: 32), try bundled("squeezenet1_1.yaml", side: 32)]
     let sweep = Sweep(strategies: [.layerwiseRowMajor, .fusedGreedy], buffers: [8192, 16384], context: PlanContext(buffer: 8192))
     let one = try sweep.run(networks)
-    // Tasks start in groups of `jobs` networks, buffer size by buffer size: one group, two.
+    // More threads than networks (two run one network's sizes at once), and as many.
     for jobs in [4, 2] {
       var parallel = sweep
       parallel.jobs = jobs
@@ -271,6 +271,19 @@ func bundled(_ file: String, side: Int? = nil) throws -> NetworkAnalysis {
     }
     #expect(one[0].plans.map(\.strategy) == [.layerwiseRowMajor, .fusedGreedy, .layerwiseRowMajor, .fusedGreedy])
     #expect(one[0].plans.map(\.buffer) == [8192, 8192, 16384, 16384])
+    // Each plan's time by phase: a layerwise plan searches no segment, and the first fused plan
+    // of a network (its largest size, planned first) enumerates its segments' spatial tilings.
+    for result in one {
+      #expect(result.phases.count == result.plans.count)
+      for (plan, phases) in zip(result.plans, result.phases) {
+        #expect(phases.total >= phases.searches.total + phases.solver - 1e-3, "\(plan.strategy)")
+        if plan.strategy == .layerwiseRowMajor {
+          #expect(phases.searches.segmentSpatialTilings == 0 && phases.searches.segmentSearches == 0)
+        }
+      }
+      let fused = zip(result.plans, result.phases).filter { $0.0.strategy == .fusedGreedy && $0.0.buffer == 16384 }
+      #expect(fused.count == 1 && fused.allSatisfy { $0.1.searches.segmentSpatialTilings > 0 })
+    }
   }
 }
 

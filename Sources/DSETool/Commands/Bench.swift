@@ -8,8 +8,9 @@ extension DSECommand {
       abstract: "Time the full sweep (every bundled network at 16K..256K with every strategy), or verification.",
       discussion: """
         Plans what `dse sweep NETS... --strategy all` plans, writes nothing, and prints the wall time and where \
-        it went: the time of each network's plans by strategy (summed over buffer sizes; with --jobs above 1 \
-        the sums exceed the wall time). Build with `swift build -c release` (scripts/dse does) before timing.
+        it went: the time of each network's plans by strategy, then each strategy's time by phase (single-layer \
+        searches, segments' spatial tilings, the rest of the segment searches, the optimizer's solver, other), \
+        all summed over buffer sizes (with --jobs above 1 the sums exceed the wall time). Build with `swift build -c release` (scripts/dse does) before timing.
 
         With --verify, times `dse verify` at full resolution instead (default networks: MobileNetV2 and \
         ResNet-50; default buffer 64K): per network the quantization and untiled reference, then per strategy \
@@ -65,9 +66,34 @@ extension DSECommand {
       var rows = results.map { result in [result.network.network.name] + Strategy.allCases.map { seconds(result.plans, $0) } }
       rows.append(["total"] + Strategy.allCases.map { seconds(results.flatMap(\.plans), $0) })
       print(TextTable(header: ["network"] + Strategy.allCases.map { "\($0.rawValue) s" }, rows: rows).rendered(), terminator: "")
+      print(phaseTable(results), terminator: "")
       print(
         "wall time: \(formatFixed(wall, decimals: 1)) s for \(analyses.count) networks x \(sizes.count) buffer sizes x \(Strategy.allCases.count) strategies, \(jobs) jobs"
       )
+    }
+
+    /// Where each strategy's time went, summed over networks and buffer sizes: the searches its
+    /// plans ran (a problem an earlier strategy of the same network and size searched is
+    /// remembered and costs nothing), the optimizer's solver, and the rest.
+    private func phaseTable(_ results: [DSE.Sweep.NetworkResult]) -> String {
+      func format(_ seconds: Double) -> String { formatFixed(seconds, decimals: 2) }
+      var sums: [Strategy: PlanPhases] = [:]
+      for result in results {
+        for (plan, phases) in zip(result.plans, result.phases) {
+          sums[plan.strategy] = (sums[plan.strategy] ?? PlanPhases()) + phases
+        }
+      }
+      let total = sums.values.reduce(PlanPhases(), +)
+      let rows = Strategy.allCases.map { ($0.rawValue, sums[$0] ?? PlanPhases()) } + [("total", total)]
+      return TextTable(
+        header: ["strategy", "plans s", "layer searches s", "segment spatial tilings s", "segment searches s", "solver s", "other s"],
+        rows: rows.map { name, phases in
+          [
+            name, format(phases.total), format(phases.searches.layerSearches), format(phases.searches.segmentSpatialTilings),
+            format(phases.searches.segmentSearches), format(phases.solver), format(phases.other),
+          ]
+        }
+      ).rendered()
     }
 
     /// The context of every plan: `dse sweep`'s defaults but for the segment limits.

@@ -46,6 +46,16 @@ public enum SegmentSearch {
     _ segment: FusedSegment, buffer: Int, psumWidth: Int = 1, scan: ScanOption = .allowed, below cutoff: Int? = nil,
     maxExtraMACs: Int? = nil, spatialCache: SegmentSpatialCache? = nil
   ) throws(FusionError) -> SegmentSchedule? {
+    var spatialSeconds = 0.0
+    return try best(
+      segment, buffer: buffer, psumWidth: psumWidth, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs,
+      spatialCache: spatialCache, spatialSeconds: &spatialSeconds)
+  }
+
+  private static func best(
+    _ segment: FusedSegment, buffer: Int, psumWidth: Int, scan: ScanOption, below cutoff: Int?,
+    maxExtraMACs: Int? = nil, spatialCache: SegmentSpatialCache?, spatialSeconds: inout Double
+  ) throws(FusionError) -> SegmentSchedule? {
     try segment.validate()
     if let reason = Limits.bufferProblem(buffer) { throw FusionError(segment: segment.name, reason: reason) }
     guard (0...Limits.psumWidth).contains(psumWidth) else {
@@ -53,7 +63,18 @@ public enum SegmentSearch {
     }
     return best(
       SegmentModel(segment: segment, psumWidth: psumWidth), buffer: buffer, scan: scan, below: cutoff,
-      maxExtraMACs: maxExtraMACs, spatialCache: spatialCache)
+      maxExtraMACs: maxExtraMACs, spatialCache: spatialCache, spatialSeconds: &spatialSeconds)
+  }
+
+  /// `best`, with the seconds its spatial tilings took (`SearchTimes.segmentSpatialTilings`).
+  static func timedBest(
+    _ segment: FusedSegment, buffer: Int, psumWidth: Int, below cutoff: Int?, spatialCache: SegmentSpatialCache
+  ) throws(FusionError) -> (schedule: SegmentSchedule?, spatialSeconds: Double) {
+    var spatialSeconds = 0.0
+    let schedule = try best(
+      segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed, below: cutoff, spatialCache: spatialCache,
+      spatialSeconds: &spatialSeconds)
+    return (schedule, spatialSeconds)
   }
 
   /// `best` for a model already built (tests build one with a lower count limit); the segment
@@ -62,11 +83,22 @@ public enum SegmentSearch {
     _ model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int?, maxExtraMACs: Int?,
     spatialCache: SegmentSpatialCache? = nil
   ) -> SegmentSchedule? {
+    var spatialSeconds = 0.0
+    return best(
+      model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs, spatialCache: spatialCache,
+      spatialSeconds: &spatialSeconds)
+  }
+
+  private static func best(
+    _ model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int?, maxExtraMACs: Int?,
+    spatialCache: SegmentSpatialCache?, spatialSeconds: inout Double
+  ) -> SegmentSchedule? {
     // Not even the schedules with every stage whole are counted exactly: the segment is not fused.
     guard model.counts.holds(chunks: model.stageChannels) else { return nil }
     var run = SegmentSearchRun(
       model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs, spatialCache: spatialCache)
     run.search()
+    spatialSeconds += run.spatialSeconds
     guard let found = run.best else { return nil }
     return SegmentSchedule(segment: model.segment, tiling: found.tiling, cost: found.cost, model: model)
   }
@@ -133,6 +165,9 @@ struct SegmentSearchRun {
   private(set) var incumbent: (Int, Int)?
   /// Per stage, one chunk size per count of two chunks or more, fewest chunks first.
   let stageSizes: [[Int]]
+  /// The seconds `search` spent on its spatial tilings (enumerated or found in the cache, then
+  /// kept if they fit).
+  private(set) var spatialSeconds = 0.0
   /// Stages that must stay whole (`FusedSegment.wholeStages`).
   let mustBeWhole: Set<Int>
   /// The choices of chunked stages a schedule can make, whatever its spatial tiling.
@@ -173,7 +208,9 @@ struct SegmentSearchRun {
   typealias Spatial = SegmentSearchSpatial
 
   mutating func search() {
+    let started = ContinuousClock.now
     let candidates = spatialCandidates()
+    spatialSeconds = SearchTimes.seconds(since: started)
     // Candidates come cheapest first by their simple bound; each one's structures give a
     // stronger bound, computed only when the candidate comes up, and the candidate goes back
     // into the queue with it. What comes up with a stronger bound is searched; once the

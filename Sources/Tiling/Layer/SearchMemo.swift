@@ -23,6 +23,8 @@ public final class SearchMemo {
   private var noneBelow: [FusedSegment: Int] = [:]
   /// Single layers' optima here, by what the search sees (the psum width is the memo's).
   private var layers: [LayerOptimaCache.Key: LayerSchedule] = [:]
+  /// Where the searches this memo ran spent their time, so far.
+  public private(set) var times = SearchTimes()
 
   /// A memo for searches at `buffer` entries with partial sums `psumWidth` entries wide, sharing
   /// segments' spatial tilings through `spatialCache` and single layers' optima through
@@ -49,8 +51,11 @@ public final class SearchMemo {
       return known
     }
     if let cutoff, let bound = noneBelow[key], bound >= cutoff { return nil }
-    let found = try SegmentSearch.best(
-      segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed, below: cutoff, spatialCache: spatialCache)
+    let started = ContinuousClock.now
+    let (found, spatialSeconds) = try SegmentSearch.timedBest(
+      segment, buffer: buffer, psumWidth: psumWidth, below: cutoff, spatialCache: spatialCache)
+    times.segmentSpatialTilings += spatialSeconds
+    times.segmentSearches += SearchTimes.seconds(since: started) - spatialSeconds
     // Found under a cut-off, it is still the best of all; not found, only the cut-off is learnt.
     if found != nil || cutoff == nil {
       best[key] = .some(found)
@@ -85,6 +90,8 @@ public final class SearchMemo {
       known = larger
       layers[key] = larger
     } else {
+      let started = ContinuousClock.now
+      defer { times.layerSearches += SearchTimes.seconds(since: started) }
       let found = try LayerPlanner.schedules(for: layer, in: analysis, buffer: buffer, scan: scan, psumWidth: psumWidth)
       guard let schedule = found.first else { throw PlanningError(layer: layer.name, buffer: buffer, reason: "no schedule fits") }
       layers[key] = schedule
