@@ -93,7 +93,7 @@ public struct PlanPhases: Hashable, Sendable {
   /// The whole plan.
   public var total: Double
 
-  /// Phases as they add up over several plans.
+  /// A plan's phases; all zero by default, where sums over several plans start.
   public init(searches: SearchTimes = SearchTimes(), solver: Double = 0, total: Double = 0) {
     self.searches = searches
     self.solver = solver
