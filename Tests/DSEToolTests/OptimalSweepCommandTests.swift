@@ -108,3 +108,29 @@ import Testing
     #expect(tiny.standardError.contains("stem"), "\(tiny.standardError)")
   }
 }
+
+/// results/ is what the planner gives today: a sweep of a bundled network at the results' five
+/// buffer sizes with every strategy writes the same summary (solve times aside), segments,
+/// candidates and DOT files. Speed work must keep every plan and every tie-break (issue 19);
+/// three networks that plan in seconds stand for the rest (`dse bench` plans all ten).
+@Suite struct BundledResultsTests {
+  @Test(arguments: [("mobilenetv2.yaml", "mobilenetv2"), ("squeezenet1_1.yaml", "squeezenet1_1"), ("yolov3-tiny.cfg", "yolov3-tiny")])
+  func aSweepReproducesResults(file: String, stem: String) throws {
+    let directory = try temporaryDirectory()
+    let out = directory.appendingPathComponent("out")
+    let result = try dse(
+      "sweep", "nets/\(file)", "--buffers", "16K..256K", "--strategy", "all", "--out", out.path, "--plots",
+      directory.appendingPathComponent("plots").path)
+    #expect(result.status == 0, "\(result.standardError)")
+    let results = packageRoot.appendingPathComponent("results")
+    func text(_ folder: URL, _ name: String) throws -> String { try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) }
+    // solve_ms, the last column, is the one that differs between runs.
+    func withoutTiming(_ csv: String) -> [String] {
+      csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
+    }
+    #expect(withoutTiming(try text(out, "\(stem).csv")) == withoutTiming(try text(results, "\(stem).csv")))
+    for name in ["\(stem)-segments.csv", "\(stem)-candidates.csv"] + ["16K", "32K", "64K", "128K", "256K"].map({ "\(stem)-\($0).dot" }) {
+      #expect(try text(out, name) == text(results, name), "\(name)")
+    }
+  }
+}

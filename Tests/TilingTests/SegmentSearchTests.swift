@@ -230,21 +230,25 @@ enum SmallSegments {
   /// after it (a 1x1 or 3x3 convolution, a depthwise layer or a max pool): of the chain and a
   /// tensor in DRAM (YOLO's route before a convolution), or closing a fire module (the next
   /// fire module's squeeze after it). The chain's stage may be chunked, each chunk copied in.
+  /// Chains of at most two layers before the concat, fire modules without a squeeze: brute
+  /// force over six stages takes seconds a case.
   @Test func searchEqualsBruteForceWithAConcatInside() throws {
     var random = SplitMix64(seed: 79)
     var compared = 0
     var tiled = 0
     var chunked = 0
-    for round in 0..<90 {
+    for round in 0..<60 {
       var segment: FusedSegment
       if round % 2 == 0 {
         segment = SmallSegments.make(&random)
+        segment.layers = Array(segment.layers.prefix(2))
         segment.layers.append(
           SegmentWalkGenerator.concat(
             segment.output, dramChannels: Int.random(in: 1...2, using: &random), chainFirst: Bool.random(using: &random),
             index: segment.layers.count))
       } else {
         segment = SmallSegments.fire(&random)
+        guard segment.layers.count == 3 else { continue }
       }
       let concat = segment.layers.count - 1
       segment.layers.append(SmallSegments.reader(of: segment.output, using: &random))
@@ -255,7 +259,7 @@ enum SmallSegments {
       if found.tiling.rows * found.tiling.columns < segment.tiledShape.height * segment.tiledShape.width { tiled += 1 }
       if found.tiling.chunks[stages[concat]] < segment.stageChannels[stages[concat]] { chunked += 1 }
     }
-    #expect(compared >= 40)
+    #expect(compared >= 25)
     #expect(tiled >= 5, "only \(tiled) optima tile the output")
     #expect(chunked >= 2, "only \(chunked) optima chunk the concat's chain")
   }
