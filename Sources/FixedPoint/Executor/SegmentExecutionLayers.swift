@@ -29,9 +29,9 @@ extension SegmentExecution.State {
         case .concat:
           // Inside the segment: the chain's chunk `inputs` at its channels of the output and,
           // with the first chunk, the skip's channels.
-          let (chain, skip) = layer.chainFirst ? (0, layer.input.channels) : (layer.skipChannels, 0)
-          var parts = [(chain + inputs.lowerBound)..<(chain + inputs.upperBound)]
-          if inputs.lowerBound == 0 { parts.append(skip..<(skip + layer.skipChannels)) }
+          let placed = layer.concatChannels
+          var parts = [(placed.chain + inputs.lowerBound)..<(placed.chain + inputs.upperBound)]
+          if inputs.lowerBound == 0 { parts.append(placed.skip) }
           for part in parts {
             store(try concatenated(index, TensorRegion(channels: part, rows: rows, columns: columns)), in: tensor, .complete)
           }

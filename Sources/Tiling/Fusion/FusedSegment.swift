@@ -116,6 +116,13 @@ public struct SegmentLayer: Hashable, Sendable, Codable {
   /// beyond the chain's.
   public var skipChannels: Int { kind == .concat ? output.channels - input.channels : output.channels }
 
+  /// Where a concat's operands go among its output channels: the chain's start at offset
+  /// `chain`, the skip operand's are `skip` (network order: the chain first or the skip first).
+  public var concatChannels: (chain: Int, skip: Range<Int>) {
+    let chain = input.channels
+    return chainFirst ? (0, chain..<(chain + skipChannels)) : (skipChannels, 0..<skipChannels)
+  }
+
   /// The skip operand's shape: the output's extent, `skipChannels` channels.
   public var skipShape: TensorShape { TensorShape(channels: skipChannels, height: output.height, width: output.width) }
 }
@@ -162,13 +169,11 @@ public struct FusedSegment: Hashable, Sendable, Codable {
   /// Whether the last layer is a concat (`SegmentLayer.Kind.concat`).
   public var endsInConcat: Bool { layers.last?.kind == .concat }
 
-  /// Where a final concat's operands go among its output channels: the chain's start at offset
-  /// `chain`, the skip operand's are `skip`; nil when the segment does not end in a concat.
+  /// Where a final concat's operands go among its output channels
+  /// (`SegmentLayer.concatChannels`); nil when the segment does not end in a concat.
   public var concatChannels: (chain: Int, skip: Range<Int>)? {
     guard let last = layers.last, last.kind == .concat else { return nil }
-    let chain = last.input.channels
-    let skip = last.skipChannels
-    return last.chainFirst ? (0, chain..<(chain + skip)) : (skip, 0..<skip)
+    return last.concatChannels
   }
 
   /// Whether some add reads the segment input as its skip (the only case where a line buffer on

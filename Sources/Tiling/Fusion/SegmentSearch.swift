@@ -46,35 +46,25 @@ public enum SegmentSearch {
     _ segment: FusedSegment, buffer: Int, psumWidth: Int = 1, scan: ScanOption = .allowed, below cutoff: Int? = nil,
     maxExtraMACs: Int? = nil, spatialCache: SegmentSpatialCache? = nil
   ) throws(FusionError) -> SegmentSchedule? {
-    var spatialSeconds = 0.0
-    return try best(
+    try timedBest(
       segment, buffer: buffer, psumWidth: psumWidth, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs,
-      spatialCache: spatialCache, spatialSeconds: &spatialSeconds)
+      spatialCache: spatialCache
+    ).schedule
   }
 
-  private static func best(
-    _ segment: FusedSegment, buffer: Int, psumWidth: Int, scan: ScanOption, below cutoff: Int?,
-    maxExtraMACs: Int? = nil, spatialCache: SegmentSpatialCache?, spatialSeconds: inout Double
-  ) throws(FusionError) -> SegmentSchedule? {
+  /// `best`, with the seconds its spatial tilings took (`SearchTimes.segmentSpatialTilings`).
+  static func timedBest(
+    _ segment: FusedSegment, buffer: Int, psumWidth: Int, scan: ScanOption = .allowed, below cutoff: Int?,
+    maxExtraMACs: Int? = nil, spatialCache: SegmentSpatialCache?
+  ) throws(FusionError) -> (schedule: SegmentSchedule?, spatialSeconds: Double) {
     try segment.validate()
     if let reason = Limits.bufferProblem(buffer) { throw FusionError(segment: segment.name, reason: reason) }
     guard (0...Limits.psumWidth).contains(psumWidth) else {
       throw FusionError(segment: segment.name, reason: "psum width \(psumWidth) is outside 0...\(Limits.psumWidth)")
     }
-    return best(
+    return timedBest(
       SegmentModel(segment: segment, psumWidth: psumWidth), buffer: buffer, scan: scan, below: cutoff,
-      maxExtraMACs: maxExtraMACs, spatialCache: spatialCache, spatialSeconds: &spatialSeconds)
-  }
-
-  /// `best`, with the seconds its spatial tilings took (`SearchTimes.segmentSpatialTilings`).
-  static func timedBest(
-    _ segment: FusedSegment, buffer: Int, psumWidth: Int, below cutoff: Int?, spatialCache: SegmentSpatialCache
-  ) throws(FusionError) -> (schedule: SegmentSchedule?, spatialSeconds: Double) {
-    var spatialSeconds = 0.0
-    let schedule = try best(
-      segment, buffer: buffer, psumWidth: psumWidth, scan: .allowed, below: cutoff, spatialCache: spatialCache,
-      spatialSeconds: &spatialSeconds)
-    return (schedule, spatialSeconds)
+      maxExtraMACs: maxExtraMACs, spatialCache: spatialCache)
   }
 
   /// `best` for a model already built (tests build one with a lower count limit); the segment
@@ -83,24 +73,21 @@ public enum SegmentSearch {
     _ model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int?, maxExtraMACs: Int?,
     spatialCache: SegmentSpatialCache? = nil
   ) -> SegmentSchedule? {
-    var spatialSeconds = 0.0
-    return best(
-      model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs, spatialCache: spatialCache,
-      spatialSeconds: &spatialSeconds)
+    timedBest(model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs, spatialCache: spatialCache)
+      .schedule
   }
 
-  private static func best(
+  private static func timedBest(
     _ model: SegmentModel, buffer: Int, scan: ScanOption, below cutoff: Int?, maxExtraMACs: Int?,
-    spatialCache: SegmentSpatialCache?, spatialSeconds: inout Double
-  ) -> SegmentSchedule? {
+    spatialCache: SegmentSpatialCache?
+  ) -> (schedule: SegmentSchedule?, spatialSeconds: Double) {
     // Not even the schedules with every stage whole are counted exactly: the segment is not fused.
-    guard model.counts.holds(chunks: model.stageChannels) else { return nil }
+    guard model.counts.holds(chunks: model.stageChannels) else { return (nil, 0) }
     var run = SegmentSearchRun(
       model: model, buffer: buffer, scan: scan, below: cutoff, maxExtraMACs: maxExtraMACs, spatialCache: spatialCache)
     run.search()
-    spatialSeconds += run.spatialSeconds
-    guard let found = run.best else { return nil }
-    return SegmentSchedule(segment: model.segment, tiling: found.tiling, cost: found.cost, model: model)
+    guard let found = run.best else { return (nil, run.spatialSeconds) }
+    return (SegmentSchedule(segment: model.segment, tiling: found.tiling, cost: found.cost, model: model), run.spatialSeconds)
   }
 
   /// Every legal tiling, every size (not just one per chunk count): the test oracle for small segments.

@@ -238,7 +238,7 @@ struct WalkRun {
     for index in kinds.indices where step.nest.contains(stageOfTensor[index + 1]) {
       if hasWeights[index] { loadWeights(index, step, tile: tile) }
       if skipsFromDRAM.contains(index) {
-        // An add's skip in its stage's chunk; a final concat's, all its channels for the tile.
+        // An add's skip in its stage's chunk; a concat's, all its channels for the tile.
         let channels = kinds[index] == .concat ? 0..<segment.layers[index].skipChannels : step.channels(ofStage: stageOfTensor[index + 1])
         load(
           .skip(layer: index), into: .skip(layer: index), tile: tile, channels: channels,
