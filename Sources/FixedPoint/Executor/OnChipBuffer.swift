@@ -22,6 +22,26 @@ struct OnChipBuffer {
     }
 
     func isPresent(_ index: Int) -> Bool { index < present.count && present[index] }
+
+    /// Makes `needed` the resident set; returns the indices that were not already held.
+    mutating func hold(_ needed: [Int], from source: [Int32]) -> [Int] {
+      generation &+= 1
+      var loaded: [Int] = []
+      var kept: [Int] = []
+      kept.reserveCapacity(needed.count)
+      for index in needed where index >= 0 && index < source.count && mark[index] != generation {
+        mark[index] = generation
+        kept.append(index)
+        if !present[index] {
+          present[index] = true
+          values[index] = source[index]
+          loaded.append(index)
+        }
+      }
+      for index in held where mark[index] != generation { present[index] = false }
+      held = kept
+      return loaded
+    }
   }
 
   /// Per operand, marks of the elements the current transfer moves.
@@ -68,24 +88,8 @@ struct OnChipBuffer {
   /// `hold`, returning the indices loaded.
   private mutating func holdCollecting(_ operand: String, _ needed: [Int], from source: [Int32]) -> [Int] {
     var slot = slots.removeValue(forKey: operand) ?? Slot(size: source.count)
-    slot.generation &+= 1
-    let generation = slot.generation
-    var loaded: [Int] = []
-    var held: [Int] = []
-    held.reserveCapacity(needed.count)
-    for index in needed where index >= 0 && index < source.count && slot.mark[index] != generation {
-      slot.mark[index] = generation
-      held.append(index)
-      if !slot.present[index] {
-        slot.present[index] = true
-        slot.values[index] = source[index]
-        loaded.append(index)
-      }
-    }
-    for index in slot.held where slot.mark[index] != generation { slot.present[index] = false }
-    slot.held = held
-    slots[operand] = slot
-    return loaded
+    defer { slots[operand] = slot }
+    return slot.hold(needed, from: source)
   }
 
   /// `hold` for a transfer of the walk's stream: makes `tile` the resident set and checks that
@@ -93,19 +97,25 @@ struct OnChipBuffer {
   /// were loaded, or why the stream and the buffer disagree: an element moved that the buffer
   /// already held, or one the tile keeps that never came.
   mutating func load(_ operand: String, tile: [Int], moved: [Int], from source: [Int32]) -> Result<Int, StreamMismatch> {
+    // The slot and the marks are taken out of their dictionaries for the whole transfer: one
+    // lookup per transfer, not per element, and no copy of their arrays on write.
+    var slot = slots.removeValue(forKey: operand) ?? Slot(size: source.count)
     var expected = movedMarks.removeValue(forKey: operand) ?? MovedMarks(size: source.count)
+    defer {
+      slots[operand] = slot
+      movedMarks[operand] = expected
+    }
     expected.generation &+= 1
     for index in moved {
       guard index >= 0, index < source.count else {
         return .failure(StreamMismatch("moves element \(index), outside the \(source.count)-element tensor"))
       }
-      guard slots[operand]?.isPresent(index) != true else {
+      guard !slot.isPresent(index) else {
         return .failure(StreamMismatch("moves element \(index), which the buffer already holds"))
       }
       expected.mark[index] = expected.generation
     }
-    let loaded = holdCollecting(operand, tile, from: source)
-    defer { movedMarks[operand] = expected }
+    let loaded = slot.hold(tile, from: source)
     if let stray = loaded.first(where: { expected.mark[$0] != expected.generation }) {
       return .failure(StreamMismatch("keeps element \(stray) in its tile, but never moved it"))
     }

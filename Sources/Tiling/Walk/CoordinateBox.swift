@@ -37,17 +37,22 @@ public struct CoordinateBox: Hashable, Sendable, Codable {
   /// The row-major flat index (last axis fastest) of every coordinate in a tensor of `extents`,
   /// in that order: where the executor's tensors keep each element.
   public func offsets(in extents: [Int]) -> [Int] {
-    var result: [Int] = []
-    result.reserveCapacity(count)
-    func visit(_ axis: Int, _ base: Int) {
-      guard axis < ranges.count else { return result.append(base) }
+    // Axis by axis, each prefix's offsets widened by the next axis's coordinates: loops over
+    // arrays, no recursion (the executor calls this for every transfer it checks).
+    var offsets = [0]
+    for (axis, axisRanges) in ranges.enumerated() {
       let extent = axis < extents.count ? extents[axis] : 1
-      for range in ranges[axis] {
-        for coordinate in range { visit(axis + 1, base * extent + coordinate) }
+      var widened: [Int] = []
+      widened.reserveCapacity(offsets.count * RangeSet.count(axisRanges))
+      for base in offsets {
+        let scaled = base * extent
+        for range in axisRanges {
+          for coordinate in range { widened.append(scaled + coordinate) }
+        }
       }
+      offsets = widened
     }
-    visit(0, 0)
-    return result
+    return offsets
   }
 
   /// Every coordinate, the last axis fastest (for checks on small boxes).
