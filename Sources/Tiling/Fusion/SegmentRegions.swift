@@ -110,6 +110,7 @@ struct SegmentRegions: Sendable {
     /// as their skip, on the coordinates they compute. Every reader has a higher number.
     func wanted(_ tensor: Int) -> [[ClosedRange<Int>]] {
       let layers = segment.layers
+      if let identity = identityReader(tensor) { return computed[identity + 1] }
       var wanted = Array(repeating: [ClosedRange<Int>](), count: computed[segment.tiledTensor].count)
       for layer in tensor..<segment.tiledTensor where segment.inputTensor(ofLayer: layer) == tensor {
         let (kernel, step, padding) = window(layer)
@@ -129,6 +130,25 @@ struct SegmentRegions: Sendable {
         }
       }
       return wanted
+    }
+
+    /// The one layer that reads `tensor`, when it reads each coordinate it computes and nothing
+    /// else (a 1x1 window with stride 1 and no padding, over a tensor of the same extent) and no
+    /// add reads `tensor` as its skip: then `tensor` is wanted exactly where that layer
+    /// computes, and the regions share that layer's arrays instead of building equal ones.
+    private func identityReader(_ tensor: Int) -> Int? {
+      var reader: Int?
+      for layer in tensor..<segment.tiledTensor where segment.inputTensor(ofLayer: layer) == tensor {
+        guard reader == nil else { return nil }
+        reader = layer
+      }
+      guard let reader, segment.layers[reader].kind != .upsample else { return nil }
+      let (kernel, step, padding) = window(reader)
+      guard kernel == 1, step == 1, padding == 0, extent(tensor) == extent(reader + 1) else { return nil }
+      for other in segment.layers[tensor...] {
+        if case .layer(let source)? = other.skip, source == tensor - 1 { return nil }
+      }
+      return reader
     }
 
     /// The segment input's `wanted` with the coordinates adds read of it as their skip (what its
@@ -157,13 +177,13 @@ struct SegmentRegions: Sendable {
         for rows in wanted {
           retained[tensor] = max(retained[tensor], RangeSet.count(RangeSet.intersection(rows, covered)))
           let new = RangeSet.subtracting(rows, covered)
-          covered = RangeSet.union(covered, new)
+          RangeSet.formUnion(&covered, new)
           compute.append(new)
         }
         computed[tensor] = compute
       } else {
         computed[tensor] = wanted
-        for rows in wanted { covered = RangeSet.union(covered, rows) }
+        for rows in wanted { RangeSet.formUnion(&covered, rows) }
       }
       computedOnce[tensor] = RangeSet.count(covered)
       neededSummaries[tensor] = AxisSummary(AxisIntervals(tiles: needed[tensor]))
@@ -178,33 +198,40 @@ struct SegmentRegions: Sendable {
   /// adds nothing, so those choices are left out (they equal the choice without that flag).
   static func rowChoices(_ segment: FusedSegment, tileSize: Int, candidates: Set<Int>) -> [(lineBuffers: [Bool], regions: SegmentRegions)] {
     var choices: [(lineBuffers: [Bool], regions: SegmentRegions)] = []
-    func descend(_ tensor: Int, _ builder: Builder, _ flags: [Bool]) {
+    // The choice without a line buffer settles the builder in place (no caller needs it as it
+    // was: each level settles its tensor once), and only a tensor that may have one copies it
+    // for the choice with, descended second.
+    func descend(_ tensor: Int, _ builder: inout Builder, _ flags: [Bool]) {
       guard tensor >= 0 else {
         choices.append((flags, SegmentRegions(builder)))
         return
       }
       let wanted = builder.wanted(tensor)
-      var without = builder
-      without.settle(tensor, wanted: wanted, lineBuffer: false)
-      descend(tensor - 1, without, flags)
-      guard candidates.contains(tensor) else { return }
-      var with = builder
-      if tensor == 0 {
-        let kept = builder.withInputSkips(wanted)
-        guard kept != wanted else { return }
-        with.settle(0, wanted: kept, lineBuffer: true)
-      } else {
-        with.settle(tensor, wanted: wanted, lineBuffer: true)
-        guard with.retained[tensor] > 0 else { return }
+      var with: Builder?
+      if candidates.contains(tensor) {
+        var lined = builder
+        if tensor == 0 {
+          let kept = builder.withInputSkips(wanted)
+          if kept != wanted {
+            lined.settle(0, wanted: kept, lineBuffer: true)
+            with = lined
+          }
+        } else {
+          lined.settle(tensor, wanted: wanted, lineBuffer: true)
+          if lined.retained[tensor] > 0 { with = lined }
+        }
       }
+      builder.settle(tensor, wanted: wanted, lineBuffer: false)
+      descend(tensor - 1, &builder, flags)
+      guard var with else { return }
       var flagged = flags
       flagged[tensor] = true
-      descend(tensor - 1, with, flagged)
+      descend(tensor - 1, &with, flagged)
     }
-    let builder = Builder(
+    var builder = Builder(
       segment: segment, tileSize: tileSize, outputExtent: segment.tiledShape.height, extent: { segment.shape(ofTensor: $0).height },
       window: rowWindow(segment))
-    descend(segment.tiledTensor - 1, builder, Array(repeating: false, count: segment.layers.count))
+    descend(segment.tiledTensor - 1, &builder, Array(repeating: false, count: segment.layers.count))
     return choices
   }
 
@@ -307,6 +334,8 @@ enum RangeSet {
   }
 
   static func intersection(_ a: [ClosedRange<Int>], _ b: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+    // Canonical sets (what the regions hold) in one merge pass, which returns them canonical.
+    if isCanonical(a) && isCanonical(b) { return CoordinateBox.intersection(a, b) }
     var result: [ClosedRange<Int>] = []
     for x in a {
       for y in b {
@@ -319,6 +348,9 @@ enum RangeSet {
   }
 
   static func subtracting(_ a: [ClosedRange<Int>], _ b: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+    // Canonical sets in one merge pass: the pieces of a range of `a` are separated by the
+    // ranges of `b` that cut it, so the result is canonical too.
+    if isCanonical(a) && isCanonical(b) { return CoordinateBox.subtracting(a, b) }
     var result: [ClosedRange<Int>] = []
     for range in a {
       var pieces = [range]
@@ -333,6 +365,22 @@ enum RangeSet {
       result += pieces
     }
     return union(result, [])
+  }
+
+  /// `set = union(set, other)`, in place when `other` starts at or after `set`'s last range (as
+  /// the tiles of a band, taken in order, do): no new array.
+  static func formUnion(_ set: inout [ClosedRange<Int>], _ other: [ClosedRange<Int>]) {
+    guard let last = set.last, let first = other.first, first.lowerBound >= last.lowerBound, isCanonical(other) else {
+      set = union(set, other)
+      return
+    }
+    for range in other {
+      if let tail = set.last, range.lowerBound <= tail.upperBound + 1 {
+        set[set.count - 1] = tail.lowerBound...max(tail.upperBound, range.upperBound)
+      } else {
+        set.append(range)
+      }
+    }
   }
 
   /// Whether every coordinate of `inner` is in `outer` (both canonical: each range of `inner`

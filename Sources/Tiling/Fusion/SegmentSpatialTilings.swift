@@ -46,21 +46,28 @@ enum SegmentSpatialTilings {
     var kept: [SegmentSpatialFeatures.Group: [SegmentSpatialFeatures]] = [:]
     let candidates = lineBufferCandidates(segment)
     let constants = SegmentSearchCost.Constants(model: model)
+    // Made once and shared by every tiling (most tilings are dominated and never made at all).
+    let singleChannelChunks = Array(repeating: 1, count: model.stageChannels.count)
+    let nothingResident = Array(repeating: false, count: layerCount)
     for rows in 1...height {
       for (lines, rowRegion) in SegmentRegions.rowChoices(segment, tileSize: rows, candidates: candidates) {
         let usesLines = lines.contains(true)
         for columns in usesLines ? width...width : 1...width {
           let columnRegion = regions(columns: columns)
           for scanned in scan == .allowed && columns < width ? [false, true] : [false] {
-            let tiling = SegmentTiling(
-              rows: rows, columns: columns, scan: scanned, chunks: Array(repeating: 1, count: model.stageChannels.count),
-              resident: Array(repeating: false, count: layerCount), lineBuffers: lines)
             let group = SegmentSpatialFeatures.Group(rowTiles: rowRegion.tileCount, columnTiles: columnRegion.tileCount, scan: scanned)
             let features = SegmentSpatialFeatures(
               model: model, constants: constants, group: group, lineBuffers: lines, rows: rowRegion, columns: columnRegion)
-            if kept[features.group, default: []].contains(where: { $0.dominates(features) }) { continue }
-            kept[features.group, default: []].removeAll { features.dominates($0) }
-            kept[features.group, default: []].append(features)
+            let dominated = kept.withValue(for: group) { peers in
+              if peers.contains(where: { $0.dominates(features) }) { return true }
+              peers.removeAll { features.dominates($0) }
+              peers.append(features)
+              return false
+            }
+            if dominated { continue }
+            let tiling = SegmentTiling(
+              rows: rows, columns: columns, scan: scanned, chunks: singleChannelChunks, resident: nothingResident,
+              lineBuffers: lines)
             found.append((SegmentSpatialTiling(tiling: tiling, rows: rowRegion, columns: columnRegion, frugal: 0), features))
           }
         }
@@ -109,6 +116,14 @@ enum SegmentSpatialTilings {
       })
     if segment.addsReadInput { candidates.insert(0) }
     return candidates
+  }
+}
+
+extension Dictionary where Value: RangeReplaceableCollection {
+  /// Runs `body` on the collection at `key` (empty when absent) in place: one hash lookup and no
+  /// copy of the collection, however many times `body` reads and changes it.
+  fileprivate mutating func withValue<Result>(for key: Key, _ body: (inout Value) -> Result) -> Result {
+    body(&self[key, default: Value()])
   }
 }
 
