@@ -139,17 +139,44 @@ struct ConvolutionSearchModel: Sendable {
   /// low ... high per dimension, each within one class: exact when the box is one point,
   /// otherwise a lower bound for every point in it.
   func cost(order: Int, scanMask: Int, low: DimensionSizes, high: DimensionSizes) -> Int {
+    cost(nests(order: order, low: low, high: high), order: order, scanMask: scanMask)
+  }
+
+  /// Each operand's loops in an order over a box, Scan off: what `cost` needs of the box, made
+  /// once for every Scan choice of it.
+  func nests(order: Int, low: DimensionSizes, high: DimensionSizes) -> OperandNests {
     let loopOrder = orders[order]
-    func loads(_ operand: Int) -> Int {
-      ConvolutionSearchBound.loads(
-        ConvolutionSearchBound.Nest(depth: dimensions.count) { position in
-          let dimension = loopOrder[position]
-          return ConvolutionSearchBound.Level(
-            count: tables[dimension].count(high[dimension]), scanned: scanMask & (1 << dimension) != 0,
-            axis: axis(operand, dimension, low: low[dimension], high: high[dimension]))
+    func nest(_ operand: Int) -> ConvolutionSearchBound.Nest {
+      ConvolutionSearchBound.Nest(depth: dimensions.count) { position in
+        let dimension = loopOrder[position]
+        return ConvolutionSearchBound.Level(
+          count: tables[dimension].count(high[dimension]), scanned: false,
+          axis: axis(operand, dimension, low: low[dimension], high: high[dimension]))
+      }
+    }
+    return OperandNests(input: nest(0), weight: nest(1), output: nest(2))
+  }
+
+  /// The cost of `nests` (made for `order`) with the Scan flags of `scanMask`.
+  func cost(_ nests: OperandNests, order: Int, scanMask: Int) -> Int {
+    let loopOrder = orders[order]
+    func loads(_ nest: ConvolutionSearchBound.Nest) -> Int {
+      guard scanMask != 0 else { return ConvolutionSearchBound.loads(nest) }
+      return ConvolutionSearchBound.loads(
+        ConvolutionSearchBound.Nest(depth: nest.depth) { position in
+          var level = nest[position]
+          level.scanned = scanMask & (1 << loopOrder[position]) != 0
+          return level
         })
     }
-    return cost(loads: (loads(0), loads(1), loads(2)))
+    return cost(loads: (loads(nests.input), loads(nests.weight), loads(nests.output)))
+  }
+
+  /// The loops of the three operands over one box in one order.
+  struct OperandNests {
+    var input: ConvolutionSearchBound.Nest
+    var weight: ConvolutionSearchBound.Nest
+    var output: ConvolutionSearchBound.Nest
   }
 
   func tiling(_ candidate: ConvolutionCandidate) -> ConvolutionTiling {

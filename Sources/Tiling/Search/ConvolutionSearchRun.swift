@@ -165,21 +165,26 @@ struct ConvolutionSearchRun {
           outermost = false
         }
       }
-      var best: ConvolutionCandidate?
+      // Every subset of `free`, as bits of a set of masks (bit m: Scan flags m).
+      var masks = 1
       var mask = 0
-      while true {
-        refine(order: order, scanMask: mask, low: sizes, high: caps, best: &best)
-        if mask == free { break }
+      while mask != free {
         mask = (mask - free) & free  // next subset of `free`
+        masks |= 1 << mask
       }
+      var best: ConvolutionCandidate?
+      refine(order: order, scanMasks: masks, low: sizes, high: caps, best: &best)
       if let best { keep(best) }
     }
   }
 
-  /// Branch and bound over the sizes of one group and Scan choice, on boxes `low ... high`
-  /// (one class per dimension), halving the widest range but the last refined dimension's.
+  /// Branch and bound over the sizes of one group, for each of its Scan choices still open,
+  /// on boxes `low ... high` (one class per dimension), halving the widest range but the last
+  /// refined dimension's. The choices share each box's sizes, fit and loops; each has its own
+  /// bound, and drops out of a box it cannot improve or whose least corner wins it.
+  /// `scanMasks`: the open choices as bits (bit m: Scan flags m), taken in increasing order.
   private func refine(
-    order: Int, scanMask: Int, low: DimensionSizes, high: DimensionSizes, best: inout ConvolutionCandidate?
+    order: Int, scanMasks: Int, low: DimensionSizes, high: DimensionSizes, best: inout ConvolutionCandidate?
   ) {
     let footprint = model.footprint(low)
     guard footprint <= buffer else { return }
@@ -189,20 +194,30 @@ struct ConvolutionSearchRun {
       high[dimension] = model.fit(dimension, low, largest: high[dimension], buffer: buffer)
     }
     let orderRank = model.orderRanks[order]
-    let scanRank = ConvolutionCandidate.scanRank(scanMask)
-    let bound = model.cost(order: order, scanMask: scanMask, low: low, high: high)
-    let key = ConvolutionCandidate.Key(
-      cost: bound, footprint: footprint, orderRank: orderRank, scanRank: scanRank, sizes: low)
-    guard admits(key, best: best) else { return }
-    func offer(_ point: DimensionSizes, footprint: Int) -> Int {
+    let boxNests = model.nests(order: order, low: low, high: high)
+    var lowNests: ConvolutionSearchModel.OperandNests?
+    func offer(_ point: DimensionSizes, footprint: Int, nests: ConvolutionSearchModel.OperandNests, scanMask: Int) -> Int {
       let candidate = ConvolutionCandidate(
-        cost: model.cost(order: order, scanMask: scanMask, low: point, high: point), footprint: footprint,
-        orderRank: orderRank, scanRank: scanRank, sizes: point, order: order, scanMask: scanMask)
+        cost: model.cost(nests, order: order, scanMask: scanMask), footprint: footprint, orderRank: orderRank,
+        scanRank: ConvolutionCandidate.scanRank(scanMask), sizes: point, order: order, scanMask: scanMask)
       if best.map({ candidate < $0 }) ?? true { best = candidate }
       return candidate.cost
     }
-    // The box's minimum corner has its least footprint and sizes: reaching the bound, it wins the box.
-    guard offer(low, footprint: footprint) > bound else { return }
+    var open = 0
+    var remaining = scanMasks
+    while remaining != 0 {
+      let scanMask = remaining.trailingZeroBitCount
+      remaining &= remaining - 1
+      let bound = model.cost(boxNests, order: order, scanMask: scanMask)
+      let key = ConvolutionCandidate.Key(
+        cost: bound, footprint: footprint, orderRank: orderRank, scanRank: ConvolutionCandidate.scanRank(scanMask), sizes: low)
+      guard admits(key, best: best) else { continue }
+      // The box's minimum corner has its least footprint and sizes: reaching the bound, it wins the box.
+      let corner = lowNests ?? (low == high ? boxNests : model.nests(order: order, low: low, high: low))
+      lowNests = corner
+      if offer(low, footprint: footprint, nests: corner, scanMask: scanMask) > bound { open |= 1 << scanMask }
+    }
+    guard open != 0 else { return }
     var split = -1
     var width = 0
     for dimension in refinement.dropLast() where high[dimension] - low[dimension] > width {
@@ -214,7 +229,13 @@ struct ConvolutionSearchRun {
       if high[last] > low[last] {
         var point = low
         point[last] = high[last]
-        _ = offer(point, footprint: model.footprint(point))
+        let pointFootprint = model.footprint(point)
+        let pointNests = model.nests(order: order, low: point, high: point)
+        var remaining = open
+        while remaining != 0 {
+          _ = offer(point, footprint: pointFootprint, nests: pointNests, scanMask: remaining.trailingZeroBitCount)
+          remaining &= remaining - 1
+        }
       }
       return
     }
@@ -223,7 +244,7 @@ struct ConvolutionSearchRun {
     lowerHigh[split] = middle
     var upperLow = low
     upperLow[split] = middle + 1
-    refine(order: order, scanMask: scanMask, low: upperLow, high: high, best: &best)
-    refine(order: order, scanMask: scanMask, low: low, high: lowerHigh, best: &best)
+    refine(order: order, scanMasks: open, low: upperLow, high: high, best: &best)
+    refine(order: order, scanMasks: open, low: low, high: lowerHigh, best: &best)
   }
 }
