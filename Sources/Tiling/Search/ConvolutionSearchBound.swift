@@ -10,10 +10,10 @@
 /// Everything here works on fixed-size values (at most four loops) so that the millions of
 /// evaluations a search makes allocate nothing.
 enum ConvolutionSearchBound {
-  /// One loop of the nest as one operand sees it.
+  /// One loop of the nest as one operand sees it (whether it scans is given apart, so that
+  /// one nest serves every Scan choice).
   struct Level {
     var count: Int
-    var scanned: Bool
     var axis: AxisRange
   }
 
@@ -23,7 +23,7 @@ enum ConvolutionSearchBound {
     private var levels: (Level, Level, Level, Level)
 
     init(depth: Int, level: (Int) -> Level) {
-      let none = Level(count: 1, scanned: false, axis: AxisRange(exact: .irrelevant(count: 1)))
+      let none = Level(count: 1, axis: AxisRange(exact: .irrelevant(count: 1)))
       self.depth = depth
       levels = (
         depth > 0 ? level(0) : none, depth > 1 ? level(1) : none, depth > 2 ? level(2) : none,
@@ -41,30 +41,32 @@ enum ConvolutionSearchBound {
     }
   }
 
-  /// Loads of one operand (exact for single sizes, a lower bound for ranges).
-  static func loads(_ levels: Nest) -> Int {
+  /// Loads of one operand (exact for single sizes, a lower bound for ranges); `scanned`: bit p
+  /// set when the loop at position p (outer to inner) scans.
+  static func loads(_ levels: Nest, scanned: Int) -> Int {
     var total = 1
     for level in 0..<levels.depth { total *= levels[level].axis.lowTotal }
-    for advancing in 0..<levels.depth where levels[advancing].count >= 2 {
-      total -= shared(advancing, levels)
+    // The parity dynamic programme over the loops outside the advancing one, carried from one
+    // advancing loop to the next rather than redone for each.
+    var outer = (1, 0)
+    for advancing in 0..<levels.depth {
+      let loop = levels[advancing]
+      if loop.count >= 2 { total -= shared(advancing, levels, scanned: scanned, outer: outer) }
+      outer = step(
+        outer, counters: loop.count, indices: loop.count, radix: loop.count, scanned: scanned & (1 << advancing) != 0,
+        sums: (loop.axis.high.even, loop.axis.high.odd))
     }
     return total
   }
 
   /// Entries consecutive steps share when loop `advancing` moves to its next tile: the parity
-  /// dynamic programme of `LoopNestTraffic.sharedOnAdvance`.
-  private static func shared(_ advancing: Int, _ levels: Nest) -> Int {
-    var (even, odd) = (1, 0)
-    for level in 0..<advancing {
-      let loop = levels[level]
-      (even, odd) = step(
-        (even, odd), counters: loop.count, indices: loop.count, radix: loop.count, scanned: loop.scanned,
-        sums: (loop.axis.high.even, loop.axis.high.odd))
-    }
+  /// dynamic programme of `LoopNestTraffic.sharedOnAdvance`, from `outer`, its state after the
+  /// loops outside `advancing`.
+  private static func shared(_ advancing: Int, _ levels: Nest, scanned: Int, outer: (Int, Int)) -> Int {
     let moving = levels[advancing]
-    (even, odd) = step(
-      (even, odd), counters: moving.count - 1, indices: moving.count - 1, radix: moving.count, scanned: moving.scanned,
-      sums: (moving.axis.high.overlapEven, moving.axis.high.overlapOdd))
+    let (even, odd) = step(
+      outer, counters: moving.count - 1, indices: moving.count - 1, radix: moving.count,
+      scanned: scanned & (1 << advancing) != 0, sums: (moving.axis.high.overlapEven, moving.axis.high.overlapOdd))
     var shared = 0
     for parity in 0...1 {
       var product = parity == 0 ? even : odd
@@ -75,7 +77,7 @@ enum ConvolutionSearchBound {
         let sums = loop.axis.high
         if loop.count == 1 {
           product *= sums.first
-        } else if loop.scanned {
+        } else if scanned & (1 << level) != 0 {
           product *= sweepParity == 0 ? sums.last : sums.first
         } else {
           product *= sums.restart

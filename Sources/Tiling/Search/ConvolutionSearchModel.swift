@@ -150,7 +150,7 @@ struct ConvolutionSearchModel: Sendable {
       ConvolutionSearchBound.Nest(depth: dimensions.count) { position in
         let dimension = loopOrder[position]
         return ConvolutionSearchBound.Level(
-          count: tables[dimension].count(high[dimension]), scanned: false,
+          count: tables[dimension].count(high[dimension]),
           axis: axis(operand, dimension, low: low[dimension], high: high[dimension]))
       }
     }
@@ -160,16 +160,14 @@ struct ConvolutionSearchModel: Sendable {
   /// The cost of `nests` (made for `order`) with the Scan flags of `scanMask`.
   func cost(_ nests: OperandNests, order: Int, scanMask: Int) -> Int {
     let loopOrder = orders[order]
-    func loads(_ nest: ConvolutionSearchBound.Nest) -> Int {
-      guard scanMask != 0 else { return ConvolutionSearchBound.loads(nest) }
-      return ConvolutionSearchBound.loads(
-        ConvolutionSearchBound.Nest(depth: nest.depth) { position in
-          var level = nest[position]
-          level.scanned = scanMask & (1 << loopOrder[position]) != 0
-          return level
-        })
-    }
-    return cost(loads: (loads(nests.input), loads(nests.weight), loads(nests.output)))
+    var scanned = 0
+    for position in 0..<dimensions.count where scanMask & (1 << loopOrder[position]) != 0 { scanned |= 1 << position }
+    return cost(
+      loads: (
+        ConvolutionSearchBound.loads(nests.input, scanned: scanned),
+        ConvolutionSearchBound.loads(nests.weight, scanned: scanned),
+        ConvolutionSearchBound.loads(nests.output, scanned: scanned)
+      ))
   }
 
   /// The loops of the three operands over one box in one order.
