@@ -78,21 +78,8 @@ struct OnChipBuffer {
   /// Entries one operand holds.
   func count(_ operand: String) -> Int { slots[operand]?.held.count ?? 0 }
 
-  /// Makes `needed` the operand's resident set (indices into a tensor of `size` elements): keeps
-  /// what is already there, loads the rest from `source`, drops what is no longer needed. Returns
-  /// how many elements were loaded.
-  mutating func hold(_ operand: String, _ needed: [Int], from source: [Int32]) -> Int {
-    holdCollecting(operand, needed, from: source).count
-  }
-
-  /// `hold`, returning the indices loaded.
-  private mutating func holdCollecting(_ operand: String, _ needed: [Int], from source: [Int32]) -> [Int] {
-    var slot = slots.removeValue(forKey: operand) ?? Slot(size: source.count)
-    defer { slots[operand] = slot }
-    return slot.hold(needed, from: source)
-  }
-
-  /// `hold` for a transfer of the walk's stream: makes `tile` the resident set and checks that
+  /// Makes `tile` the operand's resident set for a transfer of the walk's stream (keeps what is
+  /// already there, loads the rest from `source`, drops what is no longer needed) and checks that
   /// what the buffer lacked is exactly `moved` (each element once). Returns how many elements
   /// were loaded, or why the stream and the buffer disagree: an element moved that the buffer
   /// already held, or one the tile keeps that never came.

@@ -112,7 +112,7 @@ struct SegmentRegions: Sendable {
       let layers = segment.layers
       if let identity = identityReader(tensor) { return computed[identity + 1] }
       var wanted = Array(repeating: [ClosedRange<Int>](), count: computed[segment.tiledTensor].count)
-      for layer in tensor..<segment.tiledTensor where segment.inputTensor(ofLayer: layer) == tensor {
+      for layer in tensor..<segment.tiledTensor where readsThroughWindow(layer, tensor) {
         let (kernel, step, padding) = window(layer)
         let upsamples = layers[layer].kind == .upsample
         for tile in wanted.indices {
@@ -124,12 +124,20 @@ struct SegmentRegions: Sendable {
               : RangeSet.window(produced, kernel: kernel, stride: step, padding: padding, extent: extent(tensor)))
         }
       }
-      for (consumer, other) in layers.enumerated() where consumer >= tensor {
-        if case .layer(let source)? = other.skip, source == tensor - 1 {
-          for tile in wanted.indices { wanted[tile] = RangeSet.union(wanted[tile], computed[consumer + 1][tile]) }
-        }
+      for consumer in tensor..<layers.count where readsAsSkip(consumer, tensor) {
+        for tile in wanted.indices { wanted[tile] = RangeSet.union(wanted[tile], computed[consumer + 1][tile]) }
       }
       return wanted
+    }
+
+    /// Whether `layer` reads `tensor` through its window: layer `tensor` does, and for the
+    /// segment input the layers branching from it.
+    private func readsThroughWindow(_ layer: Int, _ tensor: Int) -> Bool { segment.inputTensor(ofLayer: layer) == tensor }
+
+    /// Whether layer `consumer` (an add or a concat) reads `tensor`, a layer's output, as its skip.
+    private func readsAsSkip(_ consumer: Int, _ tensor: Int) -> Bool {
+      guard case .layer(let source)? = segment.layers[consumer].skip else { return false }
+      return source == tensor - 1
     }
 
     /// The one layer that reads `tensor`, when it reads each coordinate it computes and nothing
@@ -138,16 +146,15 @@ struct SegmentRegions: Sendable {
     /// computes, and the regions share that layer's arrays instead of building equal ones.
     private func identityReader(_ tensor: Int) -> Int? {
       var reader: Int?
-      for layer in tensor..<segment.tiledTensor where segment.inputTensor(ofLayer: layer) == tensor {
+      for layer in tensor..<segment.tiledTensor where readsThroughWindow(layer, tensor) {
         guard reader == nil else { return nil }
         reader = layer
       }
-      guard let reader, segment.layers[reader].kind != .upsample else { return nil }
+      guard let reader, segment.layers[reader].kind != .upsample,
+        !(tensor..<segment.layers.count).contains(where: { readsAsSkip($0, tensor) })
+      else { return nil }
       let (kernel, step, padding) = window(reader)
       guard kernel == 1, step == 1, padding == 0, extent(tensor) == extent(reader + 1) else { return nil }
-      for other in segment.layers[tensor...] {
-        if case .layer(let source)? = other.skip, source == tensor - 1 { return nil }
-      }
       return reader
     }
 

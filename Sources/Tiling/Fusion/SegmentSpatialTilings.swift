@@ -58,13 +58,7 @@ enum SegmentSpatialTilings {
             let group = SegmentSpatialFeatures.Group(rowTiles: rowRegion.tileCount, columnTiles: columnRegion.tileCount, scan: scanned)
             let features = SegmentSpatialFeatures(
               model: model, constants: constants, group: group, lineBuffers: lines, rows: rowRegion, columns: columnRegion)
-            let dominated = kept.withValue(for: group) { peers in
-              if peers.contains(where: { $0.dominates(features) }) { return true }
-              peers.removeAll { features.dominates($0) }
-              peers.append(features)
-              return false
-            }
-            if dominated { continue }
+            guard admit(features, among: &kept[group, default: []]) else { continue }
             let tiling = SegmentTiling(
               rows: rows, columns: columns, scan: scanned, chunks: singleChannelChunks, resident: nothingResident,
               lineBuffers: lines)
@@ -79,6 +73,16 @@ enum SegmentSpatialTilings {
       spatial.frugal = model.footprint(of: spatial.tiling, rows: spatial.rows, columns: spatial.columns, inputSkipsFree: true)
       return withWholeCost(spatial, model: model, constants: constants)
     }
+  }
+
+  /// Adds `features` to `peers` (the undominated of its group so far), dropping those it
+  /// dominates, unless one of them dominates it; returns whether it was added. `peers` is the
+  /// group's entry, changed in place (one lookup, no copy).
+  private static func admit(_ features: SegmentSpatialFeatures, among peers: inout [SegmentSpatialFeatures]) -> Bool {
+    if peers.contains(where: { $0.dominates(features) }) { return false }
+    peers.removeAll { features.dominates($0) }
+    peers.append(features)
+    return true
   }
 
   /// `spatial` with the cost of its schedules with every stage whole, which bounds every
@@ -116,14 +120,6 @@ enum SegmentSpatialTilings {
       })
     if segment.addsReadInput { candidates.insert(0) }
     return candidates
-  }
-}
-
-extension Dictionary where Value: RangeReplaceableCollection {
-  /// Runs `body` on the collection at `key` (empty when absent) in place: one hash lookup and no
-  /// copy of the collection, however many times `body` reads and changes it.
-  fileprivate mutating func withValue<Result>(for key: Key, _ body: (inout Value) -> Result) -> Result {
-    body(&self[key, default: Value()])
   }
 }
 
