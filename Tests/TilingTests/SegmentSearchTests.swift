@@ -532,6 +532,12 @@ extension SegmentSearchCostTests {
         if size <= capacity { best = max(best, value) }
       }
       #expect(SegmentSearchRun.mostValue(items, capacity: capacity) == best, "\(items) in \(capacity)")
+      // The decision the chunk search asks: whether some choice reaches a value, near the best.
+      for value in [best - 1, best, best + 1, Int.random(in: -10...2000, using: &random)] {
+        var copy = items
+        let reached = copy.withUnsafeMutableBufferPointer { SegmentSearchRun.reaches($0, capacity: capacity, value: value) }
+        #expect(reached == (best >= value), "\(items) in \(capacity) reaching \(value)")
+      }
     }
   }
 
@@ -559,7 +565,12 @@ extension SegmentSearchCostTests {
           if Bool.random(using: &random) {
             bounding.chunks[stage] = Int.random(in: tiling.chunks[stage]...stages[stage], using: &random)
           }
-          if Bool.random(using: &random) { least.chunks[stage] = Int.random(in: 1...tiling.chunks[stage], using: &random) }
+          // A stage the schedule keeps whole stays whole, as in the search's structures: the
+          // footprint shrinks with the chunk sizes only among schedules with the same whole
+          // stages (a skip of the segment input is held for free only when stage 0 is whole).
+          if Bool.random(using: &random) && tiling.chunks[stage] < stages[stage] {
+            least.chunks[stage] = Int.random(in: 1...tiling.chunks[stage], using: &random)
+          }
         }
         // Every weight the schedule keeps resident may be resident in the bound; others too.
         bounding.resident = tiling.resident.map { $0 || Bool.random(using: &random) }
@@ -567,7 +578,16 @@ extension SegmentSearchCostTests {
         let buffer = cost.footprint + Int.random(in: 0...50, using: &random)
         let run = SegmentSearchRun(model: model, buffer: buffer, scan: .allowed)
         let bound = run.residencyBound(bounding, least: least, evaluator: evaluator)
-        #expect(bound != nil, "\(segment.name) \(tiling) fits \(buffer) but the bound says nothing does")
+        // The search's test of the bound against a limit decides as the bound does.
+        for _ in 0..<3 {
+          let below = bound.map { ($0.0 + Int.random(in: -2...2, using: &random), $0.1 + Int.random(in: -1...1, using: &random)) }
+          let limit = SegmentSearchRun.Limit(
+            below: Bool.random(using: &random) ? below : nil, maxExtraMACs: Int.random(in: 0...2, using: &random) == 0 ? 0 : Int.max)
+          #expect(
+            run.residencyAdmits(bounding, least: least, evaluator: evaluator, limit: limit) == (bound.map(limit.admits) ?? false),
+            "\(segment.name) \(tiling): bound \(String(describing: bound)) against \(limit)")
+        }
+        #expect(bound != nil, "\(segment.name) \(tiling) fits \(buffer) but the bound says nothing does; least \(least.chunks) of \(stages)")
         guard let bound else { continue }
         #expect(
           bound.0 <= cost.bits && bound.1 <= cost.extraMACs,

@@ -50,7 +50,11 @@ struct SegmentCountBound: Sendable {
   /// single channels (no check per schedule needed).
   let everyScheduleFits: Bool
   /// The terms that do not fit so with some chunks: the only ones a schedule's test looks at.
-  private let riskyTerms: [Int]
+  /// Of terms in the same nest over the same stages (which multiply their bases by the same
+  /// counts) only the one with the largest base, which fits whenever it does.
+  private let riskyTerms: [Term]
+  /// The largest base of those terms (0 when there are none).
+  private let largestRiskyBase: Int
 
   /// `limit` replaces `largestCount` in tests, to make the bound bind on small segments.
   init(segment: FusedSegment, limit: Int = largestCount) {
@@ -101,11 +105,20 @@ struct SegmentCountBound: Sendable {
     self.basesFit = basesFit
     // With every stage a loop over single channels: each term's largest possible bound.
     let channels = segment.stageChannels
-    riskyTerms = terms.indices.filter { index in
-      let term = terms[index]
+    let risky = terms.filter { term in
       let others = channels.indices.filter { $0 != term.first && $0 != term.second }.map { channels[$0] }
       return term.stage >= 0 && !(checkedProduct([term.base] + others).map { $0 <= termLimit } ?? false)
     }
+    var largestOfKind: [Term] = []
+    for term in risky {
+      if let index = largestOfKind.firstIndex(where: { ($0.stage, $0.first, $0.second) == (term.stage, term.first, term.second) }) {
+        largestOfKind[index].base = max(largestOfKind[index].base, term.base)
+      } else {
+        largestOfKind.append(term)
+      }
+    }
+    riskyTerms = largestOfKind
+    largestRiskyBase = riskyTerms.map(\.base).max() ?? 0
     everyScheduleFits = basesFit && riskyTerms.isEmpty
   }
 
@@ -114,10 +127,24 @@ struct SegmentCountBound: Sendable {
   /// searches ask this for every choice of chunks they cost.
   func holds(chunks: [Int]) -> Bool {
     guard basesFit else { return false }
+    // Each term's bound is its base times the counts of some chunked stages, so at most the
+    // largest base times the counts of all of them: when that is within the limit, every term
+    // is, and the usual case is decided without finding any nest.
+    var largest = largestRiskyBase
+    var withinLimit = true
+    for stage in stageChannels.indices where chunks[stage] < stageChannels[stage] {
+      let chunk = chunks[stage]
+      let (next, overflow) = largest.multipliedReportingOverflow(by: (stageChannels[stage] + chunk - 1) / chunk)
+      guard !overflow, next <= termLimit else {
+        withinLimit = false
+        break
+      }
+      largest = next
+    }
+    if withinLimit { return true }
     let last = stageChannels.count - 1
     @inline(__always) func whole(_ stage: Int) -> Bool { chunks[stage] >= stageChannels[stage] }
-    for index in riskyTerms {
-      let term = terms[index]
+    for term in riskyTerms {
       // The nest of the term's stage: up to the first whole stage from 1 on (or the last), down
       // to just above the whole stage before it; its loops are the stages in it that are not whole.
       var high = term.stage

@@ -167,6 +167,8 @@ extension SegmentSearchRun {
     var compactAt = 1 << 16
     var chunkChoices: [[Int]] = []
     let evaluator = spatial.evaluator!
+    // The choice being built: the reference with the counts chosen so far. Its residency stays
+    // the reference's (an option's streamed weights are a mask), so copies of it need none set.
     var tiling = reference
     var least = smallest
     func visit(_ position: Int) {
@@ -182,12 +184,12 @@ extension SegmentSearchRun {
         // needs with this stage at its least legal size, and the weights kept resident fit
         // beside that: a bound that grows with this count.
         var floorTiling = tiling
-        floorTiling.resident = reference.resident
         let loosest = least
         for next in deeper {
           let index = firstFitting(loosest, stage: next, evaluator: evaluator)
           floorTiling.chunks[next] = index < stageSizes[next].count ? stageSizes[next][index] : 1
         }
+        var bounding = tiling
         for size in sizes[first...] {
           tiling.chunks[stage] = size
           least.chunks[stage] = size
@@ -196,12 +198,11 @@ extension SegmentSearchRun {
           // count here: more chunks only cost more.
           // (And if those counts are not legal, neither is anything that follows.)
           guard model.counts.holds(chunks: floorTiling.chunks),
-            let floor = residencyBound(floorTiling, least: loosest, evaluator: evaluator), limit.admits(floor)
+            residencyAdmits(floorTiling, least: loosest, evaluator: evaluator, limit: limit)
           else { break }
           // For this count alone: each deeper stage at the fewest chunks that fit with the
           // others at chunks of one, and the weights that fit resident beside that.
-          var bounding = tiling
-          bounding.resident = reference.resident
+          bounding.chunks[stage] = size
           var feasible = true
           for next in deeper {
             let index = firstFitting(least, stage: next, evaluator: evaluator)
@@ -212,35 +213,37 @@ extension SegmentSearchRun {
             bounding.chunks[next] = stageSizes[next][index]
           }
           guard feasible, model.counts.holds(chunks: bounding.chunks),
-            let bound = residencyBound(bounding, least: least, evaluator: evaluator), limit.admits(bound)
+            residencyAdmits(bounding, least: least, evaluator: evaluator, limit: limit)
           else { continue }
           visit(position + 1)
           // If the cheapest completion (deeper stages in two chunks, the weights as in the
           // reference) fits with the other nests at their reference (their largest footprint),
           // every schedule with more chunks here is matched by the same schedule with this
           // count: no more bits or MACs, and it fits, its footprint being at most that
-          // completion's. So no larger count is needed.
-          var cheapest = tiling
-          for next in deeper { cheapest.chunks[next] = reference.chunks[next] }
-          cheapest.resident = reference.resident
-          if evaluator.footprint(cheapest) <= buffer { break }
+          // completion's. So no larger count is needed. (That completion is `tiling` itself:
+          // the deeper stages are back at the reference.)
+          if evaluator.footprint(tiling) <= buffer { break }
         }
         tiling.chunks[stage] = reference.chunks[stage]
         least.chunks[stage] = smallest.chunks[stage]
         return
       }
       // A weight's residency changes only its own loads and its own buffer: cost the nest with
-      // every weight that may be resident resident, then each one streamed alone, and add up.
-      for layer in layers { tiling.resident[layer] = reference.resident[layer] }
+      // every weight that may be resident resident, then each one streamed alone (its own
+      // terms swapped), and add up.
       // The other nests are at the reference, whose counts the structure's bound found legal:
       // this tests this nest's own terms, so any combination of the options stays legal.
       guard model.counts.holds(chunks: tiling.chunks) else { return }
       let resident = evaluator.evaluate(tiling)
       let switchable = layers.filter { reference.resident[$0] }
       let streaming = switchable.map { layer -> (bits: Int, extraMACs: Int, footprint: Int) in
-        tiling.resident[layer] = false
-        defer { tiling.resident[layer] = true }
-        return evaluator.evaluate(tiling)
+        let bits =
+          resident.bits - evaluator.weightBits(tiling, layer: layer, resident: true)
+          + evaluator.weightBits(tiling, layer: layer, resident: false)
+        let footprint =
+          resident.footprint - evaluator.weightFootprint(tiling, layer: layer, resident: true)
+          + evaluator.weightFootprint(tiling, layer: layer, resident: false)
+        return (bits, resident.extraMACs, footprint)
       }
       // The least footprint of any schedule with this nest's chunks, whatever the other nests
       // do (at their smallest) and with every weight of this nest streamed; a resident weight

@@ -311,16 +311,26 @@ struct SegmentSearchCost {
   /// (bits, extra MACs) of the spatial tiling with these chunks and residency: `evaluate`
   /// without the footprint, for bounds that need only the cost.
   func traffic(_ tiling: SegmentTiling) -> (bits: Int, extraMACs: Int) {
-    let nests = Nests(chunks: tiling.chunks, channels: channels)
+    traffic(tiling, nests: Nests(chunks: tiling.chunks, channels: channels))
+  }
+
+  private func traffic(_ tiling: SegmentTiling, nests: Nests) -> (bits: Int, extraMACs: Int) {
     var bits = nests.loads(input, stage: 0, 0, -1) * constants.inputBits
     var extraMACs = haloMACs
+    // The repetitions of the last stage asked for: a stage's layers mostly come together.
+    var repeatedStage = -1
+    var repetitions = 1
     for index in layers.indices {
       let layer = layers[index]
       let stage = layer.stage
       if layer.hasWeights {
         bits += weightBits(nests, layer: index, resident: tiling.resident[index])
         // Recomputations: once per iteration of the chunk loops above the stage in its nest.
-        extraMACs += (nests.repetitions(ofStage: stage) - 1) * computedMACs[index]
+        if stage != repeatedStage {
+          repeatedStage = stage
+          repetitions = nests.repetitions(ofStage: stage)
+        }
+        extraMACs += (repetitions - 1) * computedMACs[index]
       }
       // A skip read from DRAM: an external one, or the segment input unless held whole.
       if layer.skipBits > 0 && !(layer.skipIsInput && nests.whole(0) && inputCovers[index]) {
@@ -331,5 +341,25 @@ struct SegmentSearchCost {
     }
     bits += constants.outputTraffic
     return (bits, extraMACs)
+  }
+
+  /// `traffic(bounding)`, and for each layer whose weights `bounding` keeps resident, in layer
+  /// order, what streaming them would add to its bits and what keeping them resident adds to
+  /// `least`'s footprint, written to `items` (room for every layer): the residency bound's
+  /// knapsack (`SegmentSearchRun.residencyBound`).
+  func residencyItems(
+    _ bounding: SegmentTiling, least: SegmentTiling, into items: UnsafeMutableBufferPointer<(value: Int, size: Int)>
+  ) -> (bits: Int, extraMACs: Int, count: Int) {
+    let nests = Nests(chunks: bounding.chunks, channels: channels)
+    let (bits, extraMACs) = traffic(bounding, nests: nests)
+    var count = 0
+    for layer in bounding.resident.indices where bounding.resident[layer] {
+      items[count] = (
+        weightBits(nests, layer: layer, resident: false) - weightBits(nests, layer: layer, resident: true),
+        weightFootprint(least, layer: layer, resident: true) - weightFootprint(least, layer: layer, resident: false)
+      )
+      count += 1
+    }
+    return (bits, extraMACs, count)
   }
 }

@@ -119,8 +119,9 @@ extension SegmentSearchRun {
   }
 
   /// A lower bound on (bits, extra MACs) of every schedule that has at least `bounding`'s
-  /// chunk counts and at least `least`'s chunk sizes, and that keeps resident only weights
-  /// `bounding` has resident; nil when no such schedule fits the buffer.
+  /// chunk counts and at least `least`'s chunk sizes, whole stages where `least` has them (as
+  /// in one structure), and that keeps resident only weights `bounding` has resident; nil when
+  /// no such schedule fits the buffer.
   ///
   /// Why it holds. Bits and extra MACs never decrease with more chunks, and a weight's bits and
   /// buffer are its own terms: a schedule costs at least `bounding` plus, for each weight it
@@ -129,67 +130,146 @@ extension SegmentSearchRun {
   /// `least`'s sizes. Which weights fit resident together is then a knapsack: the most that
   /// keeping weights resident can save within the room `least` leaves bounds the bits from below.
   func residencyBound(_ bounding: SegmentTiling, least: SegmentTiling, evaluator: SegmentSearchCost) -> (Int, Int)? {
+    withResidencyItems(bounding, least: least, evaluator: evaluator) { cost, streamingAll, items, room in
+      (cost.bits + streamingAll - Self.mostValue(items, capacity: room), cost.extraMACs)
+    }
+  }
+
+  /// Whether `limit` admits `residencyBound(bounding, least:, evaluator:)` (false when that is
+  /// nil), deciding only as much of the knapsack as that needs: the chunk search asks this of
+  /// every count it tries, and needs no more.
+  func residencyAdmits(_ bounding: SegmentTiling, least: SegmentTiling, evaluator: SegmentSearchCost, limit: Limit) -> Bool {
+    withResidencyItems(bounding, least: least, evaluator: evaluator) { cost, streamingAll, items, room in
+      guard cost.extraMACs <= limit.maxExtraMACs else { return false }
+      guard let below = limit.below else { return true }
+      // (bits + streamingAll - saved, MACs) < below exactly when saved reaches this.
+      let (excess, overflow) = (cost.bits + streamingAll).subtractingReportingOverflow(below.0)
+      guard !overflow else { return false }  // below.0 is far below zero: nothing is admitted.
+      return Self.reaches(items, capacity: room, value: cost.extraMACs < below.1 ? excess : excess + 1)
+    } ?? false
+  }
+
+  /// A weight kept resident as a knapsack item: the bits it saves and the entries it adds.
+  typealias ResidencyItem = (value: Int, size: Int)
+
+  /// `body` with the bounding schedule's (bits, extra MACs), the bits of streaming every weight
+  /// it may keep resident, each such weight as an item, and the room `least` leaves; nil when
+  /// `least` does not fit. The items live on the stack: this runs for every count tried.
+  private func withResidencyItems<Result>(
+    _ bounding: SegmentTiling, least: SegmentTiling, evaluator: SegmentSearchCost,
+    _ body: ((bits: Int, extraMACs: Int), Int, UnsafeMutableBufferPointer<ResidencyItem>, Int) -> Result
+  ) -> Result? {
     let room = buffer - evaluator.footprint(least)
     guard room >= 0 else { return nil }
-    let cost = evaluator.traffic(bounding)
-    var items: [(value: Int, size: Int)] = []
-    var streamingAll = 0
-    for layer in bounding.resident.indices where bounding.resident[layer] {
-      let saving =
-        evaluator.weightBits(bounding, layer: layer, resident: false)
-        - evaluator.weightBits(bounding, layer: layer, resident: true)
-      let size =
-        evaluator.weightFootprint(least, layer: layer, resident: true)
-        - evaluator.weightFootprint(least, layer: layer, resident: false)
-      streamingAll += saving
-      items.append((saving, size))
+    return withUnsafeTemporaryAllocation(of: ResidencyItem.self, capacity: bounding.resident.count) { items in
+      let (bits, extraMACs, count) = evaluator.residencyItems(bounding, least: least, into: items)
+      let chosen = UnsafeMutableBufferPointer(rebasing: items[..<count])
+      return body((bits, extraMACs), chosen.reduce(0) { $0 + $1.value }, chosen, room)
     }
-    return (cost.bits + streamingAll - Self.mostValue(items, capacity: room), cost.extraMACs)
   }
 
   /// The 0/1 knapsack's best total value (exact): depth first, items by value per entry, a
   /// branch dropped when even the fractional rest cannot beat the best found.
-  static func mostValue(_ items: [(value: Int, size: Int)], capacity: Int) -> Int {
-    // Items of no size are always taken; items worth nothing never help.
-    var free = 0
-    var sized: [(value: Int, size: Int)] = []
-    for item in items where item.value > 0 {
-      if item.size <= 0 { free += item.value } else if item.size <= capacity { sized.append(item) }
-    }
-    guard sized.reduce(0, { $0 + $1.size }) > capacity else { return free + sized.reduce(0) { $0 + $1.value } }
-    // Value per entry, highest first, compared exactly as cross products.
-    sized.sort { a, b in
-      let (left, leftOverflow) = a.value.multipliedReportingOverflow(by: b.size)
-      let (right, rightOverflow) = b.value.multipliedReportingOverflow(by: a.size)
-      guard !leftOverflow && !rightOverflow else { return Double(a.value) / Double(a.size) > Double(b.value) / Double(b.size) }
-      return left > right
-    }
-    var best = 0
-    /// The fractional bound from item `next` on: whole items while they fit, then the part of
-    /// the next that fits, rounded up (on overflow, all of it).
-    func upper(_ next: Int, _ room: Int) -> Int {
-      var total = 0
-      var room = room
-      for item in sized[next...] {
-        if item.size <= room {
-          total += item.value
-          room -= item.size
-        } else {
-          let (product, overflow) = item.value.multipliedReportingOverflow(by: room)
-          return total + (overflow ? item.value : (product + item.size - 1) / item.size)
+  static func mostValue(_ items: [ResidencyItem], capacity: Int) -> Int {
+    var items = items
+    return items.withUnsafeMutableBufferPointer { mostValue($0, capacity: capacity) }
+  }
+
+  /// `mostValue` on items it may reorder.
+  private static func mostValue(_ items: UnsafeMutableBufferPointer<ResidencyItem>, capacity: Int) -> Int {
+    Knapsack(items, capacity: capacity).most(reaching: Int.max)
+  }
+
+  /// Whether `mostValue(items, capacity:)` is at least `value`, stopping as soon as a choice
+  /// reaches it or nothing can (on items it may reorder).
+  static func reaches(_ items: UnsafeMutableBufferPointer<ResidencyItem>, capacity: Int, value: Int) -> Bool {
+    guard value > 0 else { return true }
+    return Knapsack(items, capacity: capacity).most(reaching: value) >= value
+  }
+
+  /// A 0/1 knapsack over items held in a caller's buffer, reordered in place.
+  private struct Knapsack {
+    /// Items of no size (always taken): their total value.
+    let free: Int
+    /// The items with a size within the capacity and some value, by value per entry, highest first.
+    let sized: UnsafeMutableBufferPointer<ResidencyItem>
+    let capacity: Int
+
+    init(_ items: UnsafeMutableBufferPointer<ResidencyItem>, capacity: Int) {
+      // Items of no size are always taken; items worth nothing never help.
+      var free = 0
+      var count = 0
+      for item in items where item.value > 0 {
+        if item.size <= 0 {
+          free += item.value
+        } else if item.size <= capacity {
+          items[count] = item
+          count += 1
         }
       }
-      return total
+      let sized = UnsafeMutableBufferPointer(rebasing: items[..<count])
+      // Value per entry, highest first, compared exactly as cross products; an insertion sort
+      // (a segment has a few dozen weights at most), stable as the order of equals needs not be.
+      func before(_ a: ResidencyItem, _ b: ResidencyItem) -> Bool {
+        let (left, leftOverflow) = a.value.multipliedReportingOverflow(by: b.size)
+        let (right, rightOverflow) = b.value.multipliedReportingOverflow(by: a.size)
+        guard !leftOverflow && !rightOverflow else { return Double(a.value) / Double(a.size) > Double(b.value) / Double(b.size) }
+        return left > right
+      }
+      for index in sized.indices.dropFirst() {
+        let item = sized[index]
+        var position = index
+        while position > 0 && before(item, sized[position - 1]) {
+          sized[position] = sized[position - 1]
+          position -= 1
+        }
+        sized[position] = item
+      }
+      self.free = free
+      self.sized = sized
+      self.capacity = capacity
     }
-    func visit(_ next: Int, _ room: Int, _ value: Int) {
-      best = max(best, value)
-      guard next < sized.count, value + upper(next, room) > best else { return }
-      let item = sized[next]
-      if item.size <= room { visit(next + 1, room - item.size, value + item.value) }
-      visit(next + 1, room, value)
+
+    /// The best total value, or, once a choice is worth `target` or more, that choice's value.
+    func most(reaching target: Int) -> Int {
+      var total = 0
+      var size = 0
+      for item in sized {
+        total += item.value
+        size += item.size
+      }
+      if size <= capacity { return free + total }
+      let deciding = target != Int.max
+      let goal = deciding ? target - free : Int.max
+      if goal <= 0 { return free }
+      var best = 0
+      /// The fractional bound from item `next` on: whole items while they fit, then the part of
+      /// the next that fits, rounded up (on overflow, all of it).
+      func upper(_ next: Int, _ room: Int) -> Int {
+        var total = 0
+        var room = room
+        for item in sized[next...] {
+          if item.size <= room {
+            total += item.value
+            room -= item.size
+          } else {
+            let (product, overflow) = item.value.multipliedReportingOverflow(by: room)
+            return total + (overflow ? item.value : (product + item.size - 1) / item.size)
+          }
+        }
+        return total
+      }
+      func visit(_ next: Int, _ room: Int, _ value: Int) {
+        best = max(best, value)
+        // Deciding, a branch that cannot reach the goal is dropped too.
+        guard best < goal, next < sized.count, value + upper(next, room) > (deciding ? max(best, goal - 1) : best) else { return }
+        let item = sized[next]
+        if item.size <= room { visit(next + 1, room - item.size, value + item.value) }
+        visit(next + 1, room, value)
+      }
+      visit(0, capacity, 0)
+      return free + best
     }
-    visit(0, capacity, 0)
-    return free + best
   }
 
   /// The index of the first of `stage`'s sizes (fewest chunks first) with which `tiling` fits
