@@ -177,6 +177,8 @@ struct SegmentRegions: Sendable {
 
     mutating func settle(_ tensor: Int, wanted: [[ClosedRange<Int>]], lineBuffer: Bool) {
       needed[tensor] = wanted
+      // The builder may have settled this tensor before, for another choice.
+      retained[tensor] = 0
       var covered: [ClosedRange<Int>] = []
       if tensor >= 1 && lineBuffer {
         var compute: [[ClosedRange<Int>]] = []
@@ -205,40 +207,36 @@ struct SegmentRegions: Sendable {
   /// adds nothing, so those choices are left out (they equal the choice without that flag).
   static func rowChoices(_ segment: FusedSegment, tileSize: Int, candidates: Set<Int>) -> [(lineBuffers: [Bool], regions: SegmentRegions)] {
     var choices: [(lineBuffers: [Bool], regions: SegmentRegions)] = []
-    // The choice without a line buffer settles the builder in place (no caller needs it as it
-    // was: each level settles its tensor once), and only a tensor that may have one copies it
-    // for the choice with, descended second.
-    func descend(_ tensor: Int, _ builder: inout Builder, _ flags: [Bool]) {
+    // One builder, settled in place: each level settles its tensor without a line buffer and
+    // descends, then (where one may change something) with one and descends again. A tensor's
+    // regions follow from the higher tensors' alone, which stay as they are below it, and
+    // every tensor below is settled again before it is read: no branch copies the builder.
+    func descend(_ tensor: Int, _ builder: inout Builder, _ flags: inout [Bool]) {
       guard tensor >= 0 else {
         choices.append((flags, SegmentRegions(builder)))
         return
       }
       let wanted = builder.wanted(tensor)
-      var with: Builder?
-      if candidates.contains(tensor) {
-        var lined = builder
-        if tensor == 0 {
-          let kept = builder.withInputSkips(wanted)
-          if kept != wanted {
-            lined.settle(0, wanted: kept, lineBuffer: true)
-            with = lined
-          }
-        } else {
-          lined.settle(tensor, wanted: wanted, lineBuffer: true)
-          if lined.retained[tensor] > 0 { with = lined }
-        }
-      }
       builder.settle(tensor, wanted: wanted, lineBuffer: false)
-      descend(tensor - 1, &builder, flags)
-      guard var with else { return }
-      var flagged = flags
-      flagged[tensor] = true
-      descend(tensor - 1, &with, flagged)
+      descend(tensor - 1, &builder, &flags)
+      guard candidates.contains(tensor) else { return }
+      if tensor == 0 {
+        let kept = builder.withInputSkips(wanted)
+        guard kept != wanted else { return }
+        builder.settle(0, wanted: kept, lineBuffer: true)
+      } else {
+        builder.settle(tensor, wanted: wanted, lineBuffer: true)
+        guard builder.retained[tensor] > 0 else { return }
+      }
+      flags[tensor] = true
+      descend(tensor - 1, &builder, &flags)
+      flags[tensor] = false
     }
     var builder = Builder(
       segment: segment, tileSize: tileSize, outputExtent: segment.tiledShape.height, extent: { segment.shape(ofTensor: $0).height },
       window: rowWindow(segment))
-    descend(segment.tiledTensor - 1, &builder, Array(repeating: false, count: segment.layers.count))
+    var flags = Array(repeating: false, count: segment.layers.count)
+    descend(segment.tiledTensor - 1, &builder, &flags)
     return choices
   }
 
