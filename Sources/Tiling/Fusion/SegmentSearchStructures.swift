@@ -177,7 +177,7 @@ extension SegmentSearchRun {
 
   /// `mostValue` on items it may reorder.
   private static func mostValue(_ items: UnsafeMutableBufferPointer<ResidencyItem>, capacity: Int) -> Int {
-    Knapsack(items, capacity: capacity).most(reaching: Int.max)
+    Knapsack(items, capacity: capacity).most()
   }
 
   /// Whether `mostValue(items, capacity:)` is at least `value`, stopping as soon as a choice
@@ -208,8 +208,8 @@ extension SegmentSearchRun {
         }
       }
       let sized = UnsafeMutableBufferPointer(rebasing: items[..<count])
-      // Value per entry, highest first, compared exactly as cross products; an insertion sort
-      // (a segment has a few dozen weights at most), stable as the order of equals needs not be.
+      // Value per entry, highest first, compared exactly as cross products: an insertion sort,
+      // in place (a segment has a few dozen weights at most).
       func before(_ a: ResidencyItem, _ b: ResidencyItem) -> Bool {
         let (left, leftOverflow) = a.value.multipliedReportingOverflow(by: b.size)
         let (right, rightOverflow) = b.value.multipliedReportingOverflow(by: a.size)
@@ -230,8 +230,9 @@ extension SegmentSearchRun {
       self.capacity = capacity
     }
 
-    /// The best total value, or, once a choice is worth `target` or more, that choice's value.
-    func most(reaching target: Int) -> Int {
+    /// The best total value; given a `target`, the value of the first choice found worth at
+    /// least that, if any is (so the result reaches the target exactly when the best does).
+    func most(reaching target: Int? = nil) -> Int {
       var total = 0
       var size = 0
       for item in sized {
@@ -239,8 +240,8 @@ extension SegmentSearchRun {
         size += item.size
       }
       if size <= capacity { return free + total }
-      let deciding = target != Int.max
-      let goal = deciding ? target - free : Int.max
+      // What the sized items must add to reach the target (none: nothing short of the best).
+      let goal = target.map { $0 - free } ?? Int.max
       if goal <= 0 { return free }
       var best = 0
       /// The fractional bound from item `next` on: whole items while they fit, then the part of
@@ -261,8 +262,9 @@ extension SegmentSearchRun {
       }
       func visit(_ next: Int, _ room: Int, _ value: Int) {
         best = max(best, value)
-        // Deciding, a branch that cannot reach the goal is dropped too.
-        guard best < goal, next < sized.count, value + upper(next, room) > (deciding ? max(best, goal - 1) : best) else { return }
+        // With a target, a branch that cannot reach it is dropped too.
+        guard best < goal, next < sized.count, value + upper(next, room) > (target == nil ? best : max(best, goal - 1))
+        else { return }
         let item = sized[next]
         if item.size <= room { visit(next + 1, room - item.size, value + item.value) }
         visit(next + 1, room, value)
