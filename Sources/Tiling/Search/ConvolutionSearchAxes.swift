@@ -142,6 +142,16 @@ struct DimensionTable: Sendable {
     }
   }
 
+  /// The longest tile of one size (1 for `.irrelevant`): what a footprint needs, without the
+  /// other sums.
+  func longest(_ kind: AxisKind, size: Int) -> Int {
+    switch kind {
+    case .irrelevant: return 1
+    case .tiles: return tiles[size - 1].longest
+    case .windows: return windows[size - 1].longest
+    }
+  }
+
   /// Sums over the sizes `low ... high`, all of one class (so of one count).
   func range(_ kind: AxisKind, from low: Int, to high: Int) -> AxisRange {
     switch kind {

@@ -4,7 +4,9 @@ typealias DimensionSizes = SIMD4<Int>
 
 /// A convolution as the search sees it: per dimension (the problem's `dimensions`, indexed
 /// 0 ..< count) a table of tile sums, how each operand sees it, and the objective's coefficients.
-struct ConvolutionSearchModel: Sendable {
+/// Immutable, and a class: every bound the search makes reads it, and as a struct it was copied
+/// (with a retain per array) into each call that was not inlined.
+final class ConvolutionSearchModel: Sendable {
   let problem: ConvolutionProblem
   let options: SearchOptions
   let dimensions: [ConvolutionDimension]
@@ -83,9 +85,9 @@ struct ConvolutionSearchModel: Sendable {
     for dimension in 0..<dimensions.count {
       let table = tables[dimension]
       let size = sizes[dimension]
-      input *= table.sums(kind(0, dimension), size: size).longest
-      weight *= table.sums(kind(1, dimension), size: size).longest
-      output *= table.sums(kind(2, dimension), size: size).longest
+      input *= table.longest(kind(0, dimension), size: size)
+      weight *= table.longest(kind(1, dimension), size: size)
+      output *= table.longest(kind(2, dimension), size: size)
     }
     return input + weight * weightScale + output * outputScale * options.psumWidth
   }
@@ -98,17 +100,17 @@ struct ConvolutionSearchModel: Sendable {
     for other in 0..<dimensions.count where other != dimension {
       let table = tables[other]
       let size = sizes[other]
-      input *= table.sums(kind(0, other), size: size).longest
-      weight *= table.sums(kind(1, other), size: size).longest
-      output *= table.sums(kind(2, other), size: size).longest
+      input *= table.longest(kind(0, other), size: size)
+      weight *= table.longest(kind(1, other), size: size)
+      output *= table.longest(kind(2, other), size: size)
     }
     weight *= weightScale
     output *= outputScale * options.psumWidth
     let table = tables[dimension]
     let (inputKind, weightKind, outputKind) = (kind(0, dimension), kind(1, dimension), kind(2, dimension))
     func fits(_ size: Int) -> Bool {
-      input * table.sums(inputKind, size: size).longest + weight * table.sums(weightKind, size: size).longest
-        + output * table.sums(outputKind, size: size).longest <= buffer
+      input * table.longest(inputKind, size: size) + weight * table.longest(weightKind, size: size)
+        + output * table.longest(outputKind, size: size) <= buffer
     }
     var (low, high) = (sizes[dimension], largest)
     if fits(high) { return high }
@@ -144,37 +146,31 @@ struct ConvolutionSearchModel: Sendable {
 
   /// Each operand's loops in an order over a box, Scan off: what `cost` needs of the box, made
   /// once for every Scan choice of it.
-  func nests(order: Int, low: DimensionSizes, high: DimensionSizes) -> OperandNests {
+  func nests(order: Int, low: DimensionSizes, high: DimensionSizes) -> ConvolutionSearchBound.OperandNests {
     let loopOrder = orders[order]
     func nest(_ operand: Int) -> ConvolutionSearchBound.Nest {
       ConvolutionSearchBound.Nest(depth: dimensions.count) { position in
         let dimension = loopOrder[position]
-        return ConvolutionSearchBound.Level(
+        return (
           count: tables[dimension].count(high[dimension]),
-          axis: axis(operand, dimension, low: low[dimension], high: high[dimension]))
+          axis: axis(operand, dimension, low: low[dimension], high: high[dimension])
+        )
       }
     }
-    return OperandNests(input: nest(0), weight: nest(1), output: nest(2))
+    return ConvolutionSearchBound.OperandNests(input: nest(0), weight: nest(1), output: nest(2))
   }
 
   /// The cost of `nests` (made for `order`) with the Scan flags of `scanMask`.
-  func cost(_ nests: OperandNests, order: Int, scanMask: Int) -> Int {
+  func cost(_ nests: ConvolutionSearchBound.OperandNests, order: Int, scanMask: Int) -> Int {
     let loopOrder = orders[order]
     var scanned = 0
     for position in 0..<dimensions.count where scanMask & (1 << loopOrder[position]) != 0 { scanned |= 1 << position }
     return cost(
       loads: (
-        ConvolutionSearchBound.loads(nests.input, scanned: scanned),
-        ConvolutionSearchBound.loads(nests.weight, scanned: scanned),
-        ConvolutionSearchBound.loads(nests.output, scanned: scanned)
+        ConvolutionSearchBound.loads(nests, operand: 0, scanned: scanned),
+        ConvolutionSearchBound.loads(nests, operand: 1, scanned: scanned),
+        ConvolutionSearchBound.loads(nests, operand: 2, scanned: scanned)
       ))
-  }
-
-  /// The loops of the three operands over one box in one order.
-  struct OperandNests {
-    var input: ConvolutionSearchBound.Nest
-    var weight: ConvolutionSearchBound.Nest
-    var output: ConvolutionSearchBound.Nest
   }
 
   func tiling(_ candidate: ConvolutionCandidate) -> ConvolutionTiling {
@@ -204,37 +200,40 @@ struct ConvolutionSearchModel: Sendable {
 /// The factors depend on the box, not on the order, so they are computed once per count
 /// vector and each of its (up to 24) orders costs a few multiplications.
 struct AnyScanBound {
-  /// Per operand (input, weight, output), indexed by dimension (lanes past the last are unused).
-  private var highTotals: [DimensionSizes]
-  private var overlaps: [DimensionSizes]
-  private var kept: [DimensionSizes]
-  private var lowTotals: DimensionSizes
+  /// One operand's factors, indexed by dimension (lanes past the last are unused).
+  private struct Factors {
+    var highTotal = DimensionSizes(repeating: 1)
+    var overlap = DimensionSizes(repeating: 0)
+    var kept = DimensionSizes(repeating: 1)
+    var lowTotal = 1
+  }
+
+  /// Input, weight, output: fixed-size, so that making a bound per count vector allocates nothing.
+  private var input: Factors
+  private var weight: Factors
+  private var output: Factors
   private let depth: Int
 
   init(model: ConvolutionSearchModel, low: DimensionSizes, high: DimensionSizes) {
     depth = model.dimensions.count
     let scanAllowed = model.options.scan == .allowed
-    highTotals = []
-    overlaps = []
-    kept = []
-    lowTotals = DimensionSizes(repeating: 1)
-    for operand in 0..<3 {
-      var (highTotal, overlap, keeps) = (DimensionSizes(repeating: 1), DimensionSizes(repeating: 0), DimensionSizes(repeating: 1))
+    let depth = depth
+    func factors(_ operand: Int) -> Factors {
+      var factors = Factors()
       for dimension in 0..<depth {
         let axis = model.axis(operand, dimension, low: low[dimension], high: high[dimension])
         let sums = axis.high
         let count = model.tables[dimension].count(high[dimension])
-        lowTotals[operand] *= axis.lowTotal
-        highTotal[dimension] = sums.total
+        factors.lowTotal *= axis.lowTotal
+        factors.highTotal[dimension] = sums.total
         // A loop with one tile never advances.
-        overlap[dimension] = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
-        keeps[dimension] =
+        factors.overlap[dimension] = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
+        factors.kept[dimension] =
           count == 1 ? sums.first : (scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart)
       }
-      highTotals.append(highTotal)
-      overlaps.append(overlap)
-      kept.append(keeps)
+      return factors
     }
+    (input, weight, output) = (factors(0), factors(1), factors(2))
   }
 
   /// The bound in this order (outer to inner in the first lanes).
@@ -242,14 +241,15 @@ struct AnyScanBound {
     model.cost(loads: (loads(0, order), loads(1, order), loads(2, order)))
   }
 
+  /// Passed an operand rather than its factors: a large argument is copied at every call.
   private func loads(_ operand: Int, _ order: DimensionSizes) -> Int {
-    let (highTotal, overlap, kept) = (highTotals[operand], overlaps[operand], kept[operand])
-    var total = lowTotals[operand]
+    let factors = operand == 0 ? input : (operand == 1 ? weight : output)
+    var total = factors.lowTotal
     for advancing in 0..<depth {
-      var product = overlap[order[advancing]]
+      var product = factors.overlap[order[advancing]]
       guard product != 0 else { continue }
-      for level in 0..<advancing { product *= highTotal[order[level]] }
-      for level in (advancing + 1)..<depth { product *= kept[order[level]] }
+      for level in 0..<advancing { product *= factors.highTotal[order[level]] }
+      for level in (advancing + 1)..<depth { product *= factors.kept[order[level]] }
       total -= product
     }
     return total

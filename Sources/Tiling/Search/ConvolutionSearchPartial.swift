@@ -16,18 +16,24 @@
 /// in c, so its least over the count range is at one end. (Two such open axes: no bound beyond
 /// the compulsory loads; the walk opens channels last, so it never has to.)
 struct PartialBound {
-  /// What one axis of one operand contributes, over every size it may take.
-  struct Axis {
-    var lowTotal = 1
-    var highTotal = 1
-    var overlap = 0
-    var kept = 1
-    /// An open axis the operand does not depend on: its count range.
-    var openCounts: (low: Int, high: Int)?
+  /// What each axis of one operand contributes over every size it may take, indexed by
+  /// dimension (lanes past the last are unused).
+  struct Factors {
+    var lowTotal = DimensionSizes(repeating: 1)
+    var highTotal = DimensionSizes(repeating: 1)
+    var overlap = DimensionSizes(repeating: 0)
+    var kept = DimensionSizes(repeating: 1)
+    /// Bit d: dimension d is open and the operand does not depend on it; its count range is
+    /// `openLow[d] ... openHigh[d]`.
+    var openIrrelevant = 0
+    var openLow = DimensionSizes(repeating: 1)
+    var openHigh = DimensionSizes(repeating: 1)
   }
 
-  /// axes[operand * 4 + dimension].
-  private var axes: [Axis]
+  /// Input, weight, output: fixed-size, so that the millions of bounds allocate nothing.
+  private var input: Factors
+  private var weight: Factors
+  private var output: Factors
   private let depth: Int
 
   /// `low`/`high`: the assigned dimensions' sizes (one class each); `openCaps`: for open
@@ -35,34 +41,37 @@ struct PartialBound {
   init(model: ConvolutionSearchModel, low: DimensionSizes, high: DimensionSizes, open: Int, openCaps: DimensionSizes) {
     depth = model.dimensions.count
     let scanAllowed = model.options.scan == .allowed
-    axes = Array(repeating: Axis(), count: 12)
-    for operand in 0..<3 {
+    let depth = depth
+    func factors(_ operand: Int) -> Factors {
+      var factors = Factors()
       for dimension in 0..<depth {
         let table = model.tables[dimension]
         let kind = model.kind(operand, dimension)
-        var axis = Axis()
         if open & (1 << dimension) != 0 {
           if kind == .irrelevant {
-            axis.openCounts = (table.count(openCaps[dimension]), table.extent)
+            factors.openIrrelevant |= 1 << dimension
+            (factors.openLow[dimension], factors.openHigh[dimension]) = (table.count(openCaps[dimension]), table.extent)
           } else {
             let sizes = table.open(kind, upTo: openCaps[dimension])
-            axis.lowTotal = sizes.lowTotal
-            axis.highTotal = sizes.highTotal
-            axis.overlap = sizes.overlap
-            axis.kept = scanAllowed ? sizes.keptScanning : sizes.kept
+            factors.lowTotal[dimension] = sizes.lowTotal
+            factors.highTotal[dimension] = sizes.highTotal
+            factors.overlap[dimension] = sizes.overlap
+            factors.kept[dimension] = scanAllowed ? sizes.keptScanning : sizes.kept
           }
         } else {
           let range = model.axis(operand, dimension, low: low[dimension], high: high[dimension])
           let sums = range.high
           let count = table.count(high[dimension])
-          axis.lowTotal = range.lowTotal
-          axis.highTotal = sums.total
-          axis.overlap = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
-          axis.kept = count == 1 ? sums.first : (scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart)
+          factors.lowTotal[dimension] = range.lowTotal
+          factors.highTotal[dimension] = sums.total
+          factors.overlap[dimension] = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
+          factors.kept[dimension] =
+            count == 1 ? sums.first : (scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart)
         }
-        axes[operand * 4 + dimension] = axis
       }
+      return factors
     }
+    (input, weight, output) = (factors(0), factors(1), factors(2))
   }
 
   /// The bound in this order (outer to inner in the first lanes).
@@ -70,26 +79,28 @@ struct PartialBound {
     model.cost(loads: (loads(0, order), loads(1, order), loads(2, order)))
   }
 
+  /// Passed an operand rather than its factors: a large argument is copied at every call.
   private func loads(_ operand: Int, _ order: DimensionSizes) -> Int {
-    let base = operand * 4
-    func axis(_ position: Int) -> Axis { axes[base + order[position]] }
+    let factors = operand == 0 ? input : (operand == 1 ? weight : output)
+    // Two open axes the operand does not depend on: no bound beyond the compulsory loads.
+    guard factors.openIrrelevant & (factors.openIrrelevant - 1) == 0 else { return 0 }
     var openPosition = -1
-    for position in 0..<depth where axis(position).openCounts != nil {
-      guard openPosition < 0 else { return 0 }
-      openPosition = position
+    if factors.openIrrelevant != 0 {
+      let dimension = factors.openIrrelevant.trailingZeroBitCount
+      for position in 0..<depth where order[position] == dimension { openPosition = position }
     }
     // Shared when `advancing` moves, without the open axis's factor (its T or its K = 1).
     func shared(_ advancing: Int) -> Int {
-      var product = axis(advancing).overlap
+      var product = factors.overlap[order[advancing]]
       guard product != 0 else { return 0 }
       for level in 0..<depth where level != openPosition && level != advancing && product != 0 {
-        product *= level < advancing ? axis(level).highTotal : axis(level).kept
+        product *= level < advancing ? factors.highTotal[order[level]] : factors.kept[order[level]]
       }
       return product
     }
     var lowTotals = 1
-    for position in 0..<depth where position != openPosition { lowTotals *= axis(position).lowTotal }
-    guard openPosition >= 0, let counts = axis(openPosition).openCounts else {
+    for position in 0..<depth where position != openPosition { lowTotals *= factors.lowTotal[order[position]] }
+    guard openPosition >= 0 else {
       var total = lowTotals
       for advancing in 0..<depth { total -= shared(advancing) }
       return total
@@ -101,10 +112,11 @@ struct PartialBound {
     }
     var own = 1
     for level in 0..<depth where level != openPosition {
-      own *= level < openPosition ? axis(level).highTotal : axis(level).kept
+      own *= level < openPosition ? factors.highTotal[order[level]] : factors.kept[order[level]]
     }
     func value(_ count: Int) -> Int { count * (lowTotals - inner) - (count - 1) * own - outer }
-    return min(value(counts.low), value(counts.high))
+    let dimension = order[openPosition]
+    return min(value(factors.openLow[dimension]), value(factors.openHigh[dimension]))
   }
 }
 

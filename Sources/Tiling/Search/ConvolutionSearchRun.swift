@@ -194,28 +194,42 @@ struct ConvolutionSearchRun {
       high[dimension] = model.fit(dimension, low, largest: high[dimension], buffer: buffer)
     }
     let orderRank = model.orderRanks[order]
-    let boxNests = model.nests(order: order, low: low, high: high)
-    var lowNests: ConvolutionSearchModel.OperandNests?
-    func offer(_ point: DimensionSizes, footprint: Int, nests: ConvolutionSearchModel.OperandNests, scanMask: Int) -> Int {
+    func offer(_ point: DimensionSizes, footprint: Int, cost: Int, scanMask: Int) {
       let candidate = ConvolutionCandidate(
-        cost: model.cost(nests, order: order, scanMask: scanMask), footprint: footprint, orderRank: orderRank,
-        scanRank: ConvolutionCandidate.scanRank(scanMask), sizes: point, order: order, scanMask: scanMask)
+        cost: cost, footprint: footprint, orderRank: orderRank, scanRank: ConvolutionCandidate.scanRank(scanMask),
+        sizes: point, order: order, scanMask: scanMask)
       if best.map({ candidate < $0 }) ?? true { best = candidate }
-      return candidate.cost
     }
-    var open = 0
+    // Every choice's bound over the box first (by Scan mask), then the box's minimum corner in
+    // the same nests' place: it has the box's least footprint and sizes, and reaching a
+    // choice's bound it wins the box for that choice. Each choice is still admitted against
+    // the best as the choices before it left it.
+    var nests = model.nests(order: order, low: low, high: high)
+    var bounds = SIMD16<Int>(repeating: 0)
     var remaining = scanMasks
     while remaining != 0 {
       let scanMask = remaining.trailingZeroBitCount
       remaining &= remaining - 1
-      let bound = model.cost(boxNests, order: order, scanMask: scanMask)
+      bounds[scanMask] = model.cost(nests, order: order, scanMask: scanMask)
+    }
+    let isPoint = low == high
+    var cornerMade = isPoint
+    var open = 0
+    remaining = scanMasks
+    while remaining != 0 {
+      let scanMask = remaining.trailingZeroBitCount
+      remaining &= remaining - 1
+      let bound = bounds[scanMask]
       let key = ConvolutionCandidate.Key(
         cost: bound, footprint: footprint, orderRank: orderRank, scanRank: ConvolutionCandidate.scanRank(scanMask), sizes: low)
       guard admits(key, best: best) else { continue }
-      // The box's minimum corner has its least footprint and sizes: reaching the bound, it wins the box.
-      let corner = lowNests ?? (low == high ? boxNests : model.nests(order: order, low: low, high: low))
-      lowNests = corner
-      if offer(low, footprint: footprint, nests: corner, scanMask: scanMask) > bound { open |= 1 << scanMask }
+      if !cornerMade {
+        nests = model.nests(order: order, low: low, high: low)
+        cornerMade = true
+      }
+      let cost = isPoint ? bound : model.cost(nests, order: order, scanMask: scanMask)
+      offer(low, footprint: footprint, cost: cost, scanMask: scanMask)
+      if cost > bound { open |= 1 << scanMask }
     }
     guard open != 0 else { return }
     var split = -1
@@ -233,7 +247,10 @@ struct ConvolutionSearchRun {
         let pointNests = model.nests(order: order, low: point, high: point)
         var remaining = open
         while remaining != 0 {
-          _ = offer(point, footprint: pointFootprint, nests: pointNests, scanMask: remaining.trailingZeroBitCount)
+          let scanMask = remaining.trailingZeroBitCount
+          offer(
+            point, footprint: pointFootprint, cost: model.cost(pointNests, order: order, scanMask: scanMask),
+            scanMask: scanMask)
           remaining &= remaining - 1
         }
       }
