@@ -14,7 +14,7 @@
 /// summed where the chunks multiply them alike: every cost there is a sum of such terms times
 /// factors of the chunks alone, never negative, and terms with the same factor (the layers of
 /// one stage) add up.
-struct SegmentSpatialFeatures: Hashable {
+struct SegmentSpatialFeatures {
   struct Group: Hashable {
     var rowTiles: Int
     var columnTiles: Int

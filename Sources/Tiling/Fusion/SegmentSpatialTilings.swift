@@ -42,8 +42,10 @@ enum SegmentSpatialTilings {
       columnRegions[columns] = computed
       return computed
     }
-    var found: [(spatial: SegmentSpatialTiling, features: SegmentSpatialFeatures)] = []
-    var kept: [SegmentSpatialFeatures.Group: [SegmentSpatialFeatures]] = [:]
+    // Every tiling admitted, with whether it is still undominated; per group, the undominated
+    // ones' features and places in `found`.
+    var found: [(spatial: SegmentSpatialTiling, undominated: Bool)] = []
+    var kept: [SegmentSpatialFeatures.Group: [(features: SegmentSpatialFeatures, index: Int)]] = [:]
     let candidates = lineBufferCandidates(segment)
     let constants = SegmentSearchCost.Constants(model: model)
     // Made once and shared by every tiling (most tilings are dominated and never made at all).
@@ -58,31 +60,39 @@ enum SegmentSpatialTilings {
             let group = SegmentSpatialFeatures.Group(rowTiles: rowRegion.tileCount, columnTiles: columnRegion.tileCount, scan: scanned)
             let features = SegmentSpatialFeatures(
               model: model, constants: constants, group: group, lineBuffers: lines, rows: rowRegion, columns: columnRegion)
-            guard admit(features, among: &kept[group, default: []]) else { continue }
+            guard let dropped = admit(features, as: found.count, among: &kept[group, default: []]) else { continue }
+            for index in dropped { found[index].undominated = false }
             let tiling = SegmentTiling(
               rows: rows, columns: columns, scan: scanned, chunks: singleChannelChunks, resident: nothingResident,
               lineBuffers: lines)
-            found.append((SegmentSpatialTiling(tiling: tiling, rows: rowRegion, columns: columnRegion, frugal: 0), features))
+            found.append((SegmentSpatialTiling(tiling: tiling, rows: rowRegion, columns: columnRegion, frugal: 0), true))
           }
         }
       }
     }
-    let survivors = Set(kept.values.flatMap { $0 })
-    return found.filter { survivors.contains($0.features) }.map { found in
+    return found.filter(\.undominated).map { found in
       var spatial = found.spatial
       spatial.frugal = model.footprint(of: spatial.tiling, rows: spatial.rows, columns: spatial.columns, inputSkipsFree: true)
       return withWholeCost(spatial, model: model, constants: constants)
     }
   }
 
-  /// Adds `features` to `peers` (the undominated of its group so far), dropping those it
-  /// dominates, unless one of them dominates it; returns whether it was added. `peers` is the
-  /// group's entry, changed in place (one lookup, no copy).
-  private static func admit(_ features: SegmentSpatialFeatures, among peers: inout [SegmentSpatialFeatures]) -> Bool {
-    if peers.contains(where: { $0.dominates(features) }) { return false }
-    peers.removeAll { features.dominates($0) }
-    peers.append(features)
-    return true
+  /// Adds `features` (to be found at `index`) to `peers` (the undominated of its group so far)
+  /// unless one of them dominates it, dropping those it dominates; returns the places of those
+  /// dropped, or nil when it was not added. `peers` is the group's entry, changed in place (one
+  /// lookup, no copy).
+  private static func admit(
+    _ features: SegmentSpatialFeatures, as index: Int, among peers: inout [(features: SegmentSpatialFeatures, index: Int)]
+  ) -> [Int]? {
+    if peers.contains(where: { $0.features.dominates(features) }) { return nil }
+    var dropped: [Int] = []
+    peers.removeAll { peer in
+      guard features.dominates(peer.features) else { return false }
+      dropped.append(peer.index)
+      return true
+    }
+    peers.append((features, index))
+    return dropped
   }
 
   /// `spatial` with the cost of its schedules with every stage whole, which bounds every
