@@ -22,8 +22,8 @@ struct SegmentSpatialFeatures {
   }
 
   let group: Group
-  /// Per stage, whether a line buffer keeps one of its tensors.
-  let lineBufferStages: [Bool]
+  /// Bit s: a line buffer keeps one of stage s's tensors (at most 16 stages: `SegmentLimits`).
+  let lineBufferStages: Int
   let values: [Int]
 
   /// The features of the spatial tiling with `rows` and `columns` regions, Scan as `group`
@@ -33,14 +33,23 @@ struct SegmentSpatialFeatures {
     columns: SegmentRegions
   ) {
     self.group = group
-    var stages = Array(repeating: false, count: model.stageChannels.count)
-    for (tensor, kept) in lineBuffers.enumerated() where kept { stages[model.stageOfTensor[tensor]] = true }
+    var stages = 0
+    for (tensor, kept) in lineBuffers.enumerated() where kept { stages |= 1 << model.stageOfTensor[tensor] }
     lineBufferStages = stages
     values = SegmentSearchCost.spatialFeatures(constants: constants, scan: group.scan, rows: rows, columns: columns, lineBuffers: lineBuffers)
   }
 
+  /// Whether every schedule of `other`'s tiling has one of this tiling at no more cost: the same
+  /// group, no number above `other`'s, and its line-buffered stages among `other`'s. Checked
+  /// for every pair the enumeration compares, so on the arrays' storage directly.
   func dominates(_ other: SegmentSpatialFeatures) -> Bool {
-    group == other.group && zip(lineBufferStages, other.lineBufferStages).allSatisfy { !$0 || $1 }
-      && zip(values, other.values).allSatisfy { $0 <= $1 }
+    guard group == other.group, lineBufferStages & ~other.lineBufferStages == 0, values.count == other.values.count
+    else { return false }
+    return values.withUnsafeBufferPointer { mine in
+      other.values.withUnsafeBufferPointer { theirs in
+        for index in mine.indices where mine[index] > theirs[index] { return false }
+        return true
+      }
+    }
   }
 }
