@@ -56,6 +56,19 @@ struct AxisRange: Sendable {
   init(lowTotal: Int, high: AxisSums) { (self.lowTotal, self.high) = (lowTotal, high) }
 }
 
+extension AxisRange {
+  /// What the bounds for any Scan choice (`AnyScanBound`, `PartialBound`) take of an axis whose
+  /// sizes are assigned, with `count` tiles: its largest total; its summed neighbour overlaps (0
+  /// for one tile, which never advances); and the most a loop inside another keeps of it (its
+  /// only tile; else what a restart keeps, or with Scan allowed also its first or last tile).
+  func boundFactors(count: Int, scanAllowed: Bool) -> (highTotal: Int, overlap: Int, kept: Int) {
+    (
+      high.total, count >= 2 ? high.overlapEven + high.overlapOdd : 0,
+      count == 1 ? high.first : (scanAllowed ? max(high.restart, high.first, high.last) : high.restart)
+    )
+  }
+}
+
 /// How an operand sees a loop dimension.
 enum AxisKind: Sendable {
   case irrelevant

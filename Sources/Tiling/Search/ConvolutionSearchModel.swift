@@ -222,14 +222,9 @@ struct AnyScanBound {
       var factors = Factors()
       for dimension in 0..<depth {
         let axis = model.axis(operand, dimension, low: low[dimension], high: high[dimension])
-        let sums = axis.high
-        let count = model.tables[dimension].count(high[dimension])
         factors.lowTotal *= axis.lowTotal
-        factors.highTotal[dimension] = sums.total
-        // A loop with one tile never advances.
-        factors.overlap[dimension] = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
-        factors.kept[dimension] =
-          count == 1 ? sums.first : (scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart)
+        (factors.highTotal[dimension], factors.overlap[dimension], factors.kept[dimension]) =
+          axis.boundFactors(count: model.tables[dimension].count(high[dimension]), scanAllowed: scanAllowed)
       }
       return factors
     }

@@ -60,13 +60,9 @@ struct PartialBound {
           }
         } else {
           let range = model.axis(operand, dimension, low: low[dimension], high: high[dimension])
-          let sums = range.high
-          let count = table.count(high[dimension])
           factors.lowTotal[dimension] = range.lowTotal
-          factors.highTotal[dimension] = sums.total
-          factors.overlap[dimension] = count >= 2 ? sums.overlapEven + sums.overlapOdd : 0
-          factors.kept[dimension] =
-            count == 1 ? sums.first : (scanAllowed ? max(sums.restart, sums.first, sums.last) : sums.restart)
+          (factors.highTotal[dimension], factors.overlap[dimension], factors.kept[dimension]) =
+            range.boundFactors(count: table.count(high[dimension]), scanAllowed: scanAllowed)
         }
       }
       return factors
