@@ -131,7 +131,7 @@ extension SegmentSearchRun {
   /// keeping weights resident can save within the room `least` leaves bounds the bits from below.
   func residencyBound(_ bounding: SegmentTiling, least: SegmentTiling, evaluator: SegmentSearchCost) -> (Int, Int)? {
     withResidencyItems(bounding, least: least, evaluator: evaluator) { cost, streamingAll, items, room in
-      (cost.bits + streamingAll - Self.mostValue(items, capacity: room), cost.extraMACs)
+      (cost.bits + streamingAll - Knapsack(items, capacity: room).most(), cost.extraMACs)
     }
   }
 
@@ -172,12 +172,7 @@ extension SegmentSearchRun {
   /// branch dropped when even the fractional rest cannot beat the best found.
   static func mostValue(_ items: [ResidencyItem], capacity: Int) -> Int {
     var items = items
-    return items.withUnsafeMutableBufferPointer { mostValue($0, capacity: capacity) }
-  }
-
-  /// `mostValue` on items it may reorder.
-  private static func mostValue(_ items: UnsafeMutableBufferPointer<ResidencyItem>, capacity: Int) -> Int {
-    Knapsack(items, capacity: capacity).most()
+    return items.withUnsafeMutableBufferPointer { Knapsack($0, capacity: capacity).most() }
   }
 
   /// Whether `mostValue(items, capacity:)` is at least `value`, stopping as soon as a choice
