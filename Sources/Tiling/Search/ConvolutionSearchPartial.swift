@@ -132,11 +132,11 @@ struct OpenAxisSums: Sendable {
     result.reserveCapacity(sums.count)
     for (index, axis) in sums.enumerated() {
       let count = (extent + index) / (index + 1)
-      let single = count == 1
+      let exact = AxisRange(exact: axis)
+      let rowMajor = exact.boundFactors(count: count, scanAllowed: false)
       var next = OpenAxisSums(
-        lowTotal: axis.total, highTotal: axis.total, overlap: single ? 0 : axis.overlapEven + axis.overlapOdd,
-        kept: single ? axis.first : axis.restart,
-        keptScanning: single ? axis.first : max(axis.restart, axis.first, axis.last))
+        lowTotal: axis.total, highTotal: rowMajor.highTotal, overlap: rowMajor.overlap, kept: rowMajor.kept,
+        keptScanning: exact.boundFactors(count: count, scanAllowed: true).kept)
       if let previous = result.last {
         next.lowTotal = min(next.lowTotal, previous.lowTotal)
         next.highTotal = max(next.highTotal, previous.highTotal)
