@@ -599,4 +599,43 @@ extension SegmentSearchCostTests {
     // The knapsack decides something in a good share of the cases.
     #expect(checked > 8000 && binding > 150, "\(checked) checked, \(binding) where the knapsack raised the bound")
   }
+
+  /// The structure test that skips a spatial tiling before its structures are built
+  /// (`mayHaveStructure`) says no only when `structures` finds none, and never for the spatial
+  /// tiling of a schedule that fits and beats the cut-off; and it does say no, often.
+  @Test func structureTestRejectsOnlyTilingsWithoutStructures() throws {
+    var random = SplitMix64(seed: 67)
+    var rejected = 0
+    var schedules = 0
+    for _ in 0..<1000 {
+      let segment = SmallSegments.make(&random)
+      let model = SegmentModel(segment: segment, psumWidth: Int.random(in: 1...2, using: &random))
+      for _ in 0..<20 {
+        let schedule = SmallSegments.randomTiling(of: segment, lineBufferOneIn: 4, using: &random)
+        guard let cost = try? model.cost(of: schedule) else { continue }
+        let rows = SegmentRegions.rows(segment, tileSize: schedule.rows, lineBuffers: schedule.lineBuffers)
+        let columns = SegmentRegions.columns(segment, tileSize: schedule.columns)
+        let evaluator = SegmentSearchCost(model: model, scan: schedule.scan, rows: rows, columns: columns)
+        // As the search has it: every weight that may be resident resident (here all of them).
+        var spatial = schedule
+        spatial.resident = spatial.resident.map { _ in true }
+        let buffer = cost.footprint + Int.random(in: -20...20, using: &random)
+        let cutoff = cost.bits + Int.random(in: -2...2, using: &random)
+        let run = SegmentSearchRun(
+          model: model, buffer: buffer, scan: .allowed, below: cutoff,
+          maxExtraMACs: Int.random(in: 0..<4, using: &random) == 0 ? cost.extraMACs : nil)
+        let may = run.mayHaveStructure(spatial, evaluator: evaluator)
+        let structures = run.structures(of: spatial, rows: rows, columns: columns, evaluator: evaluator)
+        #expect(may || structures.isEmpty, "\(segment.name) \(schedule) in \(buffer) below \(cutoff): \(structures.count) structures")
+        if !may { rejected += 1 }
+        if cost.footprint <= buffer && cost.bits < cutoff && run.promising(SegmentSearchRun.key(cost))
+          && model.counts.holds(chunks: schedule.chunks)
+        {
+          schedules += 1
+          #expect(may, "\(segment.name) \(schedule) fits \(buffer) below \(cutoff) but its spatial tiling was rejected")
+        }
+      }
+    }
+    #expect(rejected > 2000 && schedules > 2000, "\(rejected) rejected, \(schedules) schedules below the cut-off")
+  }
 }

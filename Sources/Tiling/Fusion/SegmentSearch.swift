@@ -159,6 +159,10 @@ struct SegmentSearchRun {
   let mustBeWhole: Set<Int>
   /// The choices of chunked stages a schedule can make, whatever its spatial tiling.
   let chunkings: [Chunking]
+  /// `chunkings`' positions, most chunked stages first (`outermostFirst`).
+  let outermostFirst: [Int]
+  /// Per layer, false: the residency of a structure's smallest schedule.
+  let noneResident: [Bool]
   /// Where the segment's spatial tilings are shared with other searches (nil: enumerated here).
   let spatialCache: SegmentSpatialCache?
   /// What every spatial tiling's evaluator needs of the segment.
@@ -177,6 +181,8 @@ struct SegmentSearchRun {
     stageSizes = model.stageChannels.map { channels in Self.chunkSizes(channels).filter { $0 < channels } }
     mustBeWhole = model.segment.wholeStages
     chunkings = Self.chunkings(model: model, stageSizes: stageSizes, mustBeWhole: mustBeWhole)
+    outermostFirst = Self.outermostFirst(chunkings)
+    noneResident = Array(repeating: false, count: model.segment.layers.count)
     costConstants = SegmentSearchCost.Constants(model: model)
   }
 
@@ -219,6 +225,7 @@ struct SegmentSearchRun {
         var refined = take
         let evaluator = SegmentSearchCost(constants: costConstants, scan: take.tiling.scan, rows: take.rows, columns: take.columns)
         refined.evaluator = evaluator
+        guard mayHaveStructure(take.tiling, evaluator: evaluator) else { continue }
         refined.structures = structures(of: take.tiling, rows: take.rows, columns: take.columns, evaluator: evaluator)
         guard let cheapest = refined.structures.first else { continue }
         refined.bound = cheapest.bound

@@ -286,7 +286,14 @@ struct SegmentSearchCost {
   }
 
   /// `SegmentModel.footprint(of:rows:columns:)`, term by term.
-  func footprint(_ tiling: SegmentTiling) -> Int {
+  func footprint(_ tiling: SegmentTiling) -> Int { footprint(tiling, inputSkips: true) }
+
+  /// `footprint` without the buffer of a skip of the segment input: a lower bound on the
+  /// footprint of every tiling with these line buffers and residency and chunks at least
+  /// these (stage 0 whole or not), since every other term only grows with the chunks.
+  func footprintFloor(_ tiling: SegmentTiling) -> Int { footprint(tiling, inputSkips: false) }
+
+  @inline(__always) private func footprint(_ tiling: SegmentTiling, inputSkips: Bool) -> Int {
     let chunks = tiling.chunks
     @inline(__always) func chunk(_ stage: Int) -> Int { min(chunks[stage], channels[stage]) }
     var footprint = chunk(0) * inputArea
@@ -295,7 +302,7 @@ struct SegmentSearchCost {
       footprint += weightFootprint(tiling, layer: index, resident: tiling.resident[index])
       footprint += chunk(layer.stage) * outputAreas[index] + layer.poolSums
       if tiling.lineBuffers[index] { footprint += lineBuffers[index] }
-      if layer.skipBits > 0 && !(layer.skipIsInput && chunks[0] >= channels[0] && inputCovers[index]) {
+      if layer.skipBits > 0 && !(layer.skipIsInput && (!inputSkips || chunks[0] >= channels[0] && inputCovers[index])) {
         footprint += (layer.concatChannels > 0 ? layer.concatChannels : chunk(layer.stage)) * skipAreas[index]
       }
     }
@@ -306,6 +313,11 @@ struct SegmentSearchCost {
   func evaluate(_ tiling: SegmentTiling) -> (bits: Int, extraMACs: Int, footprint: Int) {
     let (bits, extraMACs) = traffic(tiling)
     return (bits, extraMACs, footprint(tiling))
+  }
+
+  /// The bits the segment input moves under these chunks (its part of `traffic`).
+  func inputBits(chunks: [Int]) -> Int {
+    Nests(chunks: chunks, channels: channels).loads(input, stage: 0, 0, -1) * constants.inputBits
   }
 
   /// (bits, extra MACs) of the spatial tiling with these chunks and residency: `evaluate`

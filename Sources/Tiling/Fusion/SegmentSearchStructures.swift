@@ -17,7 +17,7 @@ extension SegmentSearchRun {
 
   /// The structures of a spatial tiling that have a legal schedule that fits and may beat the
   /// incumbent, cheapest bound first. Whether the line buffers hold is a property of the
-  /// structure (`Chunking.repeated`), so a structure without it is dropped here, before any
+  /// structure (`Chunking.repeatedStages`), so a structure without it is dropped here, before any
   /// chunk count is enumerated.
   ///
   /// The bound puts each chunked stage at the fewest chunks with which the smallest schedule
@@ -28,6 +28,7 @@ extension SegmentSearchRun {
   func structures(
     of tiling: SegmentTiling, rows: SegmentRegions, columns: SegmentRegions, evaluator: SegmentSearchCost
   ) -> [Structure] {
+    let lineBufferStages = lineBufferStages(tiling)
     var found: [Structure] = []
     // Chunked stages whose reference cannot beat the incumbent. Bits and extra MACs never
     // decrease with more chunks (a whole stage is one chunk), so a choice that chunks all of
@@ -37,8 +38,7 @@ extension SegmentSearchRun {
       let chunked = chunking.chunked
       if losing.contains(where: { $0 & chunking.mask == $0 }) { continue }
       // Line buffers need their input stage computed once per tile.
-      guard tiling.lineBuffers.indices.allSatisfy({ !tiling.lineBuffers[$0] || !chunking.repeated[model.stageOfTensor[$0]] })
-      else { continue }
+      guard chunking.repeatedStages & lineBufferStages == 0 else { continue }
       var reference = tiling
       reference.chunks = chunking.reference
       // The reference is the structure's cheapest schedule: if it cannot beat the incumbent,
@@ -49,7 +49,7 @@ extension SegmentSearchRun {
       }
       var smallest = reference
       smallest.chunks = chunking.least
-      smallest.resident = smallest.resident.map { _ in false }
+      smallest.resident = noneResident
       guard evaluator.footprint(smallest) <= buffer else { continue }
       var bounding = tiling
       for stage in chunked {
@@ -75,11 +75,14 @@ extension SegmentSearchRun {
     var mask: Int
     var reference: [Int]
     var least: [Int]
-    /// Per stage, whether it is computed more than once per spatial tile: a chunk loop of a
-    /// later stage of its nest wraps it. Which loops there are depends on which stages are
-    /// chunked (each in two chunks or more), not on the counts, so this holds for every
-    /// schedule of the choice; a line buffer on a repeated stage's tensor is not legal.
-    var repeated: [Bool]
+    /// The stages computed more than once per spatial tile, as bits: a chunk loop of a later
+    /// stage of its nest wraps them. Which loops there are depends on which stages are chunked
+    /// (each in two chunks or more), not on the counts, so this holds for every schedule of the
+    /// choice; a line buffer on a repeated stage's tensor is not legal.
+    var repeatedStages: Int
+    /// The chunks of the choice's footprint floor: its chunked stages at one channel, the
+    /// others whole (`mayHaveStructure`).
+    var floor: [Int]
   }
 
   /// Every choice of chunked stages (two channels or more, none that must stay whole) with a
@@ -112,10 +115,68 @@ extension SegmentSearchRun {
         least[stage] = sizes[low]
       }
       let nest = SegmentNest(chunks: reference, stageChannels: stages)
-      let repeated = stages.indices.map { nest.repetitions(ofStage: $0) != 1 }
-      found.append(Chunking(chunked: chunked, mask: mask, reference: reference, least: least, repeated: repeated))
+      let repeatedStages = stages.indices.reduce(0) { nest.repetitions(ofStage: $1) != 1 ? $0 | 1 << $1 : $0 }
+      var floor = stages
+      for stage in chunked { floor[stage] = 1 }
+      found.append(
+        Chunking(chunked: chunked, mask: mask, reference: reference, least: least, repeatedStages: repeatedStages, floor: floor))
     }
     return found
+  }
+
+  /// The stages whose tensors keep a line buffer in `tiling`, as bits.
+  private func lineBufferStages(_ tiling: SegmentTiling) -> Int {
+    tiling.lineBuffers.indices.reduce(0) { tiling.lineBuffers[$1] ? $0 | 1 << model.stageOfTensor[$1] : $0 }
+  }
+
+  /// `chunkings`' positions, most chunked stages first (in mask order among equals): a choice's
+  /// footprint floor bounds every choice inside it, so `mayHaveStructure` visits the large first.
+  static func outermostFirst(_ chunkings: [Chunking]) -> [Int] {
+    chunkings.indices.sorted { a, b in
+      let (left, right) = (chunkings[a].chunked.count, chunkings[b].chunked.count)
+      return left != right ? left > right : a < b
+    }
+  }
+
+  /// False only when `structures` would find nothing for the spatial tiling (no choice of
+  /// chunked stages legal with its line buffers, promising and fitting), decided with a few
+  /// footprints rather than a traffic and a footprint per choice: the long segments that lose
+  /// to shorter ones end here for almost every spatial tiling.
+  ///
+  /// Why it is exact. (1) A choice's reference moves at least the whole reference's bits with
+  /// the segment input's loads replaced by the choice's own: every other operand loads no less
+  /// under more chunk loops (a loop it depends on multiplies its spatial total, which is at
+  /// least its spatial loads, by the channels it had whole; others multiply by their counts),
+  /// and the whole reference's extra MACs are the halo's, the least of all. A choice whose
+  /// bound is not promising has no structure. (2) A choice's smallest has its chunked stages at
+  /// their least sizes, at least one, and every other stage whole, with nothing resident; the
+  /// footprint only grows with the chunks, so it is at least the footprint floor (`floor`
+  /// chunks, no buffer for a skip of the segment input: one with stage 0 whole needs none) of
+  /// any choice that chunks those stages and more. Once a floor is over the buffer, no choice
+  /// inside it fits.
+  func mayHaveStructure(_ tiling: SegmentTiling, evaluator: SegmentSearchCost) -> Bool {
+    let lineBufferStages = lineBufferStages(tiling)
+    var probe = tiling
+    probe.chunks = model.stageChannels
+    let whole = evaluator.traffic(probe)
+    let otherBits = whole.bits - evaluator.inputBits(chunks: probe.chunks)
+    probe.resident = noneResident
+    // The masks whose floor is over the buffer, on the stack: this runs for every spatial tiling.
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: chunkings.count) { overBuffer in
+      var count = 0
+      for position in outermostFirst {
+        let chunking = chunkings[position]
+        guard chunking.repeatedStages & lineBufferStages == 0,
+          !overBuffer[..<count].contains(where: { chunking.mask & $0 == chunking.mask }),
+          promising((otherBits + evaluator.inputBits(chunks: chunking.reference), whole.extraMACs))
+        else { continue }
+        probe.chunks = chunking.floor
+        guard evaluator.footprintFloor(probe) > buffer else { return true }
+        overBuffer[count] = chunking.mask
+        count += 1
+      }
+      return false
+    }
   }
 
   /// A lower bound on (bits, extra MACs) of every schedule that has at least `bounding`'s
