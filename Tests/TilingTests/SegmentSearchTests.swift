@@ -104,6 +104,20 @@ enum SmallSegments {
       resident: (0..<layers).map { _ in Bool.random(using: &random) },
       lineBuffers: (0..<layers).map { _ in Int.random(in: 0..<lineBufferOneIn, using: &random) == 0 })
   }
+
+  /// A random schedule of `model`'s segment (a line buffer one time in four) with its cost and
+  /// the regions and evaluator of its spatial tiling, as the search makes them; nil when the
+  /// model refuses the schedule.
+  static func costedSchedule(of model: SegmentModel, using random: inout SplitMix64) -> (
+    tiling: SegmentTiling, cost: SegmentCost, rows: SegmentRegions, columns: SegmentRegions, evaluator: SegmentSearchCost
+  )? {
+    let segment = model.segment
+    let tiling = randomTiling(of: segment, lineBufferOneIn: 4, using: &random)
+    guard let cost = try? model.cost(of: tiling) else { return nil }
+    let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
+    let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
+    return (tiling, cost, rows, columns, SegmentSearchCost(model: model, scan: tiling.scan, rows: rows, columns: columns))
+  }
 }
 
 @Suite struct SegmentSearchTests {
@@ -553,11 +567,7 @@ extension SegmentSearchCostTests {
       let model = SegmentModel(segment: segment, psumWidth: Int.random(in: 1...2, using: &random))
       let stages = segment.stageChannels
       for _ in 0..<20 {
-        let tiling = SmallSegments.randomTiling(of: segment, lineBufferOneIn: 4, using: &random)
-        guard let cost = try? model.cost(of: tiling) else { continue }
-        let rows = SegmentRegions.rows(segment, tileSize: tiling.rows, lineBuffers: tiling.lineBuffers)
-        let columns = SegmentRegions.columns(segment, tileSize: tiling.columns)
-        let evaluator = SegmentSearchCost(model: model, scan: tiling.scan, rows: rows, columns: columns)
+        guard let (tiling, cost, rows, columns, evaluator) = SmallSegments.costedSchedule(of: model, using: &random) else { continue }
         var bounding = tiling
         var least = tiling
         for stage in stages.indices {
@@ -611,11 +621,9 @@ extension SegmentSearchCostTests {
       let segment = SmallSegments.make(&random)
       let model = SegmentModel(segment: segment, psumWidth: Int.random(in: 1...2, using: &random))
       for _ in 0..<20 {
-        let schedule = SmallSegments.randomTiling(of: segment, lineBufferOneIn: 4, using: &random)
-        guard let cost = try? model.cost(of: schedule) else { continue }
-        let rows = SegmentRegions.rows(segment, tileSize: schedule.rows, lineBuffers: schedule.lineBuffers)
-        let columns = SegmentRegions.columns(segment, tileSize: schedule.columns)
-        let evaluator = SegmentSearchCost(model: model, scan: schedule.scan, rows: rows, columns: columns)
+        guard let (schedule, cost, rows, columns, evaluator) = SmallSegments.costedSchedule(of: model, using: &random) else {
+          continue
+        }
         // As the search has it: every weight that may be resident resident (here all of them).
         var spatial = schedule
         spatial.resident = spatial.resident.map { _ in true }
