@@ -3,10 +3,13 @@ import Yams
 
 extension Architecture {
   /// Reads an architecture file (docs/energy-model.md). Every section and key is optional and
-  /// defaults to `Architecture.default`; unknown or duplicate keys, values of the wrong type,
-  /// negative energies and non-positive sizes are errors naming the file, line and field.
-  /// `file` is the name errors report.
-  public static func read(yaml text: String, file: String) throws(ArchitectureError) -> Architecture {
+  /// defaults to `base` (`Architecture.default` unless given: a grid's settings are read over a
+  /// file's architecture); unknown or duplicate keys, values of the wrong type, negative
+  /// energies and non-positive sizes are errors naming the file, line and field. `file` is the
+  /// name errors report.
+  public static func read(yaml text: String, file: String, base: Architecture = .default) throws(ArchitectureError)
+    -> Architecture
+  {
     let composed: Node?
     do {
       composed = try YAMLDocument.compose(text, file: file)
@@ -19,7 +22,7 @@ extension Architecture {
         location: FileLocation(file: file))
     }
 
-    var architecture = Architecture.default
+    var architecture = base
     let top = try StrictMapping(root, file: file, path: nil, allowed: ArchitectureKeys.top)
 
     if let dram = try top.section("dram", allowed: ArchitectureKeys.dram) {
@@ -32,12 +35,12 @@ extension Architecture {
     }
 
     if let buffer = try top.section("buffer", allowed: ArchitectureKeys.buffer) {
-      let model = try buffer.word("model", accepted: ["sqrt_capacity", "constant"]) ?? "sqrt_capacity"
-      let defaults: (perByte: Double, referenceBytes: Int) =
-        switch BufferEnergy.horowitz45nm {
-        case .squareRootOfCapacity(let perByte, let referenceBytes): (perByte, referenceBytes)
-        case .constant(let perByte): (perByte, 8192)
+      let defaults: (model: String, perByte: Double, referenceBytes: Int) =
+        switch base.energy.buffer {
+        case .squareRootOfCapacity(let perByte, let referenceBytes): ("sqrt_capacity", perByte, referenceBytes)
+        case .constant(let perByte): ("constant", perByte, Self.defaultReferenceBytes)
         }
+      let model = try buffer.word("model", accepted: ["sqrt_capacity", "constant"]) ?? defaults.model
       let perByte = try buffer.number("pj_per_byte", minimum: 0) ?? defaults.perByte
       if model == "constant" {
         if buffer.has("reference_bytes") {
@@ -228,5 +231,14 @@ extension String {
     let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
     guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else { return "" }
     return String(self[first...last])
+  }
+}
+
+extension Architecture {
+  /// The reference size of the square-root buffer model when a file switches a constant buffer
+  /// to it without giving one: Horowitz's 8 KB SRAM.
+  fileprivate static var defaultReferenceBytes: Int {
+    if case .squareRootOfCapacity(_, let referenceBytes) = BufferEnergy.horowitz45nm { return referenceBytes }
+    return 8192
   }
 }
