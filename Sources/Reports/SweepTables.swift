@@ -19,6 +19,8 @@ public struct SweepTables: Sendable {
   public let objective: Objective
   /// The DRAM model's report of each record, in the order of `records`; empty: priced per byte.
   public let dram: [DRAMPlanReport]
+  /// Whether `solve_ms` is filled; off, it is left empty so that two runs write the same bytes.
+  public var timing = true
 
   /// Tables of `records`, energy priced with `energy`, or taken from `dram` (one report per
   /// record, in order) when given.
@@ -87,7 +89,7 @@ public struct SweepTables: Sendable {
         ] + dramColumns(dram.isEmpty ? nil : dram[index].plan, perByte: cost.dramEnergyPicojoules) + [
           String(cost.floor), formatFixed(cost.ratioToFloor, decimals: 4),
           networkFloors[plan.network].map(String.init) ?? "", saving ?? "", String(plan.units.count), record.solver,
-          String(record.milliseconds),
+          timing ? String(record.milliseconds) : "",
         ]
       })
   }

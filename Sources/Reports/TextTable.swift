@@ -42,4 +42,35 @@ public enum CSV {
   public static func render(header: [String], rows: [[String]]) -> String {
     ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
   }
+
+  /// The records of CSV text, each without its line break: lines, except that a line break
+  /// inside a quoted field belongs to its record.
+  public static func records(_ text: String) -> [Substring] {
+    var found: [Substring] = []
+    var start = text.startIndex
+    var quoted = false
+    var index = text.startIndex
+    while index < text.endIndex {
+      let character = text[index]
+      if character == "\"" {
+        quoted.toggle()
+      } else if character == "\n" && !quoted {
+        found.append(text[start..<index])
+        start = text.index(after: index)
+      }
+      index = text.index(after: index)
+    }
+    if start < text.endIndex { found.append(text[start...]) }
+    return found
+  }
+
+  /// `text` (a header record, then rows) with `header` before its header's fields and
+  /// `values` before every row's.
+  public static func prefixing(_ text: String, header: [String], values: [String]) -> String {
+    let records = records(text)
+    guard let first = records.first else { return text }
+    let headerPrefix = header.map(field).joined(separator: ",") + ","
+    let valuePrefix = values.map(field).joined(separator: ",") + ","
+    return ([headerPrefix + first] + records.dropFirst().map { valuePrefix + $0 }).joined(separator: "\n") + "\n"
+  }
 }

@@ -4,8 +4,10 @@ import DSE
 /// Options every scheduling command shares: the architecture (energy model) and the width of
 /// partial sums. Flags override the file, which overrides the defaults (docs/energy-model.md).
 struct ArchitectureOptions: ParsableArguments {
-  @Option(name: .customLong("arch"), help: "Architecture file (YAML; see arch/default.yaml and docs/energy-model.md).")
-  var architectureFile: String?
+  @Option(
+    name: .customLong("arch"),
+    help: "Architecture file (YAML; see arch/default.yaml and docs/energy-model.md); sweep and plan-sweep take several, each a design point.")
+  var architectureFiles: [String] = []
 
   @Option(help: "DRAM energy in pJ per byte (default 243.75, Horowitz ISSCC 2014).")
   var dramPjPerByte: Double?
@@ -14,6 +16,7 @@ struct ArchitectureOptions: ParsableArguments {
   var psumWidth: Int = 1
 
   func validate() throws {
+
     if let dramPjPerByte, !(dramPjPerByte.isFinite && (0...Limits.architectureValue).contains(dramPjPerByte)) {
       throw ValidationError("--dram-pj-per-byte \(dramPjPerByte): expected a number from 0 to \(Limits.architectureValue)")
     }
@@ -22,10 +25,15 @@ struct ArchitectureOptions: ParsableArguments {
     }
   }
 
-  /// The architecture the options describe.
+  /// The architecture the options describe; more than one `--arch` is an error here (only
+  /// sweep and plan-sweep take several, as design points).
   func architecture() throws -> Architecture {
+    guard architectureFiles.count <= 1 else {
+      throw ValidationError(
+        "--arch is given \(architectureFiles.count) times: this command takes one architecture (sweep and plan-sweep take several)")
+    }
     var architecture = Architecture.default
-    if let architectureFile {
+    if let architectureFile = architectureFiles.first {
       architecture = try Architecture.read(yaml: try readText(architectureFile), file: architectureFile)
     }
     if let dramPjPerByte { architecture.energy.dramPicojoulesPerByte = dramPjPerByte }

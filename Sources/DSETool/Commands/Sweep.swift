@@ -35,7 +35,14 @@ extension DSECommand {
 
         Writes OUT/<network>.csv, OUT/<network>-segments.csv (every unit of every plan: layers, tiles, order, \
         Scan, chunks, buffer split, traffic by operand, floor), OUT/<network>-<size>.dot (the best plan, fused \
-        segments as clusters), OUT/<network>-candidates.csv (what optimal chose from) and PLOTS/<network>-traffic.svg, PLOTS/<network>-layers-<size>.svg.
+        segments as clusters), OUT/<network>-candidates.csv (what optimal chose from), OUT/sweep.csv (every \
+        network's summary rows) and PLOTS/<network>-traffic.svg, PLOTS/<network>-layers-<size>.svg.
+
+        Design points: every --arch file (several may be given) by every combination of --grid KEY=V1,V2,... \
+        (any architecture-file field by its dotted path, mac.array=ROWSxCOLS, bits=W for every layer's width). \
+        With more than one point, every CSV row starts with the point's id and settings, and DOT files and \
+        plots carry the id in their names. dse plan-sweep writes the same sweep as a plan that shards run \
+        anywhere (--plan, --shard) and dse merge joins (docs/sweeps.md).
 
         Buffer sizes: 16K..256K = powers of two; 16K..256K/16K = steps of 16K; 64K,96K = a list; a plain \
         number is entries; K = 1024 entries, M = 1024K; KiB and MiB mean bytes, converted at --bits.
@@ -51,25 +58,11 @@ extension DSECommand {
           dse sweep nets/mobilenetv2.yaml --buffers 64K --error-table errors.csv --error-budget 0.05 --widths 4,8
           dse sweep nets/vgg16.yaml --buffers 32KiB..512KiB --strategy layerwise --out out --plots out/plots
           dse sweep nets/resnet50.yaml --buffers 64K --dram ddr4-2400-x8 --layout nhwc,hwio
+          dse sweep nets/mobilenetv2.yaml --grid mac.array=16x16,32x32 bits=8,16 --max-latency 4ms
+          dse sweep --plan sweep1/plan.json --shard 3/16 --jobs 2
         """)
 
-    @Argument(help: "Network files (.yaml, .cfg, .csv or .onnx); none: the bundled MobileNetV2.")
-    var networks: [String] = []
-
-    @Option(help: "Buffer sizes in entries (see above).")
-    var buffers: String = "16K..256K"
-
-    @Option(help: "optimal, fused, layerwise, all, or one of \(Strategy.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var strategy: String = "optimal"
-
-    @Option(help: "What optimal minimizes: energy (DRAM pJ) or traffic (entries).")
-    var objective: String = "energy"
-
-    @Option(help: "Latency budget of the whole network: a time (4ms, 800us, 0.01s) or cycles (2000000cycles).")
-    var maxLatency: String?
-
-    @Option(help: "Most segments (units) in an optimal plan; a layer alone counts as one.")
-    var maxSegments: Int?
+    @OptionGroup var space: SweepSpaceOptions
 
     @Option(help: "Quantization-error budget: the summed error of the layers' chosen widths (needs --error-table).")
     var errorBudget: Double?
@@ -80,16 +73,8 @@ extension DSECommand {
     @Option(help: "Widths a layer in the error table may take, with --error-budget.")
     var widths: String = "4,8,16"
 
-    @OptionGroup var segmentLimits: SegmentLimitOptions
-
-    @Option(help: "GLPK's time limit per MILP, in seconds; past it the dynamic program or the best plan found is used, with a warning.")
-    var timeLimit: Double = 60
-
     @Option(help: "Buffer sizes planned at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Bit width used to convert KiB/MiB buffer sizes to entries.")
-    var bits: Int = 8
 
     @Option(help: "Folder for the CSV and DOT files.")
     var out: String = "results"
@@ -105,21 +90,18 @@ extension DSECommand {
 
     @OptionGroup var dramModel: DRAMModelOptions
 
-    @OptionGroup var modelFile: ModelFileOptions
+    @Option(help: "Run the tasks of a sweep plan (dse plan-sweep) into its parts, instead of the sweep the other options give.")
+    var plan: String?
 
-    @OptionGroup var architecture: ArchitectureOptions
+    @Option(help: "With --plan: run shard I of N (tasks k with k mod N = I), e.g. 3/16.")
+    var shard: String = "0/1"
+
+    @Flag(help: "Print the number of tasks and an estimate of the time (from timing the first task), and plan nothing else.")
+    var dryRun = false
 
     func validate() throws {
-      try validateBitWidth(bits, option: "--bits")
       _ = try TensorLayout(parsing: layout)
-      _ = try Self.strategies(strategy)
-      guard Objective(rawValue: objective) != nil else {
-        throw ValidationError("--objective \(objective): accepted: energy, traffic")
-      }
-      if let maxSegments, maxSegments < 1 { throw ValidationError("--max-segments \(maxSegments): expected at least 1") }
-      guard timeLimit.isFinite && timeLimit > 0 else { throw ValidationError("--time-limit \(timeLimit): expected seconds > 0") }
       guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): expected at least 1") }
-      if let maxLatency { _ = try LatencyBudget.parse(maxLatency, clockMHz: Architecture.default.clockMHz) }
       if let errorBudget, !(errorBudget.isFinite && errorBudget >= 0) {
         throw ValidationError("--error-budget \(errorBudget): expected a number >= 0")
       }
@@ -127,74 +109,82 @@ extension DSECommand {
         throw ValidationError("--error-budget and --error-table go together: the budget limits the summed errors the table lists")
       }
       _ = try widthSet()
+      _ = try shardNumbers()
+      if plan != nil && (!space.networks.isEmpty || !space.grid.isEmpty) {
+        throw ValidationError("--plan runs the plan's networks and design points: give them to dse plan-sweep, not here")
+      }
+      if plan != nil && (errorTable != nil || dram != nil) {
+        throw ValidationError("--plan: --error-table and --dram are not in plan files yet; run dse sweep without a plan for them")
+      }
     }
 
     func widthSet() throws -> [Int] { try parseWidths(widths, option: "--widths", range: Precision.validBits) }
 
-    /// `--strategy`: optimal and fused-greedy come with the baseline they are compared against.
-    static func strategies(_ text: String) throws -> [Strategy] {
-      do {
-        var found = try Strategy.parseList(text)
-        if found.contains(where: { !$0.isLayerwise }) && !found.contains(.baseline) { found.insert(.baseline, at: 0) }
-        return found
-      } catch {
-        throw ValidationError("--strategy \(text): \(error)")
-      }
+    /// `--shard I/N`.
+    func shardNumbers() throws -> (index: Int, count: Int) {
+      let fields = shard.split(separator: "/", omittingEmptySubsequences: false)
+      guard fields.count == 2, let index = Int(fields[0]), let count = Int(fields[1]), count >= 1, (0..<count).contains(index)
+      else { throw ValidationError("--shard \(shard): expected I/N with 0 <= I < N (for example 3/16)") }
+      return (index, count)
     }
 
     func run() throws {
-      let sizes: [Int]
-      do {
-        sizes = try BufferSizes.parse(buffers, bits: bits)
-      } catch {
-        throw ValidationError("--buffers \(buffers): \(error)")
-      }
-      let architecture = try self.architecture.architecture()
-      var context = PlanContext(
-        buffer: sizes[0], architecture: architecture, psumWidth: self.architecture.psumWidth,
-        objective: Objective(rawValue: objective) ?? .energy, maxSegments: maxSegments,
-        maxSegmentLength: segmentLimits.maxSegmentLength, maxStages: segmentLimits.maxStages,
-        solver: SolverOptions(timeLimit: timeLimit))
-      if let maxLatency { context.maxLatencyCycles = try LatencyBudget.parse(maxLatency, clockMHz: architecture.clockMHz) }
-      if let errorBudget, let errorTable {
-        context.precision = try PrecisionBudget(tableFile: errorTable, widths: try widthSet(), budget: errorBudget)
-      }
-      let analyses: [NetworkAnalysis]
-      if networks.isEmpty {
-        progress("no network given: sweeping the bundled MobileNetV2 (\(Network.bundledDefaultFile))")
-        analyses = [try NetworkAnalysis(text: Network.bundledDefaultYAML, format: .yaml, name: Network.bundledDefaultFile)]
-      } else {
-        analyses = try networks.map { try loadAnalysis($0, modelFile) }
-      }
-      try checkDistinctFileNames(analyses)
+      if let plan { return try runShard(planFile: plan) }
+      let plan = try space.plan(absolutePaths: false)
+      for point in plan.points.indices { _ = try plan.context(ofPoint: point) }
       let plotFolder = plots ?? (out == "results" ? "plots" : (out.hasSuffix("/") ? out : out + "/") + "plots")
       // Before any planning: a folder that cannot be written is reported at once.
       for folder in [out, plotFolder] { try OutputFolder.prepare(folder) }
+      var precision: PrecisionBudget?
+      if let errorBudget, let errorTable {
+        precision = try PrecisionBudget(tableFile: errorTable, widths: try widthSet(), budget: errorBudget)
+      }
       let evaluation = try dram.map {
         DRAMEvaluation(model: try dramModel.model(device: $0), layout: try TensorLayout(parsing: layout))
       }
-      let sweep = DSE.Sweep(
-        strategies: try Self.strategies(strategy), buffers: sizes, context: context, jobs: jobs, dram: evaluation)
-      for result in try sweep.run(analyses, progress: progress) {
-        let written = try SweepOutputs(result: result, context: context, folder: out, plotFolder: plotFolder).write()
-        progress("\(result.network.network.name): wrote \(written.joined(separator: ", "))")
-      }
+      let runner = SweepRunner(plan: plan, jobs: jobs, precision: precision, dram: evaluation)
+      if dryRun { return try estimate(runner) }
+      // One shard into parts in a hidden folder of OUT, then the merge: the same writer as a
+      // sharded sweep's (docs/sweeps.md).
+      let staging = SweepFolder(
+        (out as NSString).appendingPathComponent(".dse-sweep.\(ProcessInfo.processInfo.processIdentifier).tmp"))
+      defer { try? FileManager.default.removeItem(atPath: staging.root) }
+      _ = try runner.run(shard: 0, of: 1, folder: staging, progress: progress)
+      let merge = SweepMerge(plan: plan, folder: staging)
+      for warning in try merge.warnings() where warning.contains("time limit") { progress("warning: \(warning)") }
+      let written = try merge.write(out: out, plots: plotFolder)
+      progress("wrote \(written.joined(separator: ", "))")
     }
-  }
-}
 
-/// Two networks whose files would have the same names (same or similar names) are refused
-/// before planning: the second would overwrite the first.
-private func checkDistinctFileNames(_ analyses: [NetworkAnalysis]) throws {
-  var seen: [String: String] = [:]
-  for analysis in analyses {
-    let name = analysis.network.name
-    let stem = OutputFolder.stem(for: name)
-    if let earlier = seen[stem] {
-      throw ValidationError(
-        "networks \(excerpt(earlier)) and \(excerpt(name)) would both write \(stem).csv and its companions: give them different names")
+    /// `--plan S/plan.json --shard I/N`: the shard's tasks into S/parts.
+    private func runShard(planFile: String) throws {
+      let plan = try SweepPlan.read(path: planFile)
+      let (index, count) = try shardNumbers()
+      let folder = SweepFolder((planFile as NSString).deletingLastPathComponent)
+      let runner = SweepRunner(plan: plan, jobs: jobs)
+      if dryRun { return try estimate(runner, shard: (index, count)) }
+      let started = Date()
+      let (ran, done) = try runner.run(shard: index, of: count, folder: folder, progress: progress)
+      progress(
+        "shard \(index)/\(count): \(ran) tasks planned, \(done) already done, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
-    seen[stem] = name
+
+    /// `--dry-run`: the task count and an estimate from timing the first task alone.
+    private func estimate(_ runner: SweepRunner, shard: (index: Int, count: Int) = (0, 1)) throws {
+      let tasks = SweepRunner.tasks(ofShard: shard.index, of: shard.count, in: runner.plan)
+      let plan = runner.plan
+      print("\(tasks.count) tasks (\(plan.points.count) design points x \(plan.networks.count) networks), each at \(plan.buffers.count) buffer sizes with \(plan.strategies.count) strategies")
+      guard let first = tasks.first else { return }
+      let task = plan.tasks[first]
+      var context = try plan.context(ofPoint: task.point)
+      context.precision = runner.precision
+      let sweep = DSE.Sweep(strategies: plan.strategies, buffers: plan.buffers, context: context, jobs: runner.jobs, dram: runner.dram)
+      let started = Date()
+      _ = try sweep.run([try plan.analysis(ofNetwork: task.network, point: task.point)])
+      let seconds = Date().timeIntervalSince(started)
+      print(
+        "first task (\(task.name)): \(String(format: "%.1f", seconds)) s; all \(tasks.count) at that rate: about \(String(format: "%.0f", seconds * Double(tasks.count))) s with --jobs \(runner.jobs) (tasks differ: networks and buffer sizes vary)")
+    }
   }
 }
 
