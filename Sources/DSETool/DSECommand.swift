@@ -17,7 +17,7 @@ struct DSECommand: ParsableCommand {
         dse convert nets/yolov3-tiny.cfg yolov3-tiny.yaml
       """,
     version: Engine.version,
-    subcommands: [Show.self, Layer.self, Sweep.self, PlanSweep.self, Merge.self, Bench.self, Verify.self, Trace.self, EvaluateDRAM.self, Graph.self, Convert.self, Decompose.self, Prune.self, SetPrecision.self, Quantize.self])
+    subcommands: [Show.self, Layer.self, Sweep.self, PlanSweep.self, Merge.self, Slurm.self, Bench.self, Verify.self, Trace.self, EvaluateDRAM.self, Graph.self, Convert.self, Decompose.self, Prune.self, SetPrecision.self, Quantize.self])
 
   /// Longest error message printed, in characters: the readers quote user text in short
   /// excerpts already; this bounds whatever else an error carries.
