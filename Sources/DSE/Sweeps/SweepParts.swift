@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A sweep's folder: `plan.json`, and `parts/<task>/` with each finished task's files and its
 /// manifest (docs/sweeps.md). A part appears whole or not at all: it is written under a hidden
@@ -111,26 +112,52 @@ public struct SweepRunner: Sendable {
         pending.append(task)
       }
     }
-    // The tasks of one point share a context: planned together, as one sweep would.
-    var ran = 0
-    for point in plan.points.indices {
-      let tasks = pending.filter { plan.tasks[$0].point == point }
-      guard !tasks.isEmpty else { continue }
-      var context = try plan.context(ofPoint: point)
-      context.precision = precision
-      var analyses: [NetworkAnalysis] = []
-      for task in tasks { analyses.append(try plan.analysis(ofNetwork: plan.tasks[task].network, point: point)) }
-      let sweep = Sweep(strategies: plan.strategies, buffers: plan.buffers, context: context, jobs: jobs, dram: dram)
-      let label = plan.points.count > 1 ? "point \(plan.points[point].id): " : ""
-      var relay: (@Sendable (String) -> Void)?
-      if let progress { relay = { line in progress(label + line) } }
-      let results = try sweep.run(analyses, progress: relay)
-      for (task, result) in zip(tasks, results) {
-        try writePart(plan.tasks[task], result: result, context: context, shard: "\(index)/\(count)", folder: folder)
-        ran += 1
+    // The tasks of one point share a context: planned together, as one sweep would. With at
+    // least as many points as jobs, points run side by side, one search each; with fewer, one
+    // point at a time with `jobs` searches. Each part is written when its point is done, so
+    // the outputs do not depend on the order.
+    let groups = plan.points.indices.map { point in pending.filter { plan.tasks[$0].point == point } }.filter { !$0.isEmpty }
+    let sideBySide = groups.count >= jobs && jobs > 1
+    let outcomes = Mutex([Int: DSEError]())
+    let next = Mutex(0)
+    let shard = "\(index)/\(count)"
+    DispatchQueue.concurrentPerform(iterations: sideBySide ? jobs : 1) { _ in
+      while outcomes.withLock({ $0.isEmpty }) {
+        let position = next.withLock { value -> Int in
+          defer { value += 1 }
+          return value
+        }
+        guard position < groups.count else { return }
+        do throws(DSEError) {
+          try runPoint(groups[position], jobs: sideBySide ? 1 : jobs, shard: shard, folder: folder, progress: progress)
+        } catch {
+          outcomes.withLock { $0[position] = error }
+        }
       }
     }
+    // The first failure in plan order; the parts written before it stay.
+    if let first = outcomes.withLock({ $0.min { $0.key < $1.key } }) { throw first.value }
+    let ran = groups.reduce(0) { $0 + $1.count }
     return (ran, done)
+  }
+
+  /// Plans `tasks` (all of one design point) with `jobs` searches at once and writes their parts.
+  private func runPoint(
+    _ tasks: [Int], jobs: Int, shard: String, folder: SweepFolder, progress: (@Sendable (String) -> Void)?
+  ) throws(DSEError) {
+    let point = plan.tasks[tasks[0]].point
+    var context = try plan.context(ofPoint: point)
+    context.precision = precision
+    var analyses: [NetworkAnalysis] = []
+    for task in tasks { analyses.append(try plan.analysis(ofNetwork: plan.tasks[task].network, point: point)) }
+    let sweep = Sweep(strategies: plan.strategies, buffers: plan.buffers, context: context, jobs: jobs, dram: dram)
+    let label = plan.points.count > 1 ? "point \(plan.points[point].id): " : ""
+    var relay: (@Sendable (String) -> Void)?
+    if let progress { relay = { line in progress(label + line) } }
+    let results = try sweep.run(analyses, progress: relay)
+    for (task, result) in zip(tasks, results) {
+      try writePart(plan.tasks[task], result: result, context: context, shard: shard, folder: folder)
+    }
   }
 
   /// Writes a task's files and manifest under a hidden name, then renames the folder into place.

@@ -102,7 +102,8 @@ extension DSECommand {
         progress(round == 0 ? "submitting shards \(SweepMerge.arrayList(pending))" : "resubmitting shards \(SweepMerge.arrayList(pending)) (retry \(round) of \(retries))")
         let status = try submitAndWatch(script: script, array: array, plan: plan, sweep: sweep, shards: pending)
         let missing = SweepMerge.shards(of: try SweepMerge(plan: plan, folder: sweep).missingTasks(), count: shards)
-        progress("round \(round + 1): sbatch exit \(status); shards done \(shards - missing.count), failed \(missing.count)")
+        progress(
+          "round \(round + 1): \(status.map { "sbatch exit \($0)" } ?? "every task ended"); shards done \(shards - missing.count), failed \(missing.count)")
         guard !missing.isEmpty else { break }
         guard round < retries else {
           progress(
@@ -144,25 +145,38 @@ extension DSECommand {
     }
 
     /// Submits the array (`--array` overrides the script's) with --wait, printing the shards done
-    /// and pending every few seconds; returns sbatch's exit status (the highest of its tasks').
+    /// and pending every two seconds. sbatch --wait polls the job at growing intervals (here up to
+    /// 20 s after the last task ended), so the job is also watched with squeue, and the wait ends
+    /// when no task of it is left. Returns sbatch's exit status (the highest of its tasks'), or
+    /// nil when the wait was ended that way.
     private func submitAndWatch(script: String, array: String, plan: SweepPlan, sweep: SweepFolder, shards watched: [Int])
-      throws -> Int32
+      throws -> Int32?
     {
-      // sbatch --parsable prints the job id, and --wait returns when every task has ended.
-      let jobID = Pipe()
-      let process = try launch("sbatch", ["--parsable", "--wait", "--array=\(array)", script], output: jobID)
+      // sbatch --parsable prints the job id as soon as the array is submitted.
+      let jobOutput = Pipe()
+      let process = try launch("sbatch", ["--parsable", "--wait", "--array=\(array)", script], output: jobOutput)
+      var job: String?
       var last = ""
       while process.isRunning {
         Thread.sleep(forTimeInterval: 2)
-        guard let missing = try? SweepMerge(plan: plan, folder: sweep).missingTasks() else { continue }
-        let open = Set(SweepMerge.shards(of: missing, count: shards))
-        let done = watched.filter { !open.contains($0) }.count
-        let line = "shards done \(done) / pending \(watched.count - done) of this round"
-        if line != last { progress(line) }
-        last = line
+        if job == nil, process.isRunning {
+          let text = String(decoding: jobOutput.fileHandleForReading.availableData, as: UTF8.self)
+          job = text.split(whereSeparator: \.isNewline).first.map { String($0.split(separator: ";")[0]) }
+          if let job { progress("array job \(job) submitted") }
+        }
+        if let missing = try? SweepMerge(plan: plan, folder: sweep).missingTasks() {
+          let open = Set(SweepMerge.shards(of: missing, count: shards))
+          let done = watched.filter { !open.contains($0) }.count
+          let line = "shards done \(done) / pending \(watched.count - done) of this round"
+          if line != last { progress(line) }
+          last = line
+        }
+        if let job, process.isRunning, let queued = try? capture("squeue", ["-h", "-j", job, "-o", "%i"]), queued.isEmpty {
+          process.terminate()
+          process.waitUntilExit()
+          return nil
+        }
       }
-      let job = String(decoding: jobID.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      progress("array job \(job.trimmingCharacters(in: .whitespacesAndNewlines)) ended")
       return process.terminationStatus
     }
 
