@@ -5,7 +5,8 @@ import Testing
 /// `dse slurm` on a real Slurm started on this machine (`scripts/slurm-local`, Debian's Slurm
 /// 22.05, root, loopback): a sweep of 2 networks x 2 buffer sizes x 2 design points in 3 shards,
 /// one of them made to fail once, is resubmitted alone and merged into what one `dse sweep`
-/// writes; a merge missing a part names its shard; a task cancelled while it runs leaves no part.
+/// writes; a merge missing a part names its shard; `--no-wait` merges in a job after the array; a
+/// task cancelled while it runs leaves no part.
 /// Where Slurm cannot start (not installed, not root), the test says so and checks nothing.
 @Suite(.serialized) struct SlurmSweepCommandTests {
   @Test func slurmRetriesTheFailedShardAndMerges() throws {
@@ -58,6 +59,24 @@ import Testing
     try FileManager.default.removeItem(atPath: "\(sweep)/parts/\(parts[0])")
     let missing = try run(["merge", sweep])
     #expect(missing.status == 2 && missing.standardError.contains("of 3: \(parts[0])"), "\(missing.standardError)")
+
+    // --no-wait: the array and a merge job after it; the same tree once both have run.
+    try FileManager.default.removeItem(atPath: "\(sweep)/parts")
+    try FileManager.default.removeItem(atPath: "\(sweep)/results")
+    let submittedBoth = try run(["slurm", sweep, "--shards", "2", "--no-wait"])
+    #expect(submittedBoth.status == 0, "\(submittedBoth.standardError)")
+    let jobs = submittedBoth.standardOutput.split(separator: "\n").first?.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .punctuationCharacters)) } ?? []
+    #expect(jobs.count == 2, "\(submittedBoth.standardOutput)")
+    var finished = false
+    for _ in 0..<600 where !finished {
+      Thread.sleep(forTimeInterval: 0.1)
+      let queue = try runChild(URL(fileURLWithPath: "/usr/bin/env"), ["squeue", "-h", "-o", "%i"], environment: environment)
+      finished = queue.status == 0 && queue.output.isEmpty
+    }
+    #expect(finished, "the array and its merge job did not end within a minute")
+    let mergedLater = try ShardedSweepCommandTests.tree(URL(fileURLWithPath: "\(sweep)/results"))
+    #expect(mergedLater.keys.sorted() == reference.keys.sorted())
+    for (name, contents) in reference { #expect(mergedLater[name] == contents, "\(name)") }
 
     // A task cancelled while it plans leaves no part, and the next run of its shard finishes it.
     let slow = directory.appendingPathComponent("slow").path

@@ -102,7 +102,8 @@ public struct SweepRunner: Sendable {
     } catch {
       throw DSEError(error)
     }
-    removeAbandonedParts(in: folder.partsPath)
+    // Parts being written are hidden folders named as temporary files: those of dead processes go.
+    OutputFolder.removeStaleTemporaries(in: folder.partsPath)
     var pending: [Int] = []
     var done = 0
     for task in Self.tasks(ofShard: index, of: count, in: plan) {
@@ -197,18 +198,6 @@ public struct SweepRunner: Sendable {
       try? FileManager.default.removeItem(atPath: temporary)
       guard reason == ENOTEMPTY || reason == EEXIST else {
         throw DSEError(.invalidInput, file: final, "cannot move the part into place: \(fileSystemReason(reason))")
-      }
-    }
-  }
-
-  /// Removes the hidden part folders (`.TASK.PID.tmp`) of processes no longer running.
-  private func removeAbandonedParts(in parts: String) {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: parts) else { return }
-    for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-      let fields = name.dropLast(4).split(separator: ".")
-      guard let last = fields.last, let pid = pid_t(last), pid > 0 else { continue }
-      if kill(pid, 0) != 0 && errno == ESRCH {
-        try? FileManager.default.removeItem(atPath: (parts as NSString).appendingPathComponent(name))
       }
     }
   }

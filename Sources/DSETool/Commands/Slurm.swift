@@ -228,16 +228,8 @@ private func launch(_ command: String, _ arguments: [String], output: Pipe) thro
 
 /// Runs `command` and returns its standard output, trimmed; a non-zero exit is an error.
 private func capture(_ command: String, _ arguments: [String]) throws -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = [command] + arguments
   let pipe = Pipe()
-  process.standardOutput = pipe
-  do {
-    try process.run()
-  } catch {
-    throw ValidationError("cannot run \(command): \(error.localizedDescription) (is Slurm installed and on PATH?)")
-  }
+  let process = try launch(command, arguments, output: pipe)
   let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
   process.waitUntilExit()
   guard process.terminationStatus == 0 else {
