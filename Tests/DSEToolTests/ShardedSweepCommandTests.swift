@@ -96,6 +96,12 @@ import Testing
     let notPlan = try writeFile("{\"networks\": 3}", named: "plan.json", in: directory)
     let refused = try dse("sweep", "--plan", notPlan)
     #expect(refused.status != 0 && refused.standardError.contains("not a sweep plan"), "\(refused.standardError)")
+    // Two architecture files with the same contents are one design point, given twice.
+    let first = directory.appendingPathComponent("a.yaml")
+    let second = directory.appendingPathComponent("b.yaml")
+    for copy in [first, second] { try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("arch/default.yaml"), to: copy) }
+    let twice = try dse("plan-sweep", "nets/squeezenet1_1.yaml", "--arch", first.path, "--arch", second.path, "--out", sweep)
+    #expect(twice.status != 0 && twice.standardError.contains("two architecture files hold the same contents"), "\(twice.standardError)")
     let badKey = try dse("plan-sweep", network.path, "--grid", "mac.speed=1,2", "--out", sweep)
     #expect(badKey.status != 0 && badKey.standardError.contains("accepted keys: bits, buffer.model"), "\(badKey.standardError)")
   }

@@ -168,10 +168,13 @@ public struct SweepPlan: Hashable, Sendable, Codable {
       }
     }
     self.tasks = tasks
-    // Ids are 32 bits of a hash: two points of one plan with the same id would share parts.
+    // Two points with the same id would share parts. The grid refuses repeated values, so equal
+    // ids come from architecture files with equal contents (or a 32-bit collision).
     let ids = points.map(\.id)
     if Set(ids).count != ids.count {
-      throw DSEError(.invalidArgument, field: "--grid", "two design points have the same id: a grid value is repeated")
+      throw DSEError(
+        .invalidArgument, field: "--arch",
+        "two design points have the same id: two architecture files hold the same contents (a point is named by what its file holds); give each once")
     }
   }
 
